@@ -1,0 +1,29 @@
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(display_name: String) -> Result<(), AppError> {
+    use crate::domain::DisplayName;
+    use crate::server::{auth, db, policy, AppState};
+    let state = expect_context::<AppState>();
+    let actor = auth::require_actor()?;
+    policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
+    let name = DisplayName::parse("display_name", &display_name)?;
+    db::users::update_display_name(&state.pool, actor.user_id, &name).await?;
+    leptos_axum::redirect("/account?saved=profile");
+    Ok(())
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, policy, AppState};
+    let state = expect_context::<AppState>();
+    let actor = auth::require_actor()?;
+    policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
+    let ip = auth::client_ip(&state);
+    let valid_from = accounts::change_password(&state.pool, actor.user_id, &current_password, &new_password, &ip).await?;
+    // Other sessions end; this one continues under a new id.
+    auth::start_session(&auth::session().await?, actor.user_id, valid_from).await?;
+    leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}

@@ -1,0 +1,102 @@
+use crate::domain::{AppError, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the header and pages show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organization_name: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::auth::SignedIn> for UserSummary {
+    fn from(s: crate::server::auth::SignedIn) -> UserSummary {
+        UserSummary {
+            id: s.actor.user_id,
+            email: s.email,
+            display_name: s.display_name,
+            role: s.actor.role,
+            organization_name: s.organization_name,
+        }
+    }
+}
+
+/// Who is signed in, or `None` for a visitor.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
+    Ok(crate::server::auth::signed_in().map(UserSummary::from))
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth, AppState};
+    let state = expect_context::<AppState>();
+    let session = auth::session().await?;
+    auth::sign_in(&state, &session, &email, &password).await?;
+    leptos_axum::redirect(&auth::safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{auth, db::audit, AppState};
+    let state = expect_context::<AppState>();
+    if let Some(user) = auth::signed_in() {
+        let ip = auth::client_ip(&state);
+        audit::record(
+            &state.pool,
+            audit::Event {
+                kind: audit::SIGN_OUT,
+                actor_user_id: Some(user.actor.user_id),
+                subject_user_id: Some(user.actor.user_id),
+                email: Some(&user.email),
+                ip: Some(&ip),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    // Deletes the session from the store and tells the browser to drop the cookie.
+    auth::session().await?.flush().await.map_err(crate::server::internal)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The organization an invitation link joins, to show on the registration form.
+#[server(endpoint = "invitation_details")]
+pub async fn invitation_details(invitation: String) -> Result<String, AppError> {
+    use crate::server::{accounts, AppState};
+    let state = expect_context::<AppState>();
+    accounts::open_invitation(&state.pool, &invitation)
+        .await
+        .map(|i| i.organization_name)
+}
+
+/// Create a customer account: a new organization (its admin), or joining one by invitation.
+#[server(endpoint = "register")]
+pub async fn register(
+    email: String,
+    display_name: String,
+    organization_name: Option<String>,
+    password: String,
+    invitation: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{accounts, auth, AppState};
+    let state = expect_context::<AppState>();
+    let form = accounts::Registration {
+        email,
+        display_name,
+        organization_name: organization_name.unwrap_or_default(),
+        password,
+        invitation: invitation.filter(|t| !t.trim().is_empty()),
+    };
+    let ip = auth::client_ip(&state);
+    let (user_id, signed_in_at) = accounts::register(&state.pool, form, &ip).await?;
+    auth::start_session(&auth::session().await?, user_id, signed_in_at).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}

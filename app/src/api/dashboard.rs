@@ -1,0 +1,36 @@
+use super::auth::UserSummary;
+use super::PersonView;
+use crate::domain::{AppError, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityEvent {
+    pub at: String,
+    pub kind: String,
+    pub email: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// What the dashboard shows; the parts a role may not see are empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub user: UserSummary,
+    /// Customer admins: the organization's members.
+    pub colleagues: Vec<PersonView>,
+    pub open_invitations: i64,
+    /// Staff: people per role, and the number of customer organizations.
+    pub users_by_role: Vec<(Role, i64)>,
+    pub organizations: i64,
+    /// Admins: the latest security events.
+    pub security_events: Vec<SecurityEvent>,
+}
+
+#[server(endpoint = "dashboard")]
+pub async fn dashboard() -> Result<DashboardData, AppError> {
+    use crate::server::{accounts, auth, policy, AppState};
+    let state = expect_context::<AppState>();
+    let user = auth::signed_in().ok_or(AppError::Unauthenticated)?;
+    policy::authorize(Some(&user.actor), &policy::Action::ViewDashboard)?;
+    accounts::dashboard(&state.pool, user).await
+}

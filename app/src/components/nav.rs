@@ -1,0 +1,96 @@
+use crate::api::auth::UserSummary;
+use crate::app::use_auth;
+use crate::domain::Role;
+use leptos::prelude::*;
+
+/// The links a person sees in the header, by role.
+pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static str)> {
+    let Some(user) = user else {
+        return vec![("/", "Home"), ("/sign-in", "Sign in"), ("/register", "Register")];
+    };
+    let mut links = vec![("/dashboard", "Dashboard")];
+    match user.role {
+        Role::Customer => {}
+        Role::CustomerAdmin => links.push(("/organization", "Organization")),
+        Role::Agent | Role::Trainer => {}
+        Role::Admin => {
+            links.push(("/admin/users", "Users"));
+            links.push(("/admin/organizations", "Organizations"));
+        }
+    }
+    links.push(("/account", "Account"));
+    links
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"R"</span>
+                "Rapport"
+            </a>
+            <Transition fallback=|| view! { <nav aria-label="Main" class="main-nav"></nav> }>
+                {move || Suspend::new(async move {
+                    let user = auth.user.await.ok().flatten();
+                    let links = navigation_for(user.as_ref())
+                        .into_iter()
+                        .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
+                        .collect_view();
+                    let who = user.map(|u| {
+                        view! {
+                            <div class="who">
+                                <span class="who-name">{u.display_name}</span>
+                                <span class="badge">{u.role.label()}</span>
+                                <ActionForm action=auth.sign_out attr:class="inline-form">
+                                    <button type="submit" class="link-button">"Sign out"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    });
+                    view! {
+                        <nav aria-label="Main" class="main-nav">
+                            <ul>{links}</ul>
+                        </nav>
+                        {who}
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> UserSummary {
+        UserSummary {
+            id: 1,
+            email: "a@example.com".into(),
+            display_name: "A".into(),
+            role,
+            organization_name: None,
+        }
+    }
+
+    fn labels(user: Option<&UserSummary>) -> Vec<&'static str> {
+        navigation_for(user).into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn each_role_gets_its_navigation() {
+        assert_eq!(labels(None), ["Home", "Sign in", "Register"]);
+        assert_eq!(labels(Some(&user(Role::Customer))), ["Dashboard", "Account"]);
+        assert_eq!(
+            labels(Some(&user(Role::CustomerAdmin))),
+            ["Dashboard", "Organization", "Account"]
+        );
+        assert_eq!(labels(Some(&user(Role::Agent))), ["Dashboard", "Account"]);
+        assert_eq!(
+            labels(Some(&user(Role::Admin))),
+            ["Dashboard", "Users", "Organizations", "Account"]
+        );
+    }
+}

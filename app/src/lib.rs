@@ -1,0 +1,22 @@
+//! Rapport: a self-service customer support portal.
+//!
+//! One crate for both sides: compiled with `ssr` for the server (pages rendered
+//! there, server functions run there, and `server/` with everything server-only),
+//! and with `hydrate` to wasm for the browser.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,68 @@
+use crate::api::account::ChangePassword;
+use crate::app::use_auth;
+use crate::components::form::{action_error, field_error, Field, FormError};
+use crate::components::panels::ErrorPanel;
+use crate::domain::{AppError, Password};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let auth = use_auth();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let profile_error = action_error(auth.update_profile);
+    let password_error = action_error(change_password);
+    let query = use_query_map();
+    let saved = move || query.read().get("saved");
+    view! {
+        <Title text="Your account"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let user = match auth.user.await {
+                    Ok(Some(user)) => user,
+                    Ok(None) => return view! { <ErrorPanel error=AppError::Unauthenticated/> }.into_any(),
+                    Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                };
+                view! {
+                    <h1>"Your account"</h1>
+                    {move || saved().map(|what| {
+                        let text = if what == "password" {
+                            "Your password is changed. Your other sessions were signed out."
+                        } else {
+                            "Your name is saved."
+                        };
+                        view! { <p class="alert alert-success" role="status">{text}</p> }
+                    })}
+                    <div class="grid">
+                        <section class="card" aria-labelledby="profile-heading">
+                            <h2 id="profile-heading">"Name"</h2>
+                            <p class="muted">{format!("Signed in as {}", user.email)}</p>
+                            <ActionForm action=auth.update_profile attr:class="form" attr:novalidate=true>
+                                <FormError error=profile_error/>
+                                <Field label="Your name" name="display_name" autocomplete="name"
+                                    value=user.display_name.clone()
+                                    error=field_error(profile_error, "display_name")/>
+                                <button type="submit" class="button">"Save name"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card" aria-labelledby="password-heading">
+                            <h2 id="password-heading">"Password"</h2>
+                            <ActionForm action=change_password attr:class="form" attr:novalidate=true>
+                                <FormError error=password_error/>
+                                <Field label="Current password" name="current_password" kind="password"
+                                    autocomplete="current-password"
+                                    error=field_error(password_error, "current_password")/>
+                                <Field label="New password" name="new_password" kind="password"
+                                    autocomplete="new-password" hint=Password::RULE
+                                    error=field_error(password_error, "new_password")/>
+                                <button type="submit" class="button">"Change password"</button>
+                            </ActionForm>
+                        </section>
+                    </div>
+                }
+                .into_any()
+            })}
+        </Transition>
+    }
+}

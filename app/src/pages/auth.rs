@@ -1,0 +1,93 @@
+use crate::api::auth::invitation_details;
+use crate::app::use_auth;
+use crate::components::form::{action_error, field_error, Field, FormError};
+use crate::domain::Password;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = action_error(auth.sign_in);
+    view! {
+        <Title text="Sign in"/>
+        <section class="panel narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=auth.sign_in attr:class="form" attr:novalidate=true>
+                <FormError error/>
+                <input type="hidden" name="next" value=next/>
+                <Field label="E-mail address" name="email" kind="email" autocomplete="email"
+                    error=field_error(error, "email")/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password"
+                    error=field_error(error, "password")/>
+                <button type="submit" class="button">"Sign in"</button>
+            </ActionForm>
+            <p>"New here? " <a href="/register">"Create an account"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let invitation = move || query.read().get("invitation").filter(|t| !t.is_empty());
+    let invited_to = Resource::new(invitation, |token| async move {
+        match token {
+            Some(token) => Some(invitation_details(token).await),
+            None => None,
+        }
+    });
+    let error = action_error(auth.register);
+    view! {
+        <Title text="Create an account"/>
+        <section class="panel narrow">
+            <h1>"Create an account"</h1>
+            <ActionForm action=auth.register attr:class="form" attr:novalidate=true>
+                <FormError error/>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match invited_to.await {
+                            Some(Ok(organization)) => view! {
+                                <p class="alert alert-info">
+                                    "You are joining " <strong>{organization}</strong> "."
+                                </p>
+                                <input type="hidden" name="invitation" value=invitation/>
+                            }
+                            .into_any(),
+                            Some(Err(e)) => view! {
+                                <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                                <Field label="Organization" name="organization_name"
+                                    autocomplete="organization"
+                                    hint="Your company. You become its administrator and can invite colleagues."
+                                    error=field_error(error, "organization_name")/>
+                            }
+                            .into_any(),
+                            None => view! {
+                                <Field label="Organization" name="organization_name"
+                                    autocomplete="organization"
+                                    hint="Your company. You become its administrator and can invite colleagues."
+                                    error=field_error(error, "organization_name")/>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
+                {move || field_error(error, "invitation").get().map(|m| view! {
+                    <p class="alert alert-error" role="alert">{m}</p>
+                })}
+                <Field label="Your name" name="display_name" autocomplete="name"
+                    error=field_error(error, "display_name")/>
+                <Field label="E-mail address" name="email" kind="email" autocomplete="email"
+                    error=field_error(error, "email")/>
+                <Field label="Password" name="password" kind="password" autocomplete="new-password"
+                    hint=Password::RULE error=field_error(error, "password")/>
+                <button type="submit" class="button">"Create account"</button>
+            </ActionForm>
+            <p>"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+use crate::api::dashboard::{dashboard, DashboardData};
+use crate::api::PersonView;
+use crate::components::panels::ErrorPanel;
+use crate::domain::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| dashboard());
+    view! {
+        <Title text="Dashboard"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <DashboardView d/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DashboardView(d: DashboardData) -> impl IntoView {
+    let role = d.user.role;
+    let greeting = match role {
+        Role::Customer | Role::CustomerAdmin => "Your support portal",
+        Role::Agent => "Agent desk",
+        Role::Trainer => "Trainer desk",
+        Role::Admin => "Administration",
+    };
+    view! {
+        <h1>{greeting}</h1>
+        <div class="grid">
+            <section class="card" aria-labelledby="account-heading">
+                <h2 id="account-heading">"Your account"</h2>
+                <dl class="facts">
+                    <dt>"Name"</dt><dd>{d.user.display_name.clone()}</dd>
+                    <dt>"E-mail"</dt><dd>{d.user.email.clone()}</dd>
+                    <dt>"Role"</dt><dd>{role.label()}</dd>
+                    {d.user.organization_name.clone().map(|o| view! { <dt>"Organization"</dt><dd>{o}</dd> })}
+                </dl>
+                <p><a href="/account">"Change your name or password"</a></p>
+            </section>
+            {(role == Role::CustomerAdmin).then(|| view! {
+                <section class="card" aria-labelledby="colleagues-heading">
+                    <h2 id="colleagues-heading">"Colleagues"</h2>
+                    <PeopleList people=d.colleagues.clone()/>
+                    <p>
+                        {format!("{} open invitation(s). ", d.open_invitations)}
+                        <a href="/organization">"Invite a colleague"</a>
+                    </p>
+                </section>
+            })}
+            {role.is_staff().then(|| view! {
+                <section class="card" aria-labelledby="people-heading">
+                    <h2 id="people-heading">"People"</h2>
+                    <table class="table compact">
+                        <caption class="visually-hidden">"Users by role"</caption>
+                        <thead><tr><th scope="col">"Role"</th><th scope="col" class="num">"Users"</th></tr></thead>
+                        <tbody>
+                            {d.users_by_role.iter().map(|(r, n)| view! {
+                                <tr><td>{r.label()}</td><td class="num">{*n}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p>{format!("{} customer organization(s).", d.organizations)}</p>
+                </section>
+            })}
+            {(role == Role::Admin).then(|| view! {
+                <section class="card wide" aria-labelledby="events-heading">
+                    <h2 id="events-heading">"Recent security events"</h2>
+                    <div class="table-scroll">
+                        <table class="table compact">
+                            <thead><tr>
+                                <th scope="col">"When"</th><th scope="col">"Event"</th>
+                                <th scope="col">"E-mail"</th><th scope="col">"Address"</th>
+                            </tr></thead>
+                            <tbody>
+                                {d.security_events.iter().map(|e| view! {
+                                    <tr>
+                                        <td>{e.at.clone()}</td><td>{e.kind.replace('_', " ")}</td>
+                                        <td>{e.email.clone().unwrap_or_default()}</td>
+                                        <td>{e.ip.clone().unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <p><a href="/admin/users">"Manage users"</a></p>
+                </section>
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn PeopleList(people: Vec<PersonView>) -> impl IntoView {
+    view! {
+        <ul class="people">
+            {people.into_iter().map(|p| view! {
+                <li>
+                    <span class="person-name">{p.display_name}</span>
+                    " "
+                    <span class="muted">{p.email}</span>
+                    " "
+                    <span class="badge">{p.role.label()}</span>
+                    {p.disabled.then(|| view! { " " <span class="badge badge-warn">"Disabled"</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,17 @@
+//! One module per page or group of pages.
+
+mod account;
+mod admin;
+mod auth;
+mod dashboard;
+mod home;
+mod not_found;
+mod organization;
+
+pub use account::AccountPage;
+pub use admin::{AdminOrganizationsPage, AdminUsersPage};
+pub use auth::{RegisterPage, SignInPage};
+pub use dashboard::DashboardPage;
+pub use home::HomePage;
+pub use not_found::NotFoundPage;
+pub use organization::OrganizationPage;

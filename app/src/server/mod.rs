@@ -1,0 +1,15 @@
+//! Everything that runs only on the server. Never compiled to wasm.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod policy;
+pub mod security;
+pub mod seed;
+pub mod state;
+
+pub use config::Config;
+pub use error::internal;
+pub use state::AppState;

@@ -1,0 +1,223 @@
+//! Who may do what: every rule of Rapport in one place.
+//!
+//! Two layers use it:
+//! - `SERVER_FUNCTIONS` lists every server function with the least that is needed
+//!   to call it at all. A middleware refuses a call that does not meet it before the
+//!   function runs, and refuses any function that is missing from the table, so an
+//!   endpoint cannot be added unguarded. A test checks the table against the
+//!   registered functions.
+//! - `authorize` answers for one concrete action on one resource (an organization,
+//!   a user); every server function calls it with what it is about to do.
+
+use crate::domain::{AppError, Role};
+
+/// The signed-in person making a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub organization_id: Option<i64>,
+}
+
+/// The least an actor needs to call a server function at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Visitors too (sign in, register, the current user).
+    Anyone,
+    SignedIn,
+    CustomerAdmin,
+    Admin,
+}
+
+/// Every server function, by endpoint name, with its gate.
+pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
+    ("current_user", Gate::Anyone),
+    ("register", Gate::Anyone),
+    ("invitation_details", Gate::Anyone),
+    ("sign_in", Gate::Anyone),
+    ("sign_out", Gate::Anyone),
+    ("update_profile", Gate::SignedIn),
+    ("change_password", Gate::SignedIn),
+    ("dashboard", Gate::SignedIn),
+    ("organization_overview", Gate::CustomerAdmin),
+    ("create_invitation", Gate::CustomerAdmin),
+    ("list_users", Gate::Admin),
+    ("create_staff_user", Gate::Admin),
+    ("change_role", Gate::Admin),
+    ("set_user_disabled", Gate::Admin),
+    ("list_organizations", Gate::Admin),
+];
+
+/// The gate of a server function, looked up by its URL path (`/api/<name>`).
+pub fn gate_for_path(path: &str) -> Option<Gate> {
+    let name = path.strip_prefix("/api/")?;
+    SERVER_FUNCTIONS
+        .iter()
+        .find(|(endpoint, _)| *endpoint == name)
+        .map(|(_, gate)| *gate)
+}
+
+pub fn passes_gate(actor: Option<&Actor>, gate: Gate) -> bool {
+    match (gate, actor) {
+        (Gate::Anyone, _) => true,
+        (_, None) => false,
+        (Gate::SignedIn, Some(_)) => true,
+        (Gate::CustomerAdmin, Some(a)) => a.role == Role::CustomerAdmin,
+        (Gate::Admin, Some(a)) => a.role == Role::Admin,
+    }
+}
+
+/// One thing an actor wants to do, with the resource it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Read or change one's own name and password.
+    ManageOwnAccount,
+    /// See the dashboard for one's role.
+    ViewDashboard,
+    /// See an organization's details and members.
+    ViewOrganizationMembers { organization_id: i64 },
+    /// Create an invitation link to join an organization.
+    InviteToOrganization { organization_id: i64 },
+    /// List and search every user; list organizations.
+    ManageUsers,
+    /// Create an agent, trainer or admin account.
+    CreateStaffUser,
+    /// Change the role of a user, or disable or enable them.
+    ChangeUserAccess { target_user_id: i64 },
+}
+
+/// May `actor` do `action`? `None` is a visitor who is not signed in.
+pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
+    let Some(actor) = actor else {
+        return false;
+    };
+    let own_organization = |id: &i64| actor.organization_id == Some(*id);
+    match action {
+        Action::ManageOwnAccount | Action::ViewDashboard => true,
+        Action::ViewOrganizationMembers { organization_id }
+        | Action::InviteToOrganization { organization_id } => {
+            (actor.role == Role::CustomerAdmin && own_organization(organization_id))
+                || actor.role == Role::Admin
+        }
+        Action::ManageUsers | Action::CreateStaffUser => actor.role == Role::Admin,
+        // An admin cannot lock themselves out by demoting or disabling their own account.
+        Action::ChangeUserAccess { target_user_id } => {
+            actor.role == Role::Admin && *target_user_id != actor.user_id
+        }
+    }
+}
+
+/// `allows`, as a result: a visitor is asked to sign in, anyone else is refused.
+pub fn authorize(actor: Option<&Actor>, action: &Action) -> Result<(), AppError> {
+    if allows(actor, action) {
+        Ok(())
+    } else if actor.is_none() {
+        Err(AppError::Unauthenticated)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN_ORG: i64 = 1;
+    const OTHER_ORG: i64 = 2;
+    const ACTOR_ID: i64 = 10;
+    const OTHER_USER: i64 = 11;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: ACTOR_ID,
+            role,
+            organization_id: role.is_customer().then_some(OWN_ORG),
+        }
+    }
+
+    use Role::*;
+
+    /// role, action, allowed. "Own" means the actor's organization or account.
+    fn table() -> Vec<(Option<Role>, Action, bool)> {
+        let own = Action::ViewOrganizationMembers { organization_id: OWN_ORG };
+        let other = Action::ViewOrganizationMembers { organization_id: OTHER_ORG };
+        let invite_own = Action::InviteToOrganization { organization_id: OWN_ORG };
+        let invite_other = Action::InviteToOrganization { organization_id: OTHER_ORG };
+        let access_other = Action::ChangeUserAccess { target_user_id: OTHER_USER };
+        let access_self = Action::ChangeUserAccess { target_user_id: ACTOR_ID };
+        let mut rows = Vec::new();
+        let roles = [None, Some(Customer), Some(CustomerAdmin), Some(Agent), Some(Trainer), Some(Admin)];
+        for role in roles {
+            let signed_in = role.is_some();
+            let is = |r: Role| role == Some(r);
+            rows.push((role, Action::ManageOwnAccount, signed_in));
+            rows.push((role, Action::ViewDashboard, signed_in));
+            rows.push((role, own.clone(), is(CustomerAdmin) || is(Admin)));
+            rows.push((role, other.clone(), is(Admin)));
+            rows.push((role, invite_own.clone(), is(CustomerAdmin) || is(Admin)));
+            rows.push((role, invite_other.clone(), is(Admin)));
+            rows.push((role, Action::ManageUsers, is(Admin)));
+            rows.push((role, Action::CreateStaffUser, is(Admin)));
+            rows.push((role, access_other.clone(), is(Admin)));
+            rows.push((role, access_self.clone(), false));
+        }
+        rows
+    }
+
+    #[test]
+    fn role_action_organization_table() {
+        for (role, action, expected) in table() {
+            let actor = role.map(actor);
+            assert_eq!(
+                allows(actor.as_ref(), &action),
+                expected,
+                "{role:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn visitors_are_asked_to_sign_in_and_others_are_refused() {
+        let action = Action::ManageUsers;
+        assert_eq!(authorize(None, &action), Err(AppError::Unauthenticated));
+        assert_eq!(
+            authorize(Some(&actor(Customer)), &action),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(authorize(Some(&actor(Admin)), &action), Ok(()));
+    }
+
+    #[test]
+    fn gates_by_role() {
+        let cases = [
+            (Gate::Anyone, [true, true, true, true, true, true]),
+            (Gate::SignedIn, [false, true, true, true, true, true]),
+            (Gate::CustomerAdmin, [false, false, true, false, false, false]),
+            (Gate::Admin, [false, false, false, false, false, true]),
+        ];
+        let roles = [None, Some(Customer), Some(CustomerAdmin), Some(Agent), Some(Trainer), Some(Admin)];
+        for (gate, expected) in cases {
+            for (role, want) in roles.iter().zip(expected) {
+                let actor = role.map(actor);
+                assert_eq!(passes_gate(actor.as_ref(), gate), want, "{gate:?} {role:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_endpoints_have_no_gate() {
+        assert_eq!(gate_for_path("/api/sign_in"), Some(Gate::Anyone));
+        assert_eq!(gate_for_path("/api/list_users"), Some(Gate::Admin));
+        assert_eq!(gate_for_path("/api/drop_everything"), None);
+        assert_eq!(gate_for_path("/sign_in"), None);
+    }
+
+    #[test]
+    fn endpoint_names_are_unique() {
+        let mut names: Vec<_> = SERVER_FUNCTIONS.iter().map(|(n, _)| *n).collect();
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+}

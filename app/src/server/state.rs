@@ -1,0 +1,30 @@
+use super::Config;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// What every request handler and server function can reach.
+/// Server functions get it with `expect_context::<AppState>()`.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(config: Config, pool: PgPool) -> AppState {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("rapport")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        AppState {
+            leptos_options,
+            pool,
+            config: Arc::new(config),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+const { test, expect } = require('@playwright/test');
+const { signIn } = require('./helpers');
+
+test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser }) => {
+  const email = `agent-${Date.now()}@rapport.example`;
+  await signIn(page, 'admin@rapport.example');
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+
+  await page.getByLabel('Name', { exact: true }).fill('Quinn Queue');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption('agent');
+  await page.getByLabel('Initial password').fill('agent password 1');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('The account is created.')).toBeVisible();
+  await expect(page.getByRole('cell', { name: email })).toBeVisible();
+
+  // The new agent signs in in a separate browser context.
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await signIn(agent, email, 'agent password 1');
+  await expect(agent.getByRole('heading', { name: 'Agent desk' })).toBeVisible();
+
+  // The admin disables them; their next page load is signed out.
+  await page.getByLabel('Search by name, e-mail or organization').fill(email);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const row = page.getByRole('row').filter({ hasText: email });
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(page.getByRole('row').filter({ hasText: email }).getByText('Disabled')).toBeVisible();
+
+  await agent.goto('/dashboard');
+  await expect(agent.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await agentContext.close();
+});
+
+test('a customer admin invites a colleague who joins the organization', async ({ page, browser }) => {
+  await signIn(page, 'greta@globex.example');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const link = await page.getByLabel(/Your invitation link/).inputValue();
+  expect(link).toContain('/register?invitation=');
+
+  const context = await browser.newContext();
+  const colleague = await context.newPage();
+  await colleague.goto(link);
+  await expect(colleague.getByText('You are joining')).toContainText('Globex Logistics');
+  await colleague.getByLabel('Your name').fill('Gary Globex');
+  await colleague.getByLabel('E-mail address').fill(`gary-${Date.now()}@globex.example`);
+  await colleague.getByLabel('Password').fill('gary long password');
+  await colleague.getByRole('button', { name: 'Create account' }).click();
+  await expect(colleague).toHaveURL(/\/dashboard$/);
+  await expect(colleague.getByText('Globex Logistics')).toBeVisible();
+  await context.close();
+
+  await page.reload();
+  await expect(page.getByText('Gary Globex')).toBeVisible();
+});
+
+test('a customer cannot open the admin pages', async ({ page }) => {
+  await signIn(page, 'nick@northwind.example');
+  await page.goto('/admin/users');
+  await expect(page.getByRole('heading', { name: 'Not available' })).toBeVisible();
+  await expect(page.getByText('@rapport.example')).toHaveCount(0);
+});

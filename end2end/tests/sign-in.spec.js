@@ -1,0 +1,54 @@
+const { test, expect } = require('@playwright/test');
+const { signIn, navLinks } = require('./helpers');
+
+const roles = [
+  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Organization', 'Account'] },
+  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Account'] },
+  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Account'] },
+  { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Users', 'Organizations', 'Account'] },
+];
+
+for (const role of roles) {
+  test(`${role.email} signs in and sees their navigation`, async ({ page }) => {
+    await signIn(page, role.email);
+    await expect(page.getByRole('heading', { name: role.heading })).toBeVisible();
+    expect(await navLinks(page)).toEqual(role.nav);
+    await expect(page.getByText(role.email).first()).toBeVisible();
+  });
+}
+
+test('a wrong password shows the error and keeps the e-mail typed', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail address').fill('nick@northwind.example');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('That e-mail and password do not match an account.')).toBeVisible();
+  await expect(page.getByLabel('E-mail address')).toHaveValue('nick@northwind.example');
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('sign-in works and the dashboard renders', async ({ page }) => {
+    await signIn(page, 'carla@acme.example');
+    await expect(page.getByRole('heading', { name: 'Your support portal' })).toBeVisible();
+    await expect(page.getByText('Acme Robotics').first()).toBeVisible();
+  });
+
+  test('a wrong password shows the error', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('E-mail address').fill('ahmed@acme.example');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('That e-mail and password do not match an account.')).toBeVisible();
+  });
+});
+
+test('the layout fits a phone-width screen', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signIn(page, 'admin@rapport.example');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

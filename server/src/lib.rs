@@ -1,0 +1,115 @@
+//! The web server around the Rapport application: the router with its
+//! middleware, the database connection and migrations.
+
+use app::app::{shell, App};
+use app::server::{security, AppState};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// Connect to PostgreSQL, failing with a clear message if it cannot be reached.
+pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(database_url)
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("could not connect to PostgreSQL at DATABASE_URL: {e}"))
+}
+
+/// Request ids: 16 random hex characters, set on the request and echoed in the
+/// response, and written with every log line of the request.
+#[derive(Clone, Copy, Default)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
+        let id = format!("{:016x}", rand::random::<u64>());
+        http::HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// The whole application: pages, server functions, static files, and the
+/// middleware that guards them.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let config = state.config.clone();
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name("rapport_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            config.session_idle.as_secs() as i64,
+        )));
+    let request_id = http::HeaderName::from_static(app::server::error::REQUEST_ID_HEADER);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(security::guard_server_functions))
+        .layer(from_fn_with_state(state.clone(), security::resolve_user))
+        .layer(sessions)
+        .layer(from_fn(security::refuse_cross_site))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+            let id = req
+                .headers()
+                .get(app::server::error::REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(CompressionLayer::new())
+        // A bug must never drop the connection or show a stack trace: answer with a plain 500.
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn(security::security_headers))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .with_state(state)
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Rapport</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/rapport.css\"></head><body><main class=\"page\"><section class=\"panel\">\
+         <h1>Something went wrong</h1><p>Something failed on our side. Please try again in a moment; \
+         if it keeps happening, tell support the time it happened.</p><p><a href=\"/\">Go to the home page</a></p>\
+         </section></main></body></html>",
+    )
+        .into_response()
+}
+
+/// Serve until `shutdown` completes, then finish the requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

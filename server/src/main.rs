@@ -1,0 +1,212 @@
+//! `rapport`: the Rapport web server and its administration commands.
+
+use anyhow::Context;
+use app::domain::Role;
+use app::server::{accounts, seed, AppState, Config};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport: a self-service customer support portal",
+    long_about = "Rapport: a self-service customer support portal.\n\n\
+        Without a command, `rapport` serves the web application (the same as `rapport serve`).\n\
+        Every setting can also be given as an environment variable, shown in [env: ...]."
+)]
+struct Cli {
+    /// PostgreSQL connection URL, for example postgres://rapport:secret@localhost/rapport
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Applies pending migrations first.
+    Serve(ServeArgs),
+    /// Apply the database migrations that have not been applied yet, then exit.
+    Migrate,
+    /// Fill an empty database with demo organizations and one account per role.
+    /// Does nothing when the database already has users.
+    SeedDemo,
+    /// Create an account. The password is read from standard input when it is not
+    /// a terminal; otherwise a strong one is generated and printed.
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "RAPPORT_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Folder with the built site (its pkg/ holds the wasm, JavaScript and CSS).
+    #[arg(long, env = "RAPPORT_SITE_ROOT", default_value = "target/site")]
+    site_root: PathBuf,
+    /// Mark the session cookie Secure. Set this when Rapport is served over https.
+    #[arg(long, env = "RAPPORT_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For. Only behind a proxy you trust.
+    #[arg(long, env = "RAPPORT_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "RAPPORT_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    session_idle_minutes: u64,
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "RAPPORT_SESSION_MAX_HOURS", default_value_t = 168)]
+    session_max_hours: u64,
+}
+
+#[derive(Args)]
+struct CreateUserArgs {
+    /// The person's e-mail address; they sign in with it.
+    #[arg(long)]
+    email: String,
+    /// The name shown to others.
+    #[arg(long)]
+    name: String,
+    /// One of: customer, customer_admin, agent, trainer, admin.
+    #[arg(long)]
+    role: String,
+    /// For customers: the organization's name (created when it does not exist yet).
+    #[arg(long)]
+    organization: Option<String>,
+}
+
+impl ServeArgs {
+    fn config(&self) -> Config {
+        Config {
+            addr: self.addr,
+            site_root: self.site_root.clone(),
+            secure_cookies: self.secure_cookies,
+            trust_forwarded_for: self.trust_forwarded_for,
+            session_idle: Duration::from_secs(self.session_idle_minutes * 60),
+            session_max_age: Duration::from_secs(self.session_max_hours * 3600),
+            ..Config::default()
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAPPORT_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+    if let Err(err) = run(Cli::parse()).await {
+        eprintln!("rapport: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database_url = cli.database_url.context(
+        "no database given: set DATABASE_URL (or --database-url), for example \
+         postgres://rapport:secret@localhost/rapport. `cargo xtask run` starts one for you.",
+    )?;
+    let pool = server::connect(&database_url).await?;
+    match cli.command {
+        None => serve(pool, cli.serve).await,
+        Some(Command::Serve(args)) => serve(pool, args).await,
+        Some(Command::Migrate) => {
+            server::MIGRATOR.run(&pool).await.context("migrating the database")?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Some(Command::SeedDemo) => seed_demo(&pool).await,
+        Some(Command::CreateUser(args)) => create_user(&pool, args).await,
+    }
+}
+
+async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
+    server::MIGRATOR.run(&pool).await.context("migrating the database")?;
+    let config = args.config();
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("could not listen on {} (is another server running there?)", config.addr))?;
+    let state = AppState::new(config.clone(), pool);
+    tracing::info!("Rapport is serving on http://{}", listener.local_addr()?);
+    server::serve(state, listener, shutdown_signal()).await?;
+    tracing::info!("Rapport stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    server::MIGRATOR.run(pool).await.context("migrating the database")?;
+    if seed::seed_demo(pool).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        println!("Demo data created. Every demo account's password is: {}", seed::DEMO_PASSWORD);
+        for account in seed::DEMO_ACCOUNTS {
+            println!(
+                "  {:<16} {:<28} {}",
+                account.role.label(),
+                account.email,
+                account.organization.unwrap_or("")
+            );
+        }
+    } else {
+        println!("The database already has users; the demo was not added.");
+    }
+    Ok(())
+}
+
+async fn create_user(pool: &sqlx::PgPool, args: CreateUserArgs) -> anyhow::Result<()> {
+    let role = Role::parse(&args.role).with_context(|| {
+        format!("unknown role {:?}: use customer, customer_admin, agent, trainer or admin", args.role)
+    })?;
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        (generate_password(), true)
+    } else {
+        let mut input = String::new();
+        stdin.lock().read_to_string(&mut input).context("reading the password from standard input")?;
+        (input.trim_end_matches(['\r', '\n']).to_string(), false)
+    };
+    let id = accounts::create_user(pool, &args.email, &args.name, role, args.organization.as_deref(), &password)
+        .await
+        .map_err(|e| match e.field() {
+            Some(field) => anyhow::anyhow!("{field}: {e}"),
+            None => anyhow::anyhow!("{e}"),
+        })?;
+    println!("Created {} {} (user {id}).", role.label().to_lowercase(), args.email.trim());
+    if generated {
+        println!("Password: {password}");
+        println!("Give it to the person; they can change it under Account.");
+    }
+    Ok(())
+}
+
+/// 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}

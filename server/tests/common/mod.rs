@@ -1,0 +1,116 @@
+//! A real server on a free port, over a fresh database from `#[sqlx::test]`,
+//! talked to with an HTTP client as a browser or a script would.
+#![allow(dead_code)]
+
+use app::server::{AppState, Config};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response};
+use sqlx::PgPool;
+
+pub const DEMO_PASSWORD: &str = app::server::seed::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+impl TestApp {
+    /// Start the router on port 0 against `pool`, with the demo accounts seeded.
+    pub async fn spawn(pool: PgPool) -> TestApp {
+        app::server::seed::seed_demo(&pool).await.expect("seeding the demo");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            addr,
+            ..Config::default()
+        };
+        let state = AppState::new(config, pool.clone());
+        tokio::spawn(server::serve(state, listener, std::future::pending()));
+        TestApp {
+            base: format!("http://{addr}"),
+            pool,
+        }
+    }
+
+    /// A client that keeps cookies, like a browser, and does not follow redirects.
+    pub fn browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client without a cookie jar: cookies only go where a test puts them.
+    pub fn bare(&self) -> Client {
+        Client::builder().redirect(Policy::none()).build().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Call a server function the way the hydrated app does.
+    pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(encode(form))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(client, "sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    /// A browser signed in as `email` with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = self.browser();
+        let response = self.sign_in(&client, email, DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 200, "signing in as {email}");
+        client
+    }
+
+    /// The signed-in user's e-mail as the server sees it, or None.
+    pub async fn whoami(&self, client: &Client) -> Option<String> {
+        let response = self.call(client, "current_user", &[]).await;
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        body.get("email").and_then(|e| e.as_str()).map(str::to_owned)
+    }
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The value of the session cookie a response sets, if any.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("rapport_session="))
+        .map(str::to_owned)
+}
+
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}

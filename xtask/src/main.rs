@@ -1,0 +1,265 @@
+//! `cargo xtask`: the two commands of the README, and the benchmark.
+//!
+//! It installs what is missing, starts a private PostgreSQL when no
+//! `DATABASE_URL` is given, builds the server and the wasm bundle itself
+//! (the steps cargo-leptos would run, without its 30-minute install), and
+//! then serves or tests.
+
+mod build;
+mod postgres;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const HELP: &str = "\
+cargo xtask: build, run and test Rapport
+
+USAGE:
+    cargo xtask run [--release] [--addr HOST:PORT]
+        Install missing tools, start a private PostgreSQL under target/ (unless
+        DATABASE_URL is set), migrate, seed the demo into an empty database,
+        build the server and the browser bundle, and serve on
+        http://127.0.0.1:3000. Ctrl-C stops it. Running it again reuses the data.
+
+    cargo xtask test [--no-browser]
+        Run every test: unit, database, HTTP, and end-to-end in headless
+        Chromium. Uses its own fresh PostgreSQL (or DATABASE_URL), never the
+        data of `run`.
+
+    cargo xtask build [--release]
+        Only build the server and the browser bundle into target/site.
+
+ENVIRONMENT:
+    DATABASE_URL        use this PostgreSQL instead of a private one
+    CARGO_TARGET_DIR    where cargo builds (the site goes to <repo>/target/site)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("build") => build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ()),
+        Some("-h") | Some("--help") | Some("help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root (the folder above xtask/).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+pub fn step(message: &str) {
+    println!("\n==> {message}");
+}
+
+/// Run a command to completion, failing with its name when it fails.
+pub fn run_command(cmd: &mut Command) -> Result {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{:?} failed ({status})", cmd.get_program()))
+    }
+}
+
+fn flag_value(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// Stop on Ctrl-C ourselves instead of dying: the server child gets the signal
+/// too and shuts down cleanly, and we then stop PostgreSQL.
+fn catch_interrupts() -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    interrupted
+}
+
+fn run(args: &[String]) -> Result {
+    let root = repo_root();
+    let release = args.iter().any(|a| a == "--release");
+    let addr = flag_value(args, "--addr").unwrap_or_else(|| "127.0.0.1:3000".into());
+    let interrupted = catch_interrupts();
+    tools::ensure_build_tools(&root)?;
+    let binary = build::build_all(&root, release)?;
+    let (database_url, cluster) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (url, None),
+        _ => {
+            let cluster = postgres::Cluster::start(&root.join("target/rapport/run"), false)?;
+            cluster.create_database("rapport")?;
+            (cluster.url("rapport"), Some(cluster))
+        }
+    };
+    let outcome = (|| {
+        step("Preparing the database (migrations, demo data)");
+        run_command(
+            Command::new(&binary)
+                .arg("seed-demo")
+                .env("DATABASE_URL", &database_url),
+        )?;
+        step(&format!("Serving Rapport on http://{addr}  (Ctrl-C stops it)"));
+        println!("Sign in with any demo account above; they all use the printed password.");
+        let mut server = Command::new(&binary)
+            .arg("serve")
+            .env("DATABASE_URL", &database_url)
+            .env("RAPPORT_ADDR", &addr)
+            .env("RAPPORT_SITE_ROOT", root.join("target/site"))
+            .spawn()
+            .map_err(|e| format!("could not start the server: {e}"))?;
+        let status = wait_for(&mut server, &interrupted);
+        if interrupted.load(Ordering::SeqCst) {
+            println!("\nStopped.");
+            Ok(())
+        } else {
+            Err(format!("the server stopped unexpectedly ({status})"))
+        }
+    })();
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    outcome
+}
+
+/// Wait for a child, letting Ctrl-C reach it; give it 10 s to stop before killing it.
+fn wait_for(child: &mut Child, interrupted: &AtomicBool) -> String {
+    let mut interrupted_at: Option<Instant> = None;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.to_string(),
+            Ok(None) => {}
+            Err(e) => return e.to_string(),
+        }
+        if interrupted.load(Ordering::SeqCst) {
+            let since = *interrupted_at.get_or_insert_with(Instant::now);
+            if since.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn test(args: &[String]) -> Result {
+    let root = repo_root();
+    let browser = !args.iter().any(|a| a == "--no-browser");
+    let _ = catch_interrupts();
+    tools::ensure_build_tools(&root)?;
+    if browser {
+        tools::ensure_browser_tools(&root)?;
+    }
+    let (database_url, cluster) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (url, None),
+        _ => {
+            // A fresh cluster every time, apart from the one `run` uses.
+            let cluster = postgres::Cluster::start(&root.join("target/rapport/test"), true)?;
+            (cluster.url("postgres"), Some(cluster))
+        }
+    };
+    let outcome = (|| {
+        step("Unit, database and HTTP tests");
+        let rust_tests = run_command(
+            Command::new(env!("CARGO"))
+                .current_dir(&root)
+                .args(["test", "--workspace", "--features", "app/ssr"])
+                .env("DATABASE_URL", &database_url),
+        );
+        let e2e = if browser {
+            end_to_end(&root, &database_url, cluster.as_ref())
+        } else {
+            Ok(())
+        };
+        rust_tests.and(e2e)
+    })();
+    if let Some(cluster) = cluster {
+        cluster.stop();
+    }
+    outcome
+}
+
+/// Build the app, serve it on a free port against a fresh seeded database,
+/// and run the Playwright specs in Debian's Chromium.
+fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>) -> Result {
+    let binary = build::build_all(root, false)?;
+    let database_url = match cluster {
+        Some(cluster) => {
+            cluster.drop_database("rapport_e2e")?;
+            cluster.create_database("rapport_e2e")?;
+            cluster.url("rapport_e2e")
+        }
+        // With an external DATABASE_URL, the end-to-end run uses that database.
+        None => admin_url.to_string(),
+    };
+    step("End-to-end tests in headless Chromium");
+    run_command(
+        Command::new(&binary)
+            .arg("seed-demo")
+            .env("DATABASE_URL", &database_url),
+    )?;
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(&binary)
+        .arg("serve")
+        .env("DATABASE_URL", &database_url)
+        .env("RAPPORT_ADDR", &addr)
+        .env("RAPPORT_SITE_ROOT", root.join("target/site"))
+        .env("RAPPORT_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("could not start the server: {e}"))?;
+    let result = wait_until_listening(&addr, &mut server).and_then(|_| {
+        run_command(
+            Command::new("npx")
+                .current_dir(root.join("end2end"))
+                .args(["playwright", "test"])
+                .env("BASE_URL", format!("http://{addr}"))
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )
+        .map_err(|_| "some end-to-end tests failed (see above)".to_string())
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn wait_until_listening(addr: &str, server: &mut Child) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = server.try_wait() {
+            return Err(format!("the server exited before listening ({status})"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(format!("the server did not listen on {addr} within 60 s"))
+}
