@@ -1,13 +1,13 @@
 //! The page shell, the application root and its routes.
 
-use crate::api::auth::{current_user, UserSummary, Register, SignIn, SignOut};
-use crate::api::account::UpdateProfile;
+use crate::api::auth::{current_user, SignOut, UserSummary};
 use crate::components::nav::SiteHeader;
 use crate::domain::AppError;
 use crate::pages::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the application (server side only).
@@ -38,14 +38,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is signed in, and the actions that change it, shared by every page.
+/// Who is signed in, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<UserSummary>, AppError>>,
-    pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
-    pub register: ServerAction<Register>,
-    pub update_profile: ServerAction<UpdateProfile>,
 }
 
 pub fn use_auth() -> Auth {
@@ -55,58 +52,63 @@ pub fn use_auth() -> Auth {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let sign_in = ServerAction::<SignIn>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let register = ServerAction::<Register>::new();
-    let update_profile = ServerAction::<UpdateProfile>::new();
-    let user = Resource::new(
-        move || {
-            (
-                sign_in.version().get(),
-                sign_out.version().get(),
-                register.version().get(),
-                update_profile.version().get(),
-            )
-        },
-        |_| current_user(),
-    );
-    provide_context(Auth {
-        user,
-        sign_in,
-        sign_out,
-        register,
-        update_profile,
-    });
-
     view! {
         <Stylesheet id="rapport" href="/pkg/rapport.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "Rapport".to_string() } else { format!("{page} · Rapport") }
         }/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <SiteHeader/>
-            <main id="main" class="page">
-                // Async: pages are sent complete, so they work without JavaScript
-                // and can still set a status code or a redirect.
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/organization") view=OrganizationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
-                    <Route
-                        path=path!("/admin/organizations")
-                        view=AdminOrganizationsPage
-                        ssr=SsrMode::Async
-                    />
-                </Routes>
-            </main>
-            <footer class="site-footer">
-                <p>"Rapport: self-service support, knowledge and training in one place."</p>
-            </footer>
+            <Site/>
         </Router>
+    }
+}
+
+/// Everything inside the router.
+///
+/// Form actions are created by the pages themselves: without JavaScript a failed
+/// form comes back with its error in the address, and an action only picks that
+/// up when it is created inside the routes.
+#[component]
+fn Site() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let location = use_location();
+    // Signing in, registering or renaming ends in a navigation, so asking again
+    // on every navigation keeps the header right.
+    let user = Resource::new(
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                sign_out.version().get(),
+            )
+        },
+        |_| current_user(),
+    );
+    provide_context(Auth { user, sign_out });
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <SiteHeader/>
+        <main id="main" class="page">
+            // Async: pages are sent complete, so they work without JavaScript
+            // and can still set a status code or a redirect.
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/organization") view=OrganizationPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/admin/organizations")
+                    view=AdminOrganizationsPage
+                    ssr=SsrMode::Async
+                />
+            </Routes>
+        </main>
+        <footer class="site-footer">
+            <p>"Rapport: self-service support, knowledge and training in one place."</p>
+        </footer>
     }
 }

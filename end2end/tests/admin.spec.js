@@ -4,7 +4,7 @@ const { signIn } = require('./helpers');
 test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser }) => {
   const email = `agent-${Date.now()}@rapport.example`;
   await signIn(page, 'admin@rapport.example');
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
 
   await page.getByLabel('Name', { exact: true }).fill('Quinn Queue');

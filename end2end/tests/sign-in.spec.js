@@ -43,6 +43,21 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByText('That e-mail and password do not match an account.')).toBeVisible();
+    await expect(page.getByLabel('E-mail address')).toHaveValue('ahmed@acme.example');
+    await expect(page.getByLabel('Password')).toHaveValue('');
+  });
+
+  test('registration errors keep what was typed', async ({ page }) => {
+    await page.goto('/register');
+    await page.getByLabel('Organization').fill('No Script Ltd');
+    await page.getByLabel('Your name').fill('Noel Script');
+    await page.getByLabel('E-mail address').fill('noel@noscript.example');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByText('Choose a password of at least 10 characters.')).toBeVisible();
+    await expect(page.getByLabel('Organization')).toHaveValue('No Script Ltd');
+    await expect(page.getByLabel('Your name')).toHaveValue('Noel Script');
+    await expect(page.getByLabel('E-mail address')).toHaveValue('noel@noscript.example');
   });
 });
 

@@ -379,8 +379,11 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
     assert_eq!(wrong.status(), 302);
     let location = wrong.headers()["location"].to_str().unwrap().to_string();
     assert!(location.contains("/sign-in") && location.contains("__err="), "{location}");
-    let page = app.browser().get(location).send().await.unwrap().text().await.unwrap();
+    let page = app.browser().get(app.url(&location)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("That e-mail and password do not match an account."));
+    // What was typed is kept (the password never is).
+    assert!(page.contains("value=\"nick@northwind.example\""), "{page}");
+    assert!(!page.contains("nope nope nope"));
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

@@ -185,7 +185,7 @@ fn test(args: &[String]) -> Result {
         let rust_tests = run_command(
             Command::new(env!("CARGO"))
                 .current_dir(&root)
-                .args(["test", "--workspace", "--features", "app/ssr"])
+                .args(["test", "--workspace", "--features", "app/ssr", "--no-fail-fast"])
                 .env("DATABASE_URL", &database_url),
         );
         let e2e = if browser {

@@ -33,10 +33,15 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth, AppState};
+    use crate::server::{auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let session = auth::session().await?;
-    auth::sign_in(&state, &session, &email, &password).await?;
+    if let Err(e) = auth::sign_in(&state, &session, &email, &password).await {
+        let kept = [("email", email.as_str()), ("next", next.as_deref().unwrap_or(""))];
+        forms::back_to_form("/sign-in", &kept, SignIn::PATH, &e);
+        return Err(e);
+    }
     leptos_axum::redirect(&auth::safe_next(next.as_deref()));
     Ok(())
 }
@@ -85,7 +90,8 @@ pub async fn register(
     password: String,
     invitation: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, AppState};
+    use crate::server::{accounts, auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let form = accounts::Registration {
         email,
@@ -95,7 +101,20 @@ pub async fn register(
         invitation: invitation.filter(|t| !t.trim().is_empty()),
     };
     let ip = auth::client_ip(&state);
-    let (user_id, signed_in_at) = accounts::register(&state.pool, form, &ip).await?;
+    let kept = [
+        ("email", form.email.clone()),
+        ("display_name", form.display_name.clone()),
+        ("organization_name", form.organization_name.clone()),
+        ("invitation", form.invitation.clone().unwrap_or_default()),
+    ];
+    let (user_id, signed_in_at) = match accounts::register(&state.pool, form, &ip).await {
+        Ok(done) => done,
+        Err(e) => {
+            let kept: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            forms::back_to_form("/register", &kept, Register::PATH, &e);
+            return Err(e);
+        }
+    };
     auth::start_session(&auth::session().await?, user_id, signed_in_at).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())

@@ -1,4 +1,4 @@
-use crate::api::account::ChangePassword;
+use crate::api::account::{ChangePassword, UpdateProfile};
 use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::components::panels::ErrorPanel;
@@ -10,8 +10,9 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
+    let update_profile = ServerAction::<UpdateProfile>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    let profile_error = action_error(auth.update_profile);
+    let profile_error = action_error(update_profile);
     let password_error = action_error(change_password);
     let query = use_query_map();
     let saved = move || query.read().get("saved");
@@ -38,7 +39,7 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="card" aria-labelledby="profile-heading">
                             <h2 id="profile-heading">"Name"</h2>
                             <p class="muted">{format!("Signed in as {}", user.email)}</p>
-                            <ActionForm action=auth.update_profile attr:class="form" attr:novalidate=true>
+                            <ActionForm action=update_profile attr:class="form" attr:novalidate=true>
                                 <FormError error=profile_error/>
                                 <Field label="Your name" name="display_name" autocomplete="name"
                                     value=user.display_name.clone()

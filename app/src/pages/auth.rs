@@ -1,5 +1,4 @@
-use crate::api::auth::invitation_details;
-use crate::app::use_auth;
+use crate::api::auth::{invitation_details, Register, SignIn};
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::domain::Password;
 use leptos::prelude::*;
@@ -8,19 +7,20 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let auth = use_auth();
+    let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = action_error(auth.sign_in);
+    let error = action_error(sign_in);
+    let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
     view! {
         <Title text="Sign in"/>
         <section class="panel narrow">
             <h1>"Sign in"</h1>
-            <ActionForm action=auth.sign_in attr:class="form" attr:novalidate=true>
+            <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
                 <FormError error/>
                 <input type="hidden" name="next" value=next/>
                 <Field label="E-mail address" name="email" kind="email" autocomplete="email"
-                    error=field_error(error, "email")/>
+                    value=kept("email") error=field_error(error, "email")/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password"
                     error=field_error(error, "password")/>
                 <button type="submit" class="button">"Sign in"</button>
@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let auth = use_auth();
+    let register = ServerAction::<Register>::new();
     let query = use_query_map();
     let invitation = move || query.read().get("invitation").filter(|t| !t.is_empty());
     let invited_to = Resource::new(invitation, |token| async move {
@@ -41,12 +41,14 @@ pub fn RegisterPage() -> impl IntoView {
             None => None,
         }
     });
-    let error = action_error(auth.register);
+    let error = action_error(register);
+    // Without JavaScript, a failed form comes back with what was typed in the address.
+    let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
     view! {
         <Title text="Create an account"/>
         <section class="panel narrow">
             <h1>"Create an account"</h1>
-            <ActionForm action=auth.register attr:class="form" attr:novalidate=true>
+            <ActionForm action=register attr:class="form" attr:novalidate=true>
                 <FormError error/>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -61,14 +63,14 @@ pub fn RegisterPage() -> impl IntoView {
                             Some(Err(e)) => view! {
                                 <p class="alert alert-error" role="alert">{e.to_string()}</p>
                                 <Field label="Organization" name="organization_name"
-                                    autocomplete="organization"
+                                    autocomplete="organization" value=kept("organization_name")
                                     hint="Your company. You become its administrator and can invite colleagues."
                                     error=field_error(error, "organization_name")/>
                             }
                             .into_any(),
                             None => view! {
                                 <Field label="Organization" name="organization_name"
-                                    autocomplete="organization"
+                                    autocomplete="organization" value=kept("organization_name")
                                     hint="Your company. You become its administrator and can invite colleagues."
                                     error=field_error(error, "organization_name")/>
                             }
@@ -80,9 +82,9 @@ pub fn RegisterPage() -> impl IntoView {
                     <p class="alert alert-error" role="alert">{m}</p>
                 })}
                 <Field label="Your name" name="display_name" autocomplete="name"
-                    error=field_error(error, "display_name")/>
+                    value=kept("display_name") error=field_error(error, "display_name")/>
                 <Field label="E-mail address" name="email" kind="email" autocomplete="email"
-                    error=field_error(error, "email")/>
+                    value=kept("email") error=field_error(error, "email")/>
                 <Field label="Password" name="password" kind="password" autocomplete="new-password"
                     hint=Password::RULE error=field_error(error, "password")/>
                 <button type="submit" class="button">"Create account"</button>

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod forms;
 pub mod policy;
 pub mod security;
 pub mod seed;
