@@ -120,7 +120,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         None => serve(pool, cli.serve).await,
         Some(Command::Serve(args)) => serve(pool, args).await,
         Some(Command::Migrate) => {
-            server::MIGRATOR.run(&pool).await.context("migrating the database")?;
+            server::MIGRATOR
+                .run(&pool)
+                .await
+                .context("migrating the database")?;
             println!("The database is up to date.");
             Ok(())
         }
@@ -130,11 +133,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
-    server::MIGRATOR.run(&pool).await.context("migrating the database")?;
+    server::MIGRATOR
+        .run(&pool)
+        .await
+        .context("migrating the database")?;
     let config = args.config();
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .with_context(|| format!("could not listen on {} (is another server running there?)", config.addr))?;
+        .with_context(|| {
+            format!(
+                "could not listen on {} (is another server running there?)",
+                config.addr
+            )
+        })?;
     let state = AppState::new(config.clone(), pool);
     tracing::info!("Rapport is serving on http://{}", listener.local_addr()?);
     server::serve(state, listener, shutdown_signal()).await?;
@@ -149,7 +160,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -160,9 +172,18 @@ async fn shutdown_signal() {
 }
 
 async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<()> {
-    server::MIGRATOR.run(pool).await.context("migrating the database")?;
-    if seed::seed_demo(pool).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        println!("Demo data created. Every demo account's password is: {}", seed::DEMO_PASSWORD);
+    server::MIGRATOR
+        .run(pool)
+        .await
+        .context("migrating the database")?;
+    if seed::seed_demo(pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        println!(
+            "Demo data created. Every demo account's password is: {}",
+            seed::DEMO_PASSWORD
+        );
         for account in seed::DEMO_ACCOUNTS {
             println!(
                 "  {:<16} {:<28} {}",
@@ -179,23 +200,40 @@ async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<()> {
 
 async fn create_user(pool: &sqlx::PgPool, args: CreateUserArgs) -> anyhow::Result<()> {
     let role = Role::parse(&args.role).with_context(|| {
-        format!("unknown role {:?}: use customer, customer_admin, agent, trainer or admin", args.role)
+        format!(
+            "unknown role {:?}: use customer, customer_admin, agent, trainer or admin",
+            args.role
+        )
     })?;
     let stdin = std::io::stdin();
     let (password, generated) = if stdin.is_terminal() {
         (generate_password(), true)
     } else {
         let mut input = String::new();
-        stdin.lock().read_to_string(&mut input).context("reading the password from standard input")?;
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .context("reading the password from standard input")?;
         (input.trim_end_matches(['\r', '\n']).to_string(), false)
     };
-    let id = accounts::create_user(pool, &args.email, &args.name, role, args.organization.as_deref(), &password)
-        .await
-        .map_err(|e| match e.field() {
-            Some(field) => anyhow::anyhow!("{field}: {e}"),
-            None => anyhow::anyhow!("{e}"),
-        })?;
-    println!("Created {} {} (user {id}).", role.label().to_lowercase(), args.email.trim());
+    let id = accounts::create_user(
+        pool,
+        &args.email,
+        &args.name,
+        role,
+        args.organization.as_deref(),
+        &password,
+    )
+    .await
+    .map_err(|e| match e.field() {
+        Some(field) => anyhow::anyhow!("{field}: {e}"),
+        None => anyhow::anyhow!("{e}"),
+    })?;
+    println!(
+        "Created {} {} (user {id}).",
+        role.label().to_lowercase(),
+        args.email.trim()
+    );
     if generated {
         println!("Password: {password}");
         println!("Give it to the person; they can change it under Account.");
@@ -208,5 +246,7 @@ fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..20).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }

@@ -9,12 +9,20 @@ fn email(s: &str) -> Email {
 }
 
 async fn new_org(pool: &PgPool, name: &str) -> i64 {
-    organizations::create(pool, &OrganizationName::parse("organization", name).unwrap())
-        .await
-        .unwrap()
+    organizations::create(
+        pool,
+        &OrganizationName::parse("organization", name).unwrap(),
+    )
+    .await
+    .unwrap()
 }
 
-async fn new_user(pool: &PgPool, address: &str, role: Role, organization_id: Option<i64>) -> sqlx::Result<i64> {
+async fn new_user(
+    pool: &PgPool,
+    address: &str,
+    role: Role,
+    organization_id: Option<i64>,
+) -> sqlx::Result<i64> {
     users::create(
         pool,
         users::NewUser {
@@ -31,7 +39,9 @@ async fn new_user(pool: &PgPool, address: &str, role: Role, organization_id: Opt
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn emails_are_unique_regardless_of_case(pool: PgPool) {
     let org = new_org(&pool, "Case Co").await;
-    new_user(&pool, "case@example.com", Role::Customer, Some(org)).await.unwrap();
+    new_user(&pool, "case@example.com", Role::Customer, Some(org))
+        .await
+        .unwrap();
     // Insert a differently-cased copy directly: the index refuses it.
     let err = sqlx::query(
         "INSERT INTO users (email, display_name, role, organization_id, password_hash)
@@ -42,39 +52,70 @@ async fn emails_are_unique_regardless_of_case(pool: PgPool) {
     .await
     .unwrap_err();
     assert!(db::is_unique_violation(&err, users::EMAIL_UNIQUE_INDEX));
-    let found = users::find_credentials(&pool, &email("Case@Example.com")).await.unwrap();
+    let found = users::find_credentials(&pool, &email("Case@Example.com"))
+        .await
+        .unwrap();
     assert!(found.is_some());
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn customers_need_an_organization_and_staff_have_none(pool: PgPool) {
     let org = new_org(&pool, "Rules Inc").await;
-    assert!(new_user(&pool, "c@example.com", Role::Customer, None).await.is_err());
-    assert!(new_user(&pool, "s@example.com", Role::Agent, Some(org)).await.is_err());
-    assert!(new_user(&pool, "c@example.com", Role::Customer, Some(org)).await.is_ok());
-    assert!(new_user(&pool, "s@example.com", Role::Agent, None).await.is_ok());
+    assert!(new_user(&pool, "c@example.com", Role::Customer, None)
+        .await
+        .is_err());
+    assert!(new_user(&pool, "s@example.com", Role::Agent, Some(org))
+        .await
+        .is_err());
+    assert!(new_user(&pool, "c@example.com", Role::Customer, Some(org))
+        .await
+        .is_ok());
+    assert!(new_user(&pool, "s@example.com", Role::Agent, None)
+        .await
+        .is_ok());
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn members_are_scoped_to_their_organization(pool: PgPool) {
     let a = new_org(&pool, "Alpha").await;
     let b = new_org(&pool, "Beta").await;
-    new_user(&pool, "a1@alpha.example", Role::CustomerAdmin, Some(a)).await.unwrap();
-    new_user(&pool, "a2@alpha.example", Role::Customer, Some(a)).await.unwrap();
-    new_user(&pool, "b1@beta.example", Role::Customer, Some(b)).await.unwrap();
-    let alpha: Vec<String> = users::members_of(&pool, a).await.unwrap().into_iter().map(|m| m.email).collect();
+    new_user(&pool, "a1@alpha.example", Role::CustomerAdmin, Some(a))
+        .await
+        .unwrap();
+    new_user(&pool, "a2@alpha.example", Role::Customer, Some(a))
+        .await
+        .unwrap();
+    new_user(&pool, "b1@beta.example", Role::Customer, Some(b))
+        .await
+        .unwrap();
+    let alpha: Vec<String> = users::members_of(&pool, a)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
     assert_eq!(alpha.len(), 2);
     assert!(alpha.iter().all(|e| e.ends_with("@alpha.example")));
     let list = organizations::list(&pool).await.unwrap();
-    let counts: Vec<(String, i64, i64)> = list.into_iter().map(|o| (o.name, o.members, o.admins)).collect();
-    assert_eq!(counts, [("Alpha".to_string(), 2, 1), ("Beta".to_string(), 1, 0)]);
+    let counts: Vec<(String, i64, i64)> = list
+        .into_iter()
+        .map(|o| (o.name, o.members, o.admins))
+        .collect();
+    assert_eq!(
+        counts,
+        [("Alpha".to_string(), 2, 1), ("Beta".to_string(), 1, 0)]
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn user_search_matches_name_email_and_organization_and_escapes_wildcards(pool: PgPool) {
     let a = new_org(&pool, "Searchable Widgets").await;
-    new_user(&pool, "finder@example.com", Role::Customer, Some(a)).await.unwrap();
-    new_user(&pool, "staff@example.com", Role::Agent, None).await.unwrap();
+    new_user(&pool, "finder@example.com", Role::Customer, Some(a))
+        .await
+        .unwrap();
+    new_user(&pool, "staff@example.com", Role::Agent, None)
+        .await
+        .unwrap();
     let by_org = users::search(&pool, "widgets", 50, 0).await.unwrap();
     assert_eq!(by_org.len(), 1);
     assert_eq!(by_org[0].total, 1);
@@ -88,7 +129,9 @@ async fn user_search_matches_name_email_and_organization_and_escapes_wildcards(p
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn disabling_moves_the_session_cut_off_and_enabling_keeps_it(pool: PgPool) {
-    let id = new_user(&pool, "d@example.com", Role::Trainer, None).await.unwrap();
+    let id = new_user(&pool, "d@example.com", Role::Trainer, None)
+        .await
+        .unwrap();
     let before = users::find_for_session(&pool, id).await.unwrap().unwrap();
     assert!(users::set_disabled(&pool, id, true).await.unwrap());
     let disabled = users::find_for_session(&pool, id).await.unwrap().unwrap();
@@ -98,7 +141,10 @@ async fn disabling_moves_the_session_cut_off_and_enabling_keeps_it(pool: PgPool)
     let enabled = users::find_for_session(&pool, id).await.unwrap().unwrap();
     assert!(!enabled.disabled);
     assert_eq!(enabled.sessions_valid_after, disabled.sessions_valid_after);
-    assert!(!users::set_disabled(&pool, 999_999, true).await.unwrap(), "no such user");
+    assert!(
+        !users::set_disabled(&pool, 999_999, true).await.unwrap(),
+        "no such user"
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

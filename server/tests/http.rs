@@ -24,7 +24,10 @@ async fn register_creates_an_organization_and_signs_in(pool: PgPool) {
         )
         .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(app.whoami(&client).await.as_deref(), Some("new.person@example.com"));
+    assert_eq!(
+        app.whoami(&client).await.as_deref(),
+        Some("new.person@example.com")
+    );
     let (role, org): (String, String) = sqlx::query_as(
         "SELECT u.role, o.name FROM users u JOIN organizations o ON o.id = u.organization_id
          WHERE u.email = 'new.person@example.com'",
@@ -32,7 +35,10 @@ async fn register_creates_an_organization_and_signs_in(pool: PgPool) {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!((role.as_str(), org.as_str()), ("customer_admin", "Fresh Org"));
+    assert_eq!(
+        (role.as_str(), org.as_str()),
+        ("customer_admin", "Fresh Org")
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -42,9 +48,19 @@ async fn registration_errors_name_the_field_and_save_nothing(pool: PgPool) {
     let cases = [
         ("email", "not-an-email", "a long password", "Org"),
         ("password", "x@example.com", "short", "Org"),
-        ("organization_name", "x@example.com", "a long password", "   "),
+        (
+            "organization_name",
+            "x@example.com",
+            "a long password",
+            "   ",
+        ),
         // Taken, whatever the case of the letters.
-        ("email", "OLIVIA@northwind.example", "a long password", "Org"),
+        (
+            "email",
+            "OLIVIA@northwind.example",
+            "a long password",
+            "Org",
+        ),
     ];
     for (field, email, password, organization) in cases {
         let response = app
@@ -75,23 +91,32 @@ async fn sign_in_with_the_right_and_a_wrong_password(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.browser();
 
-    let wrong = app.sign_in(&client, "nick@northwind.example", "wrong password").await;
+    let wrong = app
+        .sign_in(&client, "nick@northwind.example", "wrong password")
+        .await;
     assert_eq!(wrong.status(), 422);
     assert!(session_cookie(&wrong).is_none());
     let wrong_body = wrong.text().await.unwrap();
 
     // An unknown e-mail gets exactly the same answer: nothing tells whether it exists.
-    let unknown = app.sign_in(&client, "nobody@northwind.example", "wrong password").await;
+    let unknown = app
+        .sign_in(&client, "nobody@northwind.example", "wrong password")
+        .await;
     assert_eq!(unknown.status(), 422);
     assert_eq!(unknown.text().await.unwrap(), wrong_body);
 
-    let right = app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD).await;
+    let right = app
+        .sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
+        .await;
     assert_eq!(right.status(), 200);
     let cookie = session_cookie(&right).expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
-    assert_eq!(app.whoami(&client).await.as_deref(), Some("nick@northwind.example"));
+    assert_eq!(
+        app.whoami(&client).await.as_deref(),
+        Some("nick@northwind.example")
+    );
 
     let events: Vec<String> = sqlx::query_scalar("SELECT kind FROM audit_events ORDER BY id")
         .fetch_all(&app.pool)
@@ -105,7 +130,9 @@ async fn sign_in_cycles_the_session_id(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.bare();
     // An attacker's session id, valid in the store, planted in the victim's browser.
-    let first = app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD).await;
+    let first = app
+        .sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
+        .await;
     let planted = cookie_pair(&session_cookie(&first).unwrap());
 
     let response = client
@@ -113,7 +140,10 @@ async fn sign_in_cycles_the_session_id(pool: PgPool) {
         .header(ACCEPT, "application/json")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(COOKIE, &planted)
-        .body(common::encode(&[("email", "olivia@northwind.example"), ("password", DEMO_PASSWORD)]))
+        .body(common::encode(&[
+            ("email", "olivia@northwind.example"),
+            ("password", DEMO_PASSWORD),
+        ]))
         .send()
         .await
         .unwrap();
@@ -136,7 +166,9 @@ async fn sign_in_cycles_the_session_id(pool: PgPool) {
 async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.bare();
-    let response = app.sign_in(&client, "carla@acme.example", DEMO_PASSWORD).await;
+    let response = app
+        .sign_in(&client, "carla@acme.example", DEMO_PASSWORD)
+        .await;
     let cookie = cookie_pair(&session_cookie(&response).unwrap());
     let dashboard = |cookie: String| {
         let client = client.clone();
@@ -177,14 +209,23 @@ async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
         .unwrap();
     let id = id.to_string();
     let response = app
-        .call(&admin, "set_user_disabled", &[("user_id", &id), ("disabled", "true")])
+        .call(
+            &admin,
+            "set_user_disabled",
+            &[("user_id", &id), ("disabled", "true")],
+        )
         .await;
     assert_eq!(response.status(), 200);
 
     assert_eq!(app.call(&customer, "dashboard", &[]).await.status(), 401);
     // And they cannot sign in again.
     let again = app.browser();
-    assert_eq!(app.sign_in(&again, "ahmed@acme.example", DEMO_PASSWORD).await.status(), 422);
+    assert_eq!(
+        app.sign_in(&again, "ahmed@acme.example", DEMO_PASSWORD)
+            .await
+            .status(),
+        422
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -201,7 +242,11 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
         let status = app.call(&visitor, name, &[]).await.status();
         assert_eq!(status, 401, "a visitor calling {name}");
         let expect_forbidden: &[(&reqwest::Client, &str)] = match gate {
-            Gate::Admin => &[(&customer, "customer"), (&customer_admin, "customer admin"), (&agent, "agent")],
+            Gate::Admin => &[
+                (&customer, "customer"),
+                (&customer_admin, "customer admin"),
+                (&agent, "agent"),
+            ],
             Gate::CustomerAdmin => &[(&customer, "customer"), (&agent, "agent")],
             _ => &[],
         };
@@ -211,7 +256,10 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
         }
     }
     // A function that does not exist is not found, whoever asks.
-    assert_eq!(app.call(&customer, "drop_all_tables", &[]).await.status(), 404);
+    assert_eq!(
+        app.call(&customer, "drop_all_tables", &[]).await.status(),
+        404
+    );
 }
 
 #[test]
@@ -238,7 +286,10 @@ fn every_registered_server_function_is_in_the_policy_table() {
 async fn cross_origin_posts_are_refused(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.bare();
-    let form = common::encode(&[("email", "nick@northwind.example"), ("password", DEMO_PASSWORD)]);
+    let form = common::encode(&[
+        ("email", "nick@northwind.example"),
+        ("password", DEMO_PASSWORD),
+    ]);
     let evil = client
         .post(app.url("/api/sign_in"))
         .header(ORIGIN, "http://evil.example")
@@ -281,17 +332,25 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
         assert_eq!(response.status(), status, "{path}");
         let headers = response.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
-        assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+        assert_eq!(
+            headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert!(headers.contains_key("x-request-id"));
         if path == "/no/such/page" {
             let body = response.text().await.unwrap();
-            assert!(body.contains("Page not found"), "the 404 page is the app's own");
+            assert!(
+                body.contains("Page not found"),
+                "the 404 page is the app's own"
+            );
         }
     }
     // An error answered by a server function carries them too.
-    let refused = app.call(&client, "list_users", &[("query", ""), ("page", "1")]).await;
+    let refused = app
+        .call(&client, "list_users", &[("query", ""), ("page", "1")])
+        .await;
     assert_eq!(refused.status(), 401);
     assert!(refused.headers().contains_key("content-security-policy"));
 }
@@ -300,10 +359,23 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
 async fn the_inline_script_carries_the_nonce_the_policy_allows(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let response = app.bare().get(app.url("/")).send().await.unwrap();
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
     let body = response.text().await.unwrap();
-    assert!(body.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{body}");
+    assert!(
+        body.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        "{body}"
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -311,34 +383,74 @@ async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.browser();
     for _ in 0..5 {
-        let r = app.sign_in(&client, "olivia@northwind.example", "wrong password").await;
+        let r = app
+            .sign_in(&client, "olivia@northwind.example", "wrong password")
+            .await;
         assert_eq!(r.status(), 422);
     }
     // Even the right password waits now, with a clear message.
-    let limited = app.sign_in(&client, "olivia@northwind.example", DEMO_PASSWORD).await;
+    let limited = app
+        .sign_in(&client, "olivia@northwind.example", DEMO_PASSWORD)
+        .await;
     assert_eq!(limited.status(), 429);
     let body = limited.text().await.unwrap();
     assert!(body.contains("RateLimited"), "{body}");
     // Another account is not affected.
-    assert_eq!(app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let visitor = app.browser();
-    let page = visitor.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("<label for=\"field-email\">E-mail address</label>"), "{page}");
-    let dashboard = visitor.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    let page = visitor
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<label for=\"field-email\">E-mail address</label>"),
+        "{page}"
+    );
+    let dashboard = visitor
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(dashboard.contains("Please sign in"));
 
     let admin = app.signed_in("admin@rapport.example").await;
-    let users = admin.get(app.url("/admin/users?q=northwind")).send().await.unwrap().text().await.unwrap();
+    let users = admin
+        .get(app.url("/admin/users?q=northwind"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(users.contains("olivia@northwind.example"));
     assert!(!users.contains("carla@acme.example"), "the search filters");
 
     let customer = app.signed_in("nick@northwind.example").await;
-    let refused = customer.get(app.url("/admin/users")).send().await.unwrap().text().await.unwrap();
+    let refused = customer
+        .get(app.url("/admin/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(refused.contains("Not available"));
     assert!(!refused.contains("olivia@northwind.example"));
 }
@@ -362,7 +474,14 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
         .unwrap();
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], "/dashboard");
-    let page = client.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Nick Northwind"));
 
     // A wrong password goes back to the form with the error in the address.
@@ -372,14 +491,28 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("referer", app.url("/sign-in"))
-        .body(common::encode(&[("email", "nick@northwind.example"), ("password", "nope nope nope")]))
+        .body(common::encode(&[
+            ("email", "nick@northwind.example"),
+            ("password", "nope nope nope"),
+        ]))
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 302);
     let location = wrong.headers()["location"].to_str().unwrap().to_string();
-    assert!(location.contains("/sign-in") && location.contains("__err="), "{location}");
-    let page = app.browser().get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        location.contains("/sign-in") && location.contains("__err="),
+        "{location}"
+    );
+    let page = app
+        .browser()
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("That e-mail and password do not match an account."));
     // What was typed is kept (the password never is).
     assert!(page.contains("value=\"nick@northwind.example\""), "{page}");
@@ -402,20 +535,45 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
         }
     };
     let nick = id_of("nick@northwind.example").await;
-    let ok = app.call(&admin, "change_role", &[("user_id", &nick), ("role", "customer_admin")]).await;
+    let ok = app
+        .call(
+            &admin,
+            "change_role",
+            &[("user_id", &nick), ("role", "customer_admin")],
+        )
+        .await;
     assert_eq!(ok.status(), 200);
-    let across = app.call(&admin, "change_role", &[("user_id", &nick), ("role", "admin")]).await;
+    let across = app
+        .call(
+            &admin,
+            "change_role",
+            &[("user_id", &nick), ("role", "admin")],
+        )
+        .await;
     assert_eq!(across.status(), 422, "a customer cannot become staff");
     let me = id_of("admin@rapport.example").await;
-    let own = app.call(&admin, "change_role", &[("user_id", &me), ("role", "agent")]).await;
+    let own = app
+        .call(
+            &admin,
+            "change_role",
+            &[("user_id", &me), ("role", "agent")],
+        )
+        .await;
     assert_eq!(own.status(), 403, "an admin cannot demote themselves");
-    let disable_self = app.call(&admin, "set_user_disabled", &[("user_id", &me), ("disabled", "true")]).await;
+    let disable_self = app
+        .call(
+            &admin,
+            "set_user_disabled",
+            &[("user_id", &me), ("disabled", "true")],
+        )
+        .await;
     assert_eq!(disable_self.status(), 403);
 
-    let changes: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit_events WHERE kind = 'role_changed'")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let changes: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE kind = 'role_changed'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(changes, ["customer -> customer_admin"]);
 }
 
@@ -423,7 +581,12 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
 async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let olivia = app.signed_in("olivia@northwind.example").await;
-    let overview: serde_json::Value = app.call(&olivia, "organization_overview", &[]).await.json().await.unwrap();
+    let overview: serde_json::Value = app
+        .call(&olivia, "organization_overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let text = overview.to_string();
     assert!(text.contains("nick@northwind.example"));
     assert!(!text.contains("acme.example"), "{text}");
@@ -454,7 +617,10 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!((role.as_str(), org.as_str()), ("customer", "Northwind Traders"));
+    assert_eq!(
+        (role.as_str(), org.as_str()),
+        ("customer", "Northwind Traders")
+    );
 
     // The link works once.
     let again = app
@@ -480,19 +646,37 @@ async fn changing_the_password_ends_other_sessions(pool: PgPool) {
     let laptop = app.signed_in("greta@globex.example").await;
     let phone = app.signed_in("greta@globex.example").await;
     let wrong = app
-        .call(&laptop, "change_password", &[("current_password", "nope"), ("new_password", "a brand new password")])
+        .call(
+            &laptop,
+            "change_password",
+            &[
+                ("current_password", "nope"),
+                ("new_password", "a brand new password"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     let changed = app
         .call(
             &laptop,
             "change_password",
-            &[("current_password", DEMO_PASSWORD), ("new_password", "a brand new password")],
+            &[
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", "a brand new password"),
+            ],
         )
         .await;
     assert_eq!(changed.status(), 200);
-    assert_eq!(app.whoami(&laptop).await.as_deref(), Some("greta@globex.example"));
+    assert_eq!(
+        app.whoami(&laptop).await.as_deref(),
+        Some("greta@globex.example")
+    );
     assert_eq!(app.whoami(&phone).await, None, "the other session ended");
     let fresh = app.browser();
-    assert_eq!(app.sign_in(&fresh, "greta@globex.example", "a brand new password").await.status(), 200);
+    assert_eq!(
+        app.sign_in(&fresh, "greta@globex.example", "a brand new password")
+            .await
+            .status(),
+        200
+    );
 }

@@ -28,7 +28,8 @@ pub fn build_all(root: &Path, release: bool) -> Result<PathBuf> {
 pub fn build_server(root: &Path, release: bool) -> Result<PathBuf> {
     step("Building the server");
     let mut cmd = Command::new(env!("CARGO"));
-    cmd.current_dir(root).args(["build", "--package", "server", "--bin", "rapport"]);
+    cmd.current_dir(root)
+        .args(["build", "--package", "server", "--bin", "rapport"]);
     if release {
         cmd.arg("--release");
     }
@@ -63,13 +64,22 @@ pub fn build_site(root: &Path, release: bool) -> Result {
     std::fs::create_dir_all(&pkg).map_err(|e| format!("creating {}: {e}", pkg.display()))?;
     run_command(
         Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-name", "rapport", "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                "rapport",
+                "--out-dir",
+            ])
             .arg(&pkg)
             .arg(&wasm),
     )?;
     std::fs::copy(root.join("style/main.css"), pkg.join("rapport.css"))
         .map_err(|e| format!("copying style/main.css: {e}"))?;
-    let size = std::fs::metadata(pkg.join("rapport_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(pkg.join("rapport_bg.wasm"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     println!("    wasm bundle: {} KiB", size / 1024);
     Ok(())
 }

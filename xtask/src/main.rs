@@ -43,7 +43,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("build") => build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ()),
+        Some("build") => {
+            build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ())
+        }
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{HELP}");
             Ok(())
@@ -122,15 +124,11 @@ fn run(args: &[String]) -> Result {
                 .arg("seed-demo")
                 .env("DATABASE_URL", &database_url),
         )?;
-        step(&format!("Serving Rapport on http://{addr}  (Ctrl-C stops it)"));
+        step(&format!(
+            "Serving Rapport on http://{addr}  (Ctrl-C stops it)"
+        ));
         println!("Sign in with any demo account above; they all use the printed password.");
-        let mut server = Command::new(&binary)
-            .arg("serve")
-            .env("DATABASE_URL", &database_url)
-            .env("RAPPORT_ADDR", &addr)
-            .env("RAPPORT_SITE_ROOT", root.join("target/site"))
-            .spawn()
-            .map_err(|e| format!("could not start the server: {e}"))?;
+        let mut server = spawn_server(&root, &binary, &database_url, &addr, "info")?;
         let status = wait_for(&mut server, &interrupted);
         if interrupted.load(Ordering::SeqCst) {
             println!("\nStopped.");
@@ -180,25 +178,40 @@ fn test(args: &[String]) -> Result {
             (cluster.url("postgres"), Some(cluster))
         }
     };
-    let outcome = (|| {
-        step("Unit, database and HTTP tests");
-        let rust_tests = run_command(
-            Command::new(env!("CARGO"))
-                .current_dir(&root)
-                .args(["test", "--workspace", "--features", "app/ssr", "--no-fail-fast"])
-                .env("DATABASE_URL", &database_url),
-        );
-        let e2e = if browser {
-            end_to_end(&root, &database_url, cluster.as_ref())
-        } else {
-            Ok(())
-        };
-        rust_tests.and(e2e)
-    })();
+    let outcome = run_all_tests(&root, &database_url, cluster.as_ref(), browser);
     if let Some(cluster) = cluster {
         cluster.stop();
     }
     outcome
+}
+
+/// The Rust tests, then (unless `browser` is false) the browser tests; both always run.
+fn run_all_tests(
+    root: &Path,
+    database_url: &str,
+    cluster: Option<&postgres::Cluster>,
+    browser: bool,
+) -> Result {
+    step("Unit, database and HTTP tests");
+    let rust_tests = run_command(
+        Command::new(env!("CARGO"))
+            .current_dir(root)
+            .args([
+                "test",
+                "--workspace",
+                "--features",
+                "app/ssr",
+                "--no-fail-fast",
+            ])
+            .env("DATABASE_URL", database_url),
+    )
+    .map_err(|_| "some Rust tests failed (see above)".to_string());
+    let e2e = if browser {
+        end_to_end(root, database_url, cluster)
+    } else {
+        Ok(())
+    };
+    rust_tests.and(e2e)
 }
 
 /// Build the app, serve it on a free port against a fresh seeded database,
@@ -222,14 +235,7 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
     )?;
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
-    let mut server = Command::new(&binary)
-        .arg("serve")
-        .env("DATABASE_URL", &database_url)
-        .env("RAPPORT_ADDR", &addr)
-        .env("RAPPORT_SITE_ROOT", root.join("target/site"))
-        .env("RAPPORT_LOG", "warn")
-        .spawn()
-        .map_err(|e| format!("could not start the server: {e}"))?;
+    let mut server = spawn_server(root, &binary, &database_url, &addr, "warn")?;
     let result = wait_until_listening(&addr, &mut server).and_then(|_| {
         run_command(
             Command::new("npx")
@@ -245,9 +251,30 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
     result
 }
 
+/// Start `rapport serve` with the site built into target/site.
+fn spawn_server(
+    root: &Path,
+    binary: &Path,
+    database_url: &str,
+    addr: &str,
+    log: &str,
+) -> Result<Child> {
+    Command::new(binary)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("RAPPORT_ADDR", addr)
+        .env("RAPPORT_SITE_ROOT", root.join("target/site"))
+        .env("RAPPORT_LOG", log)
+        .spawn()
+        .map_err(|e| format!("could not start the server: {e}"))
+}
+
 fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 fn wait_until_listening(addr: &str, server: &mut Child) -> Result {

@@ -56,11 +56,13 @@ fn find_bindir() -> Result<PathBuf> {
             return Ok(dir);
         }
     }
-    Err("PostgreSQL's server programs (initdb, pg_ctl) were not found. Install PostgreSQL \
+    Err(
+        "PostgreSQL's server programs (initdb, pg_ctl) were not found. Install PostgreSQL \
          (Debian/Ubuntu: `sudo apt-get install postgresql`; Fedora: `sudo dnf install \
          postgresql-server`; macOS: `brew install postgresql`), or set DATABASE_URL to a \
          PostgreSQL you already have."
-        .into())
+            .into(),
+    )
 }
 
 /// Can the `postgres` user reach `dir` (every parent searchable by others)?
@@ -83,7 +85,9 @@ impl Cluster {
             // initdb refuses to run as root, and the postgres user cannot enter this checkout.
             let fallback = std::env::temp_dir().join(format!(
                 "rapport-{}",
-                base.to_string_lossy().bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+                base.to_string_lossy()
+                    .bytes()
+                    .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
             ));
             println!(
                 "    {} is not reachable by the postgres user; keeping the cluster in {}",
@@ -103,40 +107,66 @@ impl Cluster {
             cluster.stop_quietly();
             let _ = std::fs::remove_dir_all(&base);
         }
-        std::fs::create_dir_all(&cluster.socket_dir).map_err(|e| format!("creating {}: {e}", base.display()))?;
+        std::fs::create_dir_all(&cluster.socket_dir)
+            .map_err(|e| format!("creating {}: {e}", base.display()))?;
         if as_postgres {
-            run_command(Command::new("chown").arg("-R").arg("postgres:postgres").arg(&base))?;
+            run_command(
+                Command::new("chown")
+                    .arg("-R")
+                    .arg("postgres:postgres")
+                    .arg(&base),
+            )?;
         }
         if !cluster.data.join("PG_VERSION").exists() {
-            step(&format!("Creating a private PostgreSQL cluster in {}", cluster.data.display()));
+            step(&format!(
+                "Creating a private PostgreSQL cluster in {}",
+                cluster.data.display()
+            ));
             cluster.run_quietly(
                 cluster
                     .pg_command("initdb")
                     .arg("-D")
                     .arg(&cluster.data)
-                    .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]),
+                    .args([
+                        "-A",
+                        "trust",
+                        "-U",
+                        "postgres",
+                        "--no-sync",
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                    ]),
             )?;
         }
         if cluster.is_running() {
-            println!("    PostgreSQL is already running in {}", cluster.data.display());
+            println!(
+                "    PostgreSQL is already running in {}",
+                cluster.data.display()
+            );
         } else {
             step("Starting PostgreSQL");
             // Tests trade durability for speed; the `run` cluster keeps fsync on.
-            let durability = if fresh { " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" } else { "" };
+            let durability = if fresh {
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            } else {
+                ""
+            };
             let options = format!(
                 "-k {} -c listen_addresses='' -p {PORT} -c max_connections=200{durability}",
                 cluster.socket_dir.display()
             );
-            cluster.run_quietly(
-                cluster
-                    .pg_command("pg_ctl")
-                    .arg("-D")
-                    .arg(&cluster.data)
-                    .arg("-l")
-                    .arg(&cluster.log)
-                    .args(["-w", "-t", "60", "-o", &options, "start"]),
-            )
-            .map_err(|e| format!("{e}; see {}", cluster.log.display()))?;
+            cluster
+                .run_quietly(
+                    cluster
+                        .pg_command("pg_ctl")
+                        .arg("-D")
+                        .arg(&cluster.data)
+                        .arg("-l")
+                        .arg(&cluster.log)
+                        .args(["-w", "-t", "60", "-o", &options, "start"]),
+                )
+                .map_err(|e| format!("{e}; see {}", cluster.log.display()))?;
         }
         Ok(cluster)
     }
@@ -153,7 +183,9 @@ impl Cluster {
     }
 
     fn run_quietly(&self, cmd: &mut Command) -> Result {
-        let out = cmd.output().map_err(|e| format!("could not start {:?}: {e}", cmd.get_program()))?;
+        let out = cmd
+            .output()
+            .map_err(|e| format!("could not start {:?}: {e}", cmd.get_program()))?;
         if out.status.success() {
             Ok(())
         } else {
@@ -194,19 +226,26 @@ impl Cluster {
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         } else {
-            Err(format!("psql failed: {}", String::from_utf8_lossy(&out.stderr)))
+            Err(format!(
+                "psql failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     }
 
     pub fn create_database(&self, name: &str) -> Result {
-        if self.psql(&format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"))? != "1" {
+        if self.psql(&format!(
+            "SELECT 1 FROM pg_database WHERE datname = '{name}'"
+        ))? != "1"
+        {
             self.psql(&format!("CREATE DATABASE \"{name}\""))?;
         }
         Ok(())
     }
 
     pub fn drop_database(&self, name: &str) -> Result {
-        self.psql(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).map(|_| ())
+        self.psql(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .map(|_| ())
     }
 
     fn stop_quietly(&self) {

@@ -22,7 +22,10 @@ fn locked_version(root: &Path, package: &str) -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == format!("name = \"{package}\"") {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(version.trim_matches('"').to_string());
             }
         }
@@ -40,9 +43,11 @@ pub fn ensure_build_tools(root: &Path) -> Result {
             run_command(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
         }
         None => {
-            return Err("rustup was not found; install Rust with rustup (https://rustup.rs), \
+            return Err(
+                "rustup was not found; install Rust with rustup (https://rustup.rs), \
                  then run `rustup target add wasm32-unknown-unknown`"
-                .into())
+                    .into(),
+            )
         }
     }
     let wanted = locked_version(root, "wasm-bindgen")?;

@@ -15,13 +15,23 @@ pub async fn update_profile(display_name: String) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     use crate::server::{accounts, auth, policy, AppState};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
     let ip = auth::client_ip(&state);
-    let valid_from = accounts::change_password(&state.pool, actor.user_id, &current_password, &new_password, &ip).await?;
+    let valid_from = accounts::change_password(
+        &state.pool,
+        actor.user_id,
+        &current_password,
+        &new_password,
+        &ip,
+    )
+    .await?;
     // Other sessions end; this one continues under a new id.
     auth::start_session(&auth::session().await?, actor.user_id, valid_from).await?;
     leptos_axum::redirect("/account?saved=password");

@@ -32,7 +32,16 @@ pub async fn create_staff_user(
     let actor = auth::require_actor()?;
     policy::authorize(Some(&actor), &policy::Action::CreateStaffUser)?;
     let ip = auth::client_ip(&state);
-    accounts::create_staff_user(&state.pool, &actor, &email, &display_name, &role, &password, &ip).await?;
+    accounts::create_staff_user(
+        &state.pool,
+        &actor,
+        &email,
+        &display_name,
+        &role,
+        &password,
+        &ip,
+    )
+    .await?;
     leptos_axum::redirect("/admin/users?created=1");
     Ok(())
 }
@@ -42,7 +51,12 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     use crate::server::{accounts, auth, policy, AppState};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(Some(&actor), &policy::Action::ChangeUserAccess { target_user_id: user_id })?;
+    policy::authorize(
+        Some(&actor),
+        &policy::Action::ChangeUserAccess {
+            target_user_id: user_id,
+        },
+    )?;
     let ip = auth::client_ip(&state);
     accounts::change_role(&state.pool, &actor, user_id, &role, &ip).await
 }
@@ -52,7 +66,12 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     use crate::server::{accounts, auth, policy, AppState};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(Some(&actor), &policy::Action::ChangeUserAccess { target_user_id: user_id })?;
+    policy::authorize(
+        Some(&actor),
+        &policy::Action::ChangeUserAccess {
+            target_user_id: user_id,
+        },
+    )?;
     let ip = auth::client_ip(&state);
     accounts::set_disabled(&state.pool, &actor, user_id, disabled, &ip).await
 }

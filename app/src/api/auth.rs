@@ -32,13 +32,20 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let session = auth::session().await?;
     if let Err(e) = auth::sign_in(&state, &session, &email, &password).await {
-        let kept = [("email", email.as_str()), ("next", next.as_deref().unwrap_or(""))];
+        let kept = [
+            ("email", email.as_str()),
+            ("next", next.as_deref().unwrap_or("")),
+        ];
         forms::back_to_form("/sign-in", &kept, SignIn::PATH, &e);
         return Err(e);
     }
@@ -66,7 +73,11 @@ pub async fn sign_out() -> Result<(), AppError> {
         .await?;
     }
     // Deletes the session from the store and tells the browser to drop the cookie.
-    auth::session().await?.flush().await.map_err(crate::server::internal)?;
+    auth::session()
+        .await?
+        .flush()
+        .await
+        .map_err(crate::server::internal)?;
     leptos_axum::redirect("/");
     Ok(())
 }

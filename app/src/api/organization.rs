@@ -17,7 +17,10 @@ pub async fn organization_overview() -> Result<OrganizationDetails, AppError> {
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;
-    policy::authorize(Some(&actor), &policy::Action::ViewOrganizationMembers { organization_id })?;
+    policy::authorize(
+        Some(&actor),
+        &policy::Action::ViewOrganizationMembers { organization_id },
+    )?;
     accounts::organization_overview(&state.pool, organization_id).await
 }
 
@@ -28,7 +31,10 @@ pub async fn create_invitation() -> Result<(), AppError> {
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;
-    policy::authorize(Some(&actor), &policy::Action::InviteToOrganization { organization_id })?;
+    policy::authorize(
+        Some(&actor),
+        &policy::Action::InviteToOrganization { organization_id },
+    )?;
     let token = accounts::create_invitation(&state.pool, organization_id, actor.user_id).await?;
     // The link is shown once, on the organization page.
     leptos_axum::redirect(&format!("/organization?invitation={token}"));

@@ -6,7 +6,11 @@ use leptos::prelude::*;
 /// The links a person sees in the header, by role.
 pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static str)> {
     let Some(user) = user else {
-        return vec![("/", "Home"), ("/sign-in", "Sign in"), ("/register", "Register")];
+        return vec![
+            ("/", "Home"),
+            ("/sign-in", "Sign in"),
+            ("/register", "Register"),
+        ];
     };
     let mut links = vec![("/dashboard", "Dashboard")];
     match user.role {
@@ -82,7 +86,10 @@ mod tests {
     #[test]
     fn each_role_gets_its_navigation() {
         assert_eq!(labels(None), ["Home", "Sign in", "Register"]);
-        assert_eq!(labels(Some(&user(Role::Customer))), ["Dashboard", "Account"]);
+        assert_eq!(
+            labels(Some(&user(Role::Customer))),
+            ["Dashboard", "Account"]
+        );
         assert_eq!(
             labels(Some(&user(Role::CustomerAdmin))),
             ["Dashboard", "Organization", "Account"]

@@ -61,14 +61,18 @@ impl Password {
     pub const MIN_LEN: usize = 10;
     pub const MAX_LEN: usize = 200;
     /// The rule in words, shown beside password fields.
-    pub const RULE: &'static str = "At least 10 characters. A few unrelated words make a strong password.";
+    pub const RULE: &'static str =
+        "At least 10 characters. A few unrelated words make a strong password.";
 
     pub fn parse(field: &str, input: &str) -> Result<Password, FieldError> {
         let chars = input.chars().count();
         if chars < Self::MIN_LEN {
             return Err(FieldError::new(
                 field,
-                format!("Choose a password of at least {} characters.", Self::MIN_LEN),
+                format!(
+                    "Choose a password of at least {} characters.",
+                    Self::MIN_LEN
+                ),
             ));
         }
         if chars > Self::MAX_LEN {
@@ -195,7 +199,9 @@ mod tests {
     #[test]
     fn names_collapse_spaces_and_refuse_empty_or_control_characters() {
         assert_eq!(
-            DisplayName::parse("name", "  Ada   Lovelace ").unwrap().as_str(),
+            DisplayName::parse("name", "  Ada   Lovelace ")
+                .unwrap()
+                .as_str(),
             "Ada Lovelace"
         );
         assert_eq!(DisplayName::parse("name", "   ").unwrap_err().field, "name");

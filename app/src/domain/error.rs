@@ -90,9 +90,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Failures to reach the server are shown as such in the browser.
-            ServerFnErrorErr::Request(_) => {
-                AppError::BadRequest("the server could not be reached. Check your connection and try again.".into())
-            }
+            ServerFnErrorErr::Request(_) => AppError::BadRequest(
+                "the server could not be reached. Check your connection and try again.".into(),
+            ),
             ServerFnErrorErr::Args(e) | ServerFnErrorErr::Deserialization(e) => {
                 AppError::BadRequest(e)
             }

@@ -87,6 +87,8 @@ mod tests {
     fn customers_and_staff_are_disjoint() {
         let customers: Vec<_> = Role::ALL.into_iter().filter(|r| r.is_customer()).collect();
         assert_eq!(customers, vec![Role::Customer, Role::CustomerAdmin]);
-        assert!(Role::ALL.into_iter().all(|r| r.is_customer() != r.is_staff()));
+        assert!(Role::ALL
+            .into_iter()
+            .all(|r| r.is_customer() != r.is_staff()));
     }
 }

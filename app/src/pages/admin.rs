@@ -1,4 +1,6 @@
-use crate::api::admin::{list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PER_PAGE};
+use crate::api::admin::{
+    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PER_PAGE,
+};
 use crate::api::PersonView;
 use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
@@ -185,7 +187,9 @@ fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

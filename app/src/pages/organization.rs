@@ -66,7 +66,12 @@ fn site_origin() -> String {
             _ => "http",
         };
         use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_owned)
+            })
             .map(|host| format!("{scheme}://{host}"))
             .unwrap_or_default()
     }

@@ -27,14 +27,23 @@ pub fn format_time(t: OffsetDateTime) -> String {
 }
 
 fn role_of(stored: &str) -> Result<Role, AppError> {
-    Role::parse(stored).ok_or_else(|| super::internal(format!("unknown role {stored:?} in the database")))
+    Role::parse(stored)
+        .ok_or_else(|| super::internal(format!("unknown role {stored:?} in the database")))
 }
 
-fn email_taken() -> AppError {
-    AppError::invalid(
-        "email",
-        "An account with this e-mail address already exists. Sign in, or use another address.",
-    )
+/// Insert a user; an e-mail address already in use becomes a message on the e-mail field.
+async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user: users::NewUser<'_>,
+) -> Result<i64, AppError> {
+    match users::create(&mut **tx, user).await {
+        Ok(id) => Ok(id),
+        Err(e) if db::is_unique_violation(&e, users::EMAIL_UNIQUE_INDEX) => Err(AppError::invalid(
+            "email",
+            "An account with this e-mail address already exists. Sign in, or use another address.",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the registration form sends.
@@ -50,7 +59,10 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
-pub async fn open_invitation(pool: &PgPool, token: &str) -> Result<invitations::OpenInvitation, AppError> {
+pub async fn open_invitation(
+    pool: &PgPool,
+    token: &str,
+) -> Result<invitations::OpenInvitation, AppError> {
     invitations::find_open(pool, &token_hash(token)).await?.ok_or_else(|| {
         AppError::invalid(
             "invitation",
@@ -61,7 +73,11 @@ pub async fn open_invitation(pool: &PgPool, token: &str) -> Result<invitations::
 
 /// Register a customer: either the admin of a new organization, or a customer
 /// joining one by invitation. One transaction; returns the user and sign-in time.
-pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i64, OffsetDateTime), AppError> {
+pub async fn register(
+    pool: &PgPool,
+    form: Registration,
+    ip: &str,
+) -> Result<(i64, OffsetDateTime), AppError> {
     let email = Email::parse("email", &form.email)?;
     let name = DisplayName::parse("display_name", &form.display_name)?;
     let invitation = match &form.invitation {
@@ -70,7 +86,10 @@ pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i6
     };
     let organization_name = match invitation {
         Some(_) => None,
-        None => Some(OrganizationName::parse("organization_name", &form.organization_name)?),
+        None => Some(OrganizationName::parse(
+            "organization_name",
+            &form.organization_name,
+        )?),
     };
     let password = Password::parse("password", &form.password)?;
     let hash = hash_password(&password).await?;
@@ -78,11 +97,16 @@ pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i6
     let mut tx = pool.begin().await?;
     let (organization_id, role) = match (&invitation, &organization_name) {
         (Some(inv), _) => (inv.organization_id, Role::Customer),
-        (None, Some(name)) => (organizations::create(&mut *tx, name).await?, Role::CustomerAdmin),
-        (None, None) => unreachable!("an organization name is parsed whenever there is no invitation"),
+        (None, Some(name)) => (
+            organizations::create(&mut *tx, name).await?,
+            Role::CustomerAdmin,
+        ),
+        (None, None) => {
+            unreachable!("an organization name is parsed whenever there is no invitation")
+        }
     };
-    let created = users::create(
-        &mut *tx,
+    let user_id = insert_user(
+        &mut tx,
         users::NewUser {
             email: &email,
             display_name: &name,
@@ -91,15 +115,13 @@ pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i6
             password_hash: &hash,
         },
     )
-    .await;
-    let user_id = match created {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e, users::EMAIL_UNIQUE_INDEX) => return Err(email_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    .await?;
     if let Some(inv) = &invitation {
         if !invitations::accept(&mut *tx, inv.id, user_id).await? {
-            return Err(AppError::invalid("invitation", "This invitation link was used a moment ago. Ask for a new one."));
+            return Err(AppError::invalid(
+                "invitation",
+                "This invitation link was used a moment ago. Ask for a new one.",
+            ));
         }
     }
     let signed_in_at = users::record_sign_in(&mut *tx, user_id).await?;
@@ -111,7 +133,11 @@ pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i6
             subject_user_id: Some(user_id),
             email: Some(email.as_str()),
             ip: Some(ip),
-            detail: if invitation.is_some() { "joined by invitation" } else { "new organization" },
+            detail: if invitation.is_some() {
+                "joined by invitation"
+            } else {
+                "new organization"
+            },
         },
     )
     .await?;
@@ -120,12 +146,23 @@ pub async fn register(pool: &PgPool, form: Registration, ip: &str) -> Result<(i6
 }
 
 /// A new invitation token; only its hash is stored.
-pub async fn create_invitation(pool: &PgPool, organization_id: i64, invited_by: i64) -> Result<String, AppError> {
+pub async fn create_invitation(
+    pool: &PgPool,
+    organization_id: i64,
+    invited_by: i64,
+) -> Result<String, AppError> {
     let mut bytes = [0u8; 24];
     rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
     let token = hex::encode(bytes);
     let mut tx = pool.begin().await?;
-    invitations::create(&mut *tx, &token_hash(&token), organization_id, invited_by, 7).await?;
+    invitations::create(
+        &mut *tx,
+        &token_hash(&token),
+        organization_id,
+        invited_by,
+        7,
+    )
+    .await?;
     audit::record(
         &mut *tx,
         audit::Event {
@@ -141,14 +178,28 @@ pub async fn create_invitation(pool: &PgPool, organization_id: i64, invited_by: 
 }
 
 /// Check the current password, store the new one and end the user's other sessions.
-pub async fn change_password(pool: &PgPool, user_id: i64, current: &str, new: &str, ip: &str) -> Result<OffsetDateTime, AppError> {
-    let stored = users::password_hash(pool, user_id).await?.ok_or(AppError::NotFound)?;
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    ip: &str,
+) -> Result<OffsetDateTime, AppError> {
+    let stored = users::password_hash(pool, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !verify_password(current, Some(&stored)).await? {
-        return Err(AppError::invalid("current_password", "Your current password is not right."));
+        return Err(AppError::invalid(
+            "current_password",
+            "Your current password is not right.",
+        ));
     }
     let password = Password::parse("new_password", new)?;
     if new == current {
-        return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
     }
     let hash = hash_password(&password).await?;
     let mut tx = pool.begin().await?;
@@ -168,7 +219,10 @@ pub async fn change_password(pool: &PgPool, user_id: i64, current: &str, new: &s
     Ok(valid_from)
 }
 
-fn member_view(m: users::Member, organization_name: Option<String>) -> Result<PersonView, AppError> {
+fn member_view(
+    m: users::Member,
+    organization_name: Option<String>,
+) -> Result<PersonView, AppError> {
     Ok(PersonView {
         id: m.id,
         email: m.email,
@@ -181,8 +235,13 @@ fn member_view(m: users::Member, organization_name: Option<String>) -> Result<Pe
     })
 }
 
-pub async fn organization_overview(pool: &PgPool, organization_id: i64) -> Result<OrganizationDetails, AppError> {
-    let name = organizations::name_of(pool, organization_id).await?.ok_or(AppError::NotFound)?;
+pub async fn organization_overview(
+    pool: &PgPool,
+    organization_id: i64,
+) -> Result<OrganizationDetails, AppError> {
+    let name = organizations::name_of(pool, organization_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let members = users::members_of(pool, organization_id)
         .await?
         .into_iter()
@@ -270,11 +329,22 @@ pub async fn create_user(
 ) -> Result<i64, AppError> {
     let email = Email::parse("email", email)?;
     let name = DisplayName::parse("display_name", display_name)?;
-    let organization = match (role.is_customer(), organization.map(str::trim).filter(|o| !o.is_empty())) {
+    let organization = match (
+        role.is_customer(),
+        organization.map(str::trim).filter(|o| !o.is_empty()),
+    ) {
         (true, Some(org)) => Some(OrganizationName::parse("organization", org)?),
-        (true, None) => return Err(AppError::invalid("organization", "Customers need an organization.")),
+        (true, None) => {
+            return Err(AppError::invalid(
+                "organization",
+                "Customers need an organization.",
+            ))
+        }
         (false, Some(_)) => {
-            return Err(AppError::invalid("organization", "Agents, trainers and admins do not belong to an organization."))
+            return Err(AppError::invalid(
+                "organization",
+                "Agents, trainers and admins do not belong to an organization.",
+            ))
         }
         (false, None) => None,
     };
@@ -288,8 +358,8 @@ pub async fn create_user(
         }),
         None => None,
     };
-    let created = users::create(
-        &mut *tx,
+    let id = insert_user(
+        &mut tx,
         users::NewUser {
             email: &email,
             display_name: &name,
@@ -298,12 +368,7 @@ pub async fn create_user(
             password_hash: &hash,
         },
     )
-    .await;
-    let id = match created {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e, users::EMAIL_UNIQUE_INDEX) => return Err(email_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -338,10 +403,19 @@ pub async fn create_staff_user(
 
 /// Change a user's role. Staff roles change among themselves and customer roles
 /// among themselves: moving between them would need an organization change.
-pub async fn change_role(pool: &PgPool, actor: &Actor, user_id: i64, role: &str, ip: &str) -> Result<(), AppError> {
-    let new_role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Choose one of the listed roles."))?;
+pub async fn change_role(
+    pool: &PgPool,
+    actor: &Actor,
+    user_id: i64,
+    role: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    let new_role = Role::parse(role)
+        .ok_or_else(|| AppError::invalid("role", "Choose one of the listed roles."))?;
     let mut tx = pool.begin().await?;
-    let (current, _) = users::role_and_organization(&mut *tx, user_id).await?.ok_or(AppError::NotFound)?;
+    let (current, _) = users::role_and_organization(&mut *tx, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let current = role_of(&current)?;
     if current.is_customer() != new_role.is_customer() {
         return Err(AppError::invalid(
@@ -373,7 +447,13 @@ pub async fn change_role(pool: &PgPool, actor: &Actor, user_id: i64, role: &str,
     Ok(())
 }
 
-pub async fn set_disabled(pool: &PgPool, actor: &Actor, user_id: i64, disabled: bool, ip: &str) -> Result<(), AppError> {
+pub async fn set_disabled(
+    pool: &PgPool,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+    ip: &str,
+) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     if !users::set_disabled(&mut *tx, user_id, disabled).await? {
         return Err(AppError::NotFound);
@@ -381,7 +461,11 @@ pub async fn set_disabled(pool: &PgPool, actor: &Actor, user_id: i64, disabled: 
     audit::record(
         &mut *tx,
         audit::Event {
-            kind: if disabled { audit::USER_DISABLED } else { audit::USER_ENABLED },
+            kind: if disabled {
+                audit::USER_DISABLED
+            } else {
+                audit::USER_ENABLED
+            },
             actor_user_id: Some(actor.user_id),
             subject_user_id: Some(user_id),
             ip: Some(ip),

@@ -9,7 +9,9 @@ use super::db::{self, audit};
 use super::policy::Actor;
 use super::{internal, AppState};
 use crate::domain::{AppError, Email, Password, Role};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use std::net::SocketAddr;
 use time::OffsetDateTime;
@@ -44,7 +46,11 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Signe
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let signed_in_at: i64 = session.get(SIGNED_IN_AT_KEY).await.map_err(internal)?.unwrap_or(0);
+    let signed_in_at: i64 = session
+        .get(SIGNED_IN_AT_KEY)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
     let max_age_us = state.config.session_max_age.as_micros() as i64;
     let now_us = micros(OffsetDateTime::now_utc());
     let user = db::users::find_for_session(&state.pool, user_id).await?;
@@ -62,7 +68,10 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Signe
     }
     let user = user.expect("checked above");
     let Some(role) = Role::parse(&user.role) else {
-        return Err(internal(format!("user {} has unknown role {:?}", user.id, user.role)));
+        return Err(internal(format!(
+            "user {} has unknown role {:?}",
+            user.id, user.role
+        )));
     };
     Ok(Some(SignedIn {
         actor: Actor {
@@ -123,10 +132,17 @@ pub fn client_ip(state: &AppState) -> String {
 
 /// Start a fresh session for `user_id`: a new session id (so a planted id is
 /// never kept), with the sign-in time that `resolve` checks.
-pub async fn start_session(session: &Session, user_id: i64, signed_in_at: OffsetDateTime) -> Result<(), AppError> {
+pub async fn start_session(
+    session: &Session,
+    user_id: i64,
+    signed_in_at: OffsetDateTime,
+) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     session.clear().await;
-    session.insert(USER_ID_KEY, user_id).await.map_err(internal)?;
+    session
+        .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(internal)?;
     session
         .insert(SIGNED_IN_AT_KEY, micros(signed_in_at))
         .await
@@ -159,7 +175,11 @@ pub async fn verify_password(candidate: &str, hash: Option<&str>) -> Result<bool
     let hash = hash.unwrap_or(DUMMY_HASH).to_owned();
     let matches = tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
-        Ok::<_, String>(Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        Ok::<_, String>(
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok(),
+        )
     })
     .await
     .map_err(internal)?
@@ -169,23 +189,38 @@ pub async fn verify_password(candidate: &str, hash: Option<&str>) -> Result<bool
 
 /// The answer to every failed sign-in: it never says whether the e-mail exists.
 pub fn wrong_credentials() -> AppError {
-    AppError::invalid("password", "That e-mail and password do not match an account.")
+    AppError::invalid(
+        "password",
+        "That e-mail and password do not match an account.",
+    )
 }
 
 /// Sign in: rate limit, check the password, start a fresh session, audit.
-pub async fn sign_in(state: &AppState, session: &Session, email: &str, password: &str) -> Result<(), AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    email: &str,
+    password: &str,
+) -> Result<(), AppError> {
     let ip = client_ip(state);
     // A malformed address cannot be an account; answer as for any wrong e-mail.
     let email = Email::parse("email", email)?;
     let config = &state.config;
     let (by_account, by_address) =
-        audit::recent_sign_in_failures(&state.pool, email.as_str(), &ip, config.sign_in_window).await?;
-    if by_account >= config.sign_in_failures_per_account || by_address >= config.sign_in_failures_per_address {
+        audit::recent_sign_in_failures(&state.pool, email.as_str(), &ip, config.sign_in_window)
+            .await?;
+    if by_account >= config.sign_in_failures_per_account
+        || by_address >= config.sign_in_failures_per_address
+    {
         let minutes = (config.sign_in_window.as_secs() / 60).max(1) as u32;
         return Err(AppError::RateLimited { minutes });
     }
     let credentials = db::users::find_credentials(&state.pool, &email).await?;
-    let matches = verify_password(password, credentials.as_ref().map(|c| c.password_hash.as_str())).await?;
+    let matches = verify_password(
+        password,
+        credentials.as_ref().map(|c| c.password_hash.as_str()),
+    )
+    .await?;
     let user = match credentials {
         Some(c) if matches && !c.disabled => c,
         _ => {
@@ -244,7 +279,14 @@ mod tests {
     fn next_paths_stay_on_the_site() {
         assert_eq!(safe_next(Some("/account")), "/account");
         assert_eq!(safe_next(Some("/admin/users?q=a")), "/admin/users?q=a");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "account", "", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "account",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/dashboard", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/dashboard");
@@ -255,8 +297,12 @@ mod tests {
         let password = Password::parse("password", "correct horse battery").unwrap();
         let hash = hash_password(&password).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", Some(&hash)).await.unwrap());
-        assert!(!verify_password("wrong horse battery", Some(&hash)).await.unwrap());
+        assert!(verify_password("correct horse battery", Some(&hash))
+            .await
+            .unwrap());
+        assert!(!verify_password("wrong horse battery", Some(&hash))
+            .await
+            .unwrap());
         // Unknown account: the dummy hash is checked, and the answer is always no.
         assert!(!verify_password("anything", None).await.unwrap());
     }

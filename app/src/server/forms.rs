@@ -24,7 +24,12 @@ pub fn is_plain_form_post() -> bool {
 
 /// The address of `form_path` with `kept` values and the error of the server
 /// function at `server_fn_path`, in the form the page's action reads back.
-pub fn form_address(form_path: &str, kept: &[(&str, &str)], server_fn_path: &str, error: &AppError) -> Option<String> {
+pub fn form_address(
+    form_path: &str,
+    kept: &[(&str, &str)],
+    server_fn_path: &str,
+    error: &AppError,
+) -> Option<String> {
     let mut base = url_base(form_path)?;
     {
         let mut query = base.query_pairs_mut();
@@ -46,7 +51,12 @@ fn url_base(path: &str) -> Option<url::Url> {
 }
 
 /// For a plain form post that failed, redirect back to the form keeping what was typed.
-pub fn back_to_form(form_path: &str, kept: &[(&str, &str)], server_fn_path: &str, error: &AppError) {
+pub fn back_to_form(
+    form_path: &str,
+    kept: &[(&str, &str)],
+    server_fn_path: &str,
+    error: &AppError,
+) {
     if !is_plain_form_post() {
         return;
     }
@@ -62,8 +72,18 @@ mod tests {
     #[test]
     fn the_address_keeps_values_and_carries_the_error() {
         let error = AppError::invalid("password", "Wrong.");
-        let address = form_address("/sign-in", &[("email", "a+b@example.com"), ("next", "")], "/api/sign_in", &error).unwrap();
-        assert!(address.starts_with("/sign-in?email=a%2Bb%40example.com&__path=%2Fapi%2Fsign_in&__err="), "{address}");
+        let address = form_address(
+            "/sign-in",
+            &[("email", "a+b@example.com"), ("next", "")],
+            "/api/sign_in",
+            &error,
+        )
+        .unwrap();
+        assert!(
+            address
+                .starts_with("/sign-in?email=a%2Bb%40example.com&__path=%2Fapi%2Fsign_in&__err="),
+            "{address}"
+        );
         assert!(!address.contains("next="), "empty values are left out");
     }
 }

@@ -139,14 +139,33 @@ mod tests {
 
     /// role, action, allowed. "Own" means the actor's organization or account.
     fn table() -> Vec<(Option<Role>, Action, bool)> {
-        let own = Action::ViewOrganizationMembers { organization_id: OWN_ORG };
-        let other = Action::ViewOrganizationMembers { organization_id: OTHER_ORG };
-        let invite_own = Action::InviteToOrganization { organization_id: OWN_ORG };
-        let invite_other = Action::InviteToOrganization { organization_id: OTHER_ORG };
-        let access_other = Action::ChangeUserAccess { target_user_id: OTHER_USER };
-        let access_self = Action::ChangeUserAccess { target_user_id: ACTOR_ID };
+        let own = Action::ViewOrganizationMembers {
+            organization_id: OWN_ORG,
+        };
+        let other = Action::ViewOrganizationMembers {
+            organization_id: OTHER_ORG,
+        };
+        let invite_own = Action::InviteToOrganization {
+            organization_id: OWN_ORG,
+        };
+        let invite_other = Action::InviteToOrganization {
+            organization_id: OTHER_ORG,
+        };
+        let access_other = Action::ChangeUserAccess {
+            target_user_id: OTHER_USER,
+        };
+        let access_self = Action::ChangeUserAccess {
+            target_user_id: ACTOR_ID,
+        };
         let mut rows = Vec::new();
-        let roles = [None, Some(Customer), Some(CustomerAdmin), Some(Agent), Some(Trainer), Some(Admin)];
+        let roles = [
+            None,
+            Some(Customer),
+            Some(CustomerAdmin),
+            Some(Agent),
+            Some(Trainer),
+            Some(Admin),
+        ];
         for role in roles {
             let signed_in = role.is_some();
             let is = |r: Role| role == Some(r);
@@ -192,10 +211,20 @@ mod tests {
         let cases = [
             (Gate::Anyone, [true, true, true, true, true, true]),
             (Gate::SignedIn, [false, true, true, true, true, true]),
-            (Gate::CustomerAdmin, [false, false, true, false, false, false]),
+            (
+                Gate::CustomerAdmin,
+                [false, false, true, false, false, false],
+            ),
             (Gate::Admin, [false, false, false, false, false, true]),
         ];
-        let roles = [None, Some(Customer), Some(CustomerAdmin), Some(Agent), Some(Trainer), Some(Admin)];
+        let roles = [
+            None,
+            Some(Customer),
+            Some(CustomerAdmin),
+            Some(Agent),
+            Some(Trainer),
+            Some(Admin),
+        ];
         for (gate, expected) in cases {
             for (role, want) in roles.iter().zip(expected) {
                 let actor = role.map(actor);

@@ -121,7 +121,10 @@ pub async fn guard_server_functions(req: Request, next: Next) -> Response {
         tracing::warn!(%path, "refused a server function that is not in the policy table");
         return error_response(&AppError::NotFound);
     };
-    let user = req.extensions().get::<RequestUser>().and_then(|u| u.0.clone());
+    let user = req
+        .extensions()
+        .get::<RequestUser>()
+        .and_then(|u| u.0.clone());
     let actor = user.map(|u| u.actor);
     if !policy::passes_gate(actor.as_ref(), gate) {
         let err = if actor.is_none() {
@@ -145,14 +148,16 @@ async fn with_error_status(response: Response) -> Response {
         return (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response();
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 /// An error answered outside a server function, in the same encoding.
 pub fn error_response(err: &AppError) -> Response {
-    let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -177,13 +182,25 @@ mod tests {
     #[test]
     fn cross_site_detection() {
         assert!(!is_cross_site(&headers(&[])));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
         assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&headers(&[("origin", "http://localhost:3000"), ("host", "localhost:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "http://evil.example"), ("host", "localhost:3000")])));
-        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "localhost:3000")])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://localhost:3000"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "localhost:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "null"),
+            ("host", "localhost:3000")
+        ])));
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub struct TestApp {
 impl TestApp {
     /// Start the router on port 0 against `pool`, with the demo accounts seeded.
     pub async fn spawn(pool: PgPool) -> TestApp {
-        app::server::seed::seed_demo(&pool).await.expect("seeding the demo");
+        app::server::seed::seed_demo(&pool)
+            .await
+            .expect("seeding the demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let config = Config {
@@ -64,7 +66,12 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.call(client, "sign_in", &[("email", email), ("password", password)]).await
+        self.call(
+            client,
+            "sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     /// A browser signed in as `email` with the demo password.
@@ -80,7 +87,9 @@ impl TestApp {
         let response = self.call(client, "current_user", &[]).await;
         assert_eq!(response.status(), 200);
         let body: serde_json::Value = response.json().await.unwrap();
-        body.get("email").and_then(|e| e.as_str()).map(str::to_owned)
+        body.get("email")
+            .and_then(|e| e.as_str())
+            .map(str::to_owned)
     }
 }
 
@@ -94,7 +103,9 @@ pub fn encode(form: &[(&str, &str)]) -> String {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -28,7 +28,10 @@ pub struct OpenInvitation {
 }
 
 /// An invitation that has not been used and has not expired.
-pub async fn find_open(db: impl PgExecutor<'_>, token_sha256: &str) -> sqlx::Result<Option<OpenInvitation>> {
+pub async fn find_open(
+    db: impl PgExecutor<'_>,
+    token_sha256: &str,
+) -> sqlx::Result<Option<OpenInvitation>> {
     sqlx::query_as::<_, OpenInvitation>(
         "SELECT i.id, i.organization_id, o.name AS organization_name
          FROM invitations i JOIN organizations o ON o.id = i.organization_id

@@ -9,11 +9,16 @@ pub async fn create(db: impl PgExecutor<'_>, name: &OrganizationName) -> sqlx::R
         .await
 }
 
-pub async fn find_by_name(db: impl PgExecutor<'_>, name: &OrganizationName) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM organizations WHERE lower(name) = lower($1) ORDER BY id LIMIT 1")
-        .bind(name.as_str())
-        .fetch_optional(db)
-        .await
+pub async fn find_by_name(
+    db: impl PgExecutor<'_>,
+    name: &OrganizationName,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM organizations WHERE lower(name) = lower($1) ORDER BY id LIMIT 1",
+    )
+    .bind(name.as_str())
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn name_of(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
@@ -46,5 +51,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<OrganizationRow>>
 }
 
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM organizations").fetch_one(db).await
+    sqlx::query_scalar("SELECT count(*) FROM organizations")
+        .fetch_one(db)
+        .await
 }

@@ -15,7 +15,10 @@ pub struct SessionUser {
     pub sessions_valid_after: OffsetDateTime,
 }
 
-pub async fn find_for_session(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<SessionUser>> {
+pub async fn find_for_session(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as::<_, SessionUser>(
         "SELECT u.id, u.email, u.display_name, u.role, u.organization_id,
                 o.name AS organization_name, u.disabled, u.sessions_valid_after
@@ -34,7 +37,10 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
-pub async fn find_credentials(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Result<Option<Credentials>> {
+pub async fn find_credentials(
+    db: impl PgExecutor<'_>,
+    email: &Email,
+) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as::<_, Credentials>(
         "SELECT id, password_hash, disabled FROM users WHERE lower(email) = lower($1)",
     )
@@ -78,13 +84,19 @@ pub async fn create(db: impl PgExecutor<'_>, user: NewUser<'_>) -> sqlx::Result<
 /// Record a successful sign-in; returns the database's time of it, which the
 /// session keeps to compare with `sessions_valid_after`.
 pub async fn record_sign_in(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<OffsetDateTime> {
-    sqlx::query_scalar("UPDATE users SET last_sign_in_at = now() WHERE id = $1 RETURNING last_sign_in_at")
-        .bind(id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar(
+        "UPDATE users SET last_sign_in_at = now() WHERE id = $1 RETURNING last_sign_in_at",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
 }
 
-pub async fn update_display_name(db: impl PgExecutor<'_>, id: i64, name: &DisplayName) -> sqlx::Result<()> {
+pub async fn update_display_name(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    name: &DisplayName,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
         .bind(id)
         .bind(name.as_str())
@@ -95,7 +107,11 @@ pub async fn update_display_name(db: impl PgExecutor<'_>, id: i64, name: &Displa
 
 /// Store a new password hash and end every other session of the user.
 /// Returns the instant from which sessions are valid again.
-pub async fn update_password(db: impl PgExecutor<'_>, id: i64, hash: &str) -> sqlx::Result<OffsetDateTime> {
+pub async fn update_password(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    hash: &str,
+) -> sqlx::Result<OffsetDateTime> {
     sqlx::query_scalar(
         "UPDATE users SET password_hash = $2, sessions_valid_after = now()
          WHERE id = $1 RETURNING sessions_valid_after",
@@ -121,7 +137,12 @@ pub struct UserListRow {
 }
 
 /// Users matching `search` in name, e-mail or organization, newest first.
-pub async fn search(db: impl PgExecutor<'_>, search: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<UserListRow>> {
+pub async fn search(
+    db: impl PgExecutor<'_>,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<UserListRow>> {
     let pattern = format!("%{}%", escape_like(search.trim()));
     sqlx::query_as::<_, UserListRow>(
         "SELECT u.id, u.email, u.display_name, u.role, o.name AS organization_name,
@@ -160,7 +181,10 @@ pub struct Member {
     pub last_sign_in_at: Option<OffsetDateTime>,
 }
 
-pub async fn members_of(db: impl PgExecutor<'_>, organization_id: i64) -> sqlx::Result<Vec<Member>> {
+pub async fn members_of(
+    db: impl PgExecutor<'_>,
+    organization_id: i64,
+) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as::<_, Member>(
         "SELECT id, email, display_name, role, disabled, last_sign_in_at
          FROM users WHERE organization_id = $1 ORDER BY display_name, id",
@@ -170,7 +194,10 @@ pub async fn members_of(db: impl PgExecutor<'_>, organization_id: i64) -> sqlx::
     .await
 }
 
-pub async fn role_and_organization(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<(String, Option<i64>)>> {
+pub async fn role_and_organization(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<(String, Option<i64>)>> {
     sqlx::query_as("SELECT role, organization_id FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
