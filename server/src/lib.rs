@@ -18,6 +18,7 @@ use tower_http::request_id::{
 };
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -81,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         // A bug must never drop the connection or show a stack trace: answer with a plain 500.
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn(security::security_headers))
+        .layer(from_fn_with_state(state.clone(), security::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
         .with_state(state)
@@ -107,6 +108,16 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Expired sessions are removed from PostgreSQL every hour.
+    let store = PostgresStore::new(state.pool.clone());
+    tokio::spawn(async move {
+        if let Err(err) = store
+            .continuously_delete_expired(Duration::from_secs(3600))
+            .await
+        {
+            tracing::warn!(error = %err, "the expired-session clean-up stopped");
+        }
+    });
     let app = router(state);
     axum::serve(
         listener,

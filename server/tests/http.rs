@@ -680,3 +680,40 @@ async fn changing_the_password_ends_other_sessions(pool: PgPool) {
         200
     );
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| config.secure_cookies = true).await;
+    let client = app.bare();
+    let response = app
+        .sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
+        .await;
+    let cookie = session_cookie(&response).unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn sessions_end_after_the_absolute_lifetime(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| {
+        config.session_max_age = std::time::Duration::from_secs(1)
+    })
+    .await;
+    let client = app.browser();
+    assert_eq!(
+        app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    assert!(app.whoami(&client).await.is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.whoami(&client).await,
+        None,
+        "the session is over, however active"
+    );
+}

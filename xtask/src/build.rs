@@ -75,6 +75,24 @@ pub fn build_site(root: &Path, release: bool) -> Result {
             .arg(&pkg)
             .arg(&wasm),
     )?;
+    if release {
+        match crate::tools::wasm_opt(root) {
+            Some(wasm_opt) => {
+                step("Optimising the wasm bundle for size (wasm-opt -Oz)");
+                let file = pkg.join("rapport_bg.wasm");
+                run_command(
+                    Command::new(wasm_opt)
+                        .arg("-Oz")
+                        .arg(&file)
+                        .arg("-o")
+                        .arg(&file),
+                )?;
+            }
+            None => println!(
+                "    wasm-opt is not available (npm missing); the bundle stays unoptimised"
+            ),
+        }
+    }
     std::fs::copy(root.join("style/main.css"), pkg.join("rapport.css"))
         .map_err(|e| format!("copying style/main.css: {e}"))?;
     let size = std::fs::metadata(pkg.join("rapport_bg.wasm"))

@@ -5,6 +5,7 @@
 //! (the steps cargo-leptos would run, without its 30-minute install), and
 //! then serves or tests.
 
+mod bench;
 mod build;
 mod postgres;
 mod tools;
@@ -33,6 +34,12 @@ USAGE:
     cargo xtask build [--release]
         Only build the server and the browser bundle into target/site.
 
+    cargo xtask bench
+        Build for release and print figures: SQL statements per page (10 and 100
+        rows), requests/s and latency per page under load (wrk) beside
+        PostgreSQL's own `pgbench -S` rate, server memory, download size.
+        Figures only; it never fails on a time.
+
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
     CARGO_TARGET_DIR    where cargo builds (the site goes to <repo>/target/site)
@@ -43,6 +50,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("bench") => bench::bench(),
         Some("build") => {
             build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ())
         }

@@ -78,6 +78,11 @@ fn reachable_by_others(dir: &Path) -> bool {
 impl Cluster {
     /// Start (creating it if needed) the cluster kept in `base`. `fresh` wipes it first.
     pub fn start(base: &Path, fresh: bool) -> Result<Cluster> {
+        Cluster::start_with(base, fresh, "")
+    }
+
+    /// `start`, with extra server options (`-c name=value ...`).
+    pub fn start_with(base: &Path, fresh: bool, extra_options: &str) -> Result<Cluster> {
         let bindir = find_bindir()?;
         let as_postgres = is_root();
         let mut base = base.to_path_buf();
@@ -153,7 +158,7 @@ impl Cluster {
                 ""
             };
             let options = format!(
-                "-k {} -c listen_addresses='' -p {PORT} -c max_connections=200{durability}",
+                "-k {} -c listen_addresses='' -p {PORT} -c max_connections=200{durability} {extra_options}",
                 cluster.socket_dir.display()
             );
             cluster
@@ -217,10 +222,15 @@ impl Cluster {
     }
 
     fn psql(&self, sql: &str) -> Result<String> {
+        self.psql_in("postgres", sql)
+    }
+
+    /// Run one SQL statement in `database` and return its output, unaligned.
+    pub fn psql_in(&self, database: &str, sql: &str) -> Result<String> {
         let out = Command::new(self.bindir.join("psql"))
             .arg("-h")
             .arg(&self.socket_dir)
-            .args(["-p", PORT, "-U", "postgres", "-d", "postgres", "-tAc", sql])
+            .args(["-p", PORT, "-U", "postgres", "-d", database, "-tAc", sql])
             .output()
             .map_err(|e| format!("could not start psql: {e}"))?;
         if out.status.success() {
@@ -246,6 +256,33 @@ impl Cluster {
     pub fn drop_database(&self, name: &str) -> Result {
         self.psql(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
             .map(|_| ())
+    }
+
+    /// PostgreSQL's own read-only rate on this machine: `pgbench -S`, in transactions/s.
+    pub fn pgbench(&self) -> Result<f64> {
+        let pgbench = |args: &[&str]| {
+            Command::new(self.bindir.join("pgbench"))
+                .arg("-h")
+                .arg(&self.socket_dir)
+                .args(["-p", PORT, "-U", "postgres"])
+                .args(args)
+                .arg("pgbench")
+                .output()
+                .map_err(|e| format!("could not start pgbench: {e}"))
+        };
+        pgbench(&["-i", "-q", "-s", "10"])?;
+        let out = pgbench(&["-S", "-c", "8", "-j", "2", "-T", "8"])?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines()
+            .find_map(|l| l.strip_prefix("tps = "))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                format!(
+                    "pgbench printed no rate:\n{text}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })
     }
 
     fn stop_quietly(&self) {

@@ -70,23 +70,47 @@ pub fn ensure_build_tools(root: &Path) -> Result {
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// Install a program from Debian's packages when it is missing and we are root.
+/// Returns false when it is missing and cannot be installed here.
+pub fn install_with_apt(program: &str, package: &str) -> Result<bool> {
+    let on_path = |p: &str| {
+        Path::new(p).is_absolute() && Path::new(p).exists()
+            || output_of(Command::new("sh").arg("-c").arg(format!("command -v {p}"))).is_some()
+    };
+    if on_path(program) {
+        return Ok(true);
+    }
+    if !(is_root() && Path::new("/usr/bin/apt-get").exists()) {
+        return Ok(false);
+    }
+    step(&format!("Installing {package} from Debian's packages"));
+    run_command(Command::new("apt-get").args(["update", "-qq"]))?;
+    run_command(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", package])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    Ok(on_path(program))
+}
+
+/// A program the benchmark needs, installed with apt when possible.
+pub fn ensure_apt_program(program: &str, package: &str) -> Result {
+    if install_with_apt(program, package)? {
+        Ok(())
+    } else {
+        Err(format!(
+            "{program} is needed: install it with `sudo apt-get install {package}`"
+        ))
+    }
+}
+
 /// Debian's Chromium and the Playwright test runner (which never downloads a browser).
 pub fn ensure_browser_tools(root: &Path) -> Result {
-    if !Path::new(CHROMIUM).exists() {
-        if is_root() && Path::new("/usr/bin/apt-get").exists() {
-            step("Installing Chromium for the browser tests");
-            run_command(Command::new("apt-get").arg("update").arg("-qq"))?;
-            run_command(
-                Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "chromium"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )?;
-        } else {
-            return Err(format!(
-                "the browser tests need Chromium at {CHROMIUM}: install it with \
-                 `sudo apt-get install chromium`, or run `cargo xtask test --no-browser`"
-            ));
-        }
+    if !install_with_apt(CHROMIUM, "chromium")? {
+        return Err(format!(
+            "the browser tests need Chromium at {CHROMIUM}: install it with \
+             `sudo apt-get install chromium`, or run `cargo xtask test --no-browser`"
+        ));
     }
     if output_of(Command::new("npm").arg("--version")).is_none() {
         return Err("the browser tests need Node.js and npm: install them with \
@@ -110,4 +134,26 @@ pub fn ensure_browser_tools(root: &Path) -> Result {
         )?;
     }
     Ok(())
+}
+
+/// wasm-opt from the npm package `binaryen` (Debian's is too old for what current
+/// Rust emits), kept in target/tools. None when npm is missing: the bundle is then
+/// left unoptimised, which works but is larger.
+pub fn wasm_opt(root: &Path) -> Option<std::path::PathBuf> {
+    let tools = root.join("target/tools");
+    let binary = tools.join("node_modules/.bin/wasm-opt");
+    if !binary.exists() {
+        output_of(Command::new("npm").arg("--version"))?;
+        step("Installing wasm-opt (npm package binaryen@132) into target/tools");
+        std::fs::create_dir_all(&tools).ok()?;
+        run_command(Command::new("npm").current_dir(&tools).args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "binaryen@132",
+        ]))
+        .ok()?;
+    }
+    binary.exists().then_some(binary)
 }

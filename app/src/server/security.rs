@@ -26,7 +26,11 @@ fn content_security_policy(nonce: &str) -> String {
 }
 
 /// Security headers on every response, errors and static files included.
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let mut bytes = [0u8; 16];
     rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
     let nonce = hex::encode(bytes);
@@ -51,6 +55,13 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     }
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    // Served over https (that is when cookies are Secure): browsers should never use plain http.
+    if state.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }

@@ -18,15 +18,21 @@ pub struct TestApp {
 impl TestApp {
     /// Start the router on port 0 against `pool`, with the demo accounts seeded.
     pub async fn spawn(pool: PgPool) -> TestApp {
+        TestApp::spawn_with(pool, |_| {}).await
+    }
+
+    /// `spawn`, with settings changed by `configure`.
+    pub async fn spawn_with(pool: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
         app::server::seed::seed_demo(&pool)
             .await
             .expect("seeding the demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config {
+        let mut config = Config {
             addr,
             ..Config::default()
         };
+        configure(&mut config);
         let state = AppState::new(config, pool.clone());
         tokio::spawn(server::serve(state, listener, std::future::pending()));
         TestApp {

@@ -1,0 +1,244 @@
+//! `cargo xtask bench`: figures, never pass/fail.
+//!
+//! Builds the release server and bundle, starts a private PostgreSQL with
+//! pg_stat_statements, seeds the demo plus extra users, and prints:
+//! SQL statements per page (with 10 and 100 rows of users), requests per second
+//! and latency per page under load (wrk), PostgreSQL's own `pgbench -S` rate for
+//! comparison, the server's memory, and the first-load download size.
+
+use crate::postgres::Cluster;
+use crate::{build, repo_root, run_command, step, tools, Result};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const PASSWORD: &str = "rapport-demo";
+
+fn curl() -> Command {
+    let mut cmd = Command::new("curl");
+    cmd.args(["-s", "-o", "/dev/null", "-w", "%{http_code}"]);
+    cmd
+}
+
+/// Sign in with curl and return the `Cookie` header value of the session.
+fn sign_in(base: &str, email: &str) -> Result<String> {
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-D",
+            "-",
+            "-o",
+            "/dev/null",
+            "-H",
+            "Accept: application/json",
+        ])
+        .args(["--data-urlencode", &format!("email={email}")])
+        .args(["--data-urlencode", &format!("password={PASSWORD}")])
+        .arg(format!("{base}/api/sign_in"))
+        .output()
+        .map_err(|e| format!("curl: {e}"))?;
+    let headers = String::from_utf8_lossy(&out.stdout);
+    headers
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: rapport_session=")
+                .then(|| {
+                    l["set-cookie: ".len()..]
+                        .split(';')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+        })
+        .ok_or_else(|| format!("signing in as {email} failed:\n{headers}"))
+}
+
+/// The SQL statements one request of `path` runs, counted by pg_stat_statements.
+fn statements_per_page(cluster: &Cluster, base: &str, path: &str, cookie: &str) -> Result<i64> {
+    let count = "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements \
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'rapport_bench') \
+                 AND query NOT ILIKE '%pg_stat_statements%'";
+    cluster.psql_in("rapport_bench", "SELECT pg_stat_statements_reset()")?;
+    let status = curl()
+        .args(["-H", &format!("Cookie: {cookie}")])
+        .arg(format!("{base}{path}"))
+        .output()
+        .map_err(|e| format!("curl: {e}"))?;
+    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    if status != "200" {
+        return Err(format!("{path} answered {status}"));
+    }
+    // The session store writes after the response; give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    cluster
+        .psql_in("rapport_bench", count)?
+        .parse()
+        .map_err(|e| format!("reading the statement count: {e}"))
+}
+
+struct Load {
+    rps: f64,
+    p50: String,
+    p99: String,
+}
+
+fn wrk(base: &str, path: &str, cookie: &str) -> Result<Load> {
+    let out = Command::new("wrk")
+        .args(["-t2", "-c16", "-d8s", "--latency", "-H"])
+        .arg(format!("Cookie: {cookie}"))
+        .arg(format!("{base}{path}"))
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_string()
+    };
+    if text.contains("Non-2xx") {
+        return Err(format!("{path} answered errors under load:\n{text}"));
+    }
+    Ok(Load {
+        rps: field("Requests/sec:").parse().unwrap_or(0.0),
+        p50: field("50%"),
+        p99: field("99%"),
+    })
+}
+
+fn gzip_size(file: &Path) -> u64 {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("gzip -9 -c '{}' | wc -c", file.display()))
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+pub fn bench() -> Result {
+    let root = repo_root();
+    tools::ensure_build_tools(&root)?;
+    tools::ensure_apt_program("wrk", "wrk")?;
+    let binary = build::build_all(&root, true)?;
+
+    let cluster = Cluster::start_with(
+        &root.join("target/rapport/bench"),
+        true,
+        "-c shared_preload_libraries=pg_stat_statements",
+    )?;
+    let outcome = (|| {
+        cluster.create_database("rapport_bench")?;
+        cluster.psql_in(
+            "rapport_bench",
+            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+        )?;
+        let url = cluster.url("rapport_bench");
+        run_command(
+            Command::new(&binary)
+                .arg("seed-demo")
+                .env("DATABASE_URL", &url),
+        )?;
+        let port = crate::free_port()?;
+        let addr = format!("127.0.0.1:{port}");
+        let base = format!("http://{addr}");
+        let mut server = crate::spawn_server(&root, &binary, &url, &addr, "warn")?;
+        let result = (|| {
+            crate::wait_until_listening(&addr, &mut server)?;
+            let admin = sign_in(&base, "admin@rapport.example")?;
+            let customer_admin = sign_in(&base, "olivia@northwind.example")?;
+            let pages: [(&str, &str, &str); 6] = [
+                ("home, visitor", "/", ""),
+                ("sign-in page, visitor", "/sign-in", ""),
+                ("dashboard, customer admin", "/dashboard", &customer_admin),
+                (
+                    "organization, customer admin",
+                    "/organization",
+                    &customer_admin,
+                ),
+                ("dashboard, admin", "/dashboard", &admin),
+                ("users list, admin", "/admin/users", &admin),
+            ];
+
+            step("SQL statements per page (pg_stat_statements)");
+            // Grow to ~10 users, measure, then to ~100, measure again.
+            let grow = |n: i64| {
+                cluster.psql_in(
+                    "rapport_bench",
+                    &format!(
+                        "INSERT INTO users (email, display_name, role, organization_id, password_hash)
+                         SELECT 'bench' || g || '@northwind.example', 'Bench ' || g, 'customer',
+                                (SELECT id FROM organizations WHERE name = 'Northwind Traders'),
+                                (SELECT password_hash FROM users LIMIT 1)
+                         FROM generate_series((SELECT count(*) FROM users) + 1, {n}) g"
+                    ),
+                )
+            };
+            grow(10)?;
+            let mut counts = Vec::new();
+            for (name, path, cookie) in &pages {
+                counts.push((name, statements_per_page(&cluster, &base, path, cookie)?));
+            }
+            grow(100)?;
+            println!("{:<32} {:>10} {:>10}", "page", "10 users", "100 users");
+            for ((name, path, cookie), (_, at_10)) in pages.iter().zip(&counts) {
+                let at_100 = statements_per_page(&cluster, &base, path, cookie)?;
+                println!("{name:<32} {at_10:>10} {at_100:>10}");
+            }
+
+            step("PostgreSQL alone: pgbench -S (read-only, 8 clients, 8 s)");
+            cluster.create_database("pgbench")?;
+            let pgbench_rate = cluster.pgbench()?;
+            println!("pgbench -S: {pgbench_rate:.0} transactions/s");
+
+            step("Pages under load (wrk, 16 connections, 8 s each)");
+            println!("{:<32} {:>10} {:>10} {:>10}", "page", "req/s", "p50", "p99");
+            for (name, path, cookie) in &pages {
+                let load = wrk(&base, path, cookie)?;
+                println!(
+                    "{name:<32} {:>10.0} {:>10} {:>10}",
+                    load.rps, load.p50, load.p99
+                );
+            }
+            println!(
+                "server memory after load: {} MiB resident",
+                rss_kib(server.id()) / 1024
+            );
+
+            step("First page load (release bundle, gzip -9)");
+            let pkg = root.join("target/site/pkg");
+            let mut total = 0;
+            for file in ["rapport_bg.wasm", "rapport.js", "rapport.css"] {
+                let path = pkg.join(file);
+                let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let gz = gzip_size(&path);
+                total += gz;
+                println!(
+                    "{file:<20} {:>8} KiB raw {:>8} KiB gzip",
+                    raw / 1024,
+                    gz / 1024
+                );
+            }
+            println!("{:<20} {:>8} {:>8} KiB gzip", "total", "", total / 1024);
+            Ok(())
+        })();
+        let _ = server.kill();
+        let _ = server.wait();
+        result
+    })();
+    cluster.stop();
+    outcome
+}
