@@ -99,6 +99,10 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization") view=OrganizationPage ssr=SsrMode::Async/>
+                <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
+                <Route path=path!("/cases/new") view=NewCasePage ssr=SsrMode::Async/>
+                <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/admin/organizations")

@@ -2,11 +2,11 @@ const { test, expect } = require('@playwright/test');
 const { signIn, navLinks } = require('./helpers');
 
 const roles = [
-  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Organization', 'Account'] },
-  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Account'] },
-  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Account'] },
+  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Organization', 'Account'] },
+  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Account'] },
+  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Account'] },
   { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Users', 'Organizations', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Account'] },
 ];
 
 for (const role of roles) {

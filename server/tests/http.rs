@@ -248,6 +248,7 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
                 (&agent, "agent"),
             ],
             Gate::CustomerAdmin => &[(&customer, "customer"), (&agent, "agent")],
+            Gate::Agent => &[(&customer, "customer"), (&customer_admin, "customer admin")],
             _ => &[],
         };
         for (client, who) in expect_forbidden {

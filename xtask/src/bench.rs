@@ -174,7 +174,7 @@ pub fn bench() -> Result {
             ];
 
             step("SQL statements per page (pg_stat_statements)");
-            // Grow to ~10 users, measure, then to ~100, measure again.
+            // Grow to ~10 users and cases, measure, then to ~100 of each, measure again.
             let grow = |n: i64| {
                 cluster.psql_in(
                     "rapport_bench",
@@ -185,6 +185,16 @@ pub fn bench() -> Result {
                                 (SELECT password_hash FROM users LIMIT 1)
                          FROM generate_series((SELECT count(*) FROM users) + 1, {n}) g"
                     ),
+                )?;
+                cluster.psql_in(
+                    "rapport_bench",
+                    &format!(
+                        "INSERT INTO cases (subject, description, category_id, priority, status, requester_id, organization_id)
+                         SELECT 'Bench case ' || g, 'Generated for the benchmark.', 1, 'normal', 'open',
+                                (SELECT id FROM users WHERE email = 'olivia@northwind.example'),
+                                (SELECT id FROM organizations WHERE name = 'Northwind Traders')
+                         FROM generate_series((SELECT count(*) FROM cases) + 1, {n}) g"
+                    ),
                 )
             };
             grow(10)?;
@@ -193,7 +203,7 @@ pub fn bench() -> Result {
                 counts.push((name, statements_per_page(&cluster, &base, path, cookie)?));
             }
             grow(100)?;
-            println!("{:<32} {:>10} {:>10}", "page", "10 users", "100 users");
+            println!("{:<32} {:>10} {:>10}", "page", "10 rows", "100 rows");
             for ((name, path, cookie), (_, at_10)) in pages.iter().zip(&counts) {
                 let at_100 = statements_per_page(&cluster, &base, path, cookie)?;
                 println!("{name:<32} {at_10:>10} {at_100:>10}");

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod dashboard;
 pub mod organization;
 

@@ -78,3 +78,103 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
             .map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })
     }
 }
+
+/// A labelled multi-line text box with its error message below it.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = 8)] rows: u32,
+    #[prop(default = 50_000)] max_chars: u32,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    /// Lets the page read the text as typed (for a preview).
+    #[prop(optional)]
+    node_ref: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                maxlength=max_chars
+                required=true
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                node_ref=node_ref
+            >
+                {value.unwrap_or_default()}
+            </textarea>
+            {move || {
+                error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A labelled drop-down list. `options` are (value, label) pairs.
+#[component]
+pub fn Select(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-invalid=move || error.get().is_some().then_some("true")>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || {
+                error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
+            }}
+        </div>
+    }
+}
+
+/// How many times `action` has succeeded. Pages reload their data on this
+/// rather than on every attempt, so a refused form keeps what was typed.
+pub fn success_count<S>(action: ServerAction<S>) -> ReadSignal<usize>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let (count, set_count) = signal(0usize);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            set_count.update(|n| *n += 1);
+        }
+    });
+    count
+}

@@ -14,10 +14,15 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
     };
     let mut links = vec![("/dashboard", "Dashboard")];
     match user.role {
-        Role::Customer => {}
-        Role::CustomerAdmin => links.push(("/organization", "Organization")),
-        Role::Agent | Role::Trainer => {}
+        Role::Customer => links.push(("/cases", "Cases")),
+        Role::CustomerAdmin => {
+            links.push(("/cases", "Cases"));
+            links.push(("/organization", "Organization"));
+        }
+        Role::Agent => links.push(("/queue", "Queue")),
+        Role::Trainer => {}
         Role::Admin => {
+            links.push(("/queue", "Queue"));
             links.push(("/admin/users", "Users"));
             links.push(("/admin/organizations", "Organizations"));
         }
@@ -85,19 +90,23 @@ mod tests {
 
     #[test]
     fn each_role_gets_its_navigation() {
-        assert_eq!(labels(None), ["Home", "Sign in", "Register"]);
-        assert_eq!(
-            labels(Some(&user(Role::Customer))),
-            ["Dashboard", "Account"]
-        );
-        assert_eq!(
-            labels(Some(&user(Role::CustomerAdmin))),
-            ["Dashboard", "Organization", "Account"]
-        );
-        assert_eq!(labels(Some(&user(Role::Agent))), ["Dashboard", "Account"]);
-        assert_eq!(
-            labels(Some(&user(Role::Admin))),
-            ["Dashboard", "Users", "Organizations", "Account"]
-        );
+        let table: [(Option<Role>, &[&str]); 6] = [
+            (None, &["Home", "Sign in", "Register"]),
+            (Some(Role::Customer), &["Dashboard", "Cases", "Account"]),
+            (
+                Some(Role::CustomerAdmin),
+                &["Dashboard", "Cases", "Organization", "Account"],
+            ),
+            (Some(Role::Agent), &["Dashboard", "Queue", "Account"]),
+            (Some(Role::Trainer), &["Dashboard", "Account"]),
+            (
+                Some(Role::Admin),
+                &["Dashboard", "Queue", "Users", "Organizations", "Account"],
+            ),
+        ];
+        for (role, expected) in table {
+            let user = role.map(user);
+            assert_eq!(labels(user.as_ref()), expected, "{role:?}");
+        }
     }
 }

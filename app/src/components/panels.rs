@@ -21,6 +21,20 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             </section>
         }
         .into_any(),
+        AppError::NotFound => {
+            #[cfg(feature = "ssr")]
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::NOT_FOUND);
+            }
+            view! {
+                <section class="panel">
+                    <h1>"Not found"</h1>
+                    <p>{AppError::NotFound.to_string()}</p>
+                    <p><a href="/dashboard">"Back to your dashboard"</a></p>
+                </section>
+            }
+            .into_any()
+        }
         other => view! {
             <section class="panel">
                 <h1>"Something went wrong"</h1>
@@ -28,5 +42,19 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             </section>
         }
         .into_any(),
+    }
+}
+
+/// Text for `<Title>` from user data (a case subject). leptos_meta writes the
+/// title into the server-rendered page without escaping it, so a subject such as
+/// `</title><script>…` would otherwise end the title and inject markup. In the
+/// browser the title is set as plain text, so only the server side escapes.
+pub fn title_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_string()
     }
 }

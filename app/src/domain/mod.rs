@@ -2,9 +2,13 @@
 //! validate (parse, don't validate) and unit tests beside them.
 
 mod account;
+mod case;
 mod error;
 mod role;
+mod safe_html;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
+pub use case::{CaseNumber, CaseStatus, Priority};
 pub use error::{AppError, FieldError};
 pub use role::Role;
+pub use safe_html::SafeHtml;

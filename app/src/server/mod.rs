@@ -2,10 +2,12 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cases;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod forms;
+pub mod markdown;
 pub mod policy;
 pub mod security;
 pub mod seed;

@@ -26,6 +26,8 @@ pub enum Gate {
     Anyone,
     SignedIn,
     CustomerAdmin,
+    /// Agents and admins: the people who work cases.
+    Agent,
     Admin,
 }
 
@@ -46,6 +48,16 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("change_role", Gate::Admin),
     ("set_user_disabled", Gate::Admin),
     ("list_organizations", Gate::Admin),
+    ("case_options", Gate::SignedIn),
+    ("preview_markdown", Gate::SignedIn),
+    ("create_case", Gate::SignedIn),
+    ("my_cases", Gate::SignedIn),
+    ("case_detail", Gate::SignedIn),
+    ("reply_to_case", Gate::SignedIn),
+    ("set_case_open", Gate::SignedIn),
+    ("rate_case", Gate::SignedIn),
+    ("update_case", Gate::Agent),
+    ("case_queue", Gate::Agent),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -63,8 +75,21 @@ pub fn passes_gate(actor: Option<&Actor>, gate: Gate) -> bool {
         (_, None) => false,
         (Gate::SignedIn, Some(_)) => true,
         (Gate::CustomerAdmin, Some(a)) => a.role == Role::CustomerAdmin,
+        (Gate::Agent, Some(a)) => works_cases(a.role),
         (Gate::Admin, Some(a)) => a.role == Role::Admin,
     }
+}
+
+/// Agents and admins work cases; trainers write content and do not.
+fn works_cases(role: Role) -> bool {
+    matches!(role, Role::Agent | Role::Admin)
+}
+
+/// A case, as far as the rules need to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseRef {
+    pub organization_id: i64,
+    pub requester_id: i64,
 }
 
 /// One thing an actor wants to do, with the resource it is about.
@@ -84,6 +109,20 @@ pub enum Action {
     CreateStaffUser,
     /// Change the role of a user, or disable or enable them.
     ChangeUserAccess { target_user_id: i64 },
+    /// Render Markdown for a preview.
+    PreviewMarkdown,
+    /// Open a new case (customers, for their own organization).
+    OpenCase,
+    /// List one's own cases (customers; customer admins see the organization's).
+    ListOwnCases,
+    /// See a case and its public thread, and reply to it.
+    ViewCase(CaseRef),
+    /// Close one's case or reopen a solved one.
+    CloseOrReopenCase(CaseRef),
+    /// Rate the answer (the requester only).
+    RateCase(CaseRef),
+    /// Work cases: queues, internal notes, history, status, priority, assignment.
+    WorkCases,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -104,6 +143,15 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::ChangeUserAccess { target_user_id } => {
             actor.role == Role::Admin && *target_user_id != actor.user_id
         }
+        Action::PreviewMarkdown => true,
+        Action::OpenCase | Action::ListOwnCases => actor.role.is_customer(),
+        Action::ViewCase(case) | Action::CloseOrReopenCase(case) => match actor.role {
+            Role::Customer => case.requester_id == actor.user_id,
+            Role::CustomerAdmin => own_organization(&case.organization_id),
+            role => works_cases(role),
+        },
+        Action::RateCase(case) => case.requester_id == actor.user_id,
+        Action::WorkCases => works_cases(actor.role),
     }
 }
 
@@ -157,6 +205,18 @@ mod tests {
         let access_self = Action::ChangeUserAccess {
             target_user_id: ACTOR_ID,
         };
+        let own_case_mine = CaseRef {
+            organization_id: OWN_ORG,
+            requester_id: ACTOR_ID,
+        };
+        let own_case_colleague = CaseRef {
+            organization_id: OWN_ORG,
+            requester_id: OTHER_USER,
+        };
+        let other_case = CaseRef {
+            organization_id: OTHER_ORG,
+            requester_id: OTHER_USER,
+        };
         let mut rows = Vec::new();
         let roles = [
             None,
@@ -179,6 +239,34 @@ mod tests {
             rows.push((role, Action::CreateStaffUser, is(Admin)));
             rows.push((role, access_other.clone(), is(Admin)));
             rows.push((role, access_self.clone(), false));
+            rows.push((role, Action::PreviewMarkdown, signed_in));
+            rows.push((role, Action::OpenCase, is(Customer) || is(CustomerAdmin)));
+            rows.push((
+                role,
+                Action::ListOwnCases,
+                is(Customer) || is(CustomerAdmin),
+            ));
+            let staff_works = is(Agent) || is(Admin);
+            rows.push((
+                role,
+                Action::ViewCase(own_case_mine),
+                signed_in && !is(Trainer),
+            ));
+            rows.push((
+                role,
+                Action::ViewCase(own_case_colleague),
+                is(CustomerAdmin) || staff_works,
+            ));
+            rows.push((role, Action::ViewCase(other_case), staff_works));
+            rows.push((
+                role,
+                Action::CloseOrReopenCase(own_case_mine),
+                signed_in && !is(Trainer),
+            ));
+            rows.push((role, Action::CloseOrReopenCase(other_case), staff_works));
+            rows.push((role, Action::RateCase(own_case_mine), signed_in));
+            rows.push((role, Action::RateCase(own_case_colleague), false));
+            rows.push((role, Action::WorkCases, staff_works));
         }
         rows
     }

@@ -3,6 +3,7 @@
 //! Organization scoping is always part of the SQL.
 
 pub mod audit;
+pub mod cases;
 pub mod invitations;
 pub mod organizations;
 pub mod users;
@@ -14,5 +15,28 @@ pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
             db.code().as_deref() == Some("23505") && db.constraint() == Some(constraint)
         }
         _ => false,
+    }
+}
+
+/// Escape `%`, `_` and `\` so a search for them matches them literally.
+pub fn escape_like(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("plain"), "plain");
     }
 }

@@ -49,6 +49,17 @@ pub async fn find_credentials(
     .await
 }
 
+/// A user's id and organization, by e-mail address.
+pub async fn id_by_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<(i64, Option<i64>)>> {
+    sqlx::query_as("SELECT id, organization_id FROM users WHERE lower(email) = lower($1)")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn password_hash(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)
@@ -143,7 +154,7 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<UserListRow>> {
-    let pattern = format!("%{}%", escape_like(search.trim()));
+    let pattern = format!("%{}%", super::escape_like(search.trim()));
     sqlx::query_as::<_, UserListRow>(
         "SELECT u.id, u.email, u.display_name, u.role, o.name AS organization_name,
                 u.disabled, u.created_at, u.last_sign_in_at, count(*) OVER () AS total
@@ -157,18 +168,6 @@ pub async fn search(
     .bind(offset)
     .fetch_all(db)
     .await
-}
-
-/// Escape `%`, `_` and `\` so a search for them matches them literally.
-fn escape_like(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -232,15 +231,4 @@ pub async fn count_by_role(db: &PgPool) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as("SELECT role, count(*) FROM users GROUP BY role ORDER BY role")
         .fetch_all(db)
         .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
-        assert_eq!(escape_like("plain"), "plain");
-    }
 }

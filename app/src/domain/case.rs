@@ -1,0 +1,213 @@
+//! Case vocabulary: statuses, priorities and case numbers.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    Open,
+    Pending,
+    OnHold,
+    Solved,
+    Closed,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 6] = [
+        CaseStatus::New,
+        CaseStatus::Open,
+        CaseStatus::Pending,
+        CaseStatus::OnHold,
+        CaseStatus::Solved,
+        CaseStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::Open => "open",
+            CaseStatus::Pending => "pending",
+            CaseStatus::OnHold => "on_hold",
+            CaseStatus::Solved => "solved",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::New => "New",
+            CaseStatus::Open => "Open",
+            CaseStatus::Pending => "Waiting for you",
+            CaseStatus::OnHold => "On hold",
+            CaseStatus::Solved => "Solved",
+            CaseStatus::Closed => "Closed",
+        }
+    }
+
+    /// The status in plain words, for the customer.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            CaseStatus::New => "We have your case and will answer soon.",
+            CaseStatus::Open => "Our team is working on your case.",
+            CaseStatus::Pending => "We are waiting for your answer. Reply to continue.",
+            CaseStatus::OnHold => "We are waiting for someone else (a supplier or another team) and will come back to you.",
+            CaseStatus::Solved => "We believe this is solved. Reply if it is not, and the case opens again.",
+            CaseStatus::Closed => "This case is closed. Open a new case if you need more help.",
+        }
+    }
+
+    /// Still needs work from the support team.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::New | CaseStatus::Open | CaseStatus::OnHold
+        )
+    }
+
+    /// The status after the customer writes a public reply: a reply to a case
+    /// waiting for them, or to a solved one, opens it again. Closed cases take no replies.
+    pub fn after_customer_reply(self) -> Option<CaseStatus> {
+        match self {
+            CaseStatus::Closed => None,
+            CaseStatus::Pending | CaseStatus::Solved => Some(CaseStatus::Open),
+            other => Some(other),
+        }
+    }
+}
+
+impl fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How urgent a case is. Customers choose low, normal or high; urgent is the agents' call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+    pub const FOR_CUSTOMERS: [Priority; 3] = [Priority::Low, Priority::Normal, Priority::High];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Priority> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == value.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Low => "Low",
+            Priority::Normal => "Normal",
+            Priority::High => "High",
+            Priority::Urgent => "Urgent",
+        }
+    }
+}
+
+/// A case's human-readable number, shown as `C-1042`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CaseNumber(pub i64);
+
+impl CaseNumber {
+    /// Accepts `C-1042`, `c-1042` and `1042`.
+    pub fn parse(value: &str) -> Option<CaseNumber> {
+        let value = value.trim();
+        let digits = value
+            .strip_prefix("C-")
+            .or_else(|| value.strip_prefix("c-"))
+            .unwrap_or(value);
+        if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok().filter(|n| *n > 0).map(CaseNumber)
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "C-{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_priorities_round_trip() {
+        for s in CaseStatus::ALL {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+        }
+        for p in Priority::ALL {
+            assert_eq!(Priority::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(CaseStatus::parse("done"), None);
+        assert_eq!(Priority::parse("critical"), None);
+        assert!(!Priority::FOR_CUSTOMERS.contains(&Priority::Urgent));
+    }
+
+    #[test]
+    fn a_customer_reply_reopens_waiting_and_solved_cases_only() {
+        use CaseStatus::*;
+        let table = [
+            (New, Some(New)),
+            (Open, Some(Open)),
+            (Pending, Some(Open)),
+            (OnHold, Some(OnHold)),
+            (Solved, Some(Open)),
+            (Closed, None),
+        ];
+        for (before, after) in table {
+            assert_eq!(before.after_customer_reply(), after, "{before:?}");
+        }
+    }
+
+    #[test]
+    fn case_numbers_parse_and_print() {
+        assert_eq!(CaseNumber::parse("C-1042"), Some(CaseNumber(1042)));
+        assert_eq!(CaseNumber::parse(" c-7 "), Some(CaseNumber(7)));
+        assert_eq!(CaseNumber::parse("1042"), Some(CaseNumber(1042)));
+        for bad in [
+            "",
+            "C-",
+            "C-12a",
+            "-5",
+            "C--5",
+            "0",
+            "C-99999999999999999999",
+        ] {
+            assert_eq!(CaseNumber::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(CaseNumber(1042).to_string(), "C-1042");
+    }
+}

@@ -1,0 +1,412 @@
+//! Case queries. Every read takes a `CaseScope`, and the scope is part of the SQL,
+//! so a customer's query can only ever match their own or their organization's cases.
+
+use sqlx::{FromRow, PgExecutor};
+use time::OffsetDateTime;
+
+/// Which cases a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseScope {
+    /// A customer: the cases they asked.
+    Requester(i64),
+    /// A customer admin: every case of the organization.
+    Organization(i64),
+    /// Company staff: every case.
+    All,
+}
+
+impl CaseScope {
+    fn requester(self) -> Option<i64> {
+        match self {
+            CaseScope::Requester(id) => Some(id),
+            _ => None,
+        }
+    }
+    fn organization(self) -> Option<i64> {
+        match self {
+            CaseScope::Organization(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+pub struct NewCase<'a> {
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub category_id: i64,
+    pub priority: &'a str,
+    pub requester_id: i64,
+    pub organization_id: i64,
+}
+
+/// Insert a case; returns its id and number.
+pub async fn create(db: impl PgExecutor<'_>, case: NewCase<'_>) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "INSERT INTO cases (subject, description, category_id, priority, requester_id, organization_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, number",
+    )
+    .bind(case.subject)
+    .bind(case.description)
+    .bind(case.category_id)
+    .bind(case.priority)
+    .bind(case.requester_id)
+    .bind(case.organization_id)
+    .fetch_one(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: i64,
+    pub subject: String,
+    pub description: String,
+    pub category_id: i64,
+    pub category_name: String,
+    pub priority: String,
+    pub status: String,
+    pub requester_id: i64,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One case by number, if `scope` may see it.
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    number: i64,
+    scope: CaseScope,
+) -> sqlx::Result<Option<CaseRow>> {
+    sqlx::query_as::<_, CaseRow>(
+        "SELECT c.id, c.number, c.subject, c.description, c.category_id, k.name AS category_name,
+                c.priority, c.status, c.requester_id, r.display_name AS requester_name,
+                r.email AS requester_email, c.organization_id, o.name AS organization_name,
+                c.assignee_id, a.display_name AS assignee_name, c.version, c.created_at, c.updated_at
+         FROM cases c
+         JOIN case_categories k ON k.id = c.category_id
+         JOIN users r ON r.id = c.requester_id
+         JOIN organizations o ON o.id = c.organization_id
+         LEFT JOIN users a ON a.id = c.assignee_id
+         WHERE c.number = $1
+           AND ($2::bigint IS NULL OR c.requester_id = $2)
+           AND ($3::bigint IS NULL OR c.organization_id = $3)",
+    )
+    .bind(number)
+    .bind(scope.requester())
+    .bind(scope.organization())
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ThreadItem {
+    /// "message", "note" or "event".
+    pub kind: String,
+    pub author_name: String,
+    pub author_role: String,
+    pub body: String,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// The thread in order: messages, and for staff also internal notes and the
+/// event history. One query, so a long thread costs the same as a short one.
+pub async fn thread(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    staff: bool,
+) -> sqlx::Result<Vec<ThreadItem>> {
+    sqlx::query_as::<_, ThreadItem>(
+        "SELECT * FROM (
+            SELECT CASE WHEN m.internal THEN 'note' ELSE 'message' END AS kind,
+                   u.display_name AS author_name, u.role AS author_role, m.body,
+                   NULL::text AS field, NULL::text AS old_value, NULL::text AS new_value,
+                   m.created_at AS at, m.id AS seq
+            FROM case_messages m JOIN users u ON u.id = m.author_id
+            WHERE m.case_id = $1 AND (NOT m.internal OR $2)
+            UNION ALL
+            SELECT 'event', u.display_name, u.role, '', e.field, e.old_value, e.new_value, e.at, e.id
+            FROM case_events e JOIN users u ON u.id = e.actor_id
+            WHERE e.case_id = $1 AND $2
+         ) t ORDER BY at, seq",
+    )
+    .bind(case_id)
+    .bind(staff)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ListRow {
+    pub number: i64,
+    pub subject: String,
+    pub status: String,
+    pub priority: String,
+    pub category_name: String,
+    pub requester_name: String,
+    pub organization_name: String,
+    pub assignee_name: Option<String>,
+    pub last_speaker: String,
+    pub updated_at: OffsetDateTime,
+    pub total: i64,
+}
+
+/// Filters of a case list. Empty strings and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter<'a> {
+    pub statuses: &'a [&'a str],
+    pub priority: Option<&'a str>,
+    pub category_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    /// Some(None): unassigned; Some(Some(id)): assigned to id.
+    pub assignee: Option<Option<i64>>,
+    pub search: &'a str,
+    /// Only cases updated in the last N days.
+    pub updated_within_days: Option<i32>,
+}
+
+/// A page of cases visible in `scope`, newest activity first, with the total.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    scope: CaseScope,
+    filter: &ListFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ListRow>> {
+    let search = filter.search.trim();
+    let pattern = if search.is_empty() {
+        String::new()
+    } else {
+        format!("%{}%", super::escape_like(search))
+    };
+    let statuses: Vec<String> = filter.statuses.iter().map(|s| s.to_string()).collect();
+    let (assignee_filter, assignee_id) = match filter.assignee {
+        None => (0, None),
+        Some(None) => (1, None),
+        Some(Some(id)) => (2, Some(id)),
+    };
+    sqlx::query_as::<_, ListRow>(
+        "SELECT c.number, c.subject, c.status, c.priority, k.name AS category_name,
+                r.display_name AS requester_name, o.name AS organization_name,
+                a.display_name AS assignee_name, c.last_speaker, c.updated_at,
+                count(*) OVER () AS total
+         FROM cases c
+         JOIN case_categories k ON k.id = c.category_id
+         JOIN users r ON r.id = c.requester_id
+         JOIN organizations o ON o.id = c.organization_id
+         LEFT JOIN users a ON a.id = c.assignee_id
+         WHERE ($1::bigint IS NULL OR c.requester_id = $1)
+           AND ($2::bigint IS NULL OR c.organization_id = $2)
+           AND (cardinality($3::text[]) = 0 OR c.status = ANY($3))
+           AND ($4::text IS NULL OR c.priority = $4)
+           AND ($5::bigint IS NULL OR c.category_id = $5)
+           AND ($6::bigint IS NULL OR c.organization_id = $6)
+           AND ($7 = 0 OR ($7 = 1 AND c.assignee_id IS NULL) OR ($7 = 2 AND c.assignee_id = $8))
+           AND ($9 = '' OR c.subject ILIKE $9 OR c.description ILIKE $9
+                OR EXISTS (SELECT 1 FROM case_messages m
+                           WHERE m.case_id = c.id AND NOT m.internal AND m.body ILIKE $9))
+           AND ($10::int IS NULL OR c.updated_at > now() - make_interval(days => $10))
+         ORDER BY c.updated_at DESC, c.id DESC
+         LIMIT $11 OFFSET $12",
+    )
+    .bind(scope.requester())
+    .bind(scope.organization())
+    .bind(statuses)
+    .bind(filter.priority)
+    .bind(filter.category_id)
+    .bind(filter.organization_id)
+    .bind(assignee_filter)
+    .bind(assignee_id)
+    .bind(pattern)
+    .bind(filter.updated_within_days)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct QueueCounts {
+    pub unassigned: i64,
+    pub mine: i64,
+    pub open: i64,
+    pub pending: i64,
+    pub solved_recently: i64,
+}
+
+/// The size of every agent queue, in one query.
+pub async fn queue_counts(db: impl PgExecutor<'_>, agent_id: i64) -> sqlx::Result<QueueCounts> {
+    sqlx::query_as::<_, QueueCounts>(
+        "SELECT
+           count(*) FILTER (WHERE assignee_id IS NULL AND status IN ('new', 'open', 'on_hold')) AS unassigned,
+           count(*) FILTER (WHERE assignee_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold')) AS mine,
+           count(*) FILTER (WHERE status IN ('new', 'open', 'on_hold')) AS open,
+           count(*) FILTER (WHERE status = 'pending') AS pending,
+           count(*) FILTER (WHERE status = 'solved' AND updated_at > now() - interval '7 days') AS solved_recently
+         FROM cases WHERE status <> 'closed'",
+    )
+    .bind(agent_id)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn add_message(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    author_id: i64,
+    internal: bool,
+    body: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO case_messages (case_id, author_id, internal, body) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(case_id)
+    .bind(author_id)
+    .bind(internal)
+    .bind(body)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_event(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    actor_id: i64,
+    field: &str,
+    old_value: Option<&str>,
+    new_value: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO case_events (case_id, actor_id, field, old_value, new_value) VALUES ($1, $2, $3, $4, $5)")
+        .bind(case_id)
+        .bind(actor_id)
+        .bind(field)
+        .bind(old_value)
+        .bind(new_value)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The fields a change sets. The update only happens when the case is still at
+/// `expected_version`; returns the new version, or None when someone else changed it first.
+pub struct CaseChange<'a> {
+    pub status: &'a str,
+    pub priority: &'a str,
+    pub category_id: i64,
+    pub assignee_id: Option<i64>,
+    /// "customer" or "agent" when the change comes with a public message.
+    pub public_speaker: Option<&'a str>,
+}
+
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    expected_version: i32,
+    change: CaseChange<'_>,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(
+        "UPDATE cases SET
+            status = $3, priority = $4, category_id = $5, assignee_id = $6,
+            last_speaker = coalesce($7, last_speaker),
+            first_response_at = CASE WHEN $7 = 'agent' THEN coalesce(first_response_at, now()) ELSE first_response_at END,
+            solved_at = CASE WHEN $3 = 'solved' AND status <> 'solved' THEN now()
+                             WHEN $3 NOT IN ('solved', 'closed') THEN NULL ELSE solved_at END,
+            closed_at = CASE WHEN $3 = 'closed' THEN coalesce(closed_at, now()) ELSE NULL END,
+            version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2
+         RETURNING version",
+    )
+    .bind(case_id)
+    .bind(expected_version)
+    .bind(change.status)
+    .bind(change.priority)
+    .bind(change.category_id)
+    .bind(change.assignee_id)
+    .bind(change.public_speaker)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RatingRow {
+    pub score: i16,
+    pub comment: String,
+}
+
+pub async fn rating(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<RatingRow>> {
+    sqlx::query_as("SELECT score, comment FROM case_ratings WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Store the rating; false when the case was rated already.
+pub async fn rate(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    score: i16,
+    comment: &str,
+) -> sqlx::Result<bool> {
+    let result = sqlx::query(
+        "INSERT INTO case_ratings (case_id, score, comment) VALUES ($1, $2, $3) ON CONFLICT (case_id) DO NOTHING",
+    )
+    .bind(case_id)
+    .bind(score)
+    .bind(comment)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, name FROM case_categories ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
+/// People who can be assigned cases: agents and admins who are not disabled.
+pub async fn assignable_agents(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, display_name FROM users WHERE role IN ('agent', 'admin') AND NOT disabled ORDER BY display_name, id",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Move a case and its thread `days` into the past (demo data only).
+pub async fn backdate(db: &mut sqlx::PgConnection, case_id: i64, days: i32) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE cases SET created_at = created_at - make_interval(days => $2),
+                          updated_at = updated_at - make_interval(days => $2) + make_interval(hours => $2)
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .bind(days)
+    .execute(&mut *db)
+    .await?;
+    for table in ["case_messages", "case_events"] {
+        let column = if table == "case_messages" {
+            "created_at"
+        } else {
+            "at"
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET {column} = {column} - make_interval(days => $2) + make_interval(hours => $2)
+             WHERE case_id = $1"
+        ))
+        .bind(case_id)
+        .bind(days)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+const { test, expect } = require('@playwright/test');
+const { signIn } = require('./helpers');
+
+/** A signed-in page in a browser context of its own. */
+async function personPage(browser, email) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+test('a case from opening to rating: customer, agent, internal note, reply, solve, rate', async ({ browser }) => {
+  const subject = `Scanner stopped working ${Date.now()}`;
+  const customer = await personPage(browser, 'nick@northwind.example');
+  await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
+  await customer.getByRole('link', { name: 'Open a new case' }).click();
+  // The preview needs the page to be interactive.
+  await customer.locator('body[data-hydrated]').waitFor();
+  await customer.getByLabel('Subject').fill(subject);
+  await customer.getByLabel('Category').selectOption({ label: 'Technical problem' });
+  await customer.getByLabel('Priority').selectOption('high');
+  await customer.getByLabel('Description').fill('The scanner shows **error 42** since this morning.');
+  await customer.getByRole('button', { name: 'Preview' }).click();
+  await expect(customer.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('error 42');
+  await customer.getByRole('button', { name: 'Open case' }).click();
+  await expect(customer).toHaveURL(/\/cases\/C-\d+$/);
+  await expect(customer.getByRole('heading', { name: subject })).toBeVisible();
+  const caseUrl = customer.url();
+
+  // The agent finds it in the unassigned queue and takes it.
+  const agent = await personPage(browser, 'agent@rapport.example');
+  await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+  await agent.getByRole('link', { name: subject }).click();
+  await agent.getByRole('button', { name: 'Assign to me' }).click();
+  await expect(agent.locator('.facts')).toContainText('Sam Agent');
+
+  await agent.getByLabel('Message').fill('Firmware 1.2 is known to break scanners: secret-note-marker');
+  await agent.getByLabel('Internal note (only company staff see it)').check();
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.getByText('secret-note-marker')).toBeVisible();
+
+  await agent.getByLabel('Message').fill('Please install firmware 1.3 and tell us if it helps.');
+  await agent.getByLabel('Status after sending').selectOption('pending');
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.getByText('Please install firmware 1.3')).toBeVisible();
+
+  // The customer sees the reply, never the note, and answers.
+  await customer.goto(caseUrl);
+  await expect(customer.getByText('Please install firmware 1.3')).toBeVisible();
+  await expect(customer.getByText('secret-note-marker')).toHaveCount(0);
+  await expect(customer.locator('.status-banner')).toContainText('Waiting for you');
+  await customer.getByLabel('Message').fill('Firmware 1.3 fixed it, thank you!');
+  await customer.getByRole('button', { name: 'Send' }).click();
+  await expect(customer.locator('.status-banner')).toContainText('Open');
+
+  // The agent solves it; the customer rates the answer.
+  await agent.goto(caseUrl);
+  await agent.getByLabel('Message').fill('Glad to hear it. Closing this as solved.');
+  await agent.getByLabel('Status after sending').selectOption('solved');
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.locator('.status-banner')).toContainText('Solved');
+
+  await customer.goto(caseUrl);
+  await customer.getByLabel('Your rating').selectOption('5');
+  await customer.getByLabel('Comment (optional)').fill('Very quick');
+  await customer.getByRole('button', { name: 'Send rating' }).click();
+  await expect(customer.getByText('5 out of 5')).toBeVisible();
+});
+
+test('a stale edit shows the conflict and keeps the text typed', async ({ browser }) => {
+  const agent = await personPage(browser, 'agent@rapport.example');
+  await agent.goto('/queue?queue=open');
+  await agent.locator('table a[href^="/cases/C-"]').first().click();
+  await expect(agent.getByRole('heading', { name: 'Manage' })).toBeVisible();
+  const caseUrl = agent.url();
+
+  // Meanwhile an admin changes the priority.
+  const admin = await personPage(browser, 'admin@rapport.example');
+  await admin.goto(caseUrl);
+  const current = await admin.getByLabel('Priority', { exact: true }).inputValue();
+  await admin.getByLabel('Priority', { exact: true }).selectOption(current === 'urgent' ? 'low' : 'urgent');
+  await admin.getByRole('button', { name: 'Save changes' }).click();
+  await expect(admin.locator('.thread-change').last()).toContainText('changed priority');
+
+  await agent.getByLabel('Message').fill('My carefully written answer');
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.getByText('Someone else changed this case')).toBeVisible();
+  await expect(agent.getByLabel('Message')).toHaveValue('My carefully written answer');
+});
+
+test('another organization gets "not found" for a case address', async ({ browser }) => {
+  const olivia = await personPage(browser, 'olivia@northwind.example');
+  await olivia.goto('/cases');
+  await olivia.locator('table a[href^="/cases/C-"]').first().click();
+  const caseUrl = olivia.url();
+  const carla = await personPage(browser, 'carla@acme.example');
+  await carla.goto(caseUrl);
+  await expect(carla.getByRole('heading', { name: 'Something went wrong' })).toHaveCount(0);
+  await expect(carla.getByText('We could not find that.')).toBeVisible();
+});

@@ -1,0 +1,495 @@
+//! HTTP tests of cases: each action, and each forbidden one, on the real router.
+
+mod common;
+
+use common::TestApp;
+use reqwest::Client;
+use serde_json::Value;
+use sqlx::PgPool;
+
+async fn open_case(app: &TestApp, client: &Client, subject: &str, description: &str) -> String {
+    let category = category_id(app).await;
+    let response = app
+        .call(
+            client,
+            "create_case",
+            &[
+                ("subject", subject),
+                ("description", description),
+                ("category_id", &category),
+                ("priority", "normal"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    location.trim_start_matches("/cases/").to_string()
+}
+
+async fn category_id(app: &TestApp) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn detail(app: &TestApp, client: &Client, number: &str) -> (u16, Value) {
+    let response = app.call(client, "case_detail", &[("number", number)]).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn message_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM case_messages")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Printer on fire", "It *really* is.").await;
+    assert!(number.starts_with("C-"), "{number}");
+    let (status, case) = detail(&app, &nick, &number).await;
+    assert_eq!(status, 200);
+    assert_eq!(case["subject"], "Printer on fire");
+    assert_eq!(case["status"], "new");
+    assert_eq!(case["description"], "<p>It <em>really</em> is.</p>\n");
+    let list: Value = app
+        .call(
+            &nick,
+            "my_cases",
+            &[("status", ""), ("query", "printer"), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["cases"][0]["number"], number.as_str());
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let category = category_id(&app).await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let huge = "x".repeat(60_000);
+    let cases = [
+        ("subject", "   ", "text", category.as_str(), "normal"),
+        ("description", "Subject", "", category.as_str(), "normal"),
+        (
+            "description",
+            "Subject",
+            huge.as_str(),
+            category.as_str(),
+            "normal",
+        ),
+        ("priority", "Subject", "text", category.as_str(), "urgent"),
+        ("category_id", "Subject", "text", "999999", "normal"),
+    ];
+    for (field, subject, description, category, priority) in cases {
+        let response = app
+            .call(
+                &nick,
+                "create_case",
+                &[
+                    ("subject", subject),
+                    ("description", description),
+                    ("category_id", category),
+                    ("priority", priority),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 422, "{field}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let olivia = app.signed_in("olivia@northwind.example").await;
+    let number = open_case(&app, &olivia, "Northwind secret", "Only for Northwind.").await;
+    let carla = app.signed_in("carla@acme.example").await;
+    let messages = message_count(&app).await;
+
+    let (status, body) = detail(&app, &carla, &number).await;
+    assert_eq!(status, 404);
+    assert!(!body.to_string().contains("Northwind secret"));
+    let attempts = [
+        (
+            "reply_to_case",
+            vec![
+                ("number", number.as_str()),
+                ("body", "hi"),
+                ("version", "1"),
+            ],
+        ),
+        (
+            "set_case_open",
+            vec![("number", number.as_str()), ("open", "false")],
+        ),
+        (
+            "rate_case",
+            vec![("number", number.as_str()), ("score", "1"), ("comment", "")],
+        ),
+    ];
+    for (name, form) in attempts {
+        let response = app.call(&carla, name, &form).await;
+        assert_eq!(response.status(), 404, "{name}");
+    }
+    assert_eq!(message_count(&app).await, messages, "nothing was written");
+    let list: Value = app
+        .call(
+            &carla,
+            "my_cases",
+            &[("status", ""), ("query", "secret"), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+
+    // Within Northwind: a customer sees only their own cases, the customer admin all of them.
+    let nick = app.signed_in("nick@northwind.example").await;
+    assert_eq!(detail(&app, &nick, &number).await.0, 404);
+    let nicks = open_case(&app, &nick, "Nick's own", "Mine.").await;
+    assert_eq!(detail(&app, &olivia, &nicks).await.0, 200);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn internal_notes_never_reach_the_customer(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Slow dashboard", "It takes ages.").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let note = app
+        .call(
+            &agent,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Customer is on the old plan: zebra42"),
+                ("version", "1"),
+                ("internal", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(note.status(), 200);
+    let (_, agent_view) = detail(&app, &agent, &number).await;
+    assert!(agent_view.to_string().contains("zebra42"));
+    let (_, customer_view) = detail(&app, &nick, &number).await;
+    assert!(
+        !customer_view.to_string().contains("zebra42"),
+        "{customer_view}"
+    );
+    let search: Value = app
+        .call(
+            &nick,
+            "my_cases",
+            &[("status", ""), ("query", "zebra42"), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        search["total"], 0,
+        "the list search does not look into notes"
+    );
+    // A customer cannot write notes or set a status.
+    let sneaky = app
+        .call(
+            &nick,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "x"),
+                ("version", "2"),
+                ("internal", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(sneaky.status(), 403);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Need help", "Please.").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let asked = app
+        .call(
+            &agent,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Which version?"),
+                ("version", "1"),
+                ("status", "pending"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status(), 200);
+    assert_eq!(detail(&app, &nick, &number).await.1["status"], "pending");
+
+    let answered = app
+        .call(
+            &nick,
+            "reply_to_case",
+            &[("number", &number), ("body", "Version 3"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(answered.status(), 200);
+    let (_, case) = detail(&app, &agent, &number).await;
+    assert_eq!(
+        case["status"], "open",
+        "a customer reply reopens a pending case"
+    );
+
+    let closed = app
+        .call(
+            &nick,
+            "set_case_open",
+            &[("number", &number), ("open", "false")],
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let late = app
+        .call(
+            &nick,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "One more thing"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 422);
+    let body: Value = late.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "body");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Race", "Two agents.").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let (_, case) = detail(&app, &agent, &number).await;
+    let version = case["version"].to_string();
+    let category = case["category_id"].to_string();
+
+    let first = app
+        .call(
+            &admin,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &version),
+                ("status", "open"),
+                ("priority", "high"),
+                ("category_id", &category),
+                ("assignee_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(first.status(), 200);
+    let second = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &version),
+                ("status", "solved"),
+                ("priority", "low"),
+                ("category_id", &category),
+                ("assignee_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(second.status(), 409);
+    let message: Value = second.json().await.unwrap();
+    assert!(message["Conflict"]
+        .as_str()
+        .unwrap()
+        .contains("Someone else changed this case"));
+    let stale_reply = app
+        .call(
+            &agent,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "My answer"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(stale_reply.status(), 409);
+
+    let (_, case) = detail(&app, &agent, &number).await;
+    assert_eq!(case["priority"], "high", "the first change stands");
+    assert_eq!(case["status"], "open");
+    let history = case["thread"].to_string();
+    assert!(
+        history.contains("changed priority from Normal to High"),
+        "{history}"
+    );
+    assert!(!history.contains("My answer"));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(
+        &app,
+        &nick,
+        "</title><script>alert(1)</script>",
+        "<img src=x onerror=alert(1)> [x](javascript:alert(1))",
+    )
+    .await;
+    let (_, case) = detail(&app, &nick, &number).await;
+    let description = case["description"].as_str().unwrap();
+    assert!(
+        !description.contains("onerror") && !description.contains("javascript:"),
+        "{description}"
+    );
+    // The subject is plain text: kept as typed, and escaped on the page.
+    assert_eq!(case["subject"], "</title><script>alert(1)</script>");
+    let page = nick
+        .get(app.url(&format!("/cases/{number}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    if let Some(at) = page.find("<script>alert(1)</script>") {
+        panic!(
+            "raw script in the page: {}",
+            &page[at.saturating_sub(120)..(at + 200).min(page.len())]
+        );
+    }
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Rate me", "Please.").await;
+    let early = app
+        .call(
+            &nick,
+            "rate_case",
+            &[("number", &number), ("score", "5"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(early.status(), 422, "not solved yet");
+    let agent = app.signed_in("agent@rapport.example").await;
+    app.call(
+        &agent,
+        "reply_to_case",
+        &[
+            ("number", &number),
+            ("body", "Done."),
+            ("version", "1"),
+            ("status", "solved"),
+        ],
+    )
+    .await;
+    let olivia = app.signed_in("olivia@northwind.example").await;
+    let not_requester = app
+        .call(
+            &olivia,
+            "rate_case",
+            &[("number", &number), ("score", "1"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(not_requester.status(), 403);
+    let rated = app
+        .call(
+            &nick,
+            "rate_case",
+            &[("number", &number), ("score", "4"), ("comment", "Fast")],
+        )
+        .await;
+    assert_eq!(rated.status(), 200);
+    let again = app
+        .call(
+            &nick,
+            "rate_case",
+            &[("number", &number), ("score", "1"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let (_, case) = detail(&app, &nick, &number).await;
+    assert_eq!(case["rating"], serde_json::json!([4, "Fast"]));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn agents_see_queues_with_their_sizes(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let carla = app.signed_in("carla@acme.example").await;
+    let number = open_case(&app, &carla, "Queue me", "New one.").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let queue: Value = app
+        .call(
+            &agent,
+            "case_queue",
+            &[
+                ("queue", "unassigned"),
+                ("query", ""),
+                ("priority", ""),
+                ("page", "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let numbers: Vec<&str> = queue["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_str().unwrap())
+        .collect();
+    assert!(numbers.contains(&number.as_str()));
+    assert_eq!(
+        queue["sizes"]["unassigned"].as_i64().unwrap() as usize,
+        numbers.len()
+    );
+    let unknown = app
+        .call(
+            &agent,
+            "case_queue",
+            &[
+                ("queue", "everything"),
+                ("query", ""),
+                ("priority", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status(), 422);
+}
