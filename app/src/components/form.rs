@@ -18,6 +18,44 @@ pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Sign
     Signal::derive(move || error.get().and_then(|e| e.message_for(field)))
 }
 
+/// The element ids of one form field: the control, its hint and its error message.
+struct FieldIds {
+    id: String,
+    hint_id: String,
+    error_id: String,
+}
+
+impl FieldIds {
+    fn new(name: &str) -> FieldIds {
+        let id = format!("field-{name}");
+        FieldIds {
+            hint_id: format!("{id}-hint"),
+            error_id: format!("{id}-error"),
+            id,
+        }
+    }
+}
+
+/// `aria-describedby` for a control: its hint, and its error while there is one.
+fn described_by(
+    hint_id: &str,
+    error_id: &str,
+    has_hint: bool,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let (hint_id, error_id) = (hint_id.to_string(), error_id.to_string());
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input with its error message below it.
 #[component]
 pub fn Field(
@@ -30,23 +68,12 @@ pub fn Field(
     #[prop(default = true)] required: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let FieldIds {
+        id,
+        hint_id,
+        error_id,
+    } = FieldIds::new(name);
+    let described_by = described_by(&hint_id, &error_id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -93,23 +120,12 @@ pub fn TextArea(
     #[prop(optional)]
     node_ref: NodeRef<leptos::html::Textarea>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let FieldIds {
+        id,
+        hint_id,
+        error_id,
+    } = FieldIds::new(name);
+    let described_by = described_by(&hint_id, &error_id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>

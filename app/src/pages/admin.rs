@@ -6,6 +6,7 @@ use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::components::panels::ErrorPanel;
 use crate::domain::{Password, Role};
+use crate::pages::cases::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -181,18 +182,6 @@ fn UserRow(
             </td>
         </tr>
     }
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

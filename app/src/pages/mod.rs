@@ -3,7 +3,7 @@
 mod account;
 mod admin;
 mod auth;
-mod cases;
+pub(crate) mod cases;
 mod dashboard;
 mod home;
 mod not_found;

@@ -274,6 +274,34 @@ fn stale(row: &db::CaseRow) -> AppError {
     ))
 }
 
+/// The case as it is, with a new status (and the speaker of a public message).
+fn with_status<'a>(
+    row: &'a db::CaseRow,
+    status: CaseStatus,
+    public_speaker: Option<&'a str>,
+) -> CaseChange<'a> {
+    CaseChange {
+        status: status.as_str(),
+        priority: &row.priority,
+        category_id: row.category_id,
+        assignee_id: row.assignee_id,
+        public_speaker,
+    }
+}
+
+/// Write `change` if the case is still at `version`; otherwise say who got there first.
+async fn apply(
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
+    version: i32,
+    change: CaseChange<'_>,
+) -> Result<(), AppError> {
+    match db::update(tx, row.id, version, change).await? {
+        Some(_) => Ok(()),
+        None => Err(stale(row)),
+    }
+}
+
 pub struct Reply<'a> {
     pub body: &'a str,
     pub version: i32,
@@ -309,21 +337,11 @@ pub async fn reply(
         })?
     };
     let mut tx = pool.begin().await?;
-    let change = CaseChange {
-        status: new_status.as_str(),
-        priority: &row.priority,
-        category_id: row.category_id,
-        assignee_id: row.assignee_id,
-        public_speaker: (!reply.internal).then_some(if staff { "agent" } else { "customer" }),
-    };
+    let speaker = (!reply.internal).then_some(if staff { "agent" } else { "customer" });
+    let change = with_status(&row, new_status, speaker);
     // Staff write against the version they saw; a customer's reply always lands.
     let expected = if staff { reply.version } else { row.version };
-    if db::update(&mut *tx, row.id, expected, change)
-        .await?
-        .is_none()
-    {
-        return Err(stale(&row));
-    }
+    apply(&mut tx, &row, expected, change).await?;
     db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
     if new_status != current {
         db::record_event(
@@ -387,12 +405,7 @@ pub async fn update(
         assignee_id: assignee.map(|a| a.0),
         public_speaker: None,
     };
-    if db::update(&mut *tx, row.id, version, change)
-        .await?
-        .is_none()
-    {
-        return Err(stale(&row));
-    }
+    apply(&mut tx, &row, version, change).await?;
     let old_assignee = row.assignee_name.clone();
     let changes = [
         (
@@ -450,19 +463,8 @@ pub async fn customer_open_or_close(
         (true, _) => return Ok(()),
     };
     let mut tx = pool.begin().await?;
-    let change = CaseChange {
-        status: new_status.as_str(),
-        priority: &row.priority,
-        category_id: row.category_id,
-        assignee_id: row.assignee_id,
-        public_speaker: None,
-    };
-    if db::update(&mut *tx, row.id, row.version, change)
-        .await?
-        .is_none()
-    {
-        return Err(stale(&row));
-    }
+    let change = with_status(&row, new_status, None);
+    apply(&mut tx, &row, row.version, change).await?;
     db::record_event(
         &mut *tx,
         row.id,
