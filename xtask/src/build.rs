@@ -41,20 +41,30 @@ pub fn build_server(root: &Path, release: bool) -> Result<PathBuf> {
 pub fn build_site(root: &Path, release: bool) -> Result {
     step("Building the browser bundle (wasm)");
     let profile = if release { "wasm-release" } else { "dev" };
-    run_command(Command::new(env!("CARGO")).current_dir(root).args([
-        "rustc",
-        "--package",
-        "app",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--crate-type",
-        "cdylib",
-        "--features",
-        "hydrate",
-        "--profile",
-        profile,
-    ]))?;
+    // Leptos' type erasure for views: a smaller bundle and a faster build, same HTML.
+    let rustflags = format!(
+        "{} --cfg erase_components",
+        std::env::var("RUSTFLAGS").unwrap_or_default()
+    );
+    run_command(
+        Command::new(env!("CARGO"))
+            .current_dir(root)
+            .env("RUSTFLAGS", rustflags.trim())
+            .args([
+                "rustc",
+                "--package",
+                "app",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--crate-type",
+                "cdylib",
+                "--features",
+                "hydrate",
+                "--profile",
+                profile,
+            ]),
+    )?;
     let out_dir = if release { "wasm-release" } else { "debug" };
     let wasm = cargo_target_dir(root)
         .join("wasm32-unknown-unknown")

@@ -285,7 +285,9 @@ fn CaseBody(
             <div class="case-main">
                 <section class="panel">
                     <p class=format!("status-banner status-{}", c.status.as_str())>
-                        <strong>{c.status.label()}</strong> " — " {c.status.meaning()}
+                        <strong>{c.status.label()}</strong>
+                        // The meaning is written for the customer.
+                        {(!staff).then(|| format!(" — {}", c.status.meaning()))}
                     </p>
                     <div class="message">
                         <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
