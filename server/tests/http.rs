@@ -418,7 +418,7 @@ async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
         .await
         .unwrap();
     assert!(
-        page.contains("<label for=\"field-email\">E-mail address</label>"),
+        page.contains("<label for=\"field-email\">E-mail address"),
         "{page}"
     );
     let dashboard = visitor
