@@ -160,7 +160,8 @@ pub fn bench() -> Result {
             crate::wait_until_listening(&addr, &mut server)?;
             let admin = sign_in(&base, "admin@rapport.example")?;
             let customer_admin = sign_in(&base, "olivia@northwind.example")?;
-            let pages: [(&str, &str, &str); 6] = [
+            let agent = sign_in(&base, "agent@rapport.example")?;
+            let pages: [(&str, &str, &str); 10] = [
                 ("home, visitor", "/", ""),
                 ("sign-in page, visitor", "/sign-in", ""),
                 ("dashboard, customer admin", "/dashboard", &customer_admin),
@@ -169,6 +170,14 @@ pub fn bench() -> Result {
                     "/organization",
                     &customer_admin,
                 ),
+                ("case list, customer admin", "/cases", &customer_admin),
+                (
+                    "case page, customer admin",
+                    "/cases/C-1001",
+                    &customer_admin,
+                ),
+                ("queue (all open), agent", "/queue?queue=open", &agent),
+                ("case page, agent", "/cases/C-1001", &agent),
                 ("dashboard, admin", "/dashboard", &admin),
                 ("users list, admin", "/admin/users", &admin),
             ];
