@@ -59,11 +59,13 @@ pub fn AdminUsersPage() -> impl IntoView {
         {move || field_error(role_error, "role").get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
         <FormError error=disable_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                // Read before waiting: afterwards the request (and its signals) may be gone.
+                let q = search();
+                Suspend::new(async move {
                 match users.await {
                     Ok(list) => {
                         let pages = ((list.total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1);
-                        let q = search();
                         let page_link = move |p: i64| format!("/admin/users?q={}&page={p}", urlencode(&q));
                         view! {
                             <p class="muted" role="status">{format!("{} user(s) found.", list.total)}</p>
@@ -96,7 +98,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                     }
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
         <section class="card" aria-labelledby="create-heading">
             <h2 id="create-heading">"Create a staff account"</h2>

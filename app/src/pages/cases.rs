@@ -68,28 +68,40 @@ pub fn CasesPage() -> impl IntoView {
             <button type="submit" class="button">"Show"</button>
         </form>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match cases.await {
-                    Ok(list) => view! { <CaseTable list show_requester=is_admin.get_untracked() base="/cases"/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
+            {move || {
+                // Read before waiting: afterwards the request (and its signals) may be gone.
+                let show_requester = is_admin.get();
+                let params = current_params(&query);
+                Suspend::new(async move {
+                    match cases.await {
+                        Ok(list) => view! { <CaseTable list show_requester base="/cases" params/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
 
+/// The address's query parameters, to keep them in paging links.
+pub fn current_params(query: &Memo<leptos_router::params::ParamsMap>) -> Vec<(String, String)> {
+    query.get().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
 /// A table of cases with paging links that keep the other query parameters.
 #[component]
-pub fn CaseTable(list: CaseList, show_requester: bool, base: &'static str) -> impl IntoView {
-    let query = use_query_map();
+pub fn CaseTable(
+    list: CaseList,
+    show_requester: bool,
+    base: &'static str,
+    params: Vec<(String, String)>,
+) -> impl IntoView {
     let pages = ((list.total + CASES_PER_PAGE - 1) / CASES_PER_PAGE).max(1);
     let link_to = move |page: i64| {
-        let mut pairs: Vec<String> = query
-            .read_untracked()
-            .clone()
-            .into_iter()
+        let mut pairs: Vec<String> = params
+            .iter()
             .filter(|(k, _)| k != "page")
-            .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
             .collect();
         pairs.push(format!("page={page}"));
         format!("{base}?{}", pairs.join("&"))

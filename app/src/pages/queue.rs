@@ -1,4 +1,4 @@
-use super::cases::CaseTable;
+use super::cases::{current_params, CaseTable};
 use crate::api::cases::case_queue;
 use crate::components::panels::ErrorPanel;
 use crate::domain::Priority;
@@ -42,12 +42,16 @@ pub fn AgentQueuePage() -> impl IntoView {
         <Title text="Queue"/>
         <h1>"Queue"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            // The address is read before waiting for the data: after the wait the
+            // request may be gone (the reader left), and its signals with it.
+            {move || {
+                let (current, search_now, priority_now) = (queue(), search(), priority());
+                let params = current_params(&query);
+                Suspend::new(async move {
                 let page = match data.await {
                     Ok(page) => page,
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
-                let current = queue();
                 let sizes = page.sizes.clone();
                 let size = move |key: &str| match key {
                     "unassigned" => sizes.unassigned,
@@ -72,23 +76,23 @@ pub fn AgentQueuePage() -> impl IntoView {
                         <input type="hidden" name="queue" value=current.clone()/>
                         <div class="field">
                             <label for="queue-search">"Search"</label>
-                            <input id="queue-search" type="search" name="q" value=search()/>
+                            <input id="queue-search" type="search" name="q" value=search_now/>
                         </div>
                         <div class="field">
                             <label for="queue-priority">"Priority"</label>
                             <select id="queue-priority" name="priority">
                                 <option value="">"Any"</option>
                                 {Priority::ALL.iter().map(|p| view! {
-                                    <option value=p.as_str() selected=priority() == p.as_str()>{p.label()}</option>
+                                    <option value=p.as_str() selected=priority_now == p.as_str()>{p.label()}</option>
                                 }).collect_view()}
                             </select>
                         </div>
                         <button type="submit" class="button">"Filter"</button>
                     </form>
-                    <CaseTable list=page.list show_requester=true base="/queue"/>
+                    <CaseTable list=page.list show_requester=true base="/queue" params/>
                 }
                 .into_any()
-            })}
+            })}}
         </Transition>
     }
 }
