@@ -85,7 +85,11 @@ pub fn CasesPage() -> impl IntoView {
 
 /// The address's query parameters, to keep them in paging links.
 pub fn current_params(query: &Memo<leptos_router::params::ParamsMap>) -> Vec<(String, String)> {
-    query.get().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    query
+        .get()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 /// A table of cases with paging links that keep the other query parameters.

@@ -74,13 +74,18 @@ async fn load(
 }
 
 pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, AppError> {
-    let categories = db::categories(pool).await?;
-    let agents = if policy::allows(Some(actor), &Action::WorkCases) {
-        db::assignable_agents(pool).await?
-    } else {
-        Vec::new()
+    let staff = policy::allows(Some(actor), &Action::WorkCases);
+    let mut options = CaseFormOptions {
+        categories: Vec::new(),
+        agents: Vec::new(),
     };
-    Ok(CaseFormOptions { categories, agents })
+    for (kind, id, name) in db::form_choices(pool, staff).await? {
+        match kind.as_str() {
+            "category" => options.categories.push((id, name)),
+            _ => options.agents.push((id, name)),
+        }
+    }
+    Ok(options)
 }
 
 /// Open a case for the actor's organization; returns its number.
@@ -232,9 +237,9 @@ pub async fn detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<CaseVi
         })
         .collect();
     let status = status_of(&row.status)?;
-    let rating = db::rating(pool, row.id)
-        .await?
-        .map(|r| (r.score, r.comment));
+    let rating = row
+        .rating_score
+        .map(|score| (score, row.rating_comment.clone().unwrap_or_default()));
     let can_rate = rating.is_none()
         && matches!(status, CaseStatus::Solved | CaseStatus::Closed)
         && policy::allows(Some(actor), &Action::RateCase(case_ref(&row)));

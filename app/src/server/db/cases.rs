@@ -75,9 +75,11 @@ pub struct CaseRow {
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub rating_score: Option<i16>,
+    pub rating_comment: Option<String>,
 }
 
-/// One case by number, if `scope` may see it.
+/// One case by number, with its rating, if `scope` may see it.
 pub async fn find(
     db: impl PgExecutor<'_>,
     number: i64,
@@ -87,12 +89,14 @@ pub async fn find(
         "SELECT c.id, c.number, c.subject, c.description, c.category_id, k.name AS category_name,
                 c.priority, c.status, c.requester_id, r.display_name AS requester_name,
                 r.email AS requester_email, c.organization_id, o.name AS organization_name,
-                c.assignee_id, a.display_name AS assignee_name, c.version, c.created_at, c.updated_at
+                c.assignee_id, a.display_name AS assignee_name, c.version, c.created_at, c.updated_at,
+                cr.score AS rating_score, cr.comment AS rating_comment
          FROM cases c
          JOIN case_categories k ON k.id = c.category_id
          JOIN users r ON r.id = c.requester_id
          JOIN organizations o ON o.id = c.organization_id
          LEFT JOIN users a ON a.id = c.assignee_id
+         LEFT JOIN case_ratings cr ON cr.case_id = c.id
          WHERE c.number = $1
            AND ($2::bigint IS NULL OR c.requester_id = $2)
            AND ($3::bigint IS NULL OR c.organization_id = $3)",
@@ -336,19 +340,6 @@ pub async fn update(
     .await
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct RatingRow {
-    pub score: i16,
-    pub comment: String,
-}
-
-pub async fn rating(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<RatingRow>> {
-    sqlx::query_as("SELECT score, comment FROM case_ratings WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_optional(db)
-        .await
-}
-
 /// Store the rating; false when the case was rated already.
 pub async fn rate(
     db: impl PgExecutor<'_>,
@@ -367,19 +358,31 @@ pub async fn rate(
     Ok(result.rows_affected() == 1)
 }
 
+/// The choices of the case forms in one query: categories, and (for staff)
+/// the people cases can be assigned to. Each row is (kind, id, name).
+pub async fn form_choices(
+    db: impl PgExecutor<'_>,
+    with_agents: bool,
+) -> sqlx::Result<Vec<(String, i64, String)>> {
+    sqlx::query_as(
+        "SELECT kind, id, name FROM (
+            SELECT 'category' AS kind, id, name FROM case_categories
+            UNION ALL
+            SELECT 'agent', id, display_name FROM users
+            WHERE $1 AND role IN ('agent', 'admin') AND NOT disabled
+         ) choices
+         -- Categories in their given order, people by name.
+         ORDER BY kind DESC, CASE WHEN kind = 'category' THEN lpad(id::text, 20, '0') ELSE name END",
+    )
+    .bind(with_agents)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as("SELECT id, name FROM case_categories ORDER BY id")
         .fetch_all(db)
         .await
-}
-
-/// People who can be assigned cases: agents and admins who are not disabled.
-pub async fn assignable_agents(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
-    sqlx::query_as(
-        "SELECT id, display_name FROM users WHERE role IN ('agent', 'admin') AND NOT disabled ORDER BY display_name, id",
-    )
-    .fetch_all(db)
-    .await
 }
 
 /// Move a case and its thread `days` into the past (demo data only).
