@@ -22,14 +22,7 @@ pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let search = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1i64)
-            .max(1)
-    };
+    let page = move || page_number(&query);
     let cases = Resource::new(
         move || (status(), search(), page()),
         |(s, q, p)| my_cases(s, q, p),
@@ -81,6 +74,16 @@ pub fn CasesPage() -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// The `page` query parameter: 1 when absent or not a positive number.
+pub fn page_number(query: &Memo<leptos_router::params::ParamsMap>) -> i64 {
+    query
+        .read()
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1i64)
+        .max(1)
 }
 
 /// The address's query parameters, to keep them in paging links.

@@ -1,4 +1,4 @@
-use super::cases::{current_params, CaseTable};
+use super::cases::{current_params, page_number, CaseTable};
 use crate::api::cases::case_queue;
 use crate::components::panels::ErrorPanel;
 use crate::domain::Priority;
@@ -26,14 +26,7 @@ pub fn AgentQueuePage() -> impl IntoView {
     };
     let search = move || query.read().get("q").unwrap_or_default();
     let priority = move || query.read().get("priority").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1i64)
-            .max(1)
-    };
+    let page = move || page_number(&query);
     let data = Resource::new(
         move || (queue(), search(), priority(), page()),
         |(q, s, p, n)| case_queue(q, s, p, n),

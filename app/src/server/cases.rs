@@ -307,6 +307,26 @@ async fn apply(
     }
 }
 
+/// Add "changed status from … to …" to the case history.
+async fn record_status_change(
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
+    actor: &Actor,
+    from: CaseStatus,
+    to: CaseStatus,
+) -> Result<(), AppError> {
+    db::record_event(
+        tx,
+        row.id,
+        actor.user_id,
+        "status",
+        Some(from.as_str()),
+        Some(to.as_str()),
+    )
+    .await?;
+    Ok(())
+}
+
 pub struct Reply<'a> {
     pub body: &'a str,
     pub version: i32,
@@ -349,15 +369,7 @@ pub async fn reply(
     apply(&mut tx, &row, expected, change).await?;
     db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
     if new_status != current {
-        db::record_event(
-            &mut *tx,
-            row.id,
-            actor.user_id,
-            "status",
-            Some(current.as_str()),
-            Some(new_status.as_str()),
-        )
-        .await?;
+        record_status_change(&mut tx, &row, actor, current, new_status).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -470,15 +482,7 @@ pub async fn customer_open_or_close(
     let mut tx = pool.begin().await?;
     let change = with_status(&row, new_status, None);
     apply(&mut tx, &row, row.version, change).await?;
-    db::record_event(
-        &mut *tx,
-        row.id,
-        actor.user_id,
-        "status",
-        Some(current.as_str()),
-        Some(new_status.as_str()),
-    )
-    .await?;
+    record_status_change(&mut tx, &row, actor, current, new_status).await?;
     tx.commit().await?;
     Ok(())
 }
