@@ -1,0 +1,227 @@
+//! The case page: the thread and the customer's actions, and for agents their tools.
+
+use super::case_reply::ReplyForm;
+use crate::api::cases::{
+    case_detail, case_options, CaseView, EntryKind, RateCase, ReplyToCase, SetCaseOpen, UpdateCase,
+};
+use crate::app::use_auth;
+use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
+use crate::components::panels::{title_text, ErrorPanel};
+use crate::domain::{CaseStatus, Priority};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let reply = ServerAction::<ReplyToCase>::new();
+    let update = ServerAction::<UpdateCase>::new();
+    let set_open = ServerAction::<SetCaseOpen>::new();
+    let rate = ServerAction::<RateCase>::new();
+    let changes = [
+        success_count(reply),
+        success_count(update),
+        success_count(set_open),
+        success_count(rate),
+    ];
+    let case = Resource::new(
+        move || (number(), changes.map(|c| c.get())),
+        |(n, _)| case_detail(n),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(c) => view! { <CaseBody c reply update set_open rate/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseBody(
+    c: CaseView,
+    reply: ServerAction<ReplyToCase>,
+    update: ServerAction<UpdateCase>,
+    set_open: ServerAction<SetCaseOpen>,
+    rate: ServerAction<RateCase>,
+) -> impl IntoView {
+    let set_open_error = action_error(set_open);
+    let rate_error = action_error(rate);
+    let title = title_text(&format!("{} {}", c.number, c.subject));
+    let staff = c.staff_view;
+    let closed = c.status == CaseStatus::Closed;
+    // Each form carries the case number; each gets its own copy.
+    let (number_reply, number_rate, number_open) =
+        (c.number.clone(), c.number.clone(), c.number.clone());
+    let agent_case = c.clone();
+    view! {
+        <Title text=title/>
+        <p class="breadcrumbs">
+            <a href=if staff { "/queue" } else { "/cases" }>{if staff { "Queue" } else { "Cases" }}</a>
+            " › " {c.number.clone()}
+        </p>
+        <h1>{c.subject.clone()}</h1>
+        <div class="case-layout">
+            <div class="case-main">
+                <section class="panel">
+                    <p class=format!("status-banner status-{}", c.status.as_str())>
+                        <strong>{c.status.label()}</strong>
+                        // The meaning is written for the customer.
+                        {(!staff).then(|| format!(" — {}", c.status.meaning()))}
+                    </p>
+                    <div class="message">
+                        <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
+                        <div class="prose" inner_html=c.description.as_str().to_string()></div>
+                    </div>
+                </section>
+                <section aria-label="Conversation" class="thread">
+                    {c.thread.iter().cloned().map(|entry| match entry.kind {
+                        EntryKind::Change => view! {
+                            <p class="thread-change">{entry.author} " " {entry.change} " · " {entry.at}</p>
+                        }.into_any(),
+                        kind => {
+                            let note = kind == EntryKind::InternalNote;
+                            view! {
+                                <article class="message" class:message-staff=entry.from_staff class:message-note=note>
+                                    <p class="message-meta">
+                                        {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
+                                        <strong>{entry.author}</strong>
+                                        {entry.from_staff.then(|| view! { " " <span class="badge">"Support"</span> })}
+                                        " · " {entry.at}
+                                    </p>
+                                    <div class="prose" inner_html=entry.body.as_str().to_string()></div>
+                                </article>
+                            }.into_any()
+                        }
+                    }).collect_view()}
+                </section>
+                {(!closed).then(|| view! { <ReplyForm reply number=number_reply version=c.version staff/> })}
+                {c.rating.clone().map(move |(score, comment)| view! {
+                    <section class="panel">
+                        <h2>"Rating"</h2>
+                        <p>{format!("{score} out of 5")} {(!comment.is_empty()).then(|| format!(": “{comment}”"))}</p>
+                    </section>
+                })}
+                {c.can_rate.then(|| view! {
+                    <section class="panel" aria-labelledby="rate-heading">
+                        <h2 id="rate-heading">"How did we do?"</h2>
+                        <ActionForm action=rate attr:class="form" attr:novalidate=true>
+                            <FormError error=rate_error/>
+                            <input type="hidden" name="number" value=number_rate/>
+                            <Select label="Your rating" name="score"
+                                options=(1..=5).rev().map(|n| (n.to_string(), match n {
+                                    5 => "5 – excellent", 4 => "4 – good", 3 => "3 – fair", 2 => "2 – poor", _ => "1 – very poor",
+                                }.to_string())).collect()
+                                selected="5".to_string()
+                                error=field_error(rate_error, "score")/>
+                            <Field label="Comment (optional)" name="comment" required=false error=field_error(rate_error, "comment")/>
+                            <button type="submit" class="button">"Send rating"</button>
+                        </ActionForm>
+                    </section>
+                })}
+            </div>
+            <aside class="case-side">
+                <section class="panel">
+                    <h2>"Details"</h2>
+                    <dl class="facts">
+                        <dt>"Case"</dt><dd>{c.number.clone()}</dd>
+                        <dt>"Status"</dt><dd>{c.status.label()}</dd>
+                        <dt>"Priority"</dt><dd>{c.priority.label()}</dd>
+                        <dt>"Category"</dt><dd>{c.category.clone()}</dd>
+                        <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
+                        <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
+                        <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
+                        <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
+                    </dl>
+                    {(!staff).then(|| view! {
+                        <FormError error=set_open_error/>
+                        {match c.status {
+                            CaseStatus::Closed => ().into_any(),
+                            CaseStatus::Solved => view! {
+                                <ActionForm action=set_open attr:class="inline-form">
+                                    <input type="hidden" name="number" value=number_open.clone()/>
+                                    <input type="hidden" name="open" value="true"/>
+                                    <button type="submit" class="button button-secondary">"Reopen case"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            _ => view! {
+                                <ActionForm action=set_open attr:class="inline-form">
+                                    <input type="hidden" name="number" value=number_open.clone()/>
+                                    <input type="hidden" name="open" value="false"/>
+                                    <button type="submit" class="button button-secondary">"Close case"</button>
+                                </ActionForm>
+                            }.into_any(),
+                        }}
+                    })}
+                </section>
+                {staff.then(|| view! { <AgentTools c=agent_case update/> })}
+            </aside>
+        </div>
+    }
+}
+
+/// Status, priority, category and assignee, for agents.
+#[component]
+fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
+    let error = action_error(update);
+    let options = Resource::new(|| (), |_| case_options());
+    let auth = use_auth();
+    view! {
+        <section class="panel" aria-labelledby="manage-heading">
+            <h2 id="manage-heading">"Manage"</h2>
+            <Transition fallback=|| ()>
+                {move || {
+                    let c = c.clone();
+                    Suspend::new(async move {
+                        let Ok(options) = options.await else { return ().into_any() };
+                        let me = auth.user.await.ok().flatten().map(|u| u.id);
+                        let statuses: Vec<(String, String)> =
+                            CaseStatus::ALL.iter().map(|s| (s.as_str().into(), s.label().into())).collect();
+                        let priorities: Vec<(String, String)> =
+                            Priority::ALL.iter().map(|p| (p.as_str().into(), p.label().into())).collect();
+                        let categories: Vec<(String, String)> =
+                            options.categories.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
+                        let mut agents: Vec<(String, String)> = vec![("".into(), "Nobody".into())];
+                        agents.extend(options.agents.iter().map(|(id, n)| (id.to_string(), n.clone())));
+                        let assignee = c.assignee_id.map(|a| a.to_string()).unwrap_or_default();
+                        let take_it = me.filter(|m| c.assignee_id != Some(*m));
+                        let (number_take, number_save) = (c.number.clone(), c.number.clone());
+                        view! {
+                            <FormError error/>
+                            {take_it.map(move |me| view! {
+                                <ActionForm action=update attr:class="form">
+                                    <input type="hidden" name="number" value=number_take/>
+                                    <input type="hidden" name="version" value=c.version/>
+                                    <input type="hidden" name="status" value=c.status.as_str()/>
+                                    <input type="hidden" name="priority" value=c.priority.as_str()/>
+                                    <input type="hidden" name="category_id" value=c.category_id/>
+                                    <input type="hidden" name="assignee_id" value=me/>
+                                    <button type="submit" class="button">"Assign to me"</button>
+                                </ActionForm>
+                            })}
+                            <ActionForm action=update attr:class="form">
+                                <input type="hidden" name="number" value=number_save/>
+                                <input type="hidden" name="version" value=c.version/>
+                                <Select label="Status" name="status" options=statuses selected=c.status.as_str().to_string()
+                                    error=field_error(error, "status")/>
+                                <Select label="Priority" name="priority" options=priorities selected=c.priority.as_str().to_string()
+                                    error=field_error(error, "priority")/>
+                                <Select label="Category" name="category_id" options=categories selected=c.category_id.to_string()
+                                    error=field_error(error, "category_id")/>
+                                <Select label="Assignee" name="assignee_id" options=agents selected=assignee
+                                    error=field_error(error, "assignee_id")/>
+                                <button type="submit" class="button button-secondary">"Save changes"</button>
+                            </ActionForm>
+                        }
+                        .into_any()
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
