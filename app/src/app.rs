@@ -103,7 +103,9 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/cases/new") view=NewCasePage ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/canned-replies") view=CannedRepliesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/sla") view=AdminSlaPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/admin/organizations")
                     view=AdminOrganizationsPage

@@ -2,7 +2,9 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::server::{security, AppState};
+use app::server::jobs::Jobs;
+use app::server::mail::Mailer;
+use app::server::{attachments, security, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -66,7 +68,13 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .route(
+            "/cases/{number}/attachments/{id}",
+            axum::routing::get(attachments::download),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Inside the gate: only callers who may use the upload functions get this far.
+        .layer(from_fn(attachments::limit_uploads))
         .layer(from_fn(security::guard_server_functions))
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)
@@ -118,11 +126,22 @@ pub async fn serve(
             tracing::warn!(error = %err, "the expired-session clean-up stopped");
         }
     });
+    // The mail sender and the closing of solved cases. A bad mail setting stops
+    // the start here, before any request is taken, with the setting's name.
+    let mailer = Mailer::from_config(&state.config).map_err(|e| {
+        std::io::Error::other(match e.field() {
+            Some(field) => format!("{field}: {e}"),
+            None => e.to_string(),
+        })
+    })?;
+    let jobs = Jobs::start(state.pool.clone(), mailer, &state.config);
     let app = router(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    jobs.stop().await;
+    served
 }

@@ -2,6 +2,8 @@
 
 use anyhow::Context;
 use app::domain::Role;
+use app::server::config::{self, MailTransport};
+use app::server::mail::Mailer;
 use app::server::{accounts, seed, AppState, Config};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Read};
@@ -64,6 +66,54 @@ struct ServeArgs {
     /// Hours after sign-in after which a session ends, however active.
     #[arg(long, env = "RAPPORT_SESSION_MAX_HOURS", default_value_t = 168)]
     session_max_hours: u64,
+    /// Folder where the files attached to cases are kept (created when missing). It is
+    /// part of the data: back it up with the database, and give every server process
+    /// the same folder.
+    #[arg(
+        long,
+        env = "RAPPORT_ATTACHMENTS_DIR",
+        default_value = "attachments",
+        value_name = "FOLDER"
+    )]
+    attachments_dir: PathBuf,
+    /// Send e-mail through this SMTP server. With TLS: smtps://USER:PASSWORD@mail.example.com
+    /// (port 465), or smtp://USER:PASSWORD@mail.example.com:587?tls=required (STARTTLS).
+    /// A relay on this machine without a password: smtp://localhost:25. Special characters
+    /// in the user or password must be percent-encoded (@ as %40).
+    #[arg(
+        long,
+        env = "RAPPORT_SMTP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    smtp_url: Option<String>,
+    /// Instead of sending e-mail, write each one as an .eml file into this folder (for
+    /// development and trials). Without this and without --smtp-url, e-mail is written
+    /// into the folder mail-outbox.
+    #[arg(long, env = "RAPPORT_MAIL_DIR", value_name = "FOLDER")]
+    mail_dir: Option<PathBuf>,
+    /// The sender of every e-mail, as a name and an address.
+    #[arg(
+        long,
+        env = "RAPPORT_MAIL_FROM",
+        default_value = config::DEFAULT_MAIL_FROM,
+        value_name = "ADDRESS"
+    )]
+    mail_from: String,
+    /// The address people open Rapport at, as they type it in a browser; links in
+    /// e-mails start with it. Example: https://support.example.com
+    #[arg(
+        long,
+        env = "RAPPORT_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        value_name = "URL"
+    )]
+    public_url: String,
+    /// Days after which a solved case closes by itself. Until then the customer can
+    /// still reopen it.
+    #[arg(long, env = "RAPPORT_AUTO_CLOSE_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(i32).range(1..=3650), value_name = "DAYS")]
+    auto_close_days: i32,
 }
 
 #[derive(Args)]
@@ -83,17 +133,50 @@ struct CreateUserArgs {
 }
 
 impl ServeArgs {
-    fn config(&self) -> Config {
-        Config {
+    fn config(&self) -> anyhow::Result<Config> {
+        let mail_transport = match (&self.smtp_url, &self.mail_dir) {
+            (Some(_), Some(_)) => anyhow::bail!(
+                "both RAPPORT_SMTP_URL (--smtp-url) and RAPPORT_MAIL_DIR (--mail-dir) are set: \
+                 set the first to send e-mail, or the second to write it into a folder"
+            ),
+            (Some(url), None) => MailTransport::Smtp(url.clone()),
+            (None, Some(dir)) => MailTransport::Folder(dir.clone()),
+            (None, None) => MailTransport::Folder(PathBuf::from(config::DEFAULT_MAIL_DIR)),
+        };
+        Ok(Config {
             addr: self.addr,
             site_root: self.site_root.clone(),
             secure_cookies: self.secure_cookies,
             trust_forwarded_for: self.trust_forwarded_for,
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max_age: Duration::from_secs(self.session_max_hours * 3600),
+            attachments_dir: self.attachments_dir.clone(),
+            mail_transport,
+            mail_from: self.mail_from.clone(),
+            public_url: public_url(&self.public_url)?,
+            auto_close_days: self.auto_close_days,
             ..Config::default()
-        }
+        })
     }
+}
+
+/// An http(s) address with a host, without the trailing `/`, so links are
+/// built as `{public_url}/cases/...`.
+fn public_url(raw: &str) -> anyhow::Result<String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let uri: http::Uri = trimmed.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "RAPPORT_PUBLIC_URL: {raw:?} is not an address like https://support.example.com"
+        )
+    })?;
+    let web = matches!(uri.scheme_str(), Some("http") | Some("https"));
+    if !web || uri.host().is_none() {
+        anyhow::bail!(
+            "RAPPORT_PUBLIC_URL: {raw:?} must start with https:// or http:// and name a host, \
+             like https://support.example.com"
+        );
+    }
+    Ok(trimmed.to_string())
 }
 
 #[tokio::main]
@@ -133,11 +216,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.config()?;
+    // Check the mail settings now, so a mistake stops the start with its name.
+    Mailer::from_config(&config).map_err(|e| match e.field() {
+        Some(field) => anyhow::anyhow!("{field}: {e}"),
+        None => anyhow::anyhow!("{e}"),
+    })?;
+    if args.smtp_url.is_none() && args.mail_dir.is_none() {
+        tracing::warn!(
+            "no mail server is configured: e-mail is written as files into {} instead of \
+             being sent. Set RAPPORT_SMTP_URL (e.g. smtps://user:password@mail.example.com) \
+             to send it, or RAPPORT_MAIL_DIR to choose the folder.",
+            std::path::absolute(config::DEFAULT_MAIL_DIR)
+                .unwrap_or_else(|_| PathBuf::from(config::DEFAULT_MAIL_DIR))
+                .display()
+        );
+    }
+    // Settings are checked before the database is touched: a typo changes nothing.
     server::MIGRATOR
         .run(&pool)
         .await
         .context("migrating the database")?;
-    let config = args.config();
+    // A folder that cannot be created stops the start, rather than the first upload.
+    std::fs::create_dir_all(&config.attachments_dir).with_context(|| {
+        format!(
+            "RAPPORT_ATTACHMENTS_DIR: could not create the attachments folder {}",
+            config.attachments_dir.display()
+        )
+    })?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| {

@@ -42,6 +42,8 @@ USAGE:
 
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
+    RAPPORT_SMTP_URL    `run` sends e-mail through this SMTP server; without it
+                        (or RAPPORT_MAIL_DIR) mail is written into target/rapport/run/mail
     CARGO_TARGET_DIR    where cargo builds (the site goes to <repo>/target/site)
 ";
 
@@ -136,7 +138,25 @@ fn run(args: &[String]) -> Result {
             "Serving Rapport on http://{addr}  (Ctrl-C stops it)"
         ));
         println!("Sign in with any demo account above; they all use the printed password.");
-        let mut server = spawn_server(&root, &binary, &database_url, &addr, "info")?;
+        let mut command = server_command(&root, &binary, &database_url, &addr, "info");
+        // E-mail goes into a folder unless you configured where it goes yourself.
+        let mail_configured = ["RAPPORT_SMTP_URL", "RAPPORT_MAIL_DIR"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+        if mail_configured {
+            println!("E-mail goes where RAPPORT_SMTP_URL or RAPPORT_MAIL_DIR says.");
+        } else {
+            let mail_dir = root.join("target/rapport/run/mail");
+            println!(
+                "E-mail is not sent: each one is written as a file into {}\n\
+                 (set RAPPORT_SMTP_URL to send it through a mail server).",
+                mail_dir.display()
+            );
+            command.env("RAPPORT_MAIL_DIR", mail_dir);
+        }
+        let mut server = command
+            .spawn()
+            .map_err(|e| format!("could not start the server: {e}"))?;
         let status = wait_for(&mut server, &interrupted);
         if interrupted.load(Ordering::SeqCst) {
             println!("\nStopped.");
@@ -267,14 +287,31 @@ fn spawn_server(
     addr: &str,
     log: &str,
 ) -> Result<Child> {
-    Command::new(binary)
+    server_command(root, binary, database_url, addr, log)
+        // Test and benchmark servers never send real mail, nor leave a
+        // mail-outbox/ folder where xtask was started.
+        .env_remove("RAPPORT_SMTP_URL")
+        .env("RAPPORT_MAIL_DIR", root.join("target/rapport/test/mail"))
+        .spawn()
+        .map_err(|e| format!("could not start the server: {e}"))
+}
+
+/// The `rapport serve` command with the site built into target/site.
+fn server_command(
+    root: &Path,
+    binary: &Path,
+    database_url: &str,
+    addr: &str,
+    log: &str,
+) -> Command {
+    let mut command = Command::new(binary);
+    command
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("RAPPORT_ADDR", addr)
         .env("RAPPORT_SITE_ROOT", root.join("target/site"))
-        .env("RAPPORT_LOG", log)
-        .spawn()
-        .map_err(|e| format!("could not start the server: {e}"))
+        .env("RAPPORT_LOG", log);
+    command
 }
 
 fn free_port() -> Result<u16> {

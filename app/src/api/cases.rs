@@ -2,6 +2,7 @@
 
 use crate::domain::{AppError, CaseStatus, Priority, SafeHtml};
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
 pub const CASES_PER_PAGE: i64 = 25;
@@ -19,6 +20,18 @@ pub struct CaseSummary {
     /// "customer" or "agent": who wrote the last public message.
     pub last_speaker: String,
     pub updated: String,
+    pub tags: Vec<String>,
+    /// The next SLA deadline of an active case, in words ("due in 2 h").
+    pub due: Option<String>,
+    pub breached: bool,
+}
+
+/// Another case, as a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLink {
+    pub number: String,
+    pub subject: String,
+    pub status: CaseStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,14 +82,29 @@ pub struct CaseView {
     /// The reader works for the company (sees notes and history, manages the case).
     pub staff_view: bool,
     pub can_rate: bool,
+    pub tags: Vec<String>,
+    /// The case this one was merged into.
+    pub merged_into: Option<String>,
+    /// SLA deadlines still running, in words; None when met or paused.
+    pub first_response_due: Option<String>,
+    pub resolution_due: Option<String>,
+    pub sla_breached: bool,
+    /// Staff only: the requester's other recent cases.
+    pub other_cases: Vec<CaseLink>,
+    /// Staff only: a canned reply filled in for this case, to start the reply with.
+    pub reply_draft: String,
 }
 
-/// Choices for case forms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Choices for case forms and filters: (id, name) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseFormOptions {
     pub categories: Vec<(i64, String)>,
     /// Staff only: who cases can be assigned to.
     pub agents: Vec<(i64, String)>,
+    /// Staff only.
+    pub organizations: Vec<(i64, String)>,
+    /// Staff only: canned replies by title.
+    pub canned_replies: Vec<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -84,6 +112,7 @@ pub struct QueueSizes {
     pub unassigned: i64,
     pub mine: i64,
     pub open: i64,
+    pub breaching: i64,
     pub pending: i64,
     pub solved_recently: i64,
 }
@@ -92,6 +121,8 @@ pub struct QueueSizes {
 pub struct QueuePage {
     pub sizes: QueueSizes,
     pub list: CaseList,
+    /// The choices of the filters.
+    pub choices: CaseFormOptions,
 }
 
 #[server(endpoint = "case_options")]
@@ -115,27 +146,47 @@ pub async fn preview_markdown(text: String) -> Result<SafeHtml, AppError> {
     Ok(markdown::render(&text))
 }
 
-#[server(endpoint = "create_case")]
-pub async fn create_case(
-    subject: String,
-    description: String,
-    category_id: i64,
-    priority: String,
-) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+/// Open a case: a multipart form (`subject`, `description`, `category_id`,
+/// `priority`, and files in `attachments`), posted by the new-case page with or
+/// without JavaScript.
+#[server(endpoint = "create_case", input = MultipartFormData)]
+pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
+    use crate::server::attachments::UploadForm;
+    use crate::server::policy::{self, Action};
+    use crate::server::{auth, cases, forms, AppState};
+    use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    let number = cases::create(
-        &state.pool,
-        &actor,
-        &subject,
-        &description,
-        category_id,
-        &priority,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/cases/{number}"));
-    Ok(())
+    // Only customers open cases: anyone else is refused before their files are read.
+    policy::authorize(Some(&actor), &Action::OpenCase)?;
+    const FIELDS: [&str; 4] = ["subject", "description", "category_id", "priority"];
+    let mut form = UploadForm::read(data, &FIELDS).await?;
+    let created = async {
+        let attachments = form.attachments(&state)?;
+        // Not a number: no such category, which `cases::create` says in its turn.
+        let category_id = form.text("category_id").trim().parse().unwrap_or(0);
+        cases::create(
+            &state.pool,
+            &actor,
+            form.text("subject"),
+            form.text("description"),
+            category_id,
+            form.text("priority"),
+            attachments,
+        )
+        .await
+    }
+    .await;
+    match created {
+        Ok(number) => {
+            leptos_axum::redirect(&format!("/cases/{number}"));
+            Ok(())
+        }
+        Err(e) => {
+            forms::back_to_form("/cases/new", &form.kept(&FIELDS), CreateCase::PATH, &e);
+            Err(e)
+        }
+    }
 }
 
 #[server(endpoint = "my_cases")]
@@ -152,34 +203,59 @@ pub async fn my_cases(status: String, query: String, page: i64) -> Result<CaseLi
     .await
 }
 
+/// A case; `canned` (staff) fills the reply form with that canned reply.
 #[server(endpoint = "case_detail")]
-pub async fn case_detail(number: String) -> Result<CaseView, AppError> {
+pub async fn case_detail(number: String, canned: Option<i64>) -> Result<CaseView, AppError> {
     use crate::server::{auth, cases, AppState};
     let state = expect_context::<AppState>();
-    cases::detail(&state.pool, &auth::require_actor()?, &number).await
+    cases::detail(&state.pool, &auth::require_actor()?, &number, canned).await
 }
 
 /// A public reply (or, for staff, an internal note), with an optional new status from staff.
-#[server(endpoint = "reply_to_case")]
-pub async fn reply_to_case(
-    number: String,
-    body: String,
-    version: i32,
-    internal: Option<String>,
-    status: Option<String>,
-) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+///
+/// A multipart form (`number`, `body`, `version`, for staff `internal` and
+/// `status`, and files in `attachments`), posted by the reply form with or
+/// without JavaScript.
+#[server(endpoint = "reply_to_case", input = MultipartFormData)]
+pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
+    use crate::domain::CaseNumber;
+    use crate::server::attachments::UploadForm;
+    use crate::server::{auth, cases, forms, AppState};
+    use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    let reply = cases::Reply {
-        body: &body,
-        version,
-        internal: internal.is_some_and(|v| !v.is_empty() && v != "false"),
-        status: status.as_deref().filter(|s| !s.is_empty()),
-    };
-    cases::reply(&state.pool, &actor, &number, reply).await?;
-    leptos_axum::redirect(&format!("/cases/{number}"));
-    Ok(())
+    let mut form =
+        UploadForm::read(data, &["number", "body", "version", "internal", "status"]).await?;
+    let number = form.text("number").trim().to_string();
+    let sent = async {
+        let attachments = form.attachments(&state)?;
+        let version = form.text("version").trim().parse().map_err(|_| {
+            AppError::BadRequest("the form has no case version; reload the page".into())
+        })?;
+        let internal = form.text("internal");
+        let reply = cases::Reply {
+            body: form.text("body"),
+            version,
+            internal: !internal.is_empty() && internal != "false",
+            status: Some(form.text("status")).filter(|s| !s.is_empty()),
+        };
+        cases::reply(&state.pool, &actor, &number, reply, attachments).await
+    }
+    .await;
+    match sent {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("/cases/{number}"));
+            Ok(())
+        }
+        Err(e) => {
+            // Back to the case page with the message typed (files must be chosen again).
+            let page = CaseNumber::parse(&number)
+                .map(|n| format!("/cases/{n}"))
+                .unwrap_or_else(|| "/cases".into());
+            forms::back_to_form(&page, &form.kept(&["body"]), ReplyToCase::PATH, &e);
+            Err(e)
+        }
+    }
 }
 
 #[server(endpoint = "update_case")]
@@ -190,6 +266,7 @@ pub async fn update_case(
     priority: String,
     category_id: i64,
     assignee_id: String,
+    tags: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth, cases, AppState};
     let state = expect_context::<AppState>();
@@ -199,6 +276,7 @@ pub async fn update_case(
         priority: &priority,
         category_id,
         assignee: &assignee_id,
+        tags: tags.as_deref(),
     };
     cases::update(&state.pool, &actor, &number, version, fields).await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
@@ -231,23 +309,89 @@ pub async fn rate_case(number: String, score: i16, comment: String) -> Result<()
     Ok(())
 }
 
-/// An agent queue: "unassigned", "mine", "open", "pending" or "solved".
+/// An agent queue ("unassigned", "mine", "open", "breaching", "pending" or
+/// "solved") with its filters; empty strings mean "any".
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "case_queue")]
 pub async fn case_queue(
     queue: String,
     query: String,
     priority: String,
+    #[server(default)] category: String,
+    #[server(default)] organization: String,
+    #[server(default)] tag: String,
+    #[server(default)] assignee: String,
+    #[server(default)] sort: String,
     page: i64,
 ) -> Result<QueuePage, AppError> {
     use crate::server::{auth, cases, AppState};
     let state = expect_context::<AppState>();
-    cases::queue(
+    let q = cases::QueueQuery {
+        queue: &queue,
+        search: &query,
+        priority: &priority,
+        category: &category,
+        organization: &organization,
+        tag: &tag,
+        assignee: &assignee,
+        sort: &sort,
+        page,
+    };
+    cases::queue(&state.pool, &auth::require_actor()?, q).await
+}
+
+/// Merge this case (at the version the agent saw) into the case numbered `into`.
+#[server(endpoint = "merge_case")]
+pub async fn merge_case(number: String, version: i32, into: String) -> Result<(), AppError> {
+    use crate::server::{auth, cases, AppState};
+    let state = expect_context::<AppState>();
+    let target = cases::merge(
         &state.pool,
         &auth::require_actor()?,
-        &queue,
-        &query,
-        &priority,
-        page.max(1),
+        &number,
+        version,
+        &into,
     )
-    .await
+    .await?;
+    leptos_axum::redirect(&format!("/cases/{target}"));
+    Ok(())
+}
+
+/// Assign and/or set the status of the ticked cases of a queue. `assignee_id`:
+/// "" keeps, "none" removes, "me" or an agent's id assigns. `back` is the queue
+/// address to return to.
+#[server(endpoint = "bulk_update_cases")]
+pub async fn bulk_update_cases(
+    numbers: Option<Vec<String>>,
+    assignee_id: String,
+    status: String,
+    back: String,
+) -> Result<usize, AppError> {
+    use crate::server::{auth, cases, AppState};
+    let state = expect_context::<AppState>();
+    let numbers = numbers.unwrap_or_default();
+    let changed = cases::bulk_update(
+        &state.pool,
+        &auth::require_actor()?,
+        &numbers,
+        &assignee_id,
+        &status,
+    )
+    .await?;
+    // Only ever back to the queue: never an address from elsewhere.
+    let back = if back.starts_with("/queue") && !back.starts_with("//") {
+        back
+    } else {
+        "/queue".into()
+    };
+    leptos_axum::redirect(&back);
+    Ok(changed)
+}
+
+/// Who else (staff) has this case open; also marks the caller as looking at it.
+#[server(endpoint = "case_presence")]
+pub async fn case_presence(number: String) -> Result<Vec<String>, AppError> {
+    use crate::server::{auth, cases, AppState};
+    let state = expect_context::<AppState>();
+    cases::presence(&state.pool, &auth::require_actor()?, &number).await
 }

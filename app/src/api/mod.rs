@@ -5,9 +5,11 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod organization;
+pub mod sla;
 
 use crate::domain::Role;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! Pieces of UI used by several pages.
 
+pub mod attachments;
 pub mod form;
 pub mod nav;
 pub mod panels;

@@ -25,6 +25,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             links.push(("/queue", "Queue"));
             links.push(("/admin/users", "Users"));
             links.push(("/admin/organizations", "Organizations"));
+            links.push(("/admin/sla", "Service levels"));
         }
     }
     links.push(("/account", "Account"));
@@ -101,7 +102,14 @@ mod tests {
             (Some(Role::Trainer), &["Dashboard", "Account"]),
             (
                 Some(Role::Admin),
-                &["Dashboard", "Queue", "Users", "Organizations", "Account"],
+                &[
+                    "Dashboard",
+                    "Queue",
+                    "Users",
+                    "Organizations",
+                    "Service levels",
+                    "Account",
+                ],
             ),
         ];
         for (role, expected) in table {

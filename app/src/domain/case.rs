@@ -159,6 +159,58 @@ impl fmt::Display for CaseNumber {
     }
 }
 
+/// A tag on a case: a short lower-case word (letters, digits and dashes).
+/// What agents type is folded to lower case and spaces become dashes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tag(String);
+
+impl Tag {
+    pub const MAX_LEN: usize = 40;
+    /// More than this many tags on one case is a sign of misuse.
+    pub const MAX_PER_CASE: usize = 20;
+
+    pub fn parse(value: &str) -> Option<Tag> {
+        let tag: String = value
+            .trim()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-");
+        let valid = !tag.is_empty()
+            && tag.chars().count() <= Tag::MAX_LEN
+            && !tag.starts_with('-')
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        valid.then_some(Tag(tag))
+    }
+
+    /// Tags from a comma-separated list, sorted and without duplicates; the
+    /// error names the first one that is not a valid tag.
+    pub fn parse_list(value: &str) -> Result<Vec<Tag>, String> {
+        let mut tags = Vec::new();
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match Tag::parse(part) {
+                Some(tag) => tags.push(tag),
+                None => return Err(part.to_string()),
+            }
+        }
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +261,20 @@ mod tests {
             assert_eq!(CaseNumber::parse(bad), None, "{bad:?}");
         }
         assert_eq!(CaseNumber(1042).to_string(), "C-1042");
+    }
+
+    #[test]
+    fn tags_are_folded_and_checked() {
+        assert_eq!(Tag::parse(" Billing ").unwrap().as_str(), "billing");
+        assert_eq!(Tag::parse("Printer Jam").unwrap().as_str(), "printer-jam");
+        assert_eq!(Tag::parse("vat-2024").unwrap().as_str(), "vat-2024");
+        for bad in ["", "  ", "-x", "a_b", "ü", "<script>", &"x".repeat(41)] {
+            assert_eq!(Tag::parse(bad), None, "{bad:?}");
+        }
+        let list = Tag::parse_list("vat, Billing, vat,, urgent customer").unwrap();
+        let names: Vec<_> = list.iter().map(Tag::as_str).collect();
+        assert_eq!(names, ["billing", "urgent-customer", "vat"]);
+        assert_eq!(Tag::parse_list("ok, b@d"), Err("b@d".to_string()));
+        assert_eq!(Tag::parse_list(" "), Ok(vec![]));
     }
 }

@@ -8,7 +8,7 @@ mod role;
 mod safe_html;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
-pub use case::{CaseNumber, CaseStatus, Priority};
+pub use case::{CaseNumber, CaseStatus, Priority, Tag};
 pub use error::{AppError, FieldError};
 pub use role::Role;
 pub use safe_html::SafeHtml;

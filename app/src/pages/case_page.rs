@@ -1,34 +1,44 @@
 //! The case page: the thread and the customer's actions, and for agents their tools.
 
-use super::case_reply::ReplyForm;
+use super::case_reply::{reply_action, ReplyForm};
 use crate::api::cases::{
-    case_detail, case_options, CaseView, EntryKind, RateCase, ReplyToCase, SetCaseOpen, UpdateCase,
+    case_detail, case_options, case_presence, CaseView, EntryKind, MergeCase, RateCase,
+    SetCaseOpen, UpdateCase,
 };
 use crate::app::use_auth;
+use crate::components::attachments::UploadAction;
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::{CaseStatus, Priority};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let reply = ServerAction::<ReplyToCase>::new();
+    let query = use_query_map();
+    // `?canned=ID` (staff): start the reply with that canned reply.
+    let canned = move || {
+        query
+            .read()
+            .get("canned")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let reply = reply_action();
     let update = ServerAction::<UpdateCase>::new();
     let set_open = ServerAction::<SetCaseOpen>::new();
     let rate = ServerAction::<RateCase>::new();
     let changes = [
-        success_count(reply),
+        reply.succeeded(),
         success_count(update),
         success_count(set_open),
         success_count(rate),
     ];
     let case = Resource::new(
-        move || (number(), changes.map(|c| c.get())),
-        |(n, _)| case_detail(n),
+        move || (number(), canned(), changes.map(|c| c.get())),
+        |(n, canned, _)| case_detail(n, canned),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -45,7 +55,7 @@ pub fn CasePage() -> impl IntoView {
 #[component]
 fn CaseBody(
     c: CaseView,
-    reply: ServerAction<ReplyToCase>,
+    reply: UploadAction,
     update: ServerAction<UpdateCase>,
     set_open: ServerAction<SetCaseOpen>,
     rate: ServerAction<RateCase>,
@@ -74,6 +84,9 @@ fn CaseBody(
                         // The meaning is written for the customer.
                         {(!staff).then(|| format!(" — {}", c.status.meaning()))}
                     </p>
+                    {c.merged_into.clone().map(|target| view! {
+                        <p class="alert">"This case was merged into " <a href=format!("/cases/{target}")>{target.clone()}</a> ". Please follow it there."</p>
+                    })}
                     <div class="message">
                         <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
                         <div class="prose" inner_html=c.description.as_str().to_string()></div>
@@ -137,6 +150,16 @@ fn CaseBody(
                         <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
                         <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
                         <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
+                        {c.first_response_due.clone().map(|due| view! {
+                            <dt>"First response"</dt><dd class:sla-breached=c.sla_breached>{due}</dd>
+                        })}
+                        {c.resolution_due.clone().map(|due| view! {
+                            <dt>"Resolution"</dt><dd class:sla-breached=c.sla_breached>{due}</dd>
+                        })}
+                        {(staff && !c.tags.is_empty()).then(|| view! {
+                            <dt>"Tags"</dt>
+                            <dd class="tags">{c.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</dd>
+                        })}
                     </dl>
                     {(!staff).then(|| view! {
                         <FormError error=set_open_error/>
@@ -159,9 +182,94 @@ fn CaseBody(
                         }}
                     })}
                 </section>
-                {staff.then(|| view! { <AgentTools c=agent_case update/> })}
+                {staff.then(|| {
+                    let (number, version) = (agent_case.number.clone(), agent_case.version);
+                    view! {
+                        <Presence number=number.clone()/>
+                        <AgentTools c=agent_case.clone() update/>
+                        {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
+                        <RequesterPanel c=agent_case/>
+                    }
+                })}
             </aside>
         </div>
+    }
+}
+
+/// Who else of the staff has this case open, refreshed every 20 seconds while
+/// the page is open (with JavaScript; the version check guards every change anyway).
+#[component]
+fn Presence(number: String) -> impl IntoView {
+    let (others, set_others) = signal(Vec::<String>::new());
+    Effect::new(move |_| {
+        let number = number.clone();
+        let poll = move || {
+            let number = number.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(names) = case_presence(number).await {
+                    set_others.set(names);
+                }
+            });
+        };
+        poll();
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(20)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    move || {
+        let names = others.get();
+        (!names.is_empty()).then(|| view! {
+            <p class="alert alert-warn" role="status">
+                {format!("Also working on this case: {}. Check the thread before you answer.", names.join(", "))}
+            </p>
+        })
+    }
+}
+
+/// Merge this case into another one, for agents.
+#[component]
+fn MergeForm(number: String, version: i32) -> impl IntoView {
+    let merge = ServerAction::<MergeCase>::new();
+    let error = action_error(merge);
+    view! {
+        <section class="panel" aria-labelledby="merge-heading">
+            <h2 id="merge-heading">"Merge"</h2>
+            <ActionForm action=merge attr:class="form" attr:novalidate=true>
+                <FormError error/>
+                <input type="hidden" name="number" value=number/>
+                <input type="hidden" name="version" value=version/>
+                <Field label="Merge this case into" name="into" autocomplete="off"
+                    hint="The number of the case that stays, e.g. C-1042. This case is closed; its messages move there."
+                    error=field_error(error, "into")/>
+                <button type="submit" class="button button-secondary">"Merge"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The requester and their other recent cases, beside the case for agents.
+#[component]
+fn RequesterPanel(c: CaseView) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="requester-heading">
+            <h2 id="requester-heading">"Requester"</h2>
+            <p><strong>{c.requester.clone()}</strong><br/>{c.requester_email.clone()}<br/>{c.organization.clone()}</p>
+            <h3>"Other recent cases"</h3>
+            {if c.other_cases.is_empty() {
+                view! { <p class="muted">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {c.other_cases.iter().map(|o| view! {
+                            <li>
+                                <a href=format!("/cases/{}", o.number)>{o.number.clone()} " " {o.subject.clone()}</a>
+                                " " <span class=format!("status status-{}", o.status.as_str())>{o.status.label()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 
@@ -190,7 +298,8 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                         agents.extend(options.agents.iter().map(|(id, n)| (id.to_string(), n.clone())));
                         let assignee = c.assignee_id.map(|a| a.to_string()).unwrap_or_default();
                         let take_it = me.filter(|m| c.assignee_id != Some(*m));
-                        let (number_take, number_save) = (c.number.clone(), c.number.clone());
+                        let (number_take, number_save, number_canned) =
+                            (c.number.clone(), c.number.clone(), c.number.clone());
                         view! {
                             <FormError error/>
                             {take_it.map(move |me| view! {
@@ -215,8 +324,25 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                                     error=field_error(error, "category_id")/>
                                 <Select label="Assignee" name="assignee_id" options=agents selected=assignee
                                     error=field_error(error, "assignee_id")/>
+                                <Field label="Tags" name="tags" required=false value=c.tags.join(", ")
+                                    hint="Comma-separated, e.g. billing, printer-jam"
+                                    error=field_error(error, "tags")/>
                                 <button type="submit" class="button button-secondary">"Save changes"</button>
                             </ActionForm>
+                            {(!options.canned_replies.is_empty()).then(|| view! {
+                                // A plain GET form: the page comes back with the reply filled in.
+                                <form method="get" action=format!("/cases/{number_canned}") class="form">
+                                    <div class="field">
+                                        <label for="canned-pick">"Canned reply"</label>
+                                        <select id="canned-pick" name="canned">
+                                            {options.canned_replies.iter().map(|(id, title)| view! {
+                                                <option value=id.to_string()>{title.clone()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <button type="submit" class="button button-secondary">"Insert into reply"</button>
+                                </form>
+                            })}
                         }
                         .into_any()
                     })

@@ -62,7 +62,7 @@ pub fn CasesPage() -> impl IntoView {
                 let params = current_params(&query);
                 Suspend::new(async move {
                     match cases.await {
-                        Ok(list) => view! { <CaseTable list show_requester base="/cases" params/> }.into_any(),
+                        Ok(list) => view! { <CaseTable list show_requester staff=false base="/cases" params/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })
@@ -91,10 +91,13 @@ pub fn current_params(query: &Memo<leptos_router::params::ParamsMap>) -> Vec<(St
 }
 
 /// A table of cases with paging links that keep the other query parameters.
+/// For staff it shows tags and SLA deadlines, and a tick box per case that
+/// belongs to the bulk-action form (`form="bulk-form"`) of the queue page.
 #[component]
 pub fn CaseTable(
     list: CaseList,
     show_requester: bool,
+    staff: bool,
     base: &'static str,
     params: Vec<(String, String)>,
 ) -> impl IntoView {
@@ -117,11 +120,13 @@ pub fn CaseTable(
             <table class="table">
                 <thead>
                     <tr>
+                        {staff.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                         <th scope="col">"Case"</th>
                         <th scope="col">"Subject"</th>
                         {show_requester.then(|| view! { <th scope="col">"Requester"</th> })}
                         <th scope="col">"Status"</th>
                         <th scope="col">"Priority"</th>
+                        {staff.then(|| view! { <th scope="col">"SLA"</th> })}
                         <th scope="col">"Last update"</th>
                         <th scope="col">"Last reply"</th>
                     </tr>
@@ -129,13 +134,29 @@ pub fn CaseTable(
                 <tbody>
                     {list.cases.into_iter().map(|c| {
                         let href = format!("/cases/{}", c.number);
+                        let select_id = format!("select-{}", c.number);
+                        let tags = c.tags.clone();
                         view! {
-                            <tr>
+                            <tr class:breached=c.breached>
+                                {staff.then(|| view! {
+                                    <td>
+                                        <input type="checkbox" form="bulk-form" name="numbers[]" value=c.number.clone() id=select_id.clone()/>
+                                        <label for=select_id class="visually-hidden">{format!("Select {}", c.number)}</label>
+                                    </td>
+                                })}
                                 <td><a href=href.clone()>{c.number.clone()}</a></td>
-                                <td><a href=href>{c.subject}</a></td>
+                                <td>
+                                    <a href=href>{c.subject}</a>
+                                    {(staff && !tags.is_empty()).then(|| view! {
+                                        <span class="tags">{tags.into_iter().map(|t| view! { " " <span class="tag">{t}</span> }).collect_view()}</span>
+                                    })}
+                                </td>
                                 {show_requester.then(|| view! { <td>{c.requester.clone()}</td> })}
                                 <td><span class=format!("status status-{}", c.status.as_str())>{c.status.label()}</span></td>
                                 <td>{c.priority.label()}</td>
+                                {staff.then(|| view! {
+                                    <td class:sla-breached=c.breached>{c.due.clone().unwrap_or_else(|| "—".into())}</td>
+                                })}
                                 <td>{c.updated}</td>
                                 <td>{if c.last_speaker == "agent" { "Support" } else { "Customer" }}</td>
                             </tr>

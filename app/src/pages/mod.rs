@@ -2,7 +2,9 @@
 
 mod account;
 mod admin;
+mod admin_sla;
 mod auth;
+mod canned;
 mod case_page;
 mod case_reply;
 pub(crate) mod cases;
@@ -15,7 +17,9 @@ mod queue;
 
 pub use account::AccountPage;
 pub use admin::{AdminOrganizationsPage, AdminUsersPage};
+pub use admin_sla::AdminSlaPage;
 pub use auth::{RegisterPage, SignInPage};
+pub use canned::CannedRepliesPage;
 pub use case_page::CasePage;
 pub use cases::CasesPage;
 pub use dashboard::DashboardPage;

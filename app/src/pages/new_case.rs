@@ -1,20 +1,32 @@
-//! The new-case form, with a preview of the description.
+//! The new-case form, with a preview of the description and files to attach.
+//!
+//! A plain multipart form posting to `create_case`, so it works without
+//! JavaScript (a refused form comes back with its error and what was typed);
+//! once hydrated it sends the same form itself, shows the chosen files first,
+//! and shows errors without leaving the page.
 
 use super::cases::MARKDOWN_HINT;
-use crate::api::cases::{case_options, preview_markdown, CreateCase};
-use crate::components::form::{action_error, field_error, Field, FormError, Select, TextArea};
+use crate::api::cases::{case_options, create_case, preview_markdown, CreateCase};
+use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
+use crate::components::form::{field_error, Field, FormError, Select, TextArea};
 use crate::components::panels::ErrorPanel;
 use crate::domain::Priority;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn NewCasePage() -> impl IntoView {
-    let create = ServerAction::<CreateCase>::new();
-    let error = action_error(create);
+    let create = UploadAction::new(CreateCase::PATH, |data| create_case(data.into()));
+    let error = create.error();
+    let chosen = RwSignal::new(Vec::<ChosenFile>::new());
     let options = Resource::new(|| (), |_| case_options());
     let description = NodeRef::<leptos::html::Textarea>::new();
     let preview = Action::new(|text: &String| preview_markdown(text.clone()));
+    // Without JavaScript, a refused form comes back with what was typed in the address.
+    let query = use_query_map();
+    let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
     view! {
         <Title text="Open a new case"/>
         <h1>"Open a new case"</h1>
@@ -30,22 +42,28 @@ pub fn NewCasePage() -> impl IntoView {
                     .iter()
                     .map(|p| (p.as_str().to_string(), p.label().to_string()))
                     .collect();
+                let priority = Some(kept("priority")).filter(|p| !p.is_empty()).unwrap_or_else(|| "normal".into());
                 view! {
-                    <ActionForm action=create attr:class="form panel" attr:novalidate=true>
+                    <form method="post" action=CreateCase::PATH enctype="multipart/form-data"
+                        class="form panel" novalidate=true
+                        on:submit=move |ev| create.submit(&ev, &chosen.get_untracked())>
                         <FormError error/>
-                        <Field label="Subject" name="subject" autocomplete="off"
+                        <Field label="Subject" name="subject" autocomplete="off" value=kept("subject")
                             hint="One line that says what is wrong, e.g. “Invoice 2024-118 shows the wrong VAT”."
                             error=field_error(error, "subject")/>
                         <div class="two-columns">
-                            <Select label="Category" name="category_id" options=categories
+                            <Select label="Category" name="category_id" options=categories selected=kept("category_id")
                                 error=field_error(error, "category_id")/>
-                            <Select label="Priority" name="priority" options=priorities selected="normal".to_string()
+                            <Select label="Priority" name="priority" options=priorities selected=priority
                                 error=field_error(error, "priority")/>
                         </div>
                         <TextArea label="Description" name="description" rows=10 hint=MARKDOWN_HINT
-                            node_ref=description error=field_error(error, "description")/>
+                            value=kept("description") node_ref=description error=field_error(error, "description")/>
+                        <AttachmentInput error=field_error(error, FIELD) chosen/>
                         <div class="actions">
-                            <button type="submit" class="button">"Open case"</button>
+                            <button type="submit" class="button" disabled=move || create.pending().get()>
+                                "Open case"
+                            </button>
                             <button type="button" class="button button-secondary"
                                 on:click=move |_| {
                                     // Read the box itself: text typed before the page finished loading counts too.
@@ -56,7 +74,10 @@ pub fn NewCasePage() -> impl IntoView {
                                 "Preview"
                             </button>
                         </div>
-                    </ActionForm>
+                        {move || create.pending().get().then(|| view! {
+                            <p class="hint" role="status">"Sending your case and its files…"</p>
+                        })}
+                    </form>
                 }
                 .into_any()
             })}

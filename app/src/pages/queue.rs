@@ -1,20 +1,75 @@
+//! The agents' queues: sizes, filters, sort, and bulk changes to ticked cases.
+
 use super::cases::{current_params, page_number, CaseTable};
-use crate::api::cases::case_queue;
+use crate::api::cases::{case_queue, BulkUpdateCases, QueueSizes};
+use crate::components::form::{action_error, success_count, FormError};
 use crate::components::panels::ErrorPanel;
-use crate::domain::Priority;
+use crate::domain::{CaseStatus, Priority};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const QUEUES: [(&str, &str); 5] = [
+const QUEUES: [(&str, &str); 6] = [
     ("unassigned", "Unassigned"),
     ("mine", "Mine"),
     ("open", "All open"),
+    ("breaching", "Breaching SLA"),
     ("pending", "Waiting for customer"),
     ("solved", "Solved this week"),
 ];
 
-/// The agent's queues, with their sizes, a search and a priority filter.
+const SORTS: [(&str, &str); 4] = [
+    ("updated", "Latest activity"),
+    ("due", "SLA deadline"),
+    ("priority", "Priority"),
+    ("oldest", "Oldest first"),
+];
+
+/// The filters of the address, by name, in the order the server function takes them.
+const FILTERS: [&str; 7] = [
+    "q",
+    "priority",
+    "category",
+    "organization",
+    "tag",
+    "assignee",
+    "sort",
+];
+
+fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
+    match key {
+        "unassigned" => sizes.unassigned,
+        "mine" => sizes.mine,
+        "open" => sizes.open,
+        "breaching" => sizes.breaching,
+        "pending" => sizes.pending,
+        _ => sizes.solved_recently,
+    }
+}
+
+/// A labelled drop-down of a filter, with "Any" first.
+#[component]
+fn FilterSelect(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+) -> impl IntoView {
+    let id = format!("queue-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">"Any"</option>
+                {options.into_iter().map(|(value, text)| {
+                    let is_selected = value == selected;
+                    view! { <option value=value selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 pub fn AgentQueuePage() -> impl IntoView {
     let query = use_query_map();
@@ -24,35 +79,58 @@ pub fn AgentQueuePage() -> impl IntoView {
             .get("queue")
             .unwrap_or_else(|| "unassigned".into())
     };
-    let search = move || query.read().get("q").unwrap_or_default();
-    let priority = move || query.read().get("priority").unwrap_or_default();
+    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
     let page = move || page_number(&query);
+    let bulk = ServerAction::<BulkUpdateCases>::new();
+    let bulk_error = action_error(bulk);
+    let bulk_done = success_count(bulk);
     let data = Resource::new(
-        move || (queue(), search(), priority(), page()),
-        |(q, s, p, n)| case_queue(q, s, p, n),
+        move || (queue(), filters(), page(), bulk_done.get()),
+        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _)| {
+            case_queue(
+                queue,
+                q,
+                priority,
+                category,
+                organization,
+                tag,
+                assignee,
+                sort,
+                page,
+            )
+        },
     );
     view! {
         <Title text="Queue"/>
-        <h1>"Queue"</h1>
+        <div class="page-head">
+            <h1>"Queue"</h1>
+            <a class="button button-secondary" href="/canned-replies">"Canned replies"</a>
+        </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             // The address is read before waiting for the data: after the wait the
             // request may be gone (the reader left), and its signals with it.
             {move || {
-                let (current, search_now, priority_now) = (queue(), search(), priority());
+                let current = queue();
+                let [search_now, priority_now, category_now, organization_now, tag_now, assignee_now, sort_now] = filters();
                 let params = current_params(&query);
+                let back = {
+                    let pairs: Vec<String> = params
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", super::cases::urlencode(v)))
+                        .collect();
+                    format!("/queue?{}", pairs.join("&"))
+                };
                 Suspend::new(async move {
                 let page = match data.await {
                     Ok(page) => page,
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
-                let sizes = page.sizes.clone();
-                let size = move |key: &str| match key {
-                    "unassigned" => sizes.unassigned,
-                    "mine" => sizes.mine,
-                    "open" => sizes.open,
-                    "pending" => sizes.pending,
-                    _ => sizes.solved_recently,
+                let ids = |list: &[(i64, String)]| -> Vec<(String, String)> {
+                    list.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()
                 };
+                let choices = page.choices.clone();
+                let mut assign_to = vec![("me".to_string(), "Me".to_string()), ("none".to_string(), "Nobody".to_string())];
+                assign_to.extend(ids(&choices.agents));
                 view! {
                     <nav class="tabs" aria-label="Queues">
                         {QUEUES.iter().map(|(key, label)| {
@@ -60,7 +138,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                             view! {
                                 <a href=format!("/queue?queue={key}") class:active=active
                                     aria-current=active.then_some("page")>
-                                    {*label} " " <span class="count">{size(key)}</span>
+                                    {*label} " " <span class="count">{size_of(&page.sizes, key)}</span>
                                 </a>
                             }
                         }).collect_view()}
@@ -71,18 +149,48 @@ pub fn AgentQueuePage() -> impl IntoView {
                             <label for="queue-search">"Search"</label>
                             <input id="queue-search" type="search" name="q" value=search_now/>
                         </div>
+                        <FilterSelect label="Priority" name="priority" selected=priority_now
+                            options=Priority::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect()/>
+                        <FilterSelect label="Category" name="category" selected=category_now options=ids(&choices.categories)/>
+                        <FilterSelect label="Organization" name="organization" selected=organization_now options=ids(&choices.organizations)/>
+                        <FilterSelect label="Assignee" name="assignee" selected=assignee_now options=ids(&choices.agents)/>
                         <div class="field">
-                            <label for="queue-priority">"Priority"</label>
-                            <select id="queue-priority" name="priority">
-                                <option value="">"Any"</option>
-                                {Priority::ALL.iter().map(|p| view! {
-                                    <option value=p.as_str() selected=priority_now == p.as_str()>{p.label()}</option>
+                            <label for="queue-tag">"Tag"</label>
+                            <input id="queue-tag" type="text" name="tag" value=tag_now/>
+                        </div>
+                        <div class="field">
+                            <label for="queue-sort">"Sort by"</label>
+                            <select id="queue-sort" name="sort">
+                                {SORTS.iter().map(|(value, text)| view! {
+                                    <option value=*value selected=sort_now == *value>{*text}</option>
                                 }).collect_view()}
                             </select>
                         </div>
                         <button type="submit" class="button">"Filter"</button>
                     </form>
-                    <CaseTable list=page.list show_requester=true base="/queue" params/>
+                    <ActionForm action=bulk attr:id="bulk-form" attr:class="filters bulk" attr:aria-label="Change the ticked cases">
+                        <FormError error=bulk_error/>
+                        {move || bulk_error.get().filter(|e| e.field().is_some()).map(|e| view! {
+                            <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                        })}
+                        <input type="hidden" name="back" value=back/>
+                        <div class="field">
+                            <label for="bulk-assignee">"Assign ticked cases to"</label>
+                            <select id="bulk-assignee" name="assignee_id">
+                                <option value="">"Keep as it is"</option>
+                                {assign_to.into_iter().map(|(v, t)| view! { <option value=v>{t}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="bulk-status">"Set their status to"</label>
+                            <select id="bulk-status" name="status">
+                                <option value="">"Keep as it is"</option>
+                                {CaseStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="button button-secondary">"Apply to ticked cases"</button>
+                    </ActionForm>
+                    <CaseTable list=page.list show_requester=true staff=true base="/queue" params/>
                 }
                 .into_any()
             })}}

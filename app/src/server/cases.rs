@@ -2,15 +2,20 @@
 //! changes refused. One transaction per action, so nothing is half-saved.
 
 use super::accounts::format_time;
-use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter};
+use super::attachments::Attachments;
+use super::canned;
+use super::db::canned as canned_db;
+use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter, ListSort};
 use super::markdown;
 use super::policy::{self, Action, Actor, CaseRef};
+use super::sla;
 use crate::api::cases::{
-    CaseFormOptions, CaseList, CaseSummary, CaseView, EntryKind, QueuePage, QueueSizes,
+    CaseFormOptions, CaseLink, CaseList, CaseSummary, CaseView, EntryKind, QueuePage, QueueSizes,
     ThreadEntry, CASES_PER_PAGE,
 };
-use crate::domain::{AppError, CaseNumber, CaseStatus, Priority, Role};
+use crate::domain::{AppError, CaseNumber, CaseStatus, Priority, Role, Tag};
 use sqlx::PgPool;
+use time::OffsetDateTime;
 
 /// The longest description, reply or note, in characters.
 pub const MAX_TEXT: usize = 50_000;
@@ -75,15 +80,15 @@ async fn load(
 
 pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, AppError> {
     let staff = policy::allows(Some(actor), &Action::WorkCases);
-    let mut options = CaseFormOptions {
-        categories: Vec::new(),
-        agents: Vec::new(),
-    };
+    let mut options = CaseFormOptions::default();
     for (kind, id, name) in db::form_choices(pool, staff).await? {
-        match kind.as_str() {
-            "category" => options.categories.push((id, name)),
-            _ => options.agents.push((id, name)),
-        }
+        let list = match kind.as_str() {
+            "category" => &mut options.categories,
+            "agent" => &mut options.agents,
+            "organization" => &mut options.organizations,
+            _ => &mut options.canned_replies,
+        };
+        list.push((id, name));
     }
     Ok(options)
 }
@@ -96,6 +101,7 @@ pub async fn create(
     description: &str,
     category_id: i64,
     priority: &str,
+    attachments: Attachments,
 ) -> Result<CaseNumber, AppError> {
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let organization_id = actor.organization_id.ok_or(AppError::Forbidden)?;
@@ -117,8 +123,12 @@ pub async fn create(
             "Choose one of the listed categories.",
         ));
     }
-    let (_, number) = db::create(
-        pool,
+    // The case and its files are saved together: stored files are removed again
+    // unless the transaction commits.
+    let files = attachments.store().await?;
+    let mut tx = pool.begin().await?;
+    let (case_id, number) = db::create(
+        &mut *tx,
         db::NewCase {
             subject: &subject,
             description: &description,
@@ -129,6 +139,8 @@ pub async fn create(
         },
     )
     .await?;
+    files.record(&mut tx, case_id, actor.user_id).await?;
+    files.commit(tx).await?;
     Ok(CaseNumber(number))
 }
 
@@ -144,6 +156,13 @@ fn summary(row: db::ListRow) -> Result<CaseSummary, AppError> {
         assignee: row.assignee_name,
         last_speaker: row.last_speaker,
         updated: format_time(row.updated_at),
+        tags: row.tags,
+        due: row
+            .due_at
+            .map(|due| sla::describe_due(due, OffsetDateTime::now_utc())),
+        breached: row
+            .due_at
+            .is_some_and(|due| due < OffsetDateTime::now_utc()),
     })
 }
 
@@ -201,9 +220,35 @@ fn describe_change(field: &str, old: Option<&str>, new: Option<&str>) -> String 
     format!("changed {field} from {} to {}", show(old), show(new))
 }
 
-pub async fn detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<CaseView, AppError> {
+/// A case as its reader may see it. `canned` (staff only) is a canned reply to
+/// put into the reply form, with its placeholders filled in for this case.
+pub async fn detail(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    canned: Option<i64>,
+) -> Result<CaseView, AppError> {
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let staff_view = policy::allows(Some(actor), &Action::WorkCases);
+    let reply_draft = match canned.filter(|_| staff_view) {
+        Some(id) => {
+            let (body, agent_name) = canned_db::body_for(pool, id, actor.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let case_number = CaseNumber(row.number).to_string();
+            canned::fill(
+                &body,
+                &canned::Fill {
+                    customer_name: &row.requester_name,
+                    case_number: &case_number,
+                    case_subject: &row.subject,
+                    organization: &row.organization_name,
+                    agent_name: &agent_name,
+                },
+            )
+        }
+        None => String::new(),
+    };
     let thread = db::thread(pool, row.id, staff_view)
         .await?
         .into_iter()
@@ -243,6 +288,30 @@ pub async fn detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<CaseVi
     let can_rate = rating.is_none()
         && matches!(status, CaseStatus::Solved | CaseStatus::Closed)
         && policy::allows(Some(actor), &Action::RateCase(case_ref(&row)));
+    let now = OffsetDateTime::now_utc();
+    // While the case waits for the customer the clock stands still: no deadline to show.
+    let active = status.is_active();
+    let first_response_due = row
+        .first_response_due_at
+        .filter(|_| active && row.first_response_at.is_none());
+    let resolution_due = row.resolution_due_at.filter(|_| active);
+    let sla_breached = first_response_due
+        .into_iter()
+        .chain(resolution_due)
+        .any(|due| due < now);
+    let other_cases = row
+        .other_numbers
+        .iter()
+        .zip(&row.other_subjects)
+        .zip(&row.other_statuses)
+        .map(|((number, subject), status)| {
+            Ok(CaseLink {
+                number: CaseNumber(*number).to_string(),
+                subject: subject.clone(),
+                status: status_of(status)?,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
     Ok(CaseView {
         number: CaseNumber(row.number).to_string(),
         subject: row.subject,
@@ -263,6 +332,13 @@ pub async fn detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<CaseVi
         rating,
         staff_view,
         can_rate,
+        tags: row.tags,
+        merged_into: row.merged_into_number.map(|n| CaseNumber(n).to_string()),
+        first_response_due: first_response_due.map(|due| sla::describe_due(due, now)),
+        resolution_due: resolution_due.map(|due| sla::describe_due(due, now)),
+        sla_breached,
+        other_cases,
+        reply_draft,
     })
 }
 
@@ -327,6 +403,70 @@ async fn record_status_change(
     Ok(())
 }
 
+/// Tags typed by an agent, comma-separated; the error names the bad one.
+fn parse_tags(text: &str) -> Result<Vec<String>, AppError> {
+    let tags = Tag::parse_list(text).map_err(|bad| {
+        AppError::invalid(
+            "tags",
+            format!(
+                "“{bad}” is not a tag: use letters, digits and dashes, up to {} characters.",
+                Tag::MAX_LEN
+            ),
+        )
+    })?;
+    if tags.len() > Tag::MAX_PER_CASE {
+        return Err(AppError::invalid(
+            "tags",
+            format!("Use at most {} tags on a case.", Tag::MAX_PER_CASE),
+        ));
+    }
+    Ok(tags.into_iter().map(|t| t.as_str().to_string()).collect())
+}
+
+/// Keep the SLA clock right after a change of status or priority: new targets
+/// for a new priority (counted from when the case was opened), the resolution
+/// clock stopped while the case waits for the customer and its deadline moved
+/// on by the business time it waited.
+async fn update_sla(
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
+    from: CaseStatus,
+    to: CaseStatus,
+    priority: &str,
+) -> Result<(), AppError> {
+    let now = OffsetDateTime::now_utc();
+    let (mut first, mut resolution, mut paused) = (
+        row.first_response_due_at,
+        row.resolution_due_at,
+        row.sla_paused_at,
+    );
+    if priority != row.priority {
+        let due = sla::due_times(&mut *tx, priority, row.created_at).await?;
+        (first, resolution) = (Some(due.first_response_due_at), Some(due.resolution_due_at));
+    }
+    match (from == CaseStatus::Pending, to == CaseStatus::Pending) {
+        (false, true) => paused = Some(now),
+        (true, false) => {
+            if let (Some(since), Some(due)) = (paused, resolution) {
+                let calendar = sla::load_calendar(&mut *tx).await?;
+                resolution = Some(calendar.resume(due, since, now));
+            }
+            paused = None;
+        }
+        _ => {}
+    }
+    if (first, resolution, paused)
+        != (
+            row.first_response_due_at,
+            row.resolution_due_at,
+            row.sla_paused_at,
+        )
+    {
+        db::set_sla(&mut *tx, row.id, first, resolution, paused).await?;
+    }
+    Ok(())
+}
+
 pub struct Reply<'a> {
     pub body: &'a str,
     pub version: i32,
@@ -340,6 +480,7 @@ pub async fn reply(
     actor: &Actor,
     number: &str,
     reply: Reply<'_>,
+    attachments: Attachments,
 ) -> Result<(), AppError> {
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let staff = policy::allows(Some(actor), &Action::WorkCases);
@@ -361,6 +502,8 @@ pub async fn reply(
             AppError::invalid("body", "This case is closed and takes no more replies. Open a new case, and mention this one.")
         })?
     };
+    // Stored only now that the actor may write here; removed again unless the transaction commits.
+    let files = attachments.store().await?;
     let mut tx = pool.begin().await?;
     let speaker = (!reply.internal).then_some(if staff { "agent" } else { "customer" });
     let change = with_status(&row, new_status, speaker);
@@ -368,10 +511,14 @@ pub async fn reply(
     let expected = if staff { reply.version } else { row.version };
     apply(&mut tx, &row, expected, change).await?;
     db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
+    files
+        .record_for_new_message(&mut tx, row.id, actor.user_id)
+        .await?;
     if new_status != current {
         record_status_change(&mut tx, &row, actor, current, new_status).await?;
+        update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
     }
-    tx.commit().await?;
+    files.commit(tx).await?;
     Ok(())
 }
 
@@ -381,6 +528,8 @@ pub struct Fields<'a> {
     pub category_id: i64,
     /// An agent's id, or "" for nobody.
     pub assignee: &'a str,
+    /// Comma-separated tags; None leaves the tags as they are.
+    pub tags: Option<&'a str>,
 }
 
 /// An agent changes status, priority, category or assignee, against the version they saw.
@@ -414,6 +563,10 @@ pub async fn update(
                 })?,
         ),
     };
+    let tags = match fields.tags {
+        None => None,
+        Some(text) => Some(parse_tags(text)?),
+    };
     let mut tx = pool.begin().await?;
     let change = CaseChange {
         status: status.as_str(),
@@ -423,6 +576,26 @@ pub async fn update(
         public_speaker: None,
     };
     apply(&mut tx, &row, version, change).await?;
+    update_sla(
+        &mut tx,
+        &row,
+        status_of(&row.status)?,
+        status,
+        priority.as_str(),
+    )
+    .await?;
+    if let Some(tags) = tags.filter(|t| *t != row.tags) {
+        db::set_tags(&mut tx, row.id, &tags).await?;
+        db::record_event(
+            &mut *tx,
+            row.id,
+            actor.user_id,
+            "tags",
+            Some(&row.tags.join(", ")),
+            Some(&tags.join(", ")),
+        )
+        .await?;
+    }
     let old_assignee = row.assignee_name.clone();
     let changes = [
         (
@@ -526,46 +699,330 @@ pub async fn rate(
     Ok(())
 }
 
-pub async fn queue(
+/// Merge a duplicate case into another: its thread and files move to the
+/// target, it is closed with a pointer to the target, and the customer is told
+/// in both threads. Only cases of the same requester are merged, so nobody
+/// loses sight of their own messages or sees someone else's.
+pub async fn merge(
     pool: &PgPool,
     actor: &Actor,
-    queue: &str,
-    search: &str,
-    priority: &str,
-    page: i64,
-) -> Result<QueuePage, AppError> {
+    number: &str,
+    version: i32,
+    into: &str,
+) -> Result<CaseNumber, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let source = load(pool, actor, number, Action::ViewCase).await?;
+    let target_number = CaseNumber::parse(into).ok_or_else(|| {
+        AppError::invalid(
+            "into",
+            "Write the number of the case to merge into, e.g. C-1042.",
+        )
+    })?;
+    let target = db::find(pool, target_number.0, CaseScope::All)
+        .await?
+        .ok_or_else(|| AppError::invalid("into", format!("There is no case {target_number}.")))?;
+    if target.id == source.id {
+        return Err(AppError::invalid(
+            "into",
+            "A case cannot be merged into itself.",
+        ));
+    }
+    if source.merged_into_number.is_some() || target.merged_into_number.is_some() {
+        return Err(AppError::invalid(
+            "into",
+            "One of these cases was merged already; merge into the case it was merged into.",
+        ));
+    }
+    if target.requester_id != source.requester_id {
+        return Err(AppError::invalid(
+            "into",
+            format!(
+                "{target_number} was asked by {}, this case by {}: only cases of the same requester can be merged.",
+                target.requester_name, source.requester_name
+            ),
+        ));
+    }
+    if status_of(&target.status)? == CaseStatus::Closed {
+        return Err(AppError::invalid(
+            "into",
+            format!("{target_number} is closed; merge into an open case."),
+        ));
+    }
+    let source_number = CaseNumber(source.number);
+    let mut tx = pool.begin().await?;
+    // Both cases change: the source against the version the agent saw, the
+    // target as it is now (a concurrent change to it is refused as stale).
+    apply(
+        &mut tx,
+        &source,
+        version,
+        with_status(&source, CaseStatus::Closed, Some("agent")),
+    )
+    .await?;
+    let target_status = status_of(&target.status)?;
+    apply(
+        &mut tx,
+        &target,
+        target.version,
+        with_status(&target, target_status, Some("agent")),
+    )
+    .await?;
+    db::merge(&mut tx, source.id, target.id).await?;
+    db::add_message(
+        &mut *tx,
+        target.id,
+        actor.user_id,
+        false,
+        &format!(
+            "Case {source_number} (“{}”) was merged into this case; its messages are now part of this conversation.",
+            source.subject
+        ),
+    )
+    .await?;
+    db::add_message(
+        &mut *tx,
+        source.id,
+        actor.user_id,
+        false,
+        &format!("This case was merged into {target_number}. Please follow and answer it there."),
+    )
+    .await?;
+    let source_status = status_of(&source.status)?;
+    record_status_change(&mut tx, &source, actor, source_status, CaseStatus::Closed).await?;
+    db::record_event(
+        &mut *tx,
+        source.id,
+        actor.user_id,
+        "merged into",
+        None,
+        Some(&target_number.to_string()),
+    )
+    .await?;
+    db::record_event(
+        &mut *tx,
+        target.id,
+        actor.user_id,
+        "merged in",
+        None,
+        Some(&source_number.to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(target_number)
+}
+
+/// The most cases one bulk action changes.
+pub const MAX_BULK: usize = 100;
+
+/// Assign and/or set the status of several cases at once, from a queue. Each
+/// case changes as it is now (there is no version from a list), with its own
+/// history entries; all or nothing.
+pub async fn bulk_update(
+    pool: &PgPool,
+    actor: &Actor,
+    numbers: &[String],
+    assignee: &str,
+    status: &str,
+) -> Result<usize, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    if numbers.is_empty() {
+        return Err(AppError::invalid(
+            "numbers",
+            "Tick the cases to change first.",
+        ));
+    }
+    if numbers.len() > MAX_BULK {
+        return Err(AppError::invalid(
+            "numbers",
+            format!("Change at most {MAX_BULK} cases at once."),
+        ));
+    }
+    let options = options(pool, actor).await?;
+    // "" keeps the assignee, "none" removes it, "me" or an id assigns.
+    let new_assignee: Option<Option<(i64, String)>> = match assignee.trim() {
+        "" => None,
+        "none" => Some(None),
+        "me" => Some(Some(
+            options
+                .agents
+                .iter()
+                .find(|(id, _)| *id == actor.user_id)
+                .cloned()
+                .ok_or(AppError::Forbidden)?,
+        )),
+        id => Some(Some(
+            id.parse::<i64>()
+                .ok()
+                .and_then(|id| options.agents.iter().find(|(a, _)| *a == id).cloned())
+                .ok_or_else(|| {
+                    AppError::invalid("assignee_id", "Choose one of the listed agents.")
+                })?,
+        )),
+    };
+    let new_status = match status.trim() {
+        "" => None,
+        s => Some(
+            CaseStatus::parse(s)
+                .ok_or_else(|| AppError::invalid("status", "Choose one of the listed statuses."))?,
+        ),
+    };
+    if new_assignee.is_none() && new_status.is_none() {
+        return Err(AppError::invalid(
+            "status",
+            "Choose an assignee or a status to apply to the ticked cases.",
+        ));
+    }
+    let mut rows = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let number = CaseNumber::parse(number).ok_or_else(|| {
+            AppError::invalid("numbers", format!("“{number}” is not a case number."))
+        })?;
+        rows.push(
+            db::find(pool, number.0, CaseScope::All)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        );
+    }
+    let mut tx = pool.begin().await?;
+    for row in &rows {
+        let from = status_of(&row.status)?;
+        let to = new_status.unwrap_or(from);
+        let assignee = match &new_assignee {
+            Some(a) => a.clone(),
+            None => row.assignee_id.zip(row.assignee_name.clone()),
+        };
+        let change = CaseChange {
+            status: to.as_str(),
+            priority: &row.priority,
+            category_id: row.category_id,
+            assignee_id: assignee.as_ref().map(|a| a.0),
+            public_speaker: None,
+        };
+        apply(&mut tx, row, row.version, change).await?;
+        if to != from {
+            record_status_change(&mut tx, row, actor, from, to).await?;
+            update_sla(&mut tx, row, from, to, &row.priority).await?;
+        }
+        let new_name = assignee.map(|a| a.1);
+        if new_name != row.assignee_name {
+            db::record_event(
+                &mut *tx,
+                row.id,
+                actor.user_id,
+                "assignee",
+                row.assignee_name.as_deref(),
+                new_name.as_deref(),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// Mark the actor (staff) as looking at the case, and say who else is.
+pub async fn presence(pool: &PgPool, actor: &Actor, number: &str) -> Result<Vec<String>, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let row = load(pool, actor, number, Action::ViewCase).await?;
+    Ok(db::touch_viewer(pool, row.id, actor.user_id).await?)
+}
+
+/// What an agent asks of a queue: which one, and its filters.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery<'a> {
+    pub queue: &'a str,
+    pub search: &'a str,
+    pub priority: &'a str,
+    pub category: &'a str,
+    pub organization: &'a str,
+    pub tag: &'a str,
+    pub assignee: &'a str,
+    pub sort: &'a str,
+    pub page: i64,
+}
+
+/// An optional id from a filter's drop-down: "" is any.
+fn filter_id(field: &str, value: &str, known: &[(i64, String)]) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .ok()
+            .filter(|id| known.iter().any(|(k, _)| k == id))
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, "Choose one of the listed values.")),
+    }
+}
+
+pub async fn queue(pool: &PgPool, actor: &Actor, q: QueueQuery<'_>) -> Result<QueuePage, AppError> {
     policy::authorize(Some(actor), &Action::WorkCases)?;
     const ACTIVE: &[&str] = &["new", "open", "on_hold"];
     const MINE: &[&str] = &["new", "open", "pending", "on_hold"];
-    let (statuses, assignee, updated_within_days): (&[&str], Option<Option<i64>>, Option<i32>) =
-        match queue {
-            "" | "unassigned" => (ACTIVE, Some(None), None),
-            "mine" => (MINE, Some(Some(actor.user_id)), None),
-            "open" => (ACTIVE, None, None),
-            "pending" => (&["pending"], None, None),
-            "solved" => (&["solved"], None, Some(7)),
-            _ => {
-                return Err(AppError::invalid(
-                    "queue",
-                    "Choose one of the listed queues.",
-                ))
-            }
-        };
-    let priority = match priority {
+    let (statuses, mut assignee, updated_within_days, breaching): (
+        &[&str],
+        Option<Option<i64>>,
+        Option<i32>,
+        bool,
+    ) = match q.queue {
+        "" | "unassigned" => (ACTIVE, Some(None), None, false),
+        "mine" => (MINE, Some(Some(actor.user_id)), None, false),
+        "open" => (ACTIVE, None, None, false),
+        "breaching" => (ACTIVE, None, None, true),
+        "pending" => (&["pending"], None, None, false),
+        "solved" => (&["solved"], None, Some(7), false),
+        _ => {
+            return Err(AppError::invalid(
+                "queue",
+                "Choose one of the listed queues.",
+            ))
+        }
+    };
+    let priority = match q.priority {
         "" => None,
         p => Some(Priority::parse(p).ok_or_else(|| {
             AppError::invalid("priority", "Choose one of the listed priorities.")
         })?),
     };
-    let search: String = search.chars().take(200).collect();
+    let choices = options(pool, actor).await?;
+    let category_id = filter_id("category", q.category, &choices.categories)?;
+    let organization_id = filter_id("organization", q.organization, &choices.organizations)?;
+    // The assignee filter narrows the queues that are not about an assignee already.
+    if assignee.is_none() {
+        assignee = filter_id("assignee", q.assignee, &choices.agents)?.map(Some);
+    }
+    let tag = match q.tag.trim() {
+        "" => None,
+        t => Some(
+            Tag::parse(t)
+                .ok_or_else(|| AppError::invalid("tag", "Tags are letters, digits and dashes."))?,
+        ),
+    };
+    let sort = match q.sort {
+        "" | "updated" => ListSort::Updated,
+        "oldest" => ListSort::Oldest,
+        "priority" => ListSort::Priority,
+        "due" => ListSort::Due,
+        _ => {
+            return Err(AppError::invalid(
+                "sort",
+                "Choose one of the listed orders.",
+            ))
+        }
+    };
+    let search: String = q.search.chars().take(200).collect();
     let filter = ListFilter {
         statuses,
         priority: priority.map(Priority::as_str),
+        category_id,
+        organization_id,
         assignee,
         search: &search,
         updated_within_days,
-        ..ListFilter::default()
+        tag: tag.as_ref().map(Tag::as_str),
+        breaching,
+        sort,
     };
+    let page = q.page.max(1);
     let rows = db::list(
         pool,
         CaseScope::All,
@@ -580,9 +1037,11 @@ pub async fn queue(
             unassigned: counts.unassigned,
             mine: counts.mine,
             open: counts.open,
+            breaching: counts.breaching,
             pending: counts.pending,
             solved_recently: counts.solved_recently,
         },
         list: page_of(rows, page)?,
+        choices,
     })
 }

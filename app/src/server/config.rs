@@ -5,6 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Where mail goes when neither an SMTP server nor a folder is configured:
+/// never dropped, and easy to find next to where the server was started.
+pub const DEFAULT_MAIL_DIR: &str = "mail-outbox";
+pub const DEFAULT_MAIL_FROM: &str = "Rapport <support@rapport.localhost>";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the server listens.
@@ -23,6 +28,52 @@ pub struct Config {
     pub sign_in_failures_per_account: i64,
     pub sign_in_failures_per_address: i64,
     pub sign_in_window: Duration,
+    /// The folder attachment files are kept in (created when missing).
+    pub attachments_dir: PathBuf,
+    /// Where outgoing e-mail goes: an SMTP server, or files in a folder (development).
+    pub mail_transport: MailTransport,
+    /// The sender of every e-mail, e.g. `Rapport <support@example.com>`.
+    pub mail_from: String,
+    /// The address people open Rapport at, without a trailing `/`; links in
+    /// e-mails start with it (`format!("{}/cases/{number}", config.public_url)`).
+    pub public_url: String,
+    /// Solved cases close by themselves this many days after they were solved.
+    pub auto_close_days: i32,
+    /// How often the mail sender looks for due mail (short in tests).
+    pub mail_poll_interval: Duration,
+    /// How often solved cases are checked for closing (also once at start).
+    pub auto_close_interval: Duration,
+}
+
+/// Where outgoing e-mail goes.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// An SMTP server, as a URL lettre understands: `smtp://host:25` (no TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
+    Smtp(String),
+    /// Write each mail as an `.eml` file into this folder instead of sending it.
+    Folder(PathBuf),
+}
+
+/// By hand, so a log line or a panic message never shows the SMTP password.
+impl std::fmt::Debug for MailTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MailTransport::Smtp(raw) => {
+                let shown = match url::Url::parse(raw) {
+                    Ok(mut url) => {
+                        if url.password().is_some() {
+                            let _ = url.set_password(Some("***"));
+                        }
+                        url.to_string()
+                    }
+                    Err(_) => "<not a valid URL>".to_string(),
+                };
+                f.debug_tuple("Smtp").field(&shown).finish()
+            }
+            MailTransport::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -37,6 +88,13 @@ impl Default for Config {
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 50,
             sign_in_window: Duration::from_secs(15 * 60),
+            attachments_dir: PathBuf::from("attachments"),
+            mail_transport: MailTransport::Folder(PathBuf::from(DEFAULT_MAIL_DIR)),
+            mail_from: DEFAULT_MAIL_FROM.to_string(),
+            public_url: "http://127.0.0.1:3000".to_string(),
+            auto_close_days: 7,
+            mail_poll_interval: Duration::from_secs(5),
+            auto_close_interval: Duration::from_secs(5 * 60),
         }
     }
 }

@@ -1,16 +1,21 @@
 //! Everything that runs only on the server. Never compiled to wasm.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
+pub mod canned;
 pub mod cases;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod forms;
+pub mod jobs;
+pub mod mail;
 pub mod markdown;
 pub mod policy;
 pub mod security;
 pub mod seed;
+pub mod sla;
 pub mod state;
 
 pub use config::Config;

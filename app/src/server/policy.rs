@@ -58,6 +58,17 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("rate_case", Gate::SignedIn),
     ("update_case", Gate::Agent),
     ("case_queue", Gate::Agent),
+    ("sla_settings", Gate::Agent),
+    ("save_sla_policy", Gate::Admin),
+    ("save_business_hours", Gate::Admin),
+    ("add_holiday", Gate::Admin),
+    ("remove_holiday", Gate::Admin),
+    ("merge_case", Gate::Agent),
+    ("bulk_update_cases", Gate::Agent),
+    ("case_presence", Gate::Agent),
+    ("canned_replies", Gate::Agent),
+    ("save_canned_reply", Gate::Agent),
+    ("delete_canned_reply", Gate::Agent),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -123,6 +134,10 @@ pub enum Action {
     RateCase(CaseRef),
     /// Work cases: queues, internal notes, history, status, priority, assignment.
     WorkCases,
+    /// See the SLA targets and the business calendar (staff who work cases).
+    ViewSlaPolicies,
+    /// Change the SLA targets, opening hours, time zone and holidays.
+    ManageSlaPolicies,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -152,6 +167,8 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         },
         Action::RateCase(case) => case.requester_id == actor.user_id,
         Action::WorkCases => works_cases(actor.role),
+        Action::ViewSlaPolicies => works_cases(actor.role),
+        Action::ManageSlaPolicies => actor.role == Role::Admin,
     }
 }
 
@@ -267,6 +284,8 @@ mod tests {
             rows.push((role, Action::RateCase(own_case_mine), signed_in));
             rows.push((role, Action::RateCase(own_case_colleague), false));
             rows.push((role, Action::WorkCases, staff_works));
+            rows.push((role, Action::ViewSlaPolicies, staff_works));
+            rows.push((role, Action::ManageSlaPolicies, is(Admin)));
         }
         rows
     }

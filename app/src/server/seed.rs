@@ -160,6 +160,49 @@ const DEMO_CASES: &[DemoCase] = &[
      &[]),
 ];
 
+/// Tags of the demo cases, by subject.
+const DEMO_TAGS: &[(&str, &[&str])] = &[
+    (
+        "Cannot export the monthly report to CSV",
+        &["export", "reports"],
+    ),
+    ("Invoice shows the wrong VAT rate", &["billing", "vat"]),
+    (
+        "Password reset e-mail never arrives",
+        &["e-mail", "sign-in"],
+    ),
+    ("Uploads over 10 MB fail", &["uploads"]),
+    ("Delivery of our last order is late", &["delivery"]),
+];
+
+/// More cases, generated: every queue and filter has something to show, and
+/// the case lists have more than one page.
+const MORE_SUBJECTS: &[(&str, &str)] = &[
+    (
+        "Scanner stops after the firmware update",
+        "Technical problem",
+    ),
+    ("Two-factor codes are rejected", "Account and access"),
+    ("Credit note for returned goods", "Invoices and payment"),
+    (
+        "Parcel delivered to the wrong address",
+        "Orders and delivery",
+    ),
+    ("How do I change our billing address?", "Getting started"),
+    ("Dashboard loads slowly in the morning", "Technical problem"),
+    ("Payment reminder although we paid", "Invoices and payment"),
+    ("A colleague left: remove her access", "Account and access"),
+    ("Missing item in the last delivery", "Orders and delivery"),
+    ("Can we get invoices as PDF by e-mail?", "Other"),
+];
+
+/// Canned replies every agent starts with.
+const DEMO_CANNED: &[(&str, &str)] = &[
+    ("Ask for details", "Hello {{customer_first_name}},\n\nthank you for contacting us about {{case_number}}. Could you tell us the steps that lead to the problem, and send a screenshot if you can?\n\nBest regards,\n{{agent_name}}"),
+    ("Solved, please confirm", "Hello {{customer_first_name}},\n\nwe believe {{case_number}} is solved now. If anything is still wrong, just reply and the case opens again.\n\nBest regards,\n{{agent_name}}"),
+    ("Passed to engineering", "Hello {{customer_first_name}},\n\nwe have passed \u{201c}{{case_subject}}\u{201d} to our engineers and will come back to you as soon as we hear from them.\n\n{{agent_name}}"),
+];
+
 async fn user_by_email(
     tx: &mut sqlx::PgConnection,
     email: &str,
@@ -220,7 +263,93 @@ async fn seed_demo_cases(tx: &mut sqlx::PgConnection) -> Result<(), AppError> {
         if *status == "solved" {
             case_db::rate(&mut *tx, case_id, 5, "Quick and clear, thank you!").await?;
         }
-        case_db::backdate(&mut *tx, case_id, *days).await?;
+        if let Some((_, tags)) = DEMO_TAGS.iter().find(|(s, _)| s == subject) {
+            let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+            case_db::set_tags(&mut *tx, case_id, &tags).await?;
+        }
+        finish_demo_case(&mut *tx, case_id, priority, status, *days).await?;
     }
+    let customers: Vec<&str> = DEMO_ACCOUNTS
+        .iter()
+        .filter(|a| a.role.is_customer())
+        .map(|a| a.email)
+        .collect();
+    const STATUSES: [&str; 6] = ["new", "open", "pending", "on_hold", "solved", "closed"];
+    for n in 0..40usize {
+        let (subject, category) = MORE_SUBJECTS[n % MORE_SUBJECTS.len()];
+        let requester = customers[n % customers.len()];
+        let priority = ["normal", "low", "high", "normal", "urgent"][n % 5];
+        let status = STATUSES[(n * 7 / 3) % STATUSES.len()];
+        let days = ((n * 13) % 90) as i32;
+        let (requester_id, organization_id) = user_by_email(&mut *tx, requester).await?;
+        let category_id = categories
+            .iter()
+            .find(|(_, name)| name == category)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| super::internal(format!("demo category {category} is missing")))?;
+        let description = format!(
+            "{subject}.\n\nThis started {days} days ago; it affects our team every day. Please have a look."
+        );
+        let (case_id, _) = case_db::create(
+            &mut *tx,
+            case_db::NewCase {
+                subject,
+                description: &description,
+                category_id,
+                priority,
+                requester_id,
+                organization_id: organization_id.unwrap_or_default(),
+            },
+        )
+        .await?;
+        let answered = status != "new";
+        let (agent_id, _) = user_by_email(&mut *tx, AGENT).await?;
+        if answered {
+            case_db::add_message(
+                &mut *tx,
+                case_id,
+                agent_id,
+                false,
+                "Thank you, we are looking into it and will come back to you shortly.",
+            )
+            .await?;
+        }
+        let change = case_db::CaseChange {
+            status,
+            priority,
+            category_id,
+            assignee_id: (answered && n % 3 != 0).then_some(agent_id),
+            public_speaker: answered.then_some("agent"),
+        };
+        case_db::update(&mut *tx, case_id, 1, change).await?;
+        finish_demo_case(&mut *tx, case_id, priority, status, days).await?;
+    }
+    let (agent_id, _) = user_by_email(&mut *tx, AGENT).await?;
+    for (title, body) in DEMO_CANNED {
+        db::canned::save(&mut *tx, None, title, body, agent_id).await?;
+    }
+    Ok(())
+}
+
+/// Move a demo case into the past and start its SLA clock from when it was opened.
+async fn finish_demo_case(
+    tx: &mut sqlx::PgConnection,
+    case_id: i64,
+    priority: &str,
+    status: &str,
+    days: i32,
+) -> Result<(), AppError> {
+    use super::db::cases as case_db;
+    let created_at = case_db::backdate(&mut *tx, case_id, days).await?;
+    let due = super::sla::due_times(&mut *tx, priority, created_at).await?;
+    let paused = (status == "pending").then(time::OffsetDateTime::now_utc);
+    case_db::set_sla(
+        &mut *tx,
+        case_id,
+        Some(due.first_response_due_at),
+        Some(due.resolution_due_at),
+        paused,
+    )
+    .await?;
     Ok(())
 }

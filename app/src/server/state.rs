@@ -1,3 +1,4 @@
+use super::attachments::{AttachmentStore, LocalDirStore};
 use super::Config;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -11,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// Where attachment files are kept (a local folder today).
+    pub attachments: Arc<dyn AttachmentStore>,
 }
 
 impl AppState {
@@ -24,6 +27,7 @@ impl AppState {
         AppState {
             leptos_options,
             pool,
+            attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
             config: Arc::new(config),
         }
     }

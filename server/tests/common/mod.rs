@@ -2,6 +2,7 @@
 //! talked to with an HTTP client as a browser or a script would.
 #![allow(dead_code)]
 
+use app::server::config::MailTransport;
 use app::server::{AppState, Config};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
@@ -13,6 +14,10 @@ pub const DEMO_PASSWORD: &str = app::server::seed::DEMO_PASSWORD;
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// The folder the server's mail sender writes mail into (.eml files).
+    pub mail_dir: tempfile::TempDir,
+    /// The folder the server keeps attachment files in.
+    pub attachments_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -28,8 +33,15 @@ impl TestApp {
             .expect("seeding the demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        // Mail goes into a temporary folder, never into the source tree, and is
+        // sent promptly so a test can look for it.
+        let mail_dir = tempfile::tempdir().expect("a temporary mail folder");
+        let attachments_dir = tempfile::tempdir().expect("a temporary attachments folder");
         let mut config = Config {
             addr,
+            attachments_dir: attachments_dir.path().to_path_buf(),
+            mail_transport: MailTransport::Folder(mail_dir.path().to_path_buf()),
+            mail_poll_interval: std::time::Duration::from_millis(200),
             ..Config::default()
         };
         configure(&mut config);
@@ -38,6 +50,8 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             pool,
+            mail_dir,
+            attachments_dir,
         }
     }
 
@@ -59,8 +73,12 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    /// Call a server function the way the hydrated app does.
+    /// Call a server function the way the hydrated app does. The functions that
+    /// take files get the form as multipart data, as the app sends it.
     pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        if MULTIPART_FUNCTIONS.contains(&name) {
+            return self.call_multipart(client, name, form, &[]).await;
+        }
         client
             .post(self.url(&format!("/api/{name}")))
             .header(ACCEPT, "application/json")
@@ -69,6 +87,31 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Call a server function that takes multipart form data (text fields and
+    /// files, each file as (file name, bytes)), the way the hydrated app does.
+    pub async fn call_multipart(
+        &self,
+        client: &Client,
+        name: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .header(ACCEPT, "application/json")
+            .multipart(multipart(form, files))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Files in the attachment folder (none are left behind by a refused upload).
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(self.attachments_dir.path())
+            .map(|dir| dir.map(|entry| entry.unwrap().path()).collect())
+            .unwrap_or_default()
     }
 
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
@@ -97,6 +140,27 @@ impl TestApp {
             .and_then(|e| e.as_str())
             .map(str::to_owned)
     }
+}
+
+/// The server functions that take multipart form data (forms with files).
+pub const MULTIPART_FUNCTIONS: [&str; 2] = ["create_case", "reply_to_case"];
+
+/// A multipart form: text fields, then files in the `attachments` input. The
+/// browser's content type is deliberately odd: the server decides by extension.
+pub fn multipart(form: &[(&str, &str)], files: &[(&str, &[u8])]) -> reqwest::multipart::Form {
+    // File names go as UTF-8, as browsers send them.
+    let mut multipart = reqwest::multipart::Form::new().percent_encode_noop();
+    for (name, value) in form {
+        multipart = multipart.text(name.to_string(), value.to_string());
+    }
+    for (file_name, bytes) in files {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(file_name.to_string())
+            .mime_str("application/x-anything")
+            .unwrap();
+        multipart = multipart.part("attachments", part);
+    }
+    multipart
 }
 
 pub fn encode(form: &[(&str, &str)]) -> String {

@@ -77,6 +77,18 @@ pub struct CaseRow {
     pub updated_at: OffsetDateTime,
     pub rating_score: Option<i16>,
     pub rating_comment: Option<String>,
+    pub tags: Vec<String>,
+    /// Set when this case was merged into another: the survivor's number.
+    pub merged_into_number: Option<i64>,
+    pub first_response_at: Option<OffsetDateTime>,
+    pub first_response_due_at: Option<OffsetDateTime>,
+    pub resolution_due_at: Option<OffsetDateTime>,
+    pub sla_paused_at: Option<OffsetDateTime>,
+    /// Staff only (empty for customers): the requester's other recent cases,
+    /// newest first, as three arrays of the same length.
+    pub other_numbers: Vec<i64>,
+    pub other_subjects: Vec<String>,
+    pub other_statuses: Vec<String>,
 }
 
 /// One case by number, with its rating, if `scope` may see it.
@@ -90,13 +102,26 @@ pub async fn find(
                 c.priority, c.status, c.requester_id, r.display_name AS requester_name,
                 r.email AS requester_email, c.organization_id, o.name AS organization_name,
                 c.assignee_id, a.display_name AS assignee_name, c.version, c.created_at, c.updated_at,
-                cr.score AS rating_score, cr.comment AS rating_comment
+                cr.score AS rating_score, cr.comment AS rating_comment,
+                array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
+                m.number AS merged_into_number, c.first_response_at, c.first_response_due_at,
+                c.resolution_due_at, c.sla_paused_at,
+                array(SELECT o.number FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
+                      AND o.requester_id = c.requester_id AND o.id <> c.id
+                      ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_numbers,
+                array(SELECT o.subject FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
+                      AND o.requester_id = c.requester_id AND o.id <> c.id
+                      ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_subjects,
+                array(SELECT o.status FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
+                      AND o.requester_id = c.requester_id AND o.id <> c.id
+                      ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_statuses
          FROM cases c
          JOIN case_categories k ON k.id = c.category_id
          JOIN users r ON r.id = c.requester_id
          JOIN organizations o ON o.id = c.organization_id
          LEFT JOIN users a ON a.id = c.assignee_id
          LEFT JOIN case_ratings cr ON cr.case_id = c.id
+         LEFT JOIN cases m ON m.id = c.merged_into_id
          WHERE c.number = $1
            AND ($2::bigint IS NULL OR c.requester_id = $2)
            AND ($3::bigint IS NULL OR c.organization_id = $3)",
@@ -160,7 +185,37 @@ pub struct ListRow {
     pub assignee_name: Option<String>,
     pub last_speaker: String,
     pub updated_at: OffsetDateTime,
+    pub tags: Vec<String>,
+    /// The next SLA deadline of an active case (first response, else resolution).
+    pub due_at: Option<OffsetDateTime>,
     pub total: i64,
+}
+
+/// The order of a case list. Each is a fixed SQL clause, never text from a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListSort {
+    /// Latest activity first.
+    #[default]
+    Updated,
+    /// Oldest case first.
+    Oldest,
+    /// Urgent first, then by latest activity.
+    Priority,
+    /// The nearest SLA deadline first; cases without one last.
+    Due,
+}
+
+impl ListSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            ListSort::Updated => "c.updated_at DESC, c.id DESC",
+            ListSort::Oldest => "c.created_at ASC, c.id ASC",
+            ListSort::Priority => {
+                "array_position(ARRAY['urgent','high','normal','low'], c.priority), c.updated_at DESC, c.id DESC"
+            }
+            ListSort::Due => "due_at ASC NULLS LAST, c.id ASC",
+        }
+    }
 }
 
 /// Filters of a case list. Empty strings and `None` mean "any".
@@ -175,9 +230,19 @@ pub struct ListFilter<'a> {
     pub search: &'a str,
     /// Only cases updated in the last N days.
     pub updated_within_days: Option<i32>,
+    pub tag: Option<&'a str>,
+    /// Only active cases past an SLA deadline.
+    pub breaching: bool,
+    pub sort: ListSort,
 }
 
-/// A page of cases visible in `scope`, newest activity first, with the total.
+/// The SQL condition for "an active case past one of its SLA deadlines".
+/// Shared by the list and the queue sizes so both count the same cases.
+pub const BREACHING: &str =
+    "(c.status IN ('new', 'open', 'on_hold') AND (c.resolution_due_at < now()
+      OR (c.first_response_at IS NULL AND c.first_response_due_at < now())))";
+
+/// A page of cases visible in `scope`, in the filter's order, with the total.
 pub async fn list(
     db: impl PgExecutor<'_>,
     scope: CaseScope,
@@ -197,10 +262,16 @@ pub async fn list(
         Some(None) => (1, None),
         Some(Some(id)) => (2, Some(id)),
     };
-    sqlx::query_as::<_, ListRow>(
+    let sql = format!(
         "SELECT c.number, c.subject, c.status, c.priority, k.name AS category_name,
                 r.display_name AS requester_name, o.name AS organization_name,
                 a.display_name AS assignee_name, c.last_speaker, c.updated_at,
+                array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
+                CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
+                    CASE WHEN c.first_response_at IS NULL
+                         THEN least(c.first_response_due_at, c.resolution_due_at)
+                         ELSE c.resolution_due_at END
+                END AS due_at,
                 count(*) OVER () AS total
          FROM cases c
          JOIN case_categories k ON k.id = c.category_id
@@ -218,23 +289,29 @@ pub async fn list(
                 OR EXISTS (SELECT 1 FROM case_messages m
                            WHERE m.case_id = c.id AND NOT m.internal AND m.body ILIKE $9))
            AND ($10::int IS NULL OR c.updated_at > now() - make_interval(days => $10))
-         ORDER BY c.updated_at DESC, c.id DESC
+           AND ($13::text IS NULL OR EXISTS (SELECT 1 FROM case_tags t WHERE t.case_id = c.id AND t.tag = $13))
+           AND (NOT $14 OR {BREACHING})
+         ORDER BY {}
          LIMIT $11 OFFSET $12",
-    )
-    .bind(scope.requester())
-    .bind(scope.organization())
-    .bind(statuses)
-    .bind(filter.priority)
-    .bind(filter.category_id)
-    .bind(filter.organization_id)
-    .bind(assignee_filter)
-    .bind(assignee_id)
-    .bind(pattern)
-    .bind(filter.updated_within_days)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db)
-    .await
+        filter.sort.order_by()
+    );
+    sqlx::query_as::<_, ListRow>(&sql)
+        .bind(scope.requester())
+        .bind(scope.organization())
+        .bind(statuses)
+        .bind(filter.priority)
+        .bind(filter.category_id)
+        .bind(filter.organization_id)
+        .bind(assignee_filter)
+        .bind(assignee_id)
+        .bind(pattern)
+        .bind(filter.updated_within_days)
+        .bind(limit)
+        .bind(offset)
+        .bind(filter.tag)
+        .bind(filter.breaching)
+        .fetch_all(db)
+        .await
 }
 
 #[derive(Debug, Clone, Default, FromRow)]
@@ -244,22 +321,25 @@ pub struct QueueCounts {
     pub open: i64,
     pub pending: i64,
     pub solved_recently: i64,
+    pub breaching: i64,
 }
 
 /// The size of every agent queue, in one query.
 pub async fn queue_counts(db: impl PgExecutor<'_>, agent_id: i64) -> sqlx::Result<QueueCounts> {
-    sqlx::query_as::<_, QueueCounts>(
+    let sql = format!(
         "SELECT
            count(*) FILTER (WHERE assignee_id IS NULL AND status IN ('new', 'open', 'on_hold')) AS unassigned,
            count(*) FILTER (WHERE assignee_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold')) AS mine,
            count(*) FILTER (WHERE status IN ('new', 'open', 'on_hold')) AS open,
            count(*) FILTER (WHERE status = 'pending') AS pending,
-           count(*) FILTER (WHERE status = 'solved' AND updated_at > now() - interval '7 days') AS solved_recently
-         FROM cases WHERE status <> 'closed'",
-    )
-    .bind(agent_id)
-    .fetch_one(db)
-    .await
+           count(*) FILTER (WHERE status = 'solved' AND updated_at > now() - interval '7 days') AS solved_recently,
+           count(*) FILTER (WHERE {BREACHING}) AS breaching
+         FROM cases c WHERE status <> 'closed'"
+    );
+    sqlx::query_as::<_, QueueCounts>(&sql)
+        .bind(agent_id)
+        .fetch_one(db)
+        .await
 }
 
 pub async fn add_message(
@@ -358,11 +438,12 @@ pub async fn rate(
     Ok(result.rows_affected() == 1)
 }
 
-/// The choices of the case forms in one query: categories, and (for staff)
-/// the people cases can be assigned to. Each row is (kind, id, name).
+/// The choices of the case forms in one query: categories, and for staff the
+/// people cases can be assigned to, the organizations, and the canned replies.
+/// Each row is (kind, id, name).
 pub async fn form_choices(
     db: impl PgExecutor<'_>,
-    with_agents: bool,
+    staff: bool,
 ) -> sqlx::Result<Vec<(String, i64, String)>> {
     sqlx::query_as(
         "SELECT kind, id, name FROM (
@@ -370,11 +451,109 @@ pub async fn form_choices(
             UNION ALL
             SELECT 'agent', id, display_name FROM users
             WHERE $1 AND role IN ('agent', 'admin') AND NOT disabled
+            UNION ALL
+            SELECT 'organization', id, name FROM organizations WHERE $1
+            UNION ALL
+            SELECT 'canned', id, title FROM canned_replies WHERE $1
          ) choices
-         -- Categories in their given order, people by name.
-         ORDER BY kind DESC, CASE WHEN kind = 'category' THEN lpad(id::text, 20, '0') ELSE name END",
+         -- Categories in their given order, the rest by name.
+         ORDER BY kind, CASE WHEN kind = 'category' THEN lpad(id::text, 20, '0') ELSE lower(name) END",
     )
-    .bind(with_agents)
+    .bind(staff)
+    .fetch_all(db)
+    .await
+}
+
+/// Replace a case's tags with `tags`.
+pub async fn set_tags(
+    db: &mut sqlx::PgConnection,
+    case_id: i64,
+    tags: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM case_tags WHERE case_id = $1 AND tag <> ALL($2)")
+        .bind(case_id)
+        .bind(tags)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query(
+        "INSERT INTO case_tags (case_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(case_id)
+    .bind(tags)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// The SLA state of a case: its deadlines, and since when its clock is paused.
+pub async fn set_sla(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    first_response_due_at: Option<OffsetDateTime>,
+    resolution_due_at: Option<OffsetDateTime>,
+    sla_paused_at: Option<OffsetDateTime>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE cases SET first_response_due_at = $2, resolution_due_at = $3, sla_paused_at = $4
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .bind(first_response_due_at)
+    .bind(resolution_due_at)
+    .bind(sla_paused_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Move the thread and files of `source` into `target`, and mark `source` as
+/// merged. The duplicate's description joins the thread as its requester's
+/// message of that time, so nothing the customer wrote is lost from view.
+pub async fn merge(db: &mut sqlx::PgConnection, source: i64, target: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO case_messages (case_id, author_id, internal, body, created_at)
+         SELECT $2, requester_id, false, description, created_at FROM cases
+         WHERE id = $1 AND length(btrim(description)) > 0",
+    )
+    .bind(source)
+    .bind(target)
+    .execute(&mut *db)
+    .await?;
+    for table in ["case_messages", "case_attachments"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET case_id = $2 WHERE case_id = $1"
+        ))
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
+    }
+    sqlx::query("UPDATE cases SET merged_into_id = $2 WHERE id = $1")
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Note that `user_id` has the case open now, and return the names of the other
+/// staff who had it open in the last minute. One statement.
+pub async fn touch_viewer(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH seen AS (
+            INSERT INTO case_viewers (case_id, user_id) VALUES ($1, $2)
+            ON CONFLICT (case_id, user_id) DO UPDATE SET seen_at = now()
+         )
+         SELECT u.display_name FROM case_viewers v JOIN users u ON u.id = v.user_id
+         WHERE v.case_id = $1 AND v.user_id <> $2 AND v.seen_at > now() - interval '1 minute'
+         ORDER BY u.display_name",
+    )
+    .bind(case_id)
+    .bind(user_id)
     .fetch_all(db)
     .await
 }
@@ -385,16 +564,23 @@ pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, Strin
         .await
 }
 
-/// Move a case and its thread `days` into the past (demo data only).
-pub async fn backdate(db: &mut sqlx::PgConnection, case_id: i64, days: i32) -> sqlx::Result<()> {
-    sqlx::query(
+/// Move a case and its thread `days` into the past (demo data only); returns
+/// when the case was opened.
+pub async fn backdate(
+    db: &mut sqlx::PgConnection,
+    case_id: i64,
+    days: i32,
+) -> sqlx::Result<OffsetDateTime> {
+    let created_at = sqlx::query_scalar(
         "UPDATE cases SET created_at = created_at - make_interval(days => $2),
-                          updated_at = updated_at - make_interval(days => $2) + make_interval(hours => $2)
-         WHERE id = $1",
+                          updated_at = updated_at - make_interval(days => $2) + make_interval(hours => $2),
+                          solved_at = solved_at - make_interval(days => $2) + make_interval(hours => $2),
+                          first_response_at = first_response_at - make_interval(days => $2) + make_interval(hours => 1)
+         WHERE id = $1 RETURNING created_at",
     )
     .bind(case_id)
     .bind(days)
-    .execute(&mut *db)
+    .fetch_one(&mut *db)
     .await?;
     for table in ["case_messages", "case_events"] {
         let column = if table == "case_messages" {
@@ -411,5 +597,5 @@ pub async fn backdate(db: &mut sqlx::PgConnection, case_id: i64, days: i32) -> s
         .execute(&mut *db)
         .await?;
     }
-    Ok(())
+    Ok(created_at)
 }

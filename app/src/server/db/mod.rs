@@ -2,10 +2,14 @@
 //! (`impl PgExecutor`) and return plain rows; policy decisions live elsewhere.
 //! Organization scoping is always part of the SQL.
 
+pub mod attachments;
 pub mod audit;
+pub mod canned;
 pub mod cases;
 pub mod invitations;
+pub mod mail;
 pub mod organizations;
+pub mod sla;
 pub mod users;
 
 /// True when `err` is a unique-constraint violation on the named constraint or index.

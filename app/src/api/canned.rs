@@ -1,0 +1,58 @@
+//! Canned replies: reusable answers agents manage and insert into replies.
+
+use crate::domain::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CannedReply {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    /// When and by whom it was last changed, in words.
+    pub updated: String,
+}
+
+/// The library, with the placeholders a reply may use (placeholder, meaning).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CannedLibrary {
+    pub replies: Vec<CannedReply>,
+    pub placeholders: Vec<(String, String)>,
+}
+
+#[server(endpoint = "canned_replies")]
+pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
+    use crate::server::{auth, canned, AppState};
+    let state = expect_context::<AppState>();
+    let replies = canned::list(&state.pool, &auth::require_actor()?).await?;
+    Ok(CannedLibrary {
+        replies,
+        placeholders: canned::PLACEHOLDERS
+            .iter()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect(),
+    })
+}
+
+/// Create a canned reply (empty id) or change one.
+#[server(endpoint = "save_canned_reply")]
+pub async fn save_canned_reply(id: String, title: String, body: String) -> Result<(), AppError> {
+    use crate::server::{auth, canned, AppState};
+    let state = expect_context::<AppState>();
+    let id = match id.trim() {
+        "" => None,
+        id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    canned::save(&state.pool, &auth::require_actor()?, id, &title, &body).await?;
+    leptos_axum::redirect("/canned-replies");
+    Ok(())
+}
+
+#[server(endpoint = "delete_canned_reply")]
+pub async fn delete_canned_reply(id: i64) -> Result<(), AppError> {
+    use crate::server::{auth, canned, AppState};
+    let state = expect_context::<AppState>();
+    canned::delete(&state.pool, &auth::require_actor()?, id).await?;
+    leptos_axum::redirect("/canned-replies");
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Canned replies: agents keep a library of reusable answers and insert them
+//! into replies, with placeholders filled in for the case at hand.
+
+use super::accounts::format_time;
+use super::db::{self, canned as db_canned};
+use super::policy::{self, Action, Actor};
+use crate::api::canned::CannedReply;
+use crate::domain::AppError;
+use sqlx::PgPool;
+
+const MAX_TITLE: usize = 100;
+const MAX_BODY: usize = 10_000;
+
+/// The placeholders a canned reply may use, with what they stand for.
+pub const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("{{customer_name}}", "the requester's full name"),
+    ("{{customer_first_name}}", "the requester's first name"),
+    ("{{case_number}}", "the case number, e.g. C-1042"),
+    ("{{case_subject}}", "the case subject"),
+    ("{{organization}}", "the requester's organization"),
+    ("{{agent_name}}", "your own name"),
+];
+
+/// What the placeholders stand for in one case.
+pub struct Fill<'a> {
+    pub customer_name: &'a str,
+    pub case_number: &'a str,
+    pub case_subject: &'a str,
+    pub organization: &'a str,
+    pub agent_name: &'a str,
+}
+
+/// `body` with every known placeholder replaced; unknown ones stay as typed,
+/// so a typo is visible in the reply before it is sent.
+pub fn fill(body: &str, with: &Fill<'_>) -> String {
+    let first_name = with
+        .customer_name
+        .split_whitespace()
+        .next()
+        .unwrap_or(with.customer_name);
+    let values = [
+        with.customer_name,
+        first_name,
+        with.case_number,
+        with.case_subject,
+        with.organization,
+        with.agent_name,
+    ];
+    PLACEHOLDERS
+        .iter()
+        .zip(values)
+        .fold(body.to_string(), |text, ((placeholder, _), value)| {
+            text.replace(placeholder, value)
+        })
+}
+
+pub async fn list(pool: &PgPool, actor: &Actor) -> Result<Vec<CannedReply>, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    Ok(db_canned::list(pool)
+        .await?
+        .into_iter()
+        .map(|row| CannedReply {
+            id: row.id,
+            title: row.title,
+            body: row.body,
+            updated: format!(
+                "{} by {}",
+                format_time(row.updated_at),
+                row.updated_by.unwrap_or_else(|| "someone".into())
+            ),
+        })
+        .collect())
+}
+
+fn checked(field: &str, value: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, format!("Write {what}.")));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Keep {what} under {max} characters."),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Create (no id) or change a canned reply.
+pub async fn save(
+    pool: &PgPool,
+    actor: &Actor,
+    id: Option<i64>,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let title = checked("title", title, "a title", MAX_TITLE)?;
+    let body = checked("body", body, "the reply text", MAX_BODY)?;
+    match db_canned::save(pool, id, &title, &body, actor.user_id).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(AppError::NotFound),
+        Err(err) if db::is_unique_violation(&err, "canned_replies_title_key") => Err(
+            AppError::invalid("title", "A canned reply with this title exists already."),
+        ),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn delete(pool: &PgPool, actor: &Actor, id: i64) -> Result<(), AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    if db_canned::delete(pool, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_kept() {
+        let with = Fill {
+            customer_name: "Nick Northwind",
+            case_number: "C-1042",
+            case_subject: "Scanner",
+            organization: "Northwind Traders",
+            agent_name: "Sam Agent",
+        };
+        let text = fill(
+            "Hi {{customer_first_name}}, about {{case_number}} ({{case_subject}}) at {{organization}}: {{unknown}}. {{agent_name}} for {{customer_name}}",
+            &with,
+        );
+        assert_eq!(
+            text,
+            "Hi Nick, about C-1042 (Scanner) at Northwind Traders: {{unknown}}. Sam Agent for Nick Northwind"
+        );
+    }
+}

@@ -1,0 +1,509 @@
+//! HTTP tests of the agents' case tools: tags, queue filters, canned replies,
+//! merging, bulk changes, presence and the SLA clock, each with the people who
+//! must not use them.
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+use sqlx::PgPool;
+
+/// The number (C-…) of a demo case found by its subject.
+async fn case_number(app: &TestApp, subject: &str) -> String {
+    let n: i64 =
+        sqlx::query_scalar("SELECT number FROM cases WHERE subject = $1 ORDER BY id LIMIT 1")
+            .bind(subject)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    format!("C-{n}")
+}
+
+async fn version_of(app: &TestApp, number: &str) -> String {
+    let n: i64 = number.trim_start_matches("C-").parse().unwrap();
+    let v: i32 = sqlx::query_scalar("SELECT version FROM cases WHERE number = $1")
+        .bind(n)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    v.to_string()
+}
+
+async fn detail(
+    app: &TestApp,
+    client: &reqwest::Client,
+    number: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut form = vec![("number", number)];
+    form.extend_from_slice(extra);
+    let response = app.call(client, "case_detail", &form).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn queue(app: &TestApp, client: &reqwest::Client, filters: &[(&str, &str)]) -> (u16, Value) {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("queue", "open"),
+        ("query", ""),
+        ("priority", ""),
+        ("category", ""),
+        ("organization", ""),
+        ("tag", ""),
+        ("assignee", ""),
+        ("sort", ""),
+        ("page", "1"),
+    ];
+    for (k, v) in filters {
+        form.iter_mut().find(|(name, _)| name == k).unwrap().1 = v;
+    }
+    let response = app.call(client, "case_queue", &form).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn numbers(page: &Value) -> Vec<String> {
+    page["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number = case_number(&app, "Password reset e-mail never arrives").await;
+    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    let category = case["category_id"].to_string();
+    let version = version_of(&app, &number).await;
+    let update = |tags: &'static str, version: String| {
+        let (app, agent, number, category) = (&app, &agent, number.clone(), category.clone());
+        async move {
+            app.call(
+                agent,
+                "update_case",
+                &[
+                    ("number", &number),
+                    ("version", &version),
+                    ("status", "open"),
+                    ("priority", "urgent"),
+                    ("category_id", &category),
+                    ("assignee_id", ""),
+                    ("tags", tags),
+                ],
+            )
+            .await
+        }
+    };
+    // A bad tag names the field and changes nothing.
+    let refused = update("spf, not a <tag>", version.clone()).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("not a <tag>"));
+    assert_eq!(version_of(&app, &number).await, version);
+
+    let saved = update("SPF, Mail Delivery, spf", version).await;
+    assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
+    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    assert_eq!(case["tags"], serde_json::json!(["mail-delivery", "spf"]));
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM case_events WHERE field = 'tags'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+
+    let (status, page) = queue(&app, &agent, &[("tag", "spf")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&page), vec![number.clone()]);
+    assert_eq!(
+        page["list"]["cases"][0]["tags"],
+        serde_json::json!(["mail-delivery", "spf"])
+    );
+    let (_, page) = queue(&app, &agent, &[("tag", "no-such-tag")]).await;
+    assert_eq!(page["list"]["total"], 0);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    // Filter by organization: only that organization's cases.
+    let acme: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE name = 'Acme Robotics'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, page) = queue(&app, &agent, &[("organization", &acme.to_string())]).await;
+    assert_eq!(status, 200);
+    for case in page["list"]["cases"].as_array().unwrap() {
+        assert_eq!(case["organization"], "Acme Robotics");
+    }
+    // Priority order: urgent first.
+    let (_, page) = queue(&app, &agent, &[("sort", "priority")]).await;
+    assert_eq!(page["list"]["cases"][0]["priority"], "urgent");
+    // The breaching queue holds exactly the active cases past a deadline, and its size says so.
+    let expected: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM cases WHERE status IN ('new','open','on_hold')
+           AND (resolution_due_at < now() OR (first_response_at IS NULL AND first_response_due_at < now()))",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(expected > 0, "the demo has breached cases");
+    let (_, page) = queue(&app, &agent, &[("queue", "breaching")]).await;
+    assert_eq!(page["sizes"]["breaching"], expected);
+    assert_eq!(page["list"]["total"], expected);
+    assert!(page["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["breached"] == true));
+    // Unknown values are named.
+    let (status, body) = queue(&app, &agent, &[("sort", "random")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["field"], "sort");
+    // Customers have no queue.
+    let nick = app.signed_in("nick@northwind.example").await;
+    let (status, _) = queue(&app, &nick, &[]).await;
+    assert_eq!(status, 403);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let saved = app
+        .call(
+            &agent,
+            "save_canned_reply",
+            &[
+                ("id", ""),
+                ("title", "Greeting"),
+                (
+                    "body",
+                    "Hi {{customer_first_name}}, about {{case_number}}: {{agent_name}}",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
+    // The same title twice is refused with the field named.
+    let twice = app
+        .call(
+            &agent,
+            "save_canned_reply",
+            &[("id", ""), ("title", "Greeting"), ("body", "x")],
+        )
+        .await;
+    assert_eq!(twice.status(), 422);
+    let body: Value = twice.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "title");
+
+    let id: i64 = sqlx::query_scalar("SELECT id FROM canned_replies WHERE title = 'Greeting'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let number = case_number(&app, "Cannot export the monthly report to CSV").await;
+    let (status, case) = detail(&app, &agent, &number, &[("canned", &id.to_string())]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        case["reply_draft"],
+        format!("Hi Nick, about {number}: Sam Agent")
+    );
+
+    // Customers can neither read the library nor use it on their case.
+    let nick = app.signed_in("nick@northwind.example").await;
+    assert_eq!(app.call(&nick, "canned_replies", &[]).await.status(), 403);
+    assert_eq!(
+        app.call(
+            &nick,
+            "save_canned_reply",
+            &[("id", ""), ("title", "Mine"), ("body", "x")]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&nick, "delete_canned_reply", &[("id", &id.to_string())])
+            .await
+            .status(),
+        403
+    );
+    let (_, case) = detail(&app, &nick, &number, &[("canned", &id.to_string())]).await;
+    assert_eq!(case["reply_draft"], "");
+
+    let removed = app
+        .call(&agent, "delete_canned_reply", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(removed.status(), 200);
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM canned_replies WHERE title = 'Greeting'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let source = case_number(&app, "Feature request: dark mode").await; // Nick, closed
+    let target = case_number(&app, "Cannot export the monthly report to CSV").await; // Nick, open
+    let other = case_number(&app, "Delivery of our last order is late").await; // Carla (Acme)
+                                                                               // Another requester's case: refused, named, nothing moved.
+    let refused = app
+        .call(
+            &agent,
+            "merge_case",
+            &[
+                ("number", &target),
+                ("version", &version_of(&app, &target).await),
+                ("into", &other),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("same requester"));
+
+    let messages_before: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM case_messages m JOIN cases c ON c.id = m.case_id WHERE c.subject = 'Feature request: dark mode'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(messages_before > 0);
+    let merged = app
+        .call(
+            &agent,
+            "merge_case",
+            &[
+                ("number", &source),
+                ("version", &version_of(&app, &source).await),
+                ("into", &target),
+            ],
+        )
+        .await;
+    assert_eq!(merged.status(), 200, "{:?}", merged.text().await);
+    assert_eq!(
+        merged.headers()["location"],
+        format!("/cases/{target}").as_str()
+    );
+
+    // The customer sees the old thread inside the survivor, and a pointer on the duplicate.
+    let nick = app.signed_in("nick@northwind.example").await;
+    let (_, survivor) = detail(&app, &nick, &target, &[]).await;
+    let text = survivor["thread"].to_string();
+    assert!(text.contains("dark theme"), "moved thread: {text}");
+    assert!(text.contains(&format!("Case {source}")), "{text}");
+    let (_, duplicate) = detail(&app, &nick, &source, &[]).await;
+    assert_eq!(duplicate["merged_into"], target.as_str());
+    assert_eq!(duplicate["status"], "closed");
+    // Merging it again is refused.
+    let again = app
+        .call(
+            &agent,
+            "merge_case",
+            &[
+                ("number", &source),
+                ("version", &version_of(&app, &source).await),
+                ("into", &target),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    // Customers cannot merge.
+    let by_customer = app
+        .call(
+            &nick,
+            "merge_case",
+            &[("number", &target), ("version", "1"), ("into", &source)],
+        )
+        .await;
+    assert_eq!(by_customer.status(), 403);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let a = case_number(&app, "Delivery of our last order is late").await;
+    let b = case_number(&app, "Where do I find the training calendar?").await;
+    let body = format!(
+        "numbers%5B%5D={a}&numbers%5B%5D={b}&assignee_id=me&status=open&back=%2Fqueue%3Fqueue%3Dunassigned"
+    );
+    let response = agent
+        .post(app.url("/api/bulk_update_cases"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    assert_eq!(response.headers()["location"], "/queue?queue=unassigned");
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT c.status, u.email FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
+         WHERE c.subject IN ('Delivery of our last order is late', 'Where do I find the training calendar?')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2);
+    for (status, assignee) in rows {
+        assert_eq!(status, "open");
+        assert_eq!(assignee.as_deref(), Some("agent@rapport.example"));
+    }
+    // One unknown number: nothing changes.
+    let before: i64 = sqlx::query_scalar("SELECT sum(version) FROM cases")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let response = agent
+        .post(app.url("/api/bulk_update_cases"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "numbers%5B%5D={a}&numbers%5B%5D=C-999999&assignee_id=none&status=&back=%2Fqueue"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let after: i64 = sqlx::query_scalar("SELECT sum(version) FROM cases")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    // Nothing ticked: the message says what to do.
+    let response = app
+        .call(
+            &agent,
+            "bulk_update_cases",
+            &[("assignee_id", "me"), ("status", ""), ("back", "/queue")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    // Customers cannot.
+    let nick = app.signed_in("nick@northwind.example").await;
+    let response = app
+        .call(
+            &nick,
+            "bulk_update_cases",
+            &[
+                ("assignee_id", "none"),
+                ("status", "closed"),
+                ("back", "/queue"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let number = case_number(&app, "Uploads over 10 MB fail").await;
+    let first: Vec<String> = app
+        .call(&agent, "case_presence", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(first.is_empty());
+    let second: Vec<String> = app
+        .call(&admin, "case_presence", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second, vec!["Sam Agent".to_string()]);
+    let again: Vec<String> = app
+        .call(&agent, "case_presence", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, vec!["Ada Admin".to_string()]);
+    // Customers are not part of this, not even on their own case.
+    let carla = app.signed_in("carla@acme.example").await;
+    assert_eq!(
+        app.call(&carla, "case_presence", &[("number", &number)])
+            .await
+            .status(),
+        403
+    );
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number = case_number(&app, "Uploads over 10 MB fail").await;
+    let n: i64 = number.trim_start_matches("C-").parse().unwrap();
+    let due = || async {
+        sqlx::query_as::<_, (Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)>(
+            "SELECT resolution_due_at, sla_paused_at FROM cases WHERE number = $1",
+        )
+        .bind(n)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (before, paused) = due().await;
+    assert!(before.is_some() && paused.is_none());
+    let reply = |status: &'static str, version: String| {
+        let (app, agent, number) = (&app, &agent, number.clone());
+        async move {
+            app.call(
+                agent,
+                "reply_to_case",
+                &[
+                    ("number", &number),
+                    ("body", "Update"),
+                    ("version", &version),
+                    ("status", status),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        reply("pending", version_of(&app, &number).await)
+            .await
+            .status(),
+        200
+    );
+    let (_, paused) = due().await;
+    assert!(
+        paused.is_some(),
+        "waiting for the customer pauses the clock"
+    );
+    // Pretend the case waited two weeks: the deadline moves on by the business time waited.
+    sqlx::query(
+        "UPDATE cases SET sla_paused_at = sla_paused_at - interval '14 days' WHERE number = $1",
+    )
+    .bind(n)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        reply("open", version_of(&app, &number).await)
+            .await
+            .status(),
+        200
+    );
+    let (after, paused) = due().await;
+    assert!(paused.is_none());
+    let moved = after.unwrap() - before.unwrap();
+    // Two weeks hold ten working days of 8 hours (the default calendar, no
+    // holidays): the deadline moves two weeks on, give or take a second.
+    assert!(
+        (moved.whole_seconds() - 14 * 24 * 3600).abs() <= 2,
+        "moved by {moved}"
+    );
+}

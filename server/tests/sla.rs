@@ -1,0 +1,430 @@
+//! SLA clocks and their settings: due times from the stored calendar and targets
+//! on a real database, and the admin endpoints on the real router.
+
+mod common;
+
+use app::server::sla::{self, DueTimes};
+use common::TestApp;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::Value;
+use sqlx::PgPool;
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+/// Monday 2024-06-03, 10:00 UTC: an hour into the default calendar's day
+/// (Monday to Friday, 09:00–17:00 UTC).
+const MONDAY_10: OffsetDateTime = datetime!(2024-06-03 10:00 UTC);
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn due_times_for_each_priority_in_the_default_calendar(pool: PgPool) {
+    // The migration's targets (first response, resolution), in business minutes:
+    // urgent 60/480, high 240/1440, normal 480/2400, low 960/4800.
+    let expected = [
+        (
+            "urgent",
+            datetime!(2024-06-03 11:00 UTC),
+            datetime!(2024-06-04 10:00 UTC),
+        ),
+        (
+            "high",
+            datetime!(2024-06-03 14:00 UTC),
+            datetime!(2024-06-06 10:00 UTC),
+        ),
+        (
+            "normal",
+            datetime!(2024-06-04 10:00 UTC),
+            datetime!(2024-06-10 10:00 UTC),
+        ),
+        (
+            "low",
+            datetime!(2024-06-05 10:00 UTC),
+            datetime!(2024-06-17 10:00 UTC),
+        ),
+    ];
+    for (priority, first_response, resolution) in expected {
+        let due = sla::due_times(&pool, priority, MONDAY_10).await.unwrap();
+        assert_eq!(
+            due,
+            DueTimes {
+                first_response_due_at: first_response,
+                resolution_due_at: resolution,
+            },
+            "{priority}"
+        );
+    }
+    let err = sla::due_times(&pool, "whenever", MONDAY_10)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("priority"));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_holiday_moves_the_due_time(pool: PgPool) {
+    sla::add_holiday(&pool, "2024-06-04", "Founders' Day")
+        .await
+        .unwrap();
+    let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
+    assert_eq!(due.first_response_due_at, datetime!(2024-06-03 11:00 UTC));
+    // Tuesday is off: the 8 hours end on Wednesday instead.
+    assert_eq!(due.resolution_due_at, datetime!(2024-06-05 10:00 UTC));
+
+    // The calendar the lead's code loads sees it too.
+    let calendar = sla::load_calendar(&pool).await.unwrap();
+    assert_eq!(
+        calendar.business_minutes_between(MONDAY_10, datetime!(2024-06-05 10:00 UTC)),
+        480
+    );
+    sla::remove_holiday(&pool, "2024-06-04").await.unwrap();
+    let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
+    assert_eq!(due.resolution_due_at, datetime!(2024-06-04 10:00 UTC));
+}
+
+/// Monday to Friday 09:00–17:00 as the form sends it.
+fn office_week() -> Vec<(String, String)> {
+    (0..7)
+        .map(|day| {
+            if day < 5 {
+                ("09:00".to_string(), "17:00".to_string())
+            } else {
+                (String::new(), String::new())
+            }
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn opening_hours_count_in_the_calendar_time_zone(pool: PgPool) {
+    let (opens, closes): (Vec<String>, Vec<String>) = office_week().into_iter().unzip();
+    sla::save_hours(&pool, "europe/berlin", &opens, &closes)
+        .await
+        .unwrap();
+    let stored: String = sqlx::query_scalar("SELECT time_zone FROM business_calendars")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Europe/Berlin", "stored in the database's spelling");
+    // 10:00 UTC is 12:00 in Berlin in June: 5 hours left that Monday.
+    let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
+    assert_eq!(due.first_response_due_at, datetime!(2024-06-03 11:00 UTC));
+    assert_eq!(due.resolution_due_at, datetime!(2024-06-04 10:00 UTC));
+    let due = sla::due_times(&pool, "normal", datetime!(2024-06-03 16:00 UTC))
+        .await
+        .unwrap();
+    // 18:00 in Berlin: closed; 8 hours from Tuesday 09:00 Berlin (07:00 UTC).
+    assert_eq!(due.first_response_due_at, datetime!(2024-06-04 15:00 UTC));
+}
+
+// ---------------------------------------------------------------------------
+// The admin endpoints
+
+fn policy_form<'a>(
+    priority: &'a str,
+    first: (&'a str, &'a str),
+    resolution: (&'a str, &'a str),
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("priority", priority),
+        ("first_response_hours", first.0),
+        ("first_response_minutes", first.1),
+        ("resolution_hours", resolution.0),
+        ("resolution_minutes", resolution.1),
+    ]
+}
+
+async fn targets(app: &TestApp, priority: &str) -> (i32, i32) {
+    sqlx::query_as(
+        "SELECT first_response_minutes, resolution_minutes FROM sla_policies WHERE priority = $1",
+    )
+    .bind(priority)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let form = policy_form("urgent", ("0", "30"), ("4", "15"));
+    let response = app.call(&admin, "save_sla_policy", &form).await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    assert_eq!(targets(&app, "urgent").await, (30, 255));
+
+    let refused = policy_form("urgent", ("9", "0"), ("99", "0"));
+    for who in [
+        "agent@rapport.example",
+        "nick@northwind.example",
+        "olivia@northwind.example",
+    ] {
+        let client = app.signed_in(who).await;
+        let response = app.call(&client, "save_sla_policy", &refused).await;
+        assert_eq!(response.status(), 403, "{who}");
+    }
+    assert_eq!(targets(&app, "urgent").await, (30, 255), "nothing changed");
+
+    // Agents may read the targets; customers may not.
+    let agent = app.signed_in("agent@rapport.example").await;
+    let response = app.call(&agent, "sla_settings", &[]).await;
+    assert_eq!(response.status(), 200);
+    let settings: Value = response.json().await.unwrap();
+    assert_eq!(settings["policies"][0]["priority"], "urgent");
+    assert_eq!(settings["policies"][0]["first_response_minutes"], 30);
+    assert_eq!(settings["time_zone"], "UTC");
+    assert_eq!(settings["week"][0]["opens"], "09:00");
+    assert_eq!(settings["week"][6]["opens"], "");
+    assert_eq!(settings["can_edit"], false);
+    let nick = app.signed_in("nick@northwind.example").await;
+    assert_eq!(app.call(&nick, "sla_settings", &[]).await.status(), 403);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn bad_targets_name_the_priority_and_field(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let before = targets(&app, "high").await;
+    let cases = [
+        (
+            policy_form("high", ("", ""), ("8", "0")),
+            "high_first_response",
+        ),
+        (
+            policy_form("high", ("1", "75"), ("8", "0")),
+            "high_first_response",
+        ),
+        (
+            policy_form("high", ("4", "0"), ("3", "0")),
+            "high_resolution",
+        ),
+        (
+            policy_form("high", ("1", "0"), ("lots", "")),
+            "high_resolution",
+        ),
+        (policy_form("critical", ("1", "0"), ("2", "0")), "priority"),
+    ];
+    for (form, field) in cases {
+        let response = app.call(&admin, "save_sla_policy", &form).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    assert_eq!(targets(&app, "high").await, before);
+}
+
+/// The opening-hours form: time zone and indexed `opens[i]` / `closes[i]`.
+fn hours_form(time_zone: &str, week: &[(String, String)]) -> Vec<(String, String)> {
+    let mut form = vec![("time_zone".to_string(), time_zone.to_string())];
+    for (i, (opens, closes)) in week.iter().enumerate() {
+        form.push((format!("opens[{i}]"), opens.clone()));
+        form.push((format!("closes[{i}]"), closes.clone()));
+    }
+    form
+}
+
+async fn save_hours(
+    app: &TestApp,
+    client: &reqwest::Client,
+    form: &[(String, String)],
+) -> (u16, Value) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = app.call(client, "save_business_hours", &pairs).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn stored_calendar(app: &TestApp) -> (String, Vec<(i16, String)>) {
+    let zone: String = sqlx::query_scalar("SELECT time_zone FROM business_calendars")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let hours: Vec<(i16, String)> = sqlx::query_as(
+        "SELECT weekday, opens::text || '-' || closes::text FROM business_hours ORDER BY weekday",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    (zone, hours)
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn an_admin_saves_the_time_zone_and_opening_hours(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let mut week = office_week();
+    week[5] = ("10:00".into(), "14:00".into());
+    week[4] = (String::new(), String::new());
+    let (status, body) = save_hours(&app, &admin, &hours_form("America/New_York", &week)).await;
+    assert_eq!(status, 200, "{body}");
+    let (zone, hours) = stored_calendar(&app).await;
+    assert_eq!(zone, "America/New_York");
+    assert_eq!(
+        hours,
+        vec![
+            (1, "09:00:00-17:00:00".to_string()),
+            (2, "09:00:00-17:00:00".to_string()),
+            (3, "09:00:00-17:00:00".to_string()),
+            (4, "09:00:00-17:00:00".to_string()),
+            (6, "10:00:00-14:00:00".to_string()),
+        ]
+    );
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_bad_time_zone_names_the_field_and_saves_nothing(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let before = stored_calendar(&app).await;
+    let mut week = office_week();
+    week[5] = ("10:00".into(), "14:00".into());
+    for zone in ["Europe/Atlantis", "", "../../etc/passwd"] {
+        let (status, body) = save_hours(&app, &admin, &hours_form(zone, &week)).await;
+        assert_eq!(status, 422, "{zone:?}");
+        assert_eq!(body["Invalid"]["field"], "time_zone", "{zone:?}");
+    }
+    // Closing before opening names the weekday; an all-closed week is refused.
+    let mut late = office_week();
+    late[1] = ("17:00".into(), "09:00".into());
+    let (status, body) = save_hours(&app, &admin, &hours_form("UTC", &late)).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["field"], "hours_2");
+    assert!(body["Invalid"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Tuesday"));
+    let closed = vec![(String::new(), String::new()); 7];
+    let (status, body) = save_hours(&app, &admin, &hours_form("UTC", &closed)).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["field"], "hours");
+    assert_eq!(stored_calendar(&app).await, before, "nothing saved");
+
+    // Agents cannot change the calendar.
+    let agent = app.signed_in("agent@rapport.example").await;
+    let (status, _) = save_hours(&app, &agent, &hours_form("UTC", &week)).await;
+    assert_eq!(status, 403);
+    assert_eq!(stored_calendar(&app).await, before);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn holidays_are_added_once_and_removed(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let add = [("day", "2030-12-25"), ("name", "Christmas Day")];
+    assert_eq!(app.call(&admin, "add_holiday", &add).await.status(), 200);
+    let again = app.call(&admin, "add_holiday", &add).await;
+    assert_eq!(again.status(), 422);
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "day");
+    for (form, field) in [
+        ([("day", "2030-02-30"), ("name", "Nope")], "day"),
+        ([("day", "2030-12-26"), ("name", "  ")], "name"),
+    ] {
+        let response = app.call(&admin, "add_holiday", &form).await;
+        assert_eq!(response.status(), 422);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    let settings: Value = app
+        .call(&admin, "sla_settings", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let holidays = settings["holidays"].as_array().unwrap();
+    assert_eq!(holidays.len(), 1);
+    assert_eq!(holidays[0]["day"], "2030-12-25");
+    assert_eq!(holidays[0]["name"], "Christmas Day");
+
+    let nick = app.signed_in("nick@northwind.example").await;
+    let remove = [("day", "2030-12-25")];
+    assert_eq!(
+        app.call(&nick, "remove_holiday", &remove).await.status(),
+        403
+    );
+    assert_eq!(
+        app.call(&admin, "remove_holiday", &remove).await.status(),
+        200
+    );
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM business_holidays")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_page_works_without_javascript(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let admin = app.signed_in("admin@rapport.example").await;
+    let page = admin
+        .get(app.url("/admin/sla"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<h1>Service levels</h1>"), "{page}");
+    assert!(
+        page.contains("<label for=\"field-time_zone\">Time zone"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"opens[0]\""), "{page}");
+    assert!(page.contains("name=\"first_response_hours\""), "{page}");
+
+    // A plain form post with a mistake comes back to the page with the message
+    // at the field of that priority.
+    let response = admin
+        .post(app.url("/api/save_sla_policy"))
+        .header(ACCEPT, "text/html")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("referer", app.url("/admin/sla"))
+        .body(common::encode(&policy_form("low", ("1", "0"), ("0", "30"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("__err="), "{location}");
+    let page = admin
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Low, resolution: the resolution target cannot be shorter"),
+        "{page}"
+    );
+
+    // A good one redirects to the page with a confirmation.
+    let response = admin
+        .post(app.url("/api/save_sla_policy"))
+        .header(ACCEPT, "text/html")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("referer", app.url("/admin/sla"))
+        .body(common::encode(&policy_form(
+            "low",
+            ("20", "0"),
+            ("100", "0"),
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/admin/sla?saved=targets");
+    assert_eq!(targets(&app, "low").await, (1200, 6000));
+
+    // The page is for admins; agents read the targets elsewhere.
+    let agent = app.signed_in("agent@rapport.example").await;
+    let page = agent
+        .get(app.url("/admin/sla"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not available"), "{page}");
+    assert!(!page.contains("field-time_zone"));
+}
