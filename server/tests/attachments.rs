@@ -438,7 +438,7 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) 
         .multipart(common::multipart(
             &[
                 ("subject", "Scanner & printer"),
-                ("description", "Both <stopped> at 9."),
+                ("description", "Both <stopped> at 9.</textarea><b>x</b>"),
                 ("category_id", &category),
                 ("priority", "high"),
             ],
@@ -466,10 +466,14 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) 
         page.contains("value=\"Scanner &amp; printer\""),
         "the subject is kept"
     );
+    // Kept, and still only text: it cannot end the text box early.
+    let at = page.find("<textarea").unwrap_or(0);
     assert!(
-        page.contains("Both &lt;stopped&gt; at 9."),
-        "the description is kept"
+        page.contains("Both &lt;stopped> at 9.&lt;/textarea>&lt;b>x&lt;/b></textarea>"),
+        "the description is kept: {}",
+        &page[at..(at + 300).min(page.len())]
     );
+    assert!(!page.contains("<b>x</b>"));
     assert!(page.contains("“setup.exe” is a type of file we do not accept"));
     assert!(page.contains("Attach files (optional)"));
 }

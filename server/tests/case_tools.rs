@@ -507,3 +507,61 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
         "moved by {moved}"
     );
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number = case_number(&app, "Cannot export the monthly report to CSV").await;
+    let mails = || async {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT to_address, subject, body FROM outbound_mails ORDER BY id",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    let before = mails().await.len();
+    let note = app
+        .call(
+            &agent,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "secret-note"),
+                ("version", &version_of(&app, &number).await),
+                ("internal", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(note.status(), 200);
+    assert_eq!(
+        mails().await.len(),
+        before,
+        "an internal note sends no mail"
+    );
+    let reply = app
+        .call(
+            &agent,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Fixed in 2.4."),
+                ("version", &version_of(&app, &number).await),
+                ("status", "solved"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status(), 200);
+    let new: Vec<_> = mails().await.into_iter().skip(before).collect();
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new
+        .iter()
+        .all(|(to, ..)| to.contains("nick@northwind.example")));
+    assert!(new[0]
+        .1
+        .starts_with(&format!("[{number}] New reply from support")));
+    assert!(new[0].2.contains("Fixed in 2.4.") && new[0].2.contains(&format!("/cases/{number}")));
+    assert!(new[1].1.contains("Status: Solved"));
+    assert!(!new.iter().any(|(_, _, body)| body.contains("secret-note")));
+}

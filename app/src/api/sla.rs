@@ -43,6 +43,9 @@ pub struct ServiceLevels {
     pub can_edit: bool,
 }
 
+/// The longest target the form takes, in hours of business time.
+pub const MAX_TARGET_HOURS: i32 = 2000;
+
 /// ISO weekdays by name, Monday first.
 pub const WEEKDAY_NAMES: [&str; 7] = [
     "Monday",

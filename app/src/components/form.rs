@@ -106,6 +106,18 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// The starting text of a `<textarea>`. Leptos writes a textarea's children
+/// into the server's HTML unescaped, so a value containing "</textarea>" would
+/// end the element and put the rest into the page: escape it there. In the
+/// browser the text becomes a text node as it is, so nothing is escaped.
+fn textarea_text(value: String) -> String {
+    if cfg!(feature = "ssr") {
+        value.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        value
+    }
+}
+
 /// A labelled multi-line text box with its error message below it.
 #[component]
 pub fn TextArea(
@@ -140,7 +152,7 @@ pub fn TextArea(
                 aria-describedby=described_by
                 node_ref=node_ref
             >
-                {value.unwrap_or_default()}
+                {textarea_text(value.unwrap_or_default())}
             </textarea>
             {move || {
                 error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })

@@ -5,7 +5,8 @@
 
 use crate::api::sla::{
     format_business_minutes, sla_settings, AddHoliday, HolidayView, OpeningHoursView,
-    RemoveHoliday, SaveBusinessHours, SaveSlaPolicy, SlaPolicyView, WEEKDAY_NAMES,
+    RemoveHoliday, SaveBusinessHours, SaveSlaPolicy, SlaPolicyView, MAX_TARGET_HOURS,
+    WEEKDAY_NAMES,
 };
 use crate::components::form::{action_error, field_error, success_count, Field, FormError};
 use crate::components::panels::ErrorPanel;
@@ -112,19 +113,19 @@ fn Target(
 ) -> impl IntoView {
     let field = format!("{key}_{target}");
     let (group_id, error_id) = (format!("{field}-label"), format!("{field}-error"));
-    let labelled_by = group_id.clone();
+    let (labelled_by, message_id) = (group_id.clone(), error_id.clone());
     let (hours_id, minutes_id) = (format!("{field}-hours"), format!("{field}-minutes"));
     let message = Signal::derive(move || error.get().and_then(|e| e.message_for(&field)));
     let invalid = move || message.get().is_some().then_some("true");
     let described = move || message.get().is_some().then(|| error_id.clone());
-    let error_id_for_message = format!("{key}_{target}-error");
+    let max_hours = MAX_TARGET_HOURS.to_string();
     view! {
         <div class="field" role="group" aria-labelledby=labelled_by class:has-error=move || message.get().is_some()>
             <p id=group_id class="hint"><strong>{label}</strong> " · now " {format_business_minutes(minutes)}</p>
             <div class="two-columns">
                 <div class="field">
                     <label for=hours_id.clone()>"Hours"</label>
-                    <input id=hours_id type="number" inputmode="numeric" min="0" max="2000"
+                    <input id=hours_id type="number" inputmode="numeric" min="0" max=max_hours
                         name=format!("{target}_hours") value=(minutes / 60).to_string()
                         aria-invalid=invalid aria-describedby=described.clone()/>
                 </div>
@@ -135,7 +136,7 @@ fn Target(
                         aria-invalid=invalid aria-describedby=described/>
                 </div>
             </div>
-            {move || message.get().map(|m| view! { <p class="field-error" id=error_id_for_message.clone()>{m}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=message_id.clone()>{m}</p> })}
         </div>
     }
 }

@@ -4,6 +4,7 @@
 use super::accounts::format_time;
 use super::attachments::Attachments;
 use super::canned;
+use super::case_mail::{self, CaseNews, Recipient};
 use super::db::canned as canned_db;
 use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter, ListSort};
 use super::markdown;
@@ -140,6 +141,28 @@ pub async fn create(
     )
     .await?;
     files.record(&mut tx, case_id, actor.user_id).await?;
+    let due = sla::due_times(&mut *tx, priority.as_str(), OffsetDateTime::now_utc()).await?;
+    db::set_sla(
+        &mut *tx,
+        case_id,
+        Some(due.first_response_due_at),
+        Some(due.resolution_due_at),
+        None,
+    )
+    .await?;
+    let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
+    let requester = Recipient {
+        name: &name,
+        email: &email,
+    };
+    case_mail::send(
+        &mut tx,
+        &[requester],
+        CaseNumber(number),
+        &subject,
+        CaseNews::Opened,
+    )
+    .await?;
     files.commit(tx).await?;
     Ok(CaseNumber(number))
 }
@@ -403,6 +426,45 @@ async fn record_status_change(
     Ok(())
 }
 
+fn requester_of(row: &db::CaseRow) -> Recipient<'_> {
+    Recipient {
+        name: &row.requester_name,
+        email: &row.requester_email,
+    }
+}
+
+/// The assignee, unless it is the actor (nobody needs mail about their own change).
+fn assignee_of<'a>(row: &'a db::CaseRow, actor: &Actor) -> Option<Recipient<'a>> {
+    match (&row.assignee_id, &row.assignee_name, &row.assignee_email) {
+        (Some(id), Some(name), Some(email)) if *id != actor.user_id => {
+            Some(Recipient { name, email })
+        }
+        _ => None,
+    }
+}
+
+/// Mail the new status to the requester and the assignee, leaving out the actor.
+async fn tell_status(
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
+    actor: &Actor,
+    status: CaseStatus,
+) -> Result<(), AppError> {
+    let mut to: Vec<Recipient<'_>> = assignee_of(row, actor).into_iter().collect();
+    if row.requester_id != actor.user_id {
+        to.push(requester_of(row));
+    }
+    case_mail::send(
+        tx,
+        &to,
+        CaseNumber(row.number),
+        &row.subject,
+        CaseNews::Status(status),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Tags typed by an agent, comma-separated; the error names the bad one.
 fn parse_tags(text: &str) -> Result<Vec<String>, AppError> {
     let tags = Tag::parse_list(text).map_err(|bad| {
@@ -518,6 +580,30 @@ pub async fn reply(
         record_status_change(&mut tx, &row, actor, current, new_status).await?;
         update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
     }
+    if !reply.internal {
+        let author = if staff {
+            // Customers see the support team's replies; the agent's name is in the thread.
+            row.assignee_name
+                .clone()
+                .unwrap_or_else(|| "Support".into())
+        } else {
+            row.requester_name.clone()
+        };
+        let news = CaseNews::Reply {
+            from_support: staff,
+            author: &author,
+            body: &body,
+        };
+        let to = if staff {
+            vec![requester_of(&row)]
+        } else {
+            assignee_of(&row, actor).into_iter().collect()
+        };
+        case_mail::send(&mut tx, &to, CaseNumber(row.number), &row.subject, news).await?;
+    }
+    if new_status != current {
+        tell_status(&mut tx, &row, actor, new_status).await?;
+    }
     files.commit(tx).await?;
     Ok(())
 }
@@ -628,6 +714,9 @@ pub async fn update(
             .await?;
         }
     }
+    if status.as_str() != row.status {
+        tell_status(&mut tx, &row, actor, status).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -656,6 +745,7 @@ pub async fn customer_open_or_close(
     let change = with_status(&row, new_status, None);
     apply(&mut tx, &row, row.version, change).await?;
     record_status_change(&mut tx, &row, actor, current, new_status).await?;
+    tell_status(&mut tx, &row, actor, new_status).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -789,6 +879,14 @@ pub async fn merge(
     .await?;
     let source_status = status_of(&source.status)?;
     record_status_change(&mut tx, &source, actor, source_status, CaseStatus::Closed).await?;
+    case_mail::send(
+        &mut tx,
+        &[requester_of(&source)],
+        source_number,
+        &source.subject,
+        CaseNews::MergedInto(target_number),
+    )
+    .await?;
     db::record_event(
         &mut *tx,
         source.id,
@@ -901,6 +999,7 @@ pub async fn bulk_update(
         apply(&mut tx, row, row.version, change).await?;
         if to != from {
             record_status_change(&mut tx, row, actor, from, to).await?;
+            tell_status(&mut tx, row, actor, to).await?;
             update_sla(&mut tx, row, from, to, &row.priority).await?;
         }
         let new_name = assignee.map(|a| a.1);

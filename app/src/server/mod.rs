@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod auth;
 pub mod canned;
+pub mod case_mail;
 pub mod cases;
 pub mod config;
 pub mod db;

@@ -11,7 +11,9 @@
 //! the admin page sends.
 
 use super::db::sla as db;
-use crate::api::sla::{HolidayView, OpeningHoursView, ServiceLevels, SlaPolicyView, WEEKDAY_NAMES};
+use crate::api::sla::{
+    HolidayView, OpeningHoursView, ServiceLevels, SlaPolicyView, MAX_TARGET_HOURS, WEEKDAY_NAMES,
+};
 use crate::domain::{AppError, Priority};
 use jiff::civil;
 use jiff::tz::TimeZone;
@@ -345,9 +347,6 @@ pub async fn due_times(
 
 // ---------------------------------------------------------------------------
 // The admin page. The server functions have asked the policy already.
-
-/// The longest target the form takes, in hours of business time.
-pub const MAX_TARGET_HOURS: i32 = 2000;
 
 fn hh_mm(t: time::Time) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())

@@ -18,6 +18,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, pool: PgPool) -> AppState {
+        super::case_mail::set_public_url(&config.public_url);
         let leptos_options = LeptosOptions::builder()
             .output_name("rapport")
             .site_root(config.site_root.to_string_lossy().to_string())

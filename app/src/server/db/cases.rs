@@ -72,6 +72,7 @@ pub struct CaseRow {
     pub organization_name: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
+    pub assignee_email: Option<String>,
     pub version: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -101,7 +102,7 @@ pub async fn find(
         "SELECT c.id, c.number, c.subject, c.description, c.category_id, k.name AS category_name,
                 c.priority, c.status, c.requester_id, r.display_name AS requester_name,
                 r.email AS requester_email, c.organization_id, o.name AS organization_name,
-                c.assignee_id, a.display_name AS assignee_name, c.version, c.created_at, c.updated_at,
+                c.assignee_id, a.display_name AS assignee_name, a.email AS assignee_email, c.version, c.created_at, c.updated_at,
                 cr.score AS rating_score, cr.comment AS rating_comment,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
                 m.number AS merged_into_number, c.first_response_at, c.first_response_due_at,
@@ -131,6 +132,14 @@ pub async fn find(
     .bind(scope.organization())
     .fetch_optional(db)
     .await
+}
+
+/// A person's name and e-mail address, for notifications.
+pub async fn contact(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<(String, String)> {
+    sqlx::query_as("SELECT display_name, email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
 }
 
 #[derive(Debug, Clone, FromRow)]
