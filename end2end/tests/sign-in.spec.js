@@ -6,7 +6,7 @@ const roles = [
   { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Account'] },
   { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Account'] },
   { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Service levels', 'Account'] },
 ];
 
 for (const role of roles) {

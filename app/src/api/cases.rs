@@ -1,5 +1,6 @@
 //! Support cases: customers open and follow them; agents work them from queues.
 
+use crate::components::attachments::AttachmentLink;
 use crate::domain::{AppError, CaseStatus, Priority, SafeHtml};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -58,6 +59,7 @@ pub struct ThreadEntry {
     /// Changes: what changed, in words.
     pub change: String,
     pub at: String,
+    pub files: Vec<AttachmentLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +95,8 @@ pub struct CaseView {
     pub other_cases: Vec<CaseLink>,
     /// Staff only: a canned reply filled in for this case, to start the reply with.
     pub reply_draft: String,
+    /// The files that came with the description.
+    pub files: Vec<AttachmentLink>,
 }
 
 /// Choices for case forms and filters: (id, name) pairs.

@@ -253,7 +253,8 @@ pub fn AttachmentInput(
             {move || {
                 let files = chosen.get();
                 (!files.is_empty()).then(|| {
-                    let problem = check_chosen(&files);
+                    // Said once: not again while the same refusal shows as the error.
+                    let problem = check_chosen(&files).filter(|p| error.get().as_ref() != Some(p));
                     view! {
                         <ul class="attachments" aria-label="Chosen files">
                             {files
@@ -397,6 +398,27 @@ mod tests {
         assert!(LIMITS_NOTE.contains(&format!("Up to {MAX_FILES_PER_MESSAGE} files")));
         assert!(LIMITS_NOTE.contains(&format!("{} MB each", MAX_FILE_BYTES >> 20)));
         assert!(LIMITS_NOTE.contains(&format!("{} MB per case", MAX_CASE_BYTES >> 20)));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_list_links_each_file_with_its_name_escaped() {
+        let files = vec![
+            AttachmentLink::new("C-1001", 7, "<b>report</b>.pdf".into(), 1_258_291),
+            AttachmentLink::new("C-1001", 8, "log.txt".into(), 10),
+        ];
+        let html = view! { <AttachmentList files/> }.to_html();
+        assert!(
+            html.contains("href=\"/cases/C-1001/attachments/7\""),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;report&lt;/b&gt;.pdf"), "{html}");
+        assert!(
+            html.contains("1.2 MB") && html.contains("10 bytes"),
+            "{html}"
+        );
+        let empty = view! { <AttachmentList files=Vec::new()/> }.to_html();
+        assert!(!empty.contains("<ul"), "{empty}");
     }
 
     #[test]

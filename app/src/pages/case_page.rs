@@ -6,6 +6,7 @@ use crate::api::cases::{
     SetCaseOpen, UpdateCase,
 };
 use crate::app::use_auth;
+use crate::components::attachments::AttachmentList;
 use crate::components::attachments::UploadAction;
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
@@ -90,6 +91,7 @@ fn CaseBody(
                     <div class="message">
                         <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
                         <div class="prose" inner_html=c.description.as_str().to_string()></div>
+                        <AttachmentList files=c.files.clone()/>
                     </div>
                 </section>
                 <section aria-label="Conversation" class="thread">
@@ -108,12 +110,13 @@ fn CaseBody(
                                         " · " {entry.at}
                                     </p>
                                     <div class="prose" inner_html=entry.body.as_str().to_string()></div>
+                                    <AttachmentList files=entry.files/>
                                 </article>
                             }.into_any()
                         }
                     }).collect_view()}
                 </section>
-                {(!closed).then(|| view! { <ReplyForm reply number=number_reply version=c.version staff/> })}
+                {(!closed).then(|| view! { <ReplyForm reply number=number_reply version=c.version staff initial_body=c.reply_draft.clone()/> })}
                 {c.rating.clone().map(move |(score, comment)| view! {
                     <section class="panel">
                         <h2>"Rating"</h2>

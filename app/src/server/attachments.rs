@@ -442,15 +442,15 @@ impl Stored {
             .await
     }
 
-    /// Record the files as those of the message this transaction has just
-    /// added: call it right after `db::cases::add_message`.
-    pub async fn record_for_new_message(
+    /// Record the files as those of a reply or note of the case.
+    pub async fn record_for_message(
         &self,
         tx: &mut PgConnection,
         case_id: i64,
+        message_id: i64,
         uploaded_by: i64,
     ) -> Result<(), AppError> {
-        self.insert(tx, case_id, AttachedTo::NewMessage, uploaded_by)
+        self.insert(tx, case_id, AttachedTo::Message(message_id), uploaded_by)
             .await
     }
 

@@ -14,6 +14,7 @@ use crate::api::cases::{
     CaseFormOptions, CaseLink, CaseList, CaseSummary, CaseView, EntryKind, QueuePage, QueueSizes,
     ThreadEntry, CASES_PER_PAGE,
 };
+use crate::components::attachments::AttachmentLink;
 use crate::domain::{AppError, CaseNumber, CaseStatus, Priority, Role, Tag};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -253,17 +254,17 @@ pub async fn detail(
 ) -> Result<CaseView, AppError> {
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let staff_view = policy::allows(Some(actor), &Action::WorkCases);
+    let number = CaseNumber(row.number).to_string();
     let reply_draft = match canned.filter(|_| staff_view) {
         Some(id) => {
             let (body, agent_name) = canned_db::body_for(pool, id, actor.user_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let case_number = CaseNumber(row.number).to_string();
             canned::fill(
                 &body,
                 &canned::Fill {
                     customer_name: &row.requester_name,
-                    case_number: &case_number,
+                    case_number: &number,
                     case_subject: &row.subject,
                     organization: &row.organization_name,
                     agent_name: &agent_name,
@@ -301,6 +302,7 @@ pub async fn detail(
                     String::new()
                 },
                 at: format_time(item.at),
+                files: links(&number, &item.file_ids, item.file_names, &item.file_sizes),
             }
         })
         .collect();
@@ -335,8 +337,9 @@ pub async fn detail(
             })
         })
         .collect::<Result<_, AppError>>()?;
+    let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
     Ok(CaseView {
-        number: CaseNumber(row.number).to_string(),
+        number,
         subject: row.subject,
         description: markdown::render(&row.description),
         status,
@@ -362,6 +365,7 @@ pub async fn detail(
         sla_breached,
         other_cases,
         reply_draft,
+        files,
     })
 }
 
@@ -424,6 +428,15 @@ async fn record_status_change(
     )
     .await?;
     Ok(())
+}
+
+/// Download links from the parallel id, name and size arrays of a query.
+fn links(number: &str, ids: &[i64], names: Vec<String>, sizes: &[i64]) -> Vec<AttachmentLink> {
+    ids.iter()
+        .zip(names)
+        .zip(sizes)
+        .map(|((id, name), size)| AttachmentLink::new(number, *id, name, *size))
+        .collect()
 }
 
 fn requester_of(row: &db::CaseRow) -> Recipient<'_> {
@@ -572,9 +585,10 @@ pub async fn reply(
     // Staff write against the version they saw; a customer's reply always lands.
     let expected = if staff { reply.version } else { row.version };
     apply(&mut tx, &row, expected, change).await?;
-    db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
+    let message_id =
+        db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
     files
-        .record_for_new_message(&mut tx, row.id, actor.user_id)
+        .record_for_message(&mut tx, row.id, message_id, actor.user_id)
         .await?;
     if new_status != current {
         record_status_change(&mut tx, &row, actor, current, new_status).await?;

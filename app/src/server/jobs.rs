@@ -103,18 +103,5 @@ async fn pause(interval: Duration, stopped: &mut watch::Receiver<bool>) -> bool 
 /// it, whose queue it leaves), else the requester; the thread shows it as an
 /// ordinary status change by that person.
 pub async fn close_solved_cases(pool: &PgPool, older_than_days: i32) -> sqlx::Result<u64> {
-    let result = sqlx::query(
-        "WITH closed AS (
-            UPDATE cases
-            SET status = 'closed', closed_at = now(), version = version + 1, updated_at = now()
-            WHERE status = 'solved' AND solved_at < now() - make_interval(days => $1)
-            RETURNING id, coalesce(assignee_id, requester_id) AS actor_id
-         )
-         INSERT INTO case_events (case_id, actor_id, field, old_value, new_value)
-         SELECT id, actor_id, 'status', 'solved', 'closed' FROM closed",
-    )
-    .bind(older_than_days)
-    .execute(pool)
-    .await?;
-    Ok(result.rows_affected())
+    super::db::cases::close_solved(pool, older_than_days).await
 }

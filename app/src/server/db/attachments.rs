@@ -4,7 +4,6 @@
 //! the `staff` flag decides whether files of internal notes are included.
 
 use sqlx::{FromRow, PgExecutor};
-use time::OffsetDateTime;
 
 /// A file to record, already written to the store.
 #[derive(Debug, Clone)]
@@ -20,16 +19,20 @@ pub struct NewAttachment {
 pub enum AttachedTo {
     /// The description of a new case (no message).
     Description,
-    /// The message this transaction added last (see `insert`).
-    NewMessage,
+    /// A reply or note, by its id.
+    Message(i64),
+}
+
+impl AttachedTo {
+    fn message_id(self) -> Option<i64> {
+        match self {
+            AttachedTo::Description => None,
+            AttachedTo::Message(id) => Some(id),
+        }
+    }
 }
 
 /// Record files of a case in one statement.
-///
-/// `AttachedTo::NewMessage` takes the id the message insert just drew from the
-/// `case_messages` sequence on this connection (`currval` is per session, so
-/// no other request can interfere): call it in the same transaction, right
-/// after adding the message.
 pub async fn insert(
     db: impl PgExecutor<'_>,
     case_id: i64,
@@ -48,14 +51,14 @@ pub async fn insert(
         "INSERT INTO case_attachments
             (case_id, message_id, uploaded_by, file_name, content_type, size_bytes, storage_key)
          SELECT $1,
-                CASE WHEN $2 THEN currval(pg_get_serial_sequence('case_messages', 'id')) END,
+                $2,
                 $3, f.name, f.type, f.size, f.key
          FROM unnest($4::text[], $5::text[], $6::bigint[], $7::text[])
               WITH ORDINALITY AS f(name, type, size, key, n)
          ORDER BY f.n",
     )
     .bind(case_id)
-    .bind(attached_to == AttachedTo::NewMessage)
+    .bind(attached_to.message_id())
     .bind(uploaded_by)
     .bind(names)
     .bind(types)
@@ -73,37 +76,6 @@ pub async fn total_bytes(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<
     )
     .bind(case_id)
     .fetch_one(db)
-    .await
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct AttachmentRow {
-    pub id: i64,
-    /// None: came with the case description.
-    pub message_id: Option<i64>,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub created_at: OffsetDateTime,
-}
-
-/// Every file of a case in one query, in upload order; without `staff`, the
-/// files of internal notes are left out.
-pub async fn for_case(
-    db: impl PgExecutor<'_>,
-    case_id: i64,
-    staff: bool,
-) -> sqlx::Result<Vec<AttachmentRow>> {
-    sqlx::query_as::<_, AttachmentRow>(
-        "SELECT a.id, a.message_id, a.file_name, a.content_type, a.size_bytes, a.created_at
-         FROM case_attachments a
-         LEFT JOIN case_messages m ON m.id = a.message_id
-         WHERE a.case_id = $1 AND (m.id IS NULL OR NOT m.internal OR $2)
-         ORDER BY a.id",
-    )
-    .bind(case_id)
-    .bind(staff)
-    .fetch_all(db)
     .await
 }
 

@@ -90,6 +90,10 @@ pub struct CaseRow {
     pub other_numbers: Vec<i64>,
     pub other_subjects: Vec<String>,
     pub other_statuses: Vec<String>,
+    /// The files that came with the description: ids, names and sizes in bytes.
+    pub file_ids: Vec<i64>,
+    pub file_names: Vec<String>,
+    pub file_sizes: Vec<i64>,
 }
 
 /// One case by number, with its rating, if `scope` may see it.
@@ -115,7 +119,10 @@ pub async fn find(
                       ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_subjects,
                 array(SELECT o.status FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
                       AND o.requester_id = c.requester_id AND o.id <> c.id
-                      ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_statuses
+                      ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_statuses,
+                array(SELECT f.id FROM case_attachments f WHERE f.case_id = c.id AND f.message_id IS NULL ORDER BY f.id) AS file_ids,
+                array(SELECT f.file_name FROM case_attachments f WHERE f.case_id = c.id AND f.message_id IS NULL ORDER BY f.id) AS file_names,
+                array(SELECT f.size_bytes FROM case_attachments f WHERE f.case_id = c.id AND f.message_id IS NULL ORDER BY f.id) AS file_sizes
          FROM cases c
          JOIN case_categories k ON k.id = c.category_id
          JOIN users r ON r.id = c.requester_id
@@ -153,6 +160,10 @@ pub struct ThreadItem {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub at: OffsetDateTime,
+    /// The files of a message: ids, names and sizes in bytes.
+    pub file_ids: Vec<i64>,
+    pub file_names: Vec<String>,
+    pub file_sizes: Vec<i64>,
 }
 
 /// The thread in order: messages, and for staff also internal notes and the
@@ -167,11 +178,15 @@ pub async fn thread(
             SELECT CASE WHEN m.internal THEN 'note' ELSE 'message' END AS kind,
                    u.display_name AS author_name, u.role AS author_role, m.body,
                    NULL::text AS field, NULL::text AS old_value, NULL::text AS new_value,
-                   m.created_at AS at, m.id AS seq
+                   m.created_at AS at, m.id AS seq,
+                   array(SELECT f.id FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_ids,
+                   array(SELECT f.file_name FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_names,
+                   array(SELECT f.size_bytes FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_sizes
             FROM case_messages m JOIN users u ON u.id = m.author_id
             WHERE m.case_id = $1 AND (NOT m.internal OR $2)
             UNION ALL
-            SELECT 'event', u.display_name, u.role, '', e.field, e.old_value, e.new_value, e.at, e.id
+            SELECT 'event', u.display_name, u.role, '', e.field, e.old_value, e.new_value, e.at, e.id,
+                   '{}'::bigint[], '{}'::text[], '{}'::bigint[]
             FROM case_events e JOIN users u ON u.id = e.actor_id
             WHERE e.case_id = $1 AND $2
          ) t ORDER BY at, seq",
@@ -357,17 +372,17 @@ pub async fn add_message(
     author_id: i64,
     internal: bool,
     body: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO case_messages (case_id, author_id, internal, body) VALUES ($1, $2, $3, $4)",
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO case_messages (case_id, author_id, internal, body) VALUES ($1, $2, $3, $4)
+         RETURNING id",
     )
     .bind(case_id)
     .bind(author_id)
     .bind(internal)
     .bind(body)
-    .execute(db)
-    .await?;
-    Ok(())
+    .fetch_one(db)
+    .await
 }
 
 pub async fn record_event(
@@ -427,6 +442,25 @@ pub async fn update(
     .bind(change.public_speaker)
     .fetch_optional(db)
     .await
+}
+
+/// Close the cases solved more than `older_than_days` ago, each with its
+/// history entry, in one statement (see `jobs::close_solved_cases` for why).
+pub async fn close_solved(db: impl PgExecutor<'_>, older_than_days: i32) -> sqlx::Result<u64> {
+    let result = sqlx::query(
+        "WITH closed AS (
+            UPDATE cases
+            SET status = 'closed', closed_at = now(), version = version + 1, updated_at = now()
+            WHERE status = 'solved' AND solved_at < now() - make_interval(days => $1)
+            RETURNING id, coalesce(assignee_id, requester_id) AS actor_id
+         )
+         INSERT INTO case_events (case_id, actor_id, field, old_value, new_value)
+         SELECT id, actor_id, 'status', 'solved', 'closed' FROM closed",
+    )
+    .bind(older_than_days)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
 }
 
 /// Store the rating; false when the case was rated already.
@@ -520,9 +554,15 @@ pub async fn set_sla(
 /// message of that time, so nothing the customer wrote is lost from view.
 pub async fn merge(db: &mut sqlx::PgConnection, source: i64, target: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO case_messages (case_id, author_id, internal, body, created_at)
-         SELECT $2, requester_id, false, description, created_at FROM cases
-         WHERE id = $1 AND length(btrim(description)) > 0",
+        "WITH moved AS (
+            INSERT INTO case_messages (case_id, author_id, internal, body, created_at)
+            SELECT $2, requester_id, false, description, created_at FROM cases
+            WHERE id = $1 AND length(btrim(description)) > 0
+            RETURNING id
+         )
+         -- The description's files go with it.
+         UPDATE case_attachments SET message_id = (SELECT id FROM moved)
+         WHERE case_id = $1 AND message_id IS NULL",
     )
     .bind(source)
     .bind(target)
