@@ -9,7 +9,7 @@ async function personPage(browser, email) {
   return page;
 }
 
-test('a case from opening to rating: customer, agent, internal note, reply, solve, rate', async ({ browser }) => {
+test('a case from opening to rating: customer with a file, agent, internal note, reply, solve, rate', async ({ browser }) => {
   const subject = `Scanner stopped working ${Date.now()}`;
   const customer = await personPage(browser, 'nick@northwind.example');
   await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
@@ -22,6 +22,9 @@ test('a case from opening to rating: customer, agent, internal note, reply, solv
   await customer.getByLabel('Description').fill('The scanner shows **error 42** since this morning.');
   await customer.getByRole('button', { name: 'Preview' }).click();
   await expect(customer.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('error 42');
+  await customer.getByLabel('Attach files (optional)').setInputFiles({
+    name: 'scanner-log.txt', mimeType: 'text/plain', buffer: Buffer.from('E42 at 08:14\nE42 at 08:15\n'),
+  });
   await customer.getByRole('button', { name: 'Open case' }).click();
   await expect(customer).toHaveURL(/\/cases\/C-\d+$/);
   await expect(customer.getByRole('heading', { name: subject })).toBeVisible();
@@ -31,6 +34,12 @@ test('a case from opening to rating: customer, agent, internal note, reply, solv
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
   await agent.getByRole('link', { name: subject }).click();
+  // The customer's file is there, and downloads as a file with its name.
+  const [download] = await Promise.all([
+    agent.waitForEvent('download'),
+    agent.getByRole('link', { name: /scanner-log\.txt/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('scanner-log.txt');
   await agent.getByRole('button', { name: 'Assign to me' }).click();
   await expect(agent.locator('.facts')).toContainText('Sam Agent');
 

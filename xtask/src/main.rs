@@ -139,6 +139,10 @@ fn run(args: &[String]) -> Result {
         ));
         println!("Sign in with any demo account above; they all use the printed password.");
         let mut command = server_command(&root, &binary, &database_url, &addr, "info");
+        // Files people attach stay with the private database, unless you chose a folder.
+        if std::env::var_os("RAPPORT_ATTACHMENTS_DIR").is_none_or(|v| v.is_empty()) {
+            command.env("RAPPORT_ATTACHMENTS_DIR", root.join("target/rapport/run/attachments"));
+        }
         // E-mail goes into a folder unless you configured where it goes yourself.
         let mail_configured = ["RAPPORT_SMTP_URL", "RAPPORT_MAIL_DIR"]
             .iter()
@@ -292,6 +296,10 @@ fn spawn_server(
         // mail-outbox/ folder where xtask was started.
         .env_remove("RAPPORT_SMTP_URL")
         .env("RAPPORT_MAIL_DIR", root.join("target/rapport/test/mail"))
+        .env(
+            "RAPPORT_ATTACHMENTS_DIR",
+            root.join("target/rapport/test/attachments"),
+        )
         .spawn()
         .map_err(|e| format!("could not start the server: {e}"))
 }
