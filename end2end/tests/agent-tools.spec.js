@@ -79,5 +79,5 @@ test('an agent assigns two unassigned cases at once and merges a duplicate', asy
   await expect(agent).toHaveURL(new RegExp(`/cases/${target}$`));
   await expect(agent.getByText('was merged into this case')).toBeVisible();
   await nick.goto(duplicateUrl);
-  await expect(nick.getByText('This case was merged into')).toBeVisible();
+  await expect(nick.locator('.alert', { hasText: 'This case was merged into' })).toBeVisible();
 });

@@ -62,6 +62,23 @@ async fn queue(app: &TestApp, client: &reqwest::Client, filters: &[(&str, &str)]
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Post an already encoded form (for repeated names like `numbers[]`).
+async fn post_encoded(
+    app: &TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    body: String,
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{name}")))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn numbers(page: &Value) -> Vec<String> {
     page["list"]["cases"]
         .as_array()
@@ -334,14 +351,7 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
     let body = format!(
         "numbers%5B%5D={a}&numbers%5B%5D={b}&assignee_id=me&status=open&back=%2Fqueue%3Fqueue%3Dunassigned"
     );
-    let response = agent
-        .post(app.url("/api/bulk_update_cases"))
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_encoded(&app, &agent, "bulk_update_cases", body).await;
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
     assert_eq!(response.headers()["location"], "/queue?queue=unassigned");
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
@@ -361,16 +371,9 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let response = agent
-        .post(app.url("/api/bulk_update_cases"))
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "numbers%5B%5D={a}&numbers%5B%5D=C-999999&assignee_id=none&status=&back=%2Fqueue"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let body =
+        format!("numbers%5B%5D={a}&numbers%5B%5D=C-999999&assignee_id=none&status=&back=%2Fqueue");
+    let response = post_encoded(&app, &agent, "bulk_update_cases", body).await;
     assert_eq!(response.status(), 404);
     let after: i64 = sqlx::query_scalar("SELECT sum(version) FROM cases")
         .fetch_one(&app.pool)

@@ -141,7 +141,10 @@ fn run(args: &[String]) -> Result {
         let mut command = server_command(&root, &binary, &database_url, &addr, "info");
         // Files people attach stay with the private database, unless you chose a folder.
         if std::env::var_os("RAPPORT_ATTACHMENTS_DIR").is_none_or(|v| v.is_empty()) {
-            command.env("RAPPORT_ATTACHMENTS_DIR", root.join("target/rapport/run/attachments"));
+            command.env(
+                "RAPPORT_ATTACHMENTS_DIR",
+                root.join("target/rapport/run/attachments"),
+            );
         }
         // E-mail goes into a folder unless you configured where it goes yourself.
         let mail_configured = ["RAPPORT_SMTP_URL", "RAPPORT_MAIL_DIR"]

@@ -193,8 +193,14 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
     }
 }
 
+/// The customer's cases; `sort` is "updated" (the default) or "oldest".
 #[server(endpoint = "my_cases")]
-pub async fn my_cases(status: String, query: String, page: i64) -> Result<CaseList, AppError> {
+pub async fn my_cases(
+    status: String,
+    query: String,
+    #[server(default)] sort: String,
+    page: i64,
+) -> Result<CaseList, AppError> {
     use crate::server::{auth, cases, AppState};
     let state = expect_context::<AppState>();
     cases::customer_list(
@@ -202,6 +208,7 @@ pub async fn my_cases(status: String, query: String, page: i64) -> Result<CaseLi
         &auth::require_actor()?,
         &status,
         &query,
+        &sort,
         page.max(1),
     )
     .await

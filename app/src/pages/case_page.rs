@@ -86,7 +86,7 @@ fn CaseBody(
                         {(!staff).then(|| format!(" — {}", c.status.meaning()))}
                     </p>
                     {c.merged_into.clone().map(|target| view! {
-                        <p class="alert">"This case was merged into " <a href=format!("/cases/{target}")>{target.clone()}</a> ". Please follow it there."</p>
+                        <p class="alert alert-info">"This case was merged into " <a href=format!("/cases/{target}")>{target.clone()}</a> ". Please follow it there."</p>
                     })}
                     <div class="message">
                         <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>

@@ -17,10 +17,11 @@ pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let search = move || query.read().get("q").unwrap_or_default();
+    let sort = move || query.read().get("sort").unwrap_or_default();
     let page = move || page_number(&query);
     let cases = Resource::new(
-        move || (status(), search(), page()),
-        |(s, q, p)| my_cases(s, q, p),
+        move || (status(), search(), sort(), page()),
+        |(s, q, o, p)| my_cases(s, q, o, p),
     );
     let auth = use_auth();
     let is_admin = Signal::derive(move || {
@@ -53,6 +54,9 @@ pub fn CasesPage() -> impl IntoView {
                 <label for="case-search">"Search subject and messages"</label>
                 <input id="case-search" type="search" name="q" value=search/>
             </div>
+            <Select label="Order" name="sort" selected=sort()
+                options=vec![("updated".into(), "Latest activity first".into()), ("oldest".into(), "Oldest first".into())]
+                error=Signal::derive(|| None::<String>)/>
             <button type="submit" class="button">"Show"</button>
         </form>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

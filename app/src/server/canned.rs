@@ -3,6 +3,7 @@
 
 use super::accounts::format_time;
 use super::db::{self, canned as db_canned};
+use super::forms::required_text;
 use super::policy::{self, Action, Actor};
 use crate::api::canned::CannedReply;
 use crate::domain::AppError;
@@ -72,20 +73,6 @@ pub async fn list(pool: &PgPool, actor: &Actor) -> Result<Vec<CannedReply>, AppE
         .collect())
 }
 
-fn checked(field: &str, value: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(AppError::invalid(field, format!("Write {what}.")));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("Keep {what} under {max} characters."),
-        ));
-    }
-    Ok(value.to_string())
-}
-
 /// Create (no id) or change a canned reply.
 pub async fn save(
     pool: &PgPool,
@@ -95,8 +82,8 @@ pub async fn save(
     body: &str,
 ) -> Result<(), AppError> {
     policy::authorize(Some(actor), &Action::WorkCases)?;
-    let title = checked("title", title, "a title", MAX_TITLE)?;
-    let body = checked("body", body, "the reply text", MAX_BODY)?;
+    let title = required_text("title", title, "a title", MAX_TITLE)?;
+    let body = required_text("body", body, "the reply text", MAX_BODY)?;
     match db_canned::save(pool, id, &title, &body, actor.user_id).await {
         Ok(Some(_)) => Ok(()),
         Ok(None) => Err(AppError::NotFound),

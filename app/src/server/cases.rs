@@ -7,6 +7,7 @@ use super::canned;
 use super::case_mail::{self, CaseNews, Recipient};
 use super::db::canned as canned_db;
 use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter, ListSort};
+use super::forms::required_text;
 use super::markdown;
 use super::policy::{self, Action, Actor, CaseRef};
 use super::sla;
@@ -47,20 +48,6 @@ fn status_of(stored: &str) -> Result<CaseStatus, AppError> {
 
 fn priority_of(stored: &str) -> Result<Priority, AppError> {
     Priority::parse(stored).ok_or_else(|| super::internal(format!("unknown priority {stored:?}")))
-}
-
-fn text_field(field: &str, value: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(AppError::invalid(field, format!("Write {what}.")));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("Keep {what} under {max} characters."),
-        ));
-    }
-    Ok(value.to_string())
 }
 
 /// Load a case the actor may see (and that `action` allows), or "not found":
@@ -108,8 +95,8 @@ pub async fn create(
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let organization_id = actor.organization_id.ok_or(AppError::Forbidden)?;
     // Subjects are plain text: kept as typed, escaped wherever shown.
-    let subject = text_field("subject", subject, "a subject", MAX_SUBJECT)?;
-    let description = text_field(
+    let subject = required_text("subject", subject, "a subject", MAX_SUBJECT)?;
+    let description = required_text(
         "description",
         description,
         "a description of the problem",
@@ -202,6 +189,7 @@ pub async fn customer_list(
     actor: &Actor,
     status: &str,
     search: &str,
+    sort: &str,
     page: i64,
 ) -> Result<CaseList, AppError> {
     policy::authorize(Some(actor), &Action::ListOwnCases)?;
@@ -217,6 +205,7 @@ pub async fn customer_list(
     let filter = ListFilter {
         statuses: &statuses,
         search: &search,
+        sort: sort_of(sort)?,
         ..ListFilter::default()
     };
     let rows = db::list(
@@ -562,7 +551,7 @@ pub async fn reply(
     if (reply.internal || reply.status.is_some()) && !staff {
         return Err(AppError::Forbidden);
     }
-    let body = text_field("body", reply.body, "a message", MAX_TEXT)?;
+    let body = required_text("body", reply.body, "a message", MAX_TEXT)?;
     let current = status_of(&row.status)?;
     let new_status = if staff {
         match reply.status {
@@ -1054,6 +1043,20 @@ pub struct QueueQuery<'a> {
     pub page: i64,
 }
 
+/// The order of a list, from its `sort` parameter ("" is the latest activity first).
+fn sort_of(value: &str) -> Result<ListSort, AppError> {
+    match value {
+        "" | "updated" => Ok(ListSort::Updated),
+        "oldest" => Ok(ListSort::Oldest),
+        "priority" => Ok(ListSort::Priority),
+        "due" => Ok(ListSort::Due),
+        _ => Err(AppError::invalid(
+            "sort",
+            "Choose one of the listed orders.",
+        )),
+    }
+}
+
 /// An optional id from a filter's drop-down: "" is any.
 fn filter_id(field: &str, value: &str, known: &[(i64, String)]) -> Result<Option<i64>, AppError> {
     match value.trim() {
@@ -1110,18 +1113,7 @@ pub async fn queue(pool: &PgPool, actor: &Actor, q: QueueQuery<'_>) -> Result<Qu
                 .ok_or_else(|| AppError::invalid("tag", "Tags are letters, digits and dashes."))?,
         ),
     };
-    let sort = match q.sort {
-        "" | "updated" => ListSort::Updated,
-        "oldest" => ListSort::Oldest,
-        "priority" => ListSort::Priority,
-        "due" => ListSort::Due,
-        _ => {
-            return Err(AppError::invalid(
-                "sort",
-                "Choose one of the listed orders.",
-            ))
-        }
-    };
+    let sort = sort_of(q.sort)?;
     let search: String = q.search.chars().take(200).collect();
     let filter = ListFilter {
         statuses,

@@ -9,6 +9,22 @@ use crate::domain::AppError;
 use leptos::prelude::use_context;
 use leptos::server_fn::error::ServerFnUrlError;
 
+/// A required text field, trimmed: empty or longer than `max` characters is
+/// refused with a message naming `what` ("a subject", "the reply text").
+pub fn required_text(field: &str, value: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, format!("Write {what}.")));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Keep {what} under {max} characters."),
+        ));
+    }
+    Ok(value.to_string())
+}
+
 /// Was this request a plain form post (no JavaScript)? Browsers then ask for HTML.
 pub fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
