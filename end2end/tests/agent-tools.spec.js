@@ -41,6 +41,7 @@ test('an agent uses a canned reply, tags the case, and a second agent is shown a
 
   // The queue filters by the new tag.
   await agent.goto('/queue?queue=open');
+  await agent.getByText('More filters and order').click();
   await agent.getByLabel('Tag').fill('spf');
   await agent.getByRole('button', { name: 'Filter' }).click();
   await expect(agent.locator('table tbody tr')).toHaveCount(1);

@@ -53,6 +53,24 @@ impl CaseStatus {
         }
     }
 
+    /// The label the support team sees: the customer's "Waiting for you" is
+    /// "Waiting for customer" to them.
+    pub fn staff_label(self) -> &'static str {
+        match self {
+            CaseStatus::Pending => "Waiting for customer",
+            other => other.label(),
+        }
+    }
+
+    /// The label for a reader: staff or customer.
+    pub fn label_for(self, staff: bool) -> &'static str {
+        if staff {
+            self.staff_label()
+        } else {
+            self.label()
+        }
+    }
+
     /// The status in plain words, for the customer.
     pub fn meaning(self) -> &'static str {
         match self {

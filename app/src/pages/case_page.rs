@@ -81,7 +81,7 @@ fn CaseBody(
             <div class="case-main">
                 <section class="panel">
                     <p class=format!("status-banner status-{}", c.status.as_str())>
-                        <strong>{c.status.label()}</strong>
+                        <strong>{c.status.label_for(staff)}</strong>
                         // The meaning is written for the customer.
                         {(!staff).then(|| format!(" — {}", c.status.meaning()))}
                     </p>
@@ -146,7 +146,7 @@ fn CaseBody(
                     <h2>"Details"</h2>
                     <dl class="facts">
                         <dt>"Case"</dt><dd>{c.number.clone()}</dd>
-                        <dt>"Status"</dt><dd>{c.status.label()}</dd>
+                        <dt>"Status"</dt><dd>{c.status.label_for(staff)}</dd>
                         <dt>"Priority"</dt><dd>{c.priority.label()}</dd>
                         <dt>"Category"</dt><dd>{c.category.clone()}</dd>
                         <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
@@ -266,7 +266,7 @@ fn RequesterPanel(c: CaseView) -> impl IntoView {
                         {c.other_cases.iter().map(|o| view! {
                             <li>
                                 <a href=format!("/cases/{}", o.number)>{o.number.clone()} " " {o.subject.clone()}</a>
-                                " " <span class=format!("status status-{}", o.status.as_str())>{o.status.label()}</span>
+                                " " <span class=format!("status status-{}", o.status.as_str())>{o.status.staff_label()}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -292,7 +292,7 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                         let Ok(options) = options.await else { return ().into_any() };
                         let me = auth.user.await.ok().flatten().map(|u| u.id);
                         let statuses: Vec<(String, String)> =
-                            CaseStatus::ALL.iter().map(|s| (s.as_str().into(), s.label().into())).collect();
+                            CaseStatus::ALL.iter().map(|s| (s.as_str().into(), s.staff_label().into())).collect();
                         let priorities: Vec<(String, String)> =
                             Priority::ALL.iter().map(|p| (p.as_str().into(), p.label().into())).collect();
                         let categories: Vec<(String, String)> =
@@ -334,7 +334,7 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                             </ActionForm>
                             {(!options.canned_replies.is_empty()).then(|| view! {
                                 // A plain GET form: the page comes back with the reply filled in.
-                                <form method="get" action=format!("/cases/{number_canned}") class="form">
+                                <form method="get" action=format!("/cases/{number_canned}") class="form form-separated">
                                     <div class="field">
                                         <label for="canned-pick">"Canned reply"</label>
                                         <select id="canned-pick" name="canned">

@@ -148,7 +148,7 @@ pub fn CaseTable(
                                         <label for=select_id class="visually-hidden">{format!("Select {}", c.number)}</label>
                                     </td>
                                 })}
-                                <td><a href=href.clone()>{c.number.clone()}</a></td>
+                                <td class="nowrap"><a href=href.clone()>{c.number.clone()}</a></td>
                                 <td>
                                     <a href=href>{c.subject}</a>
                                     {(staff && !tags.is_empty()).then(|| view! {
@@ -156,7 +156,7 @@ pub fn CaseTable(
                                     })}
                                 </td>
                                 {show_requester.then(|| view! { <td>{c.requester.clone()}</td> })}
-                                <td><span class=format!("status status-{}", c.status.as_str())>{c.status.label()}</span></td>
+                                <td><span class=format!("status status-{}", c.status.as_str())>{c.status.label_for(staff)}</span></td>
                                 <td>{c.priority.label()}</td>
                                 {staff.then(|| view! {
                                     <td class:sla-breached=c.breached>{c.due.clone().unwrap_or_else(|| "—".into())}</td>

@@ -113,6 +113,9 @@ pub fn AgentQueuePage() -> impl IntoView {
                 let current = queue();
                 let [search_now, priority_now, category_now, organization_now, tag_now, assignee_now, sort_now] = filters();
                 let params = current_params(&query);
+                let more_open = [&category_now, &organization_now, &tag_now, &assignee_now, &sort_now]
+                    .iter()
+                    .any(|v| !v.is_empty());
                 let back = {
                     let pairs: Vec<String> = params
                         .iter()
@@ -151,21 +154,28 @@ pub fn AgentQueuePage() -> impl IntoView {
                         </div>
                         <FilterSelect label="Priority" name="priority" selected=priority_now
                             options=Priority::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect()/>
-                        <FilterSelect label="Category" name="category" selected=category_now options=ids(&choices.categories)/>
-                        <FilterSelect label="Organization" name="organization" selected=organization_now options=ids(&choices.organizations)/>
-                        <FilterSelect label="Assignee" name="assignee" selected=assignee_now options=ids(&choices.agents)/>
-                        <div class="field">
-                            <label for="queue-tag">"Tag"</label>
-                            <input id="queue-tag" type="text" name="tag" value=tag_now/>
-                        </div>
-                        <div class="field">
-                            <label for="queue-sort">"Sort by"</label>
-                            <select id="queue-sort" name="sort">
-                                {SORTS.iter().map(|(value, text)| view! {
-                                    <option value=*value selected=sort_now == *value>{*text}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
+                        // The rarer filters fold away (open while one of them is set), so
+                        // the queue itself starts higher up, on a phone above all.
+                        <details class="more-filters" open=more_open>
+                            <summary>"More filters and order"</summary>
+                            <div class="filters">
+                            <FilterSelect label="Category" name="category" selected=category_now options=ids(&choices.categories)/>
+                            <FilterSelect label="Organization" name="organization" selected=organization_now options=ids(&choices.organizations)/>
+                            <FilterSelect label="Assignee" name="assignee" selected=assignee_now options=ids(&choices.agents)/>
+                            <div class="field">
+                                <label for="queue-tag">"Tag"</label>
+                                <input id="queue-tag" type="text" name="tag" value=tag_now/>
+                            </div>
+                            <div class="field">
+                                <label for="queue-sort">"Sort by"</label>
+                                <select id="queue-sort" name="sort">
+                                    {SORTS.iter().map(|(value, text)| view! {
+                                        <option value=*value selected=sort_now == *value>{*text}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            </div>
+                        </details>
                         <button type="submit" class="button">"Filter"</button>
                     </form>
                     <ActionForm action=bulk attr:id="bulk-form" attr:class="filters bulk" attr:aria-label="Change the ticked cases">
@@ -185,7 +195,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                             <label for="bulk-status">"Set their status to"</label>
                             <select id="bulk-status" name="status">
                                 <option value="">"Keep as it is"</option>
-                                {CaseStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                                {CaseStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.staff_label()}</option> }).collect_view()}
                             </select>
                         </div>
                         <button type="submit" class="button button-secondary">"Apply to ticked cases"</button>

@@ -279,8 +279,13 @@ async fn seed_demo_cases(tx: &mut sqlx::PgConnection) -> Result<(), AppError> {
         let (subject, category) = MORE_SUBJECTS[n % MORE_SUBJECTS.len()];
         let requester = customers[n % customers.len()];
         let priority = ["normal", "low", "high", "normal", "urgent"][n % 5];
-        let status = STATUSES[(n * 7 / 3) % STATUSES.len()];
         let days = ((n * 13) % 90) as i32;
+        // Old cases are mostly settled; recent ones are in every state.
+        let status = if days > 21 && n % 4 != 0 {
+            ["closed", "solved", "closed"][n % 3]
+        } else {
+            STATUSES[(n * 7 / 3) % STATUSES.len()]
+        };
         let (requester_id, organization_id) = user_by_email(&mut *tx, requester).await?;
         let category_id = categories
             .iter()
@@ -340,6 +345,7 @@ async fn finish_demo_case(
     days: i32,
 ) -> Result<(), AppError> {
     use super::db::cases as case_db;
+    case_db::first_response_from_thread(&mut *tx, case_id).await?;
     let created_at = case_db::backdate(&mut *tx, case_id, days).await?;
     let due = super::sla::due_times(&mut *tx, priority, created_at).await?;
     let paused = (status == "pending").then(time::OffsetDateTime::now_utc);

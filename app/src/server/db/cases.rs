@@ -613,6 +613,20 @@ pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, Strin
         .await
 }
 
+/// Set when support first answered from the thread (demo data only).
+pub async fn first_response_from_thread(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE cases SET first_response_at = (
+            SELECT min(m.created_at) FROM case_messages m JOIN users u ON u.id = m.author_id
+            WHERE m.case_id = $1 AND NOT m.internal AND u.role IN ('agent', 'admin'))
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Move a case and its thread `days` into the past (demo data only); returns
 /// when the case was opened.
 pub async fn backdate(
@@ -624,7 +638,7 @@ pub async fn backdate(
         "UPDATE cases SET created_at = created_at - make_interval(days => $2),
                           updated_at = updated_at - make_interval(days => $2) + make_interval(hours => $2),
                           solved_at = solved_at - make_interval(days => $2) + make_interval(hours => $2),
-                          first_response_at = first_response_at - make_interval(days => $2) + make_interval(hours => 1)
+                          first_response_at = first_response_at - make_interval(days => $2) + make_interval(hours => $2)
          WHERE id = $1 RETURNING created_at",
     )
     .bind(case_id)
