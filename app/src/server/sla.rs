@@ -238,12 +238,18 @@ impl Calendar {
 }
 
 /// How long until (or since) a due time, in wall-clock time, for people:
-/// "due in 3 h 20 min", "overdue by 2 days 1 h", "due now".
+/// "due in 3 h 20 min", "overdue by 2 days 1 h", "due now"; a deadline that
+/// has just passed is already "overdue", as the breach marks beside it say.
 pub fn describe_due(due: OffsetDateTime, now: OffsetDateTime) -> String {
     let seconds = (due - now).whole_seconds();
     let minutes = seconds.unsigned_abs() / 60;
     if minutes == 0 {
-        return "due now".to_string();
+        return if seconds >= 0 {
+            "due now"
+        } else {
+            "overdue by under 1 min"
+        }
+        .to_string();
     }
     let span = describe_minutes(minutes);
     if seconds > 0 {
@@ -885,7 +891,7 @@ mod tests {
             (datetime!(2024-06-03 11:00 UTC), "due in 1 h"),
             (datetime!(2024-06-03 10:05:59 UTC), "due in 5 min"),
             (datetime!(2024-06-03 10:00:30 UTC), "due now"),
-            (datetime!(2024-06-03 09:59:30 UTC), "due now"),
+            (datetime!(2024-06-03 09:59:30 UTC), "overdue by under 1 min"),
             (datetime!(2024-06-01 09:00 UTC), "overdue by 2 days 1 h"),
             (datetime!(2024-06-02 10:00 UTC), "overdue by 1 day"),
             (datetime!(2024-06-05 10:59 UTC), "due in 2 days"),
