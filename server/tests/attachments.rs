@@ -125,6 +125,8 @@ async fn wait_for_files(app: &TestApp, expected: usize) {
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n not really a picture";
 const LOG: &[u8] = b"12:00:01 printer on fire\n12:00:02 still on fire\n";
 
+/// Files to upload: (name, bytes).
+type Files<'a> = Vec<(&'a str, &'a [u8])>;
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -185,7 +187,7 @@ async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
         .map(|i| (format!("part{i}.txt"), b"x".as_slice()))
         .collect();
     let eleven: Vec<(&str, &[u8])> = eleven.iter().map(|(n, b)| (n.as_str(), *b)).collect();
-    let attempts: Vec<(Vec<(&str, &[u8])>, &str)> = vec![
+    let attempts: Vec<(Files, &str)> = vec![
         (
             vec![("ok.png", PNG), ("setup.exe", b"MZ")],
             "“setup.exe” is a type of file we do not accept",

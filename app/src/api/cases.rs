@@ -1,5 +1,9 @@
 //! Support cases: customers open and follow them; agents work them from queues.
 
+// A server function takes the fields of its form one by one (that is what a
+// plain HTML form posts), so the queue's filters make a long argument list.
+#![allow(clippy::too_many_arguments)]
+
 use crate::components::attachments::AttachmentLink;
 use crate::domain::{AppError, CaseStatus, Priority, SafeHtml};
 use leptos::prelude::*;
@@ -322,7 +326,6 @@ pub async fn rate_case(number: String, score: i16, comment: String) -> Result<()
 
 /// An agent queue ("unassigned", "mine", "open", "breaching", "pending" or
 /// "solved") with its filters; empty strings mean "any".
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "case_queue")]
 pub async fn case_queue(
     queue: String,
