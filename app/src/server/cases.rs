@@ -361,7 +361,7 @@ pub async fn detail(
 /// The message shown when someone else changed the case first.
 fn stale(row: &db::CaseRow) -> AppError {
     let status = CaseStatus::parse(&row.status)
-        .map(|s| s.label())
+        .map(CaseStatus::staff_label)
         .unwrap_or("changed");
     let assignee = row.assignee_name.as_deref().unwrap_or("nobody");
     AppError::Conflict(format!(
