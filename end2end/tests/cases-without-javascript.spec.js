@@ -1,0 +1,47 @@
+const { test, expect } = require('@playwright/test');
+const { signIn } = require('./helpers');
+
+// Every case action is a plain HTML form: these run with JavaScript switched off.
+test.use({ javaScriptEnabled: false });
+
+test('a customer opens a case with a file; a refused file keeps the text typed', async ({ page }) => {
+  await signIn(page, 'ahmed@acme.example');
+  await page.goto('/cases/new');
+  const subject = `Label printer offline ${Date.now()}`;
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('Description').fill('The label printer shows *offline* since the update.');
+  await page.getByLabel('Attach files (optional)').setInputFiles({
+    name: 'driver.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ'),
+  });
+  await page.getByRole('button', { name: 'Open case' }).click();
+  await expect(page.getByText('“driver.exe” is a type of file we do not accept')).toBeVisible();
+  await expect(page.getByLabel('Subject')).toHaveValue(subject);
+  await expect(page.getByLabel('Description')).toHaveValue('The label printer shows *offline* since the update.');
+
+  await page.getByLabel('Attach files (optional)').setInputFiles({
+    name: 'printer-status.txt', mimeType: 'text/plain', buffer: Buffer.from('status: offline'),
+  });
+  await page.getByRole('button', { name: 'Open case' }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+$/);
+  await expect(page.getByRole('heading', { name: subject })).toBeVisible();
+  await expect(page.getByRole('link', { name: /printer-status\.txt/ })).toBeVisible();
+});
+
+test('an agent inserts a canned reply, replies and bulk-assigns from the queue', async ({ page }) => {
+  await signIn(page, 'agent@rapport.example');
+  await page.goto('/queue?queue=open&q=Uploads+over');
+  await page.getByRole('link', { name: 'Uploads over 10 MB fail' }).click();
+  await page.getByLabel('Canned reply').selectOption({ label: 'Solved, please confirm' });
+  await page.getByRole('button', { name: 'Insert into reply' }).click();
+  await expect(page.getByLabel('Message')).toHaveValue(/^Hello Carla,/);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.locator('.thread')).toContainText('is solved now');
+
+  await page.goto('/queue?queue=unassigned');
+  const number = (await page.locator('table tbody tr').first().locator('a').first().textContent()).trim();
+  await page.getByLabel(`Select ${number}`).check();
+  await page.getByLabel('Assign ticked cases to').selectOption('me');
+  await page.getByRole('button', { name: 'Apply to ticked cases' }).click();
+  await expect(page).toHaveURL(/\/queue\?queue=unassigned/);
+  await expect(page.getByRole('link', { name: number, exact: true })).toHaveCount(0);
+});
