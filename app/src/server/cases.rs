@@ -327,6 +327,11 @@ pub async fn detail(
         })
         .collect::<Result<_, AppError>>()?;
     let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
+    let options = if staff_view {
+        options(pool, actor).await?
+    } else {
+        CaseFormOptions::default()
+    };
     Ok(CaseView {
         number,
         subject: row.subject,
@@ -355,6 +360,7 @@ pub async fn detail(
         other_cases,
         reply_draft,
         files,
+        options,
     })
 }
 
