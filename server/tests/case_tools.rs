@@ -568,3 +568,70 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
     assert!(new[1].1.contains("Status: Solved"));
     assert!(!new.iter().any(|(_, _, body)| body.contains("secret-note")));
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let list = |client: reqwest::Client, query: &'static str| {
+        let app = &app;
+        async move {
+            let body: Value = app
+                .call(
+                    &client,
+                    "my_cases",
+                    &[("status", ""), ("query", query), ("page", "1")],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            body
+        }
+    };
+    let expected = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // A customer: their own cases only.
+    let nick = list(app.signed_in("nick@northwind.example").await, "").await;
+    let own = expected(
+        "SELECT count(*) FROM cases c JOIN users u ON u.id = c.requester_id WHERE u.email = 'nick@northwind.example'",
+    )
+    .await;
+    assert_eq!(nick["total"], own);
+    assert!(nick["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["requester"] == "Nick Northwind"));
+    // A customer admin: the organization's, never another's, searching or not.
+    let olivia = list(app.signed_in("olivia@northwind.example").await, "").await;
+    let organization = expected(
+        "SELECT count(*) FROM cases c JOIN organizations o ON o.id = c.organization_id WHERE o.name = 'Northwind Traders'",
+    )
+    .await;
+    assert_eq!(olivia["total"], organization);
+    assert!(olivia["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["organization"] == "Northwind Traders"));
+    let searched = list(app.signed_in("olivia@northwind.example").await, "delivery").await;
+    assert!(searched["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["organization"] == "Northwind Traders"));
+    let acme_only =
+        expected("SELECT count(*) FROM cases WHERE subject = 'Delivery of our last order is late'")
+            .await;
+    assert!(
+        acme_only > 0,
+        "an Acme case about delivery exists and must not show"
+    );
+}

@@ -37,8 +37,10 @@ USAGE:
     cargo xtask bench
         Build for release and print figures: SQL statements per page (10 and 100
         rows), requests/s and latency per page under load (wrk) beside
-        PostgreSQL's own `pgbench -S` rate, server memory, download size.
-        Figures only; it never fails on a time.
+        PostgreSQL's own `pgbench -S` rate, server memory, download size; then
+        the case workload: 10,000 and 100,000 generated cases, with the agent
+        queues, the customer's list, searches and case pages measured at each
+        size. About 15 minutes on 2 cores. Figures only; it never fails on a time.
 
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one

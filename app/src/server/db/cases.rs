@@ -1,7 +1,7 @@
 //! Case queries. Every read takes a `CaseScope`, and the scope is part of the SQL,
 //! so a customer's query can only ever match their own or their organization's cases.
 
-use sqlx::{FromRow, PgExecutor};
+use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
 /// Which cases a reader may see.
@@ -266,26 +266,76 @@ pub const BREACHING: &str =
     "(c.status IN ('new', 'open', 'on_hold') AND (c.resolution_due_at < now()
       OR (c.first_response_at IS NULL AND c.first_response_due_at < now())))";
 
-/// Which cases a list shows, on `cases c`; the parameters are bound by `list`.
-fn list_filter() -> String {
-    format!(
-        "($1::bigint IS NULL OR c.requester_id = $1)
-           AND ($2::bigint IS NULL OR c.organization_id = $2)
-           AND (cardinality($3::text[]) = 0 OR c.status = ANY($3))
-           AND ($4::text IS NULL OR c.priority = $4)
-           AND ($5::bigint IS NULL OR c.category_id = $5)
-           AND ($6::bigint IS NULL OR c.organization_id = $6)
-           AND ($7 = 0 OR ($7 = 1 AND c.assignee_id IS NULL) OR ($7 = 2 AND c.assignee_id = $8))
-           AND ($9 = '' OR c.subject ILIKE $9 OR c.description ILIKE $9
-                OR c.id IN (SELECT m.case_id FROM case_messages m
-                            WHERE NOT m.internal AND m.body ILIKE $9))
-           AND ($10::int IS NULL OR c.updated_at > now() - make_interval(days => $10))
-           AND ($13::text IS NULL OR c.id IN (SELECT t.case_id FROM case_tags t WHERE t.tag = $13))
-           AND (NOT $14 OR {BREACHING})"
-    )
+/// Add `WHERE …` for the filter to a query on `cases c`. Only the filters in
+/// use become SQL, so each combination gets a plan of its own that uses the
+/// indexes (a generic "$1 IS NULL OR …" statement is planned for every
+/// combination at once, and at 100k cases that plan scans the table).
+fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, scope: CaseScope, filter: &ListFilter<'_>) {
+    sql.push(" WHERE true");
+    if let Some(requester) = scope.requester() {
+        sql.push(" AND c.requester_id = ").push_bind(requester);
+    }
+    // The reader's organization, and the one chosen in a filter (staff).
+    for organization in [scope.organization(), filter.organization_id]
+        .into_iter()
+        .flatten()
+    {
+        sql.push(" AND c.organization_id = ")
+            .push_bind(organization);
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<String> = filter.statuses.iter().map(|s| s.to_string()).collect();
+        sql.push(" AND c.status = ANY(")
+            .push_bind(statuses)
+            .push(")");
+    }
+    if let Some(priority) = filter.priority {
+        sql.push(" AND c.priority = ")
+            .push_bind(priority.to_string());
+    }
+    if let Some(category) = filter.category_id {
+        sql.push(" AND c.category_id = ").push_bind(category);
+    }
+    match filter.assignee {
+        None => {}
+        Some(None) => {
+            sql.push(" AND c.assignee_id IS NULL");
+        }
+        Some(Some(id)) => {
+            sql.push(" AND c.assignee_id = ").push_bind(id);
+        }
+    }
+    let search = filter.search.trim();
+    if !search.is_empty() {
+        let pattern = format!("%{}%", super::escape_like(search));
+        sql.push(" AND (c.subject ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR c.description ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR c.id IN (SELECT m.case_id FROM case_messages m WHERE NOT m.internal AND m.body ILIKE ")
+            .push_bind(pattern)
+            .push("))");
+    }
+    if let Some(days) = filter.updated_within_days {
+        sql.push(" AND c.updated_at > now() - make_interval(days => ")
+            .push_bind(days)
+            .push(")");
+    }
+    if let Some(tag) = filter.tag {
+        sql.push(" AND c.id IN (SELECT t.case_id FROM case_tags t WHERE t.tag = ")
+            .push_bind(tag.to_string())
+            .push(")");
+    }
+    if filter.breaching {
+        sql.push(" AND ").push(BREACHING);
+    }
 }
 
 /// A page of cases visible in `scope`, in the filter's order, with the total.
+///
+/// The page is chosen from `cases` alone and only its rows are joined to
+/// names; the total counts the same filter without joins. Both are cheaper
+/// than joining every match and windowing (measured: 74 ms to 5 ms on 100k cases).
 pub async fn list(
     db: impl PgExecutor<'_>,
     scope: CaseScope,
@@ -293,29 +343,18 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<ListRow>> {
-    let search = filter.search.trim();
-    let pattern = if search.is_empty() {
-        String::new()
-    } else {
-        format!("%{}%", super::escape_like(search))
-    };
-    let statuses: Vec<String> = filter.statuses.iter().map(|s| s.to_string()).collect();
-    let (assignee_filter, assignee_id) = match filter.assignee {
-        None => (0, None),
-        Some(None) => (1, None),
-        Some(Some(id)) => (2, Some(id)),
-    };
-    // The page is chosen from `cases` alone and only its rows are joined to
-    // names; the total counts the same filter without joins. Both are cheaper
-    // than joining every match and windowing (measured: 74 ms to 5 ms on 100k cases).
-    let filter_sql = list_filter();
-    let sql = format!(
+    let order = filter.sort.order_by();
+    let mut sql = QueryBuilder::new(
         "SELECT c.number, c.subject, c.status, c.priority, k.name AS category_name,
                 r.display_name AS requester_name, o.name AS organization_name,
                 a.display_name AS assignee_name, c.last_speaker, c.updated_at,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
                 c.due_at,
-                (SELECT count(*) FROM cases c WHERE {filter_sql}) AS total
+                (SELECT count(*) FROM cases c",
+    );
+    push_filter(&mut sql, scope, filter);
+    sql.push(
+        ") AS total
          FROM (
             SELECT c.*,
                    CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
@@ -323,35 +362,22 @@ pub async fn list(
                             THEN least(c.first_response_due_at, c.resolution_due_at)
                             ELSE c.resolution_due_at END
                    END AS due_at
-            FROM cases c
-            WHERE {filter_sql}
-            ORDER BY {order}
-            LIMIT $11 OFFSET $12
-         ) c
+            FROM cases c",
+    );
+    push_filter(&mut sql, scope, filter);
+    sql.push(format!(" ORDER BY {order} LIMIT "))
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset)
+        .push(format!(
+            ") c
          JOIN case_categories k ON k.id = c.category_id
          JOIN users r ON r.id = c.requester_id
          JOIN organizations o ON o.id = c.organization_id
          LEFT JOIN users a ON a.id = c.assignee_id
-         ORDER BY {order}",
-        order = filter.sort.order_by()
-    );
-    sqlx::query_as::<_, ListRow>(&sql)
-        .bind(scope.requester())
-        .bind(scope.organization())
-        .bind(statuses)
-        .bind(filter.priority)
-        .bind(filter.category_id)
-        .bind(filter.organization_id)
-        .bind(assignee_filter)
-        .bind(assignee_id)
-        .bind(pattern)
-        .bind(filter.updated_within_days)
-        .bind(limit)
-        .bind(offset)
-        .bind(filter.tag)
-        .bind(filter.breaching)
-        .fetch_all(db)
-        .await
+         ORDER BY {order}"
+        ));
+    sql.build_query_as::<ListRow>().fetch_all(db).await
 }
 
 #[derive(Debug, Clone, Default, FromRow)]
