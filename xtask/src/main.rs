@@ -76,8 +76,15 @@ fn main() -> ExitCode {
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root (the folder above xtask/).
+/// The checkout `cargo xtask` was started in. `cargo run` names xtask's folder
+/// at run time; the path compiled in is only a fallback, because a build cache
+/// shared by several checkouts (CARGO_TARGET_DIR) may hand this checkout a
+/// binary compiled in another one.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives in the repository")
         .to_path_buf()
