@@ -635,3 +635,43 @@ async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
         "an Acme case about delivery exists and must not show"
     );
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    sqlx::query(
+        "INSERT INTO cases (subject, description, category_id, requester_id, organization_id)
+         SELECT 'Generated ' || g, 'Many cases.', (SELECT min(id) FROM case_categories), u.id, u.organization_id
+         FROM generate_series(1, 1005) g, users u WHERE u.email = 'nick@northwind.example'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let nick = app.signed_in("nick@northwind.example").await;
+    let body: Value = app
+        .call(
+            &nick,
+            "my_cases",
+            &[("status", ""), ("query", "generated"), ("page", "2")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["total"], app::server::db::cases::COUNT_LIMIT);
+    assert_eq!(body["more"], true);
+    assert_eq!(body["cases"].as_array().unwrap().len(), 25);
+    let few: Value = app
+        .call(
+            &nick,
+            "my_cases",
+            &[("status", ""), ("query", "Generated 100"), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // "Generated 100", "Generated 1000" ... "Generated 1005": 7 cases, counted exactly.
+    assert_eq!(few["total"], 7);
+    assert_eq!(few["more"], false);
+}

@@ -42,7 +42,10 @@ pub struct CaseLink {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseList {
     pub cases: Vec<CaseSummary>,
+    /// How many cases match, counted up to a limit ...
     pub total: i64,
+    /// ... and whether there are more than that.
+    pub more: bool,
     pub page: i64,
 }
 

@@ -119,7 +119,13 @@ pub fn CaseTable(
         return view! { <p class="panel muted">"No cases here."</p> }.into_any();
     }
     view! {
-        <p class="muted" role="status">{format!("{} case(s).", list.total)}</p>
+        <p class="muted" role="status">
+            {if list.more {
+                format!("More than {} cases: narrow them down with the filters.", list.total)
+            } else {
+                format!("{} case(s).", list.total)
+            }}
+        </p>
         <div class="table-scroll">
             <table class="table">
                 <thead>
@@ -171,8 +177,8 @@ pub fn CaseTable(
         </div>
         <nav class="pager" aria-label="Pages">
             {(list.page > 1).then(|| view! { <a href=link_to(list.page - 1)>"Previous"</a> })}
-            <span>{format!("Page {} of {}", list.page, pages)}</span>
-            {(list.page < pages).then(|| view! { <a href=link_to(list.page + 1)>"Next"</a> })}
+            <span>{format!("Page {} of {}{}", list.page, pages.max(list.page), if list.more { "+" } else { "" })}</span>
+            {(list.page < pages || list.more).then(|| view! { <a href=link_to(list.page + 1)>"Next"</a> })}
         </nav>
     }
     .into_any()

@@ -178,9 +178,14 @@ fn summary(row: db::ListRow) -> Result<CaseSummary, AppError> {
 }
 
 fn page_of(rows: Vec<db::ListRow>, page: i64) -> Result<CaseList, AppError> {
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let counted = rows.first().map(|r| r.total).unwrap_or(0);
     let cases = rows.into_iter().map(summary).collect::<Result<_, _>>()?;
-    Ok(CaseList { cases, total, page })
+    Ok(CaseList {
+        cases,
+        total: counted.min(db::COUNT_LIMIT),
+        more: counted > db::COUNT_LIMIT,
+        page,
+    })
 }
 
 /// A customer's cases (a customer admin's: the organization's), filtered and paged.

@@ -331,7 +331,13 @@ fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, scope: CaseScope, filter: &
     }
 }
 
-/// A page of cases visible in `scope`, in the filter's order, with the total.
+/// Lists count their matches up to here and say "more than" beyond: an exact
+/// count of a broad search reads every match (32 ms against 6 ms for 5,504
+/// matches among 100k cases), and nobody pages through a thousand cases.
+pub const COUNT_LIMIT: i64 = 1000;
+
+/// A page of cases visible in `scope`, in the filter's order, with the total
+/// (at most `COUNT_LIMIT + 1`).
 ///
 /// The page is chosen from `cases` alone and only its rows are joined to
 /// names; the total counts the same filter without joins. Both are cheaper
@@ -350,11 +356,11 @@ pub async fn list(
                 a.display_name AS assignee_name, c.last_speaker, c.updated_at,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
                 c.due_at,
-                (SELECT count(*) FROM cases c",
+                (SELECT count(*) FROM (SELECT 1 FROM cases c",
     );
     push_filter(&mut sql, scope, filter);
-    sql.push(
-        ") AS total
+    sql.push(format!(
+        " LIMIT {}) counted) AS total
          FROM (
             SELECT c.*,
                    CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
@@ -363,7 +369,8 @@ pub async fn list(
                             ELSE c.resolution_due_at END
                    END AS due_at
             FROM cases c",
-    );
+        COUNT_LIMIT + 1
+    ));
     push_filter(&mut sql, scope, filter);
     sql.push(format!(" ORDER BY {order} LIMIT "))
         .push_bind(limit)
