@@ -675,3 +675,19 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
     assert_eq!(few["total"], 7);
     assert_eq!(few["more"], false);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let number = case_number(&app, "Delivery of our last order is late").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let (_, for_agent) = detail(&app, &agent, &number, &[]).await;
+    assert!(for_agent["resolution_due"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("due in") || d.starts_with("overdue")));
+    let carla = app.signed_in("carla@acme.example").await;
+    let (_, for_customer) = detail(&app, &carla, &number, &[]).await;
+    assert_eq!(for_customer["first_response_due"], Value::Null);
+    assert_eq!(for_customer["resolution_due"], Value::Null);
+    assert_eq!(for_customer["sla_breached"], false);
+}

@@ -94,7 +94,7 @@ pub struct CaseView {
     pub tags: Vec<String>,
     /// The case this one was merged into.
     pub merged_into: Option<String>,
-    /// SLA deadlines still running, in words; None when met or paused.
+    /// Staff only: SLA deadlines still running, in words; None when met or paused.
     pub first_response_due: Option<String>,
     pub resolution_due: Option<String>,
     pub sla_breached: bool,

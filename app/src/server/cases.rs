@@ -309,7 +309,8 @@ pub async fn detail(
         && policy::allows(Some(actor), &Action::RateCase(case_ref(&row)));
     let now = OffsetDateTime::now_utc();
     // While the case waits for the customer the clock stands still: no deadline to show.
-    let active = status.is_active();
+    // SLA targets are the support team's internal promises: staff see them, customers do not.
+    let active = status.is_active() && staff_view;
     let first_response_due = row
         .first_response_due_at
         .filter(|_| active && row.first_response_at.is_none());
