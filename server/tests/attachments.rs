@@ -466,14 +466,7 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) 
         "{location}"
     );
     assert!(location.contains("__err="), "{location}");
-    let page = nick
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&nick, &app.url(&location)).await;
     assert!(
         page.contains("value=\"Scanner &amp; printer\""),
         "the subject is kept"

@@ -317,6 +317,11 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
     assert!(text.contains(&format!("Case {source}")), "{text}");
     let (_, duplicate) = detail(&app, &nick, &source, &[]).await;
     assert_eq!(duplicate["merged_into"], target.as_str());
+    // Staff read the merge in the history of both cases, in words.
+    let (_, history) = detail(&app, &agent, &target, &[]).await;
+    assert!(history["thread"]
+        .to_string()
+        .contains(&format!("merged {source} into this case")));
     assert_eq!(duplicate["status"], "closed");
     // Merging it again is refused.
     let again = app

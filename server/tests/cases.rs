@@ -376,14 +376,7 @@ async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
     );
     // The subject is plain text: kept as typed, and escaped on the page.
     assert_eq!(case["subject"], "</title><script>alert(1)</script>");
-    let page = nick
-        .get(app.url(&format!("/cases/{number}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&nick, &app.url(&format!("/cases/{number}"))).await;
     if let Some(at) = page.find("<script>alert(1)</script>") {
         panic!(
             "raw script in the page: {}",

@@ -409,49 +409,21 @@ async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
 async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let visitor = app.browser();
-    let page = visitor
-        .get(app.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&visitor, &app.url("/sign-in")).await;
     assert!(
         page.contains("<label for=\"field-email\">E-mail address"),
         "{page}"
     );
-    let dashboard = visitor
-        .get(app.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = common::page_text(&visitor, &app.url("/dashboard")).await;
     assert!(dashboard.contains("Please sign in"));
 
     let admin = app.signed_in("admin@rapport.example").await;
-    let users = admin
-        .get(app.url("/admin/users?q=northwind"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let users = common::page_text(&admin, &app.url("/admin/users?q=northwind")).await;
     assert!(users.contains("olivia@northwind.example"));
     assert!(!users.contains("carla@acme.example"), "the search filters");
 
     let customer = app.signed_in("nick@northwind.example").await;
-    let refused = customer
-        .get(app.url("/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let refused = common::page_text(&customer, &app.url("/admin/users")).await;
     assert!(refused.contains("Not available"));
     assert!(!refused.contains("olivia@northwind.example"));
 }
@@ -475,14 +447,7 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
         .unwrap();
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], "/dashboard");
-    let page = client
-        .get(app.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&client, &app.url("/dashboard")).await;
     assert!(page.contains("Nick Northwind"));
 
     // A wrong password goes back to the form with the error in the address.

@@ -354,14 +354,7 @@ async fn holidays_are_added_once_and_removed(pool: PgPool) {
 async fn the_page_works_without_javascript(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let admin = app.signed_in("admin@rapport.example").await;
-    let page = admin
-        .get(app.url("/admin/sla"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&admin, &app.url("/admin/sla")).await;
     assert!(page.contains("<h1>Service levels"), "{page}");
     assert!(
         page.contains("<label for=\"field-time_zone\">Time zone"),
@@ -386,14 +379,7 @@ async fn the_page_works_without_javascript(pool: PgPool) {
     assert!(location.contains("__err="), "{location}");
     // Leptos sends the browser back to the address it came from (the Referer).
     assert!(location.starts_with(&app.url("/admin/sla")), "{location}");
-    let page = admin
-        .get(&location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&admin, &location).await;
     assert!(
         page.contains("Low, resolution: the resolution target cannot be shorter"),
         "{page}"
@@ -419,14 +405,7 @@ async fn the_page_works_without_javascript(pool: PgPool) {
 
     // The page is for admins; agents read the targets elsewhere.
     let agent = app.signed_in("agent@rapport.example").await;
-    let page = agent
-        .get(app.url("/admin/sla"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = common::page_text(&agent, &app.url("/admin/sla")).await;
     assert!(page.contains("Not available"), "{page}");
     assert!(!page.contains("field-time_zone"));
 }

@@ -225,10 +225,17 @@ pub async fn customer_list(
 }
 
 fn describe_change(field: &str, old: Option<&str>, new: Option<&str>) -> String {
+    let new_value = new.unwrap_or_default();
+    match field {
+        "merged into" => return format!("merged this case into {new_value}"),
+        "merged in" => return format!("merged {new_value} into this case"),
+        _ => {}
+    }
+    let empty = if field == "tags" { "none" } else { "nobody" };
     let show = |v: Option<&str>| match (field, v) {
-        (_, None) | (_, Some("")) => "nobody".to_string(),
+        (_, None) | (_, Some("")) => empty.to_string(),
         ("status", Some(s)) => CaseStatus::parse(s)
-            .map(|s| s.label().to_string())
+            .map(|s| s.staff_label().to_string())
             .unwrap_or_else(|| s.to_string()),
         ("priority", Some(p)) => Priority::parse(p)
             .map(|p| p.label().to_string())
@@ -985,16 +992,20 @@ pub async fn bulk_update(
             "Choose an assignee or a status to apply to the ticked cases.",
         ));
     }
-    let mut rows = Vec::with_capacity(numbers.len());
-    for number in numbers {
-        let number = CaseNumber::parse(number).ok_or_else(|| {
-            AppError::invalid("numbers", format!("“{number}” is not a case number."))
-        })?;
-        rows.push(
-            db::find(pool, number.0, CaseScope::All)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        );
+    let mut wanted = numbers
+        .iter()
+        .map(|number| {
+            CaseNumber::parse(number).map(|n| n.0).ok_or_else(|| {
+                AppError::invalid("numbers", format!("“{number}” is not a case number."))
+            })
+        })
+        .collect::<Result<Vec<i64>, AppError>>()?;
+    wanted.sort_unstable();
+    wanted.dedup();
+    // One query for all of them; a number that does not exist fails the whole action.
+    let rows = db::find_many(pool, &wanted, CaseScope::All).await?;
+    if rows.len() != wanted.len() {
+        return Err(AppError::NotFound);
     }
     let mut tx = pool.begin().await?;
     for row in &rows {

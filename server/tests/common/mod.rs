@@ -163,6 +163,11 @@ pub fn multipart(form: &[(&str, &str)], files: &[(&str, &[u8])]) -> reqwest::mul
     multipart
 }
 
+/// The body of a page, fetched with GET as `client`.
+pub async fn page_text(client: &Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 pub fn encode(form: &[(&str, &str)]) -> String {
     form.iter()
         .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))

@@ -102,6 +102,15 @@ pub async fn find(
     number: i64,
     scope: CaseScope,
 ) -> sqlx::Result<Option<CaseRow>> {
+    Ok(find_many(db, &[number], scope).await?.into_iter().next())
+}
+
+/// The cases with these numbers that `scope` may see, in one query.
+pub async fn find_many(
+    db: impl PgExecutor<'_>,
+    numbers: &[i64],
+    scope: CaseScope,
+) -> sqlx::Result<Vec<CaseRow>> {
     sqlx::query_as::<_, CaseRow>(
         "SELECT c.id, c.number, c.subject, c.description, c.category_id, k.name AS category_name,
                 c.priority, c.status, c.requester_id, r.display_name AS requester_name,
@@ -130,14 +139,15 @@ pub async fn find(
          LEFT JOIN users a ON a.id = c.assignee_id
          LEFT JOIN case_ratings cr ON cr.case_id = c.id
          LEFT JOIN cases m ON m.id = c.merged_into_id
-         WHERE c.number = $1
+         WHERE c.number = ANY($1)
            AND ($2::bigint IS NULL OR c.requester_id = $2)
-           AND ($3::bigint IS NULL OR c.organization_id = $3)",
+           AND ($3::bigint IS NULL OR c.organization_id = $3)
+         ORDER BY c.number",
     )
-    .bind(number)
+    .bind(numbers)
     .bind(scope.requester())
     .bind(scope.organization())
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
 }
 
