@@ -249,6 +249,11 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
             ],
             Gate::CustomerAdmin => &[(&customer, "customer"), (&agent, "agent")],
             Gate::Agent => &[(&customer, "customer"), (&customer_admin, "customer admin")],
+            Gate::Writer => &[
+                (&customer, "customer"),
+                (&customer_admin, "customer admin"),
+                (&agent, "agent"),
+            ],
             _ => &[],
         };
         for (client, who) in expect_forbidden {

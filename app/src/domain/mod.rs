@@ -2,12 +2,14 @@
 //! validate (parse, don't validate) and unit tests beside them.
 
 mod account;
+mod article;
 mod case;
 mod error;
 mod role;
 mod safe_html;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
+pub use article::{ArticleKind, ArticleState, Audience, Slug};
 pub use case::{CaseNumber, CaseStatus, Priority, Tag};
 pub use error::{AppError, FieldError};
 pub use role::Role;

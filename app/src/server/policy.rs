@@ -9,7 +9,7 @@
 //! - `authorize` answers for one concrete action on one resource (an organization,
 //!   a user); every server function calls it with what it is about to do.
 
-use crate::domain::{AppError, Role};
+use crate::domain::{AppError, Audience, Role};
 
 /// The signed-in person making a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub enum Gate {
     CustomerAdmin,
     /// Agents and admins: the people who work cases.
     Agent,
+    /// Trainers and admins: the people who write articles.
+    Writer,
     Admin,
 }
 
@@ -87,6 +89,7 @@ pub fn passes_gate(actor: Option<&Actor>, gate: Gate) -> bool {
         (Gate::SignedIn, Some(_)) => true,
         (Gate::CustomerAdmin, Some(a)) => a.role == Role::CustomerAdmin,
         (Gate::Agent, Some(a)) => works_cases(a.role),
+        (Gate::Writer, Some(a)) => writes_articles(a.role),
         (Gate::Admin, Some(a)) => a.role == Role::Admin,
     }
 }
@@ -94,6 +97,53 @@ pub fn passes_gate(actor: Option<&Actor>, gate: Gate) -> bool {
 /// Agents and admins work cases; trainers write content and do not.
 fn works_cases(role: Role) -> bool {
     matches!(role, Role::Agent | Role::Admin)
+}
+
+/// Trainers and admins write, review and publish articles.
+fn writes_articles(role: Role) -> bool {
+    matches!(role, Role::Trainer | Role::Admin)
+}
+
+/// Which published articles a reader may see. Every place that shows
+/// articles (pages, lists, search results, counts, facets) filters by this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleScope {
+    /// The audiences the reader belongs to.
+    pub audiences: Vec<Audience>,
+    /// Articles meant for one organization are shown to that organization's
+    /// members (and to staff); `None` for a visitor.
+    pub organization_id: Option<i64>,
+    /// Staff see articles meant for any organization.
+    pub staff: bool,
+}
+
+impl ArticleScope {
+    pub fn may_read(&self, audience: Audience, organization_id: Option<i64>) -> bool {
+        self.audiences.contains(&audience)
+            && (self.staff || organization_id.is_none() || organization_id == self.organization_id)
+    }
+}
+
+/// The articles `actor` may read: visitors the public ones, customers also
+/// the customers-only ones (of everyone or their organization), staff all.
+pub fn article_scope(actor: Option<&Actor>) -> ArticleScope {
+    match actor {
+        None => ArticleScope {
+            audiences: vec![Audience::Public],
+            organization_id: None,
+            staff: false,
+        },
+        Some(actor) if actor.role.is_customer() => ArticleScope {
+            audiences: vec![Audience::Public, Audience::Customers],
+            organization_id: actor.organization_id,
+            staff: false,
+        },
+        Some(_) => ArticleScope {
+            audiences: Audience::ALL.to_vec(),
+            organization_id: None,
+            staff: true,
+        },
+    }
 }
 
 /// A case, as far as the rules need to know it.
@@ -138,6 +188,9 @@ pub enum Action {
     ViewSlaPolicies,
     /// Change the SLA targets, opening hours, time zone and holidays.
     ManageSlaPolicies,
+    /// Write, edit, review, publish, archive and restore articles; see their
+    /// drafts and history, and the search reports.
+    WriteArticles,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -169,6 +222,7 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::WorkCases => works_cases(actor.role),
         Action::ViewSlaPolicies => works_cases(actor.role),
         Action::ManageSlaPolicies => actor.role == Role::Admin,
+        Action::WriteArticles => writes_articles(actor.role),
     }
 }
 
@@ -286,6 +340,7 @@ mod tests {
             rows.push((role, Action::WorkCases, staff_works));
             rows.push((role, Action::ViewSlaPolicies, staff_works));
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));
+            rows.push((role, Action::WriteArticles, is(Trainer) || is(Admin)));
         }
         rows
     }
@@ -322,6 +377,7 @@ mod tests {
                 Gate::CustomerAdmin,
                 [false, false, true, false, false, false],
             ),
+            (Gate::Writer, [false, false, false, false, true, true]),
             (Gate::Admin, [false, false, false, false, false, true]),
         ];
         let roles = [
@@ -337,6 +393,27 @@ mod tests {
                 let actor = role.map(actor);
                 assert_eq!(passes_gate(actor.as_ref(), gate), want, "{gate:?} {role:?}");
             }
+        }
+    }
+
+    #[test]
+    fn article_scopes_by_role() {
+        let scope = |role: Option<Role>| article_scope(role.map(actor).as_ref());
+        let visitor = scope(None);
+        assert!(visitor.may_read(Audience::Public, None));
+        assert!(!visitor.may_read(Audience::Customers, None));
+        assert!(!visitor.may_read(Audience::Public, Some(OWN_ORG)));
+        for role in [Customer, CustomerAdmin] {
+            let customer = scope(Some(role));
+            assert!(customer.may_read(Audience::Customers, None));
+            assert!(customer.may_read(Audience::Customers, Some(OWN_ORG)));
+            assert!(!customer.may_read(Audience::Customers, Some(OTHER_ORG)));
+            assert!(!customer.may_read(Audience::Internal, None));
+        }
+        for role in [Agent, Trainer, Admin] {
+            let staff = scope(Some(role));
+            assert!(staff.may_read(Audience::Internal, None));
+            assert!(staff.may_read(Audience::Customers, Some(OTHER_ORG)));
         }
     }
 
