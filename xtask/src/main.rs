@@ -211,6 +211,7 @@ fn test(args: &[String]) -> Result {
     let browser = !args.iter().any(|a| a == "--no-browser");
     let _ = catch_interrupts();
     tools::ensure_build_tools(&root)?;
+    tools::ensure_nextest()?;
     if browser {
         tools::ensure_browser_tools(&root)?;
     }
@@ -241,11 +242,14 @@ fn run_all_tests(
         Command::new(env!("CARGO"))
             .current_dir(root)
             .args([
-                "test",
+                "nextest",
+                "run",
                 "--workspace",
                 "--features",
                 "app/ssr",
                 "--no-fail-fast",
+                "--config-file",
+                ".cargo/nextest.toml",
             ])
             .env("DATABASE_URL", database_url),
     )

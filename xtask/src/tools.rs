@@ -68,6 +68,17 @@ pub fn ensure_build_tools(root: &Path) -> Result {
     Ok(())
 }
 
+/// cargo-nextest runs the Rust tests: each test in its own process, with a
+/// time limit per test (see .cargo/nextest.toml), so one stuck test fails
+/// alone instead of holding up the whole run.
+pub fn ensure_nextest() -> Result {
+    if output_of(Command::new("cargo").args(["nextest", "--version"])).is_some() {
+        return Ok(());
+    }
+    step("Installing cargo-nextest (once per machine, a few minutes)");
+    run_command(Command::new("cargo").args(["install", "cargo-nextest", "--locked"]))
+}
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Install a program from Debian's packages when it is missing and we are root.

@@ -11,6 +11,10 @@ use sqlx::PgPool;
 
 pub const DEMO_PASSWORD: &str = app::server::seed::DEMO_PASSWORD;
 
+/// A request that takes longer than this fails the test with a clear error
+/// instead of waiting for ever.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
@@ -60,13 +64,18 @@ impl TestApp {
         Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap()
     }
 
     /// A client without a cookie jar: cookies only go where a test puts them.
     pub fn bare(&self) -> Client {
-        Client::builder().redirect(Policy::none()).build().unwrap()
+        Client::builder()
+            .redirect(Policy::none())
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
