@@ -44,6 +44,18 @@ enum Command {
     /// Create an account. The password is read from standard input when it is not
     /// a terminal; otherwise a strong one is generated and printed.
     CreateUser(CreateUserArgs),
+    /// Import the knowledge base and training material from a content folder
+    /// (Markdown files with front matter; see content/README.md). Safe to run
+    /// again: unchanged files change nothing, a changed file becomes a new
+    /// revision. Nothing is imported when any file has a mistake.
+    ImportContent(ImportContentArgs),
+}
+
+#[derive(Args)]
+struct ImportContentArgs {
+    /// The content folder: categories.toml and Markdown files in sub-folders.
+    #[arg(default_value = "content", value_name = "FOLDER")]
+    folder: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -212,6 +224,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::SeedDemo) => seed_demo(&pool).await,
         Some(Command::CreateUser(args)) => create_user(&pool, args).await,
+        Some(Command::ImportContent(args)) => {
+            server::MIGRATOR
+                .run(&pool)
+                .await
+                .context("migrating the database")?;
+            let report = app::server::content_import::import_dir(&pool, &args.folder)
+                .await
+                .with_context(|| format!("importing {}", args.folder.display()))?;
+            println!("Imported {}: {report}.", args.folder.display());
+            Ok(())
+        }
     }
 }
 

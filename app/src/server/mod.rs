@@ -1,12 +1,14 @@
 //! Everything that runs only on the server. Never compiled to wasm.
 
 pub mod accounts;
+pub mod articles;
 pub mod attachments;
 pub mod auth;
 pub mod canned;
 pub mod case_mail;
 pub mod cases;
 pub mod config;
+pub mod content_import;
 pub mod db;
 pub mod error;
 pub mod forms;

@@ -2,6 +2,7 @@
 //! (`impl PgExecutor`) and return plain rows; policy decisions live elsewhere.
 //! Organization scoping is always part of the SQL.
 
+pub mod articles;
 pub mod attachments;
 pub mod audit;
 pub mod canned;
