@@ -176,6 +176,16 @@ impl fmt::Display for Slug {
     }
 }
 
+/// One heading in an article's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// 2 or 3 (`##` and `###`).
+    pub level: u8,
+    /// The heading's anchor, without `#`.
+    pub anchor: String,
+    pub text: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

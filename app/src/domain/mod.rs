@@ -9,7 +9,7 @@ mod role;
 mod safe_html;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
-pub use article::{ArticleKind, ArticleState, Audience, Slug};
+pub use article::{ArticleKind, ArticleState, Audience, Slug, TocEntry};
 pub use case::{CaseNumber, CaseStatus, Priority, Tag};
 pub use error::{AppError, FieldError};
 pub use role::Role;
