@@ -104,6 +104,9 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/canned-replies") view=CannedRepliesPage ssr=SsrMode::Async/>
+                <Route path=path!("/kb") view=KbHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/kb/categories/:slug") view=KbCategoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/kb/:slug") view=ArticlePage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sla") view=AdminSlaPage ssr=SsrMode::Async/>
                 <Route

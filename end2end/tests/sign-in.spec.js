@@ -2,11 +2,11 @@ const { test, expect } = require('@playwright/test');
 const { signIn, navLinks } = require('./helpers');
 
 const roles = [
-  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Organization', 'Account'] },
-  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Account'] },
-  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Account'] },
-  { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Service levels', 'Account'] },
+  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Organization', 'Knowledge base', 'Account'] },
+  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Knowledge base', 'Account'] },
+  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Knowledge base', 'Account'] },
+  { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Knowledge base', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Service levels', 'Knowledge base', 'Account'] },
 ];
 
 for (const role of roles) {

@@ -137,12 +137,13 @@ fn run(args: &[String]) -> Result {
         }
     };
     let outcome = (|| {
-        step("Preparing the database (migrations, demo data)");
+        step("Preparing the database (migrations, demo data, the knowledge base in content/)");
         run_command(
             Command::new(&binary)
                 .arg("seed-demo")
                 .env("DATABASE_URL", &database_url),
         )?;
+        import_content(&root, &binary, &database_url)?;
         step(&format!(
             "Serving Rapport on http://{addr}  (Ctrl-C stops it)"
         ));
@@ -281,6 +282,7 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
             .arg("seed-demo")
             .env("DATABASE_URL", &database_url),
     )?;
+    import_content(root, &binary, &database_url)?;
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
     let mut server = spawn_server(root, &binary, &database_url, &addr, "warn")?;
@@ -297,6 +299,17 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
     let _ = server.kill();
     let _ = server.wait();
     result
+}
+
+/// `rapport import-content content/`: unchanged files change nothing, so this
+/// runs on every start.
+pub fn import_content(root: &Path, binary: &Path, database_url: &str) -> Result {
+    run_command(
+        Command::new(binary)
+            .arg("import-content")
+            .arg(root.join("content"))
+            .env("DATABASE_URL", database_url),
+    )
 }
 
 /// Start `rapport serve` with the site built into target/site.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod canned;
 pub mod cases;
 pub mod dashboard;
+pub mod kb;
 pub mod organization;
 pub mod sla;
 

@@ -8,6 +8,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
     let Some(user) = user else {
         return vec![
             ("/", "Home"),
+            ("/kb", "Knowledge base"),
             ("/sign-in", "Sign in"),
             ("/register", "Register"),
         ];
@@ -28,6 +29,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             links.push(("/admin/sla", "Service levels"));
         }
     }
+    links.push(("/kb", "Knowledge base"));
     links.push(("/account", "Account"));
     links
 }
@@ -92,14 +94,14 @@ mod tests {
     #[test]
     fn each_role_gets_its_navigation() {
         let table: [(Option<Role>, &[&str]); 6] = [
-            (None, &["Home", "Sign in", "Register"]),
-            (Some(Role::Customer), &["Dashboard", "Cases", "Account"]),
+            (None, &["Home", "Knowledge base", "Sign in", "Register"]),
+            (Some(Role::Customer), &["Dashboard", "Cases", "Knowledge base", "Account"]),
             (
                 Some(Role::CustomerAdmin),
-                &["Dashboard", "Cases", "Organization", "Account"],
+                &["Dashboard", "Cases", "Organization", "Knowledge base", "Account"],
             ),
-            (Some(Role::Agent), &["Dashboard", "Queue", "Account"]),
-            (Some(Role::Trainer), &["Dashboard", "Account"]),
+            (Some(Role::Agent), &["Dashboard", "Queue", "Knowledge base", "Account"]),
+            (Some(Role::Trainer), &["Dashboard", "Knowledge base", "Account"]),
             (
                 Some(Role::Admin),
                 &[
@@ -108,6 +110,7 @@ mod tests {
                     "Users",
                     "Organizations",
                     "Service levels",
+                    "Knowledge base",
                     "Account",
                 ],
             ),

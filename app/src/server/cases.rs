@@ -151,6 +151,8 @@ pub async fn create(
         CaseNews::Opened,
     )
     .await?;
+    // The trainers' report of searches that did not help counts this case.
+    super::db::search_log::link_case(&mut *tx, actor.user_id, case_id).await?;
     files.commit(tx).await?;
     Ok(CaseNumber(number))
 }

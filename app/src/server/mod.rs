@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod forms;
 pub mod jobs;
+pub mod kb;
 pub mod mail;
 pub mod markdown;
 pub mod policy;

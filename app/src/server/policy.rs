@@ -71,6 +71,10 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("canned_replies", Gate::Agent),
     ("save_canned_reply", Gate::Agent),
     ("delete_canned_reply", Gate::Agent),
+    ("kb_home", Gate::Anyone),
+    ("kb_category", Gate::Anyone),
+    ("kb_article", Gate::Anyone),
+    ("vote_article", Gate::SignedIn),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -188,6 +192,8 @@ pub enum Action {
     ViewSlaPolicies,
     /// Change the SLA targets, opening hours, time zone and holidays.
     ManageSlaPolicies,
+    /// Say whether an article helped (signed-in readers of it).
+    VoteOnArticle,
     /// Write, edit, review, publish, archive and restore articles; see their
     /// drafts and history, and the search reports.
     WriteArticles,
@@ -222,6 +228,7 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::WorkCases => works_cases(actor.role),
         Action::ViewSlaPolicies => works_cases(actor.role),
         Action::ManageSlaPolicies => actor.role == Role::Admin,
+        Action::VoteOnArticle => true,
         Action::WriteArticles => writes_articles(actor.role),
     }
 }
@@ -341,6 +348,7 @@ mod tests {
             rows.push((role, Action::ViewSlaPolicies, staff_works));
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));
             rows.push((role, Action::WriteArticles, is(Trainer) || is(Admin)));
+            rows.push((role, Action::VoteOnArticle, signed_in));
         }
         rows
     }

@@ -332,3 +332,41 @@ pub async fn vote(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// How many readable articles each category holds directly.
+pub async fn count_by_category(
+    db: impl PgExecutor<'_>,
+    scope: &ArticleScope,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    let sql = format!(
+        "SELECT r.category_id, count(*)
+           FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+          WHERE {READABLE}
+          GROUP BY r.category_id"
+    );
+    sqlx::query_as(&sql)
+        .bind(audiences(scope))
+        .bind(scope.organization_id)
+        .bind(scope.staff)
+        .fetch_all(db)
+        .await
+}
+
+/// The id of the published article at `slug`, if `scope` may read it.
+pub async fn readable_id(
+    db: impl PgExecutor<'_>,
+    scope: &ArticleScope,
+    slug: &str,
+) -> sqlx::Result<Option<i64>> {
+    let sql = format!(
+        "SELECT a.id FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+          WHERE a.slug = $4 AND {READABLE}"
+    );
+    sqlx::query_scalar(&sql)
+        .bind(audiences(scope))
+        .bind(scope.organization_id)
+        .bind(scope.staff)
+        .bind(slug)
+        .fetch_optional(db)
+        .await
+}

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod invitations;
 pub mod mail;
 pub mod organizations;
+pub mod search_log;
 pub mod sla;
 pub mod users;
 
