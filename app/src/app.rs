@@ -104,9 +104,17 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/canned-replies") view=CannedRepliesPage ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/kb") view=KbHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/kb/categories/:slug") view=KbCategoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/kb/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                // Writing (trainers and admins). The fixed addresses come before `:id`.
+                <Route path=path!("/write") view=WritingListPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/new") view=WritingEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/insights") view=InsightsPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id") view=WritingEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/preview") view=WritingPreviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/history") view=WritingHistoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sla") view=AdminSlaPage ssr=SsrMode::Async/>
                 <Route

@@ -5,8 +5,8 @@ const roles = [
   { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Organization', 'Knowledge base', 'Account'] },
   { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Knowledge base', 'Account'] },
   { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Knowledge base', 'Account'] },
-  { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Knowledge base', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Service levels', 'Knowledge base', 'Account'] },
+  { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Write', 'Insights', 'Knowledge base', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Users', 'Organizations', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },
 ];
 
 for (const role of roles) {

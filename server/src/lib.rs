@@ -135,6 +135,10 @@ pub async fn serve(
         })
     })?;
     let jobs = Jobs::start(state.pool.clone(), mailer, &state.config);
+    // Published, edited and archived articles reach the search index by
+    // PostgreSQL notifications, from this process or any other.
+    let index_updater =
+        app::server::search::sync::spawn_updater(state.pool.clone(), state.search.clone());
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -143,5 +147,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     jobs.stop().await;
+    index_updater.abort();
     served
 }

@@ -4,6 +4,7 @@ use anyhow::Context;
 use app::domain::Role;
 use app::server::config::{self, MailTransport};
 use app::server::mail::Mailer;
+use app::server::search::{sync, SearchIndex};
 use app::server::{accounts, seed, AppState, Config};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Read};
@@ -49,6 +50,19 @@ enum Command {
     /// again: unchanged files change nothing, a changed file becomes a new
     /// revision. Nothing is imported when any file has a mistake.
     ImportContent(ImportContentArgs),
+    /// Rebuild the knowledge search index from PostgreSQL, with a progress bar.
+    /// Stop the server first, or give it another folder: one writer per index.
+    Reindex(IndexArgs),
+    /// Compare the knowledge search index with PostgreSQL and report what is
+    /// missing or out of date (the server repairs drift by itself on start).
+    CheckIndex(IndexArgs),
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// The folder of the search index (the same as the server's).
+    #[arg(long, env = "RAPPORT_INDEX_DIR", default_value = config::DEFAULT_INDEX_DIR, value_name = "FOLDER")]
+    index_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -121,6 +135,11 @@ struct ServeArgs {
         value_name = "URL"
     )]
     public_url: String,
+    /// Folder of the knowledge search index. It is rebuilt from PostgreSQL when it is
+    /// missing, damaged or out of date, so it needs no backup; each server process
+    /// keeps its own.
+    #[arg(long, env = "RAPPORT_INDEX_DIR", default_value = config::DEFAULT_INDEX_DIR, value_name = "FOLDER")]
+    index_dir: PathBuf,
     /// Days after which a solved case closes by itself. Until then the customer can
     /// still reopen it.
     #[arg(long, env = "RAPPORT_AUTO_CLOSE_DAYS", default_value_t = 7,
@@ -167,6 +186,7 @@ impl ServeArgs {
             mail_from: self.mail_from.clone(),
             public_url: public_url(&self.public_url)?,
             auto_close_days: self.auto_close_days,
+            index_dir: self.index_dir.clone(),
             ..Config::default()
         })
     }
@@ -235,6 +255,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Imported {}: {report}.", args.folder.display());
             Ok(())
         }
+        Some(Command::Reindex(args)) => reindex(&pool, &args.index_dir).await,
+        Some(Command::CheckIndex(args)) => check_index(&pool, &args.index_dir).await,
     }
 }
 
@@ -275,7 +297,15 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
                 config.addr
             )
         })?;
-    let state = AppState::new(config.clone(), pool);
+    let search = sync::open_and_refresh(&pool, &config.index_dir)
+        .await
+        .with_context(|| {
+            format!(
+                "RAPPORT_INDEX_DIR: could not open the search index in {}",
+                config.index_dir.display()
+            )
+        })?;
+    let state = AppState::new(config.clone(), pool, search);
     tracing::info!("Rapport is serving on http://{}", listener.local_addr()?);
     server::serve(state, listener, shutdown_signal()).await?;
     tracing::info!("Rapport stopped");
@@ -378,4 +408,78 @@ fn generate_password() -> String {
     (0..20)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// `rapport reindex`: every live article from PostgreSQL into the index.
+async fn reindex(pool: &sqlx::PgPool, dir: &std::path::Path) -> anyhow::Result<()> {
+    server::MIGRATOR
+        .run(pool)
+        .await
+        .context("migrating the database")?;
+    let folder = dir.to_path_buf();
+    let (index, _) = tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&folder))
+        .await?
+        .with_context(|| format!("opening the search index in {}", dir.display()))?;
+    let total = app::server::db::search_docs::count_live(pool).await?.max(0) as u64;
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} articles  {per_sec}  {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let progress = bar.clone();
+    let indexed = sync::rebuild_from_db(pool, &index, move |n| progress.set_position(n)).await?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "Indexed {indexed} articles in {seconds:.1} s ({:.0} articles/s) into {}.",
+        indexed as f64 / seconds.max(0.001),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// `rapport check-index`: what the index lacks or holds out of date.
+async fn check_index(pool: &sqlx::PgPool, dir: &std::path::Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        anyhow::bail!(
+            "there is no search index in {}: `rapport reindex` builds one (the server does on start)",
+            dir.display()
+        );
+    }
+    let folder = dir.to_path_buf();
+    let (index, opened) =
+        tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&folder)).await??;
+    if let app::server::search::Opened::Recreated { reason } = opened {
+        println!("The index could not be used and was emptied ({reason}); run `rapport reindex`.");
+    }
+    let drift = sync::check(pool, &index).await?;
+    println!(
+        "PostgreSQL has {} live articles, the index {}.\n\
+         Missing from the index: {}\nIn the index but no longer live: {}\nChanged since indexed: {}",
+        drift.in_db,
+        drift.in_index,
+        id_list(&drift.missing),
+        id_list(&drift.stale),
+        id_list(&drift.outdated)
+    );
+    if drift.is_clean() {
+        Ok(())
+    } else {
+        anyhow::bail!("the search index is out of date: `rapport reindex` rebuilds it")
+    }
+}
+
+/// Article ids for a report: the first twenty, and how many more.
+fn id_list(ids: &[i64]) -> String {
+    match ids.len() {
+        0 => "none".to_string(),
+        n => {
+            let shown: Vec<String> = ids.iter().take(20).map(|id| id.to_string()).collect();
+            let more = if n > 20 { format!(" and {} more", n - 20) } else { String::new() };
+            format!("{n} (ids {}{more})", shown.join(", "))
+        }
+    }
 }

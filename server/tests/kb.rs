@@ -306,3 +306,184 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
         .await;
     assert_eq!(response.status(), 404);
 }
+
+/// Search as `client` through the server function, once the index has caught
+/// up with `expect_at_least` articles for a staff reader (notifications are
+/// applied within a second).
+async fn search(app: &TestApp, client: &reqwest::Client, q: &str) -> serde_json::Value {
+    let response = app.call(client, "search_articles", &[("q", q)]).await;
+    assert_eq!(response.status(), 200, "searching {q:?}");
+    response.json().await.unwrap()
+}
+
+async fn wait_until_indexed(app: &TestApp, pool: &PgPool) {
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM articles WHERE published_revision_id IS NOT NULL AND state <> 'archived'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    for _ in 0..100 {
+        if app.search_index_count() as i64 == live {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the index did not reach {live} articles within 5 s");
+}
+
+fn slugs(results: &serde_json::Value) -> Vec<String> {
+    results["results"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["slug"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn search_finds_with_typos_and_shows_each_reader_only_their_articles(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    import_dir(&pool, &shipped_content()).await.unwrap();
+    wait_until_indexed(&app, &pool).await;
+    let visitor = app.bare();
+    let customer = app.signed_in("nick@northwind.example").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+
+    // A typo still finds the article, with the word highlighted in the snippet.
+    let found = search(&app, &visitor, "priorty").await;
+    let hits = found["results"]["hits"].as_array().unwrap();
+    let hit = hits
+        .iter()
+        .find(|h| h["slug"] == "choose-the-right-priority")
+        .unwrap_or_else(|| panic!("{found}"));
+    let snippet = hit["snippet"].as_str().unwrap().to_lowercase();
+    assert!(snippet.contains("<mark>priority</mark>"), "{hit}");
+
+    // "escalation" is in internal articles: staff find them, others get no trace.
+    let audience_of = |slug: &str| {
+        let pool = pool.clone();
+        let slug = slug.to_string();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT r.audience FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id WHERE a.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    for (client, allowed) in [
+        (&visitor, vec!["public"]),
+        (&customer, vec!["public", "customers"]),
+    ] {
+        for q in ["escalation", "queue", "internal note", "invite colleagues"] {
+            let results = search(&app, client, q).await;
+            for slug in slugs(&results) {
+                let audience = audience_of(&slug).await;
+                assert!(allowed.contains(&audience.as_str()), "{q:?} gave {slug} ({audience})");
+            }
+            let counted: u64 = results["results"]["kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k[1].as_u64().unwrap())
+                .sum();
+            assert_eq!(counted, results["results"]["total"].as_u64().unwrap());
+        }
+    }
+    let staff = search(&app, &agent, "escalation").await;
+    assert!(slugs(&staff).contains(&"escalation-policy".to_string()), "{staff}");
+    let visitor_total = search(&app, &visitor, "escalation").await["results"]["total"].as_u64().unwrap();
+    assert!(staff["results"]["total"].as_u64().unwrap() > visitor_total);
+
+    // The search page works without JavaScript and escapes what was typed.
+    let page = page_text(&visitor, &app.url("/search?q=%3Cscript%3Ecases")).await;
+    assert!(!page.contains("<script>cases"), "the query is shown as text");
+    let page = page_text(&visitor, &app.url("/search?q=statuses")).await;
+    assert!(page.contains("case-statuses-explained"), "{page}");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    import_dir(&pool, &shipped_content()).await.unwrap();
+    wait_until_indexed(&app, &pool).await;
+    let visitor = app.bare();
+    let long = "case ".repeat(2_000);
+    let ors = (0..1_000).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" OR ");
+    for q in [long.as_str(), ors.as_str(), "\"unbalanced quote", "*", "((((", "\u{0}\u{1}", "é ü 漢字"] {
+        let started = std::time::Instant::now();
+        let response = app.call(&visitor, "search_articles", &[("q", q)]).await;
+        assert_eq!(response.status(), 200, "{:.40}", q);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:.40} took {:?}", q, started.elapsed());
+    }
+    let shortened = search(&app, &visitor, &long).await;
+    assert!(shortened["results"]["notice"].as_str().unwrap_or("").contains("shortened"), "{shortened}");
+    let star = search(&app, &visitor, "*").await;
+    assert!(star["results"]["notice"].as_str().is_some(), "{star}");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    import_dir(&pool, &shipped_content()).await.unwrap();
+    wait_until_indexed(&app, &pool).await;
+    let customer = app.signed_in("nick@northwind.example").await;
+    let results = search(&app, &customer, "attach files").await;
+    let log_id = results["log_id"].as_i64().unwrap();
+    let first = slugs(&results)[0].clone();
+    page_text(&customer, &app.url(&format!("/kb/{first}?s={log_id}"))).await;
+    let nothing = search(&app, &customer, "zzqx flurble").await;
+    assert_eq!(nothing["results"]["total"], 0);
+    let (clicked, hits): (Option<i64>, i32) =
+        sqlx::query_as("SELECT clicked_article_id, hits FROM search_log WHERE id = $1")
+            .bind(log_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(clicked.is_some() && hits > 0);
+
+    // Suggestions while typing a case, then "This solved my problem".
+    let suggested = app
+        .call(&customer, "case_suggestions", &[("subject", "how do I attach a file"), ("description", "")])
+        .await;
+    assert_eq!(suggested.status(), 200);
+    let suggested: serde_json::Value = suggested.json().await.unwrap();
+    let slug = suggested["hits"][0]["slug"].as_str().unwrap().to_string();
+    let response = app
+        .call(&customer, "deflect_case", &[("slug", &slug), ("query", "how do I attach a file")])
+        .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let deflections: i64 = sqlx::query_scalar("SELECT count(*) FROM deflections")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(deflections, 1);
+    // An agent's article cannot be credited by a customer.
+    let refused = app
+        .call(&customer, "deflect_case", &[("slug", "escalation-policy"), ("query", "x")])
+        .await;
+    assert_eq!(refused.status(), 404);
+
+    // A case opened after searching marks those searches.
+    let category: String = sqlx::query_scalar("SELECT id::text FROM case_categories LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let created = app
+        .call(
+            &customer,
+            "create_case",
+            &[("subject", "Still broken"), ("description", "The flurble is broken."), ("category_id", &category), ("priority", "normal")],
+        )
+        .await;
+    assert!(created.status().is_success() || created.status().is_redirection(), "{}", created.status());
+    let followed: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM search_log WHERE case_id IS NOT NULL AND source = 'search'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(followed >= 2, "both searches are followed by the case");
+}

@@ -9,8 +9,10 @@ pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod kb;
+pub mod search;
 pub mod organization;
 pub mod sla;
+pub mod writing;
 
 use crate::domain::Role;
 use serde::{Deserialize, Serialize};

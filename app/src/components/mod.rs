@@ -1,6 +1,8 @@
 //! Pieces of UI used by several pages.
 
 pub mod attachments;
+pub mod deflection;
 pub mod form;
 pub mod nav;
 pub mod panels;
+pub mod search_box;

@@ -29,6 +29,11 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             links.push(("/admin/sla", "Service levels"));
         }
     }
+    // The people who write articles: trainers, and admins.
+    if matches!(user.role, Role::Trainer | Role::Admin) {
+        links.push(("/write", "Write"));
+        links.push(("/write/insights", "Insights"));
+    }
     links.push(("/kb", "Knowledge base"));
     links.push(("/account", "Account"));
     links
@@ -43,6 +48,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"R"</span>
                 "Rapport"
             </a>
+            <crate::components::search_box::HeaderSearch/>
             <Transition fallback=|| view! { <nav aria-label="Main" class="main-nav"></nav> }>
                 {move || Suspend::new(async move {
                     let user = auth.user.await.ok().flatten();
@@ -101,7 +107,10 @@ mod tests {
                 &["Dashboard", "Cases", "Organization", "Knowledge base", "Account"],
             ),
             (Some(Role::Agent), &["Dashboard", "Queue", "Knowledge base", "Account"]),
-            (Some(Role::Trainer), &["Dashboard", "Knowledge base", "Account"]),
+            (
+                Some(Role::Trainer),
+                &["Dashboard", "Write", "Insights", "Knowledge base", "Account"],
+            ),
             (
                 Some(Role::Admin),
                 &[
@@ -110,6 +119,8 @@ mod tests {
                     "Users",
                     "Organizations",
                     "Service levels",
+                    "Write",
+                    "Insights",
                     "Knowledge base",
                     "Account",
                 ],

@@ -7,6 +7,7 @@ mod case;
 mod error;
 mod role;
 mod safe_html;
+mod search;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use article::{ArticleKind, ArticleState, Audience, Slug, TocEntry};
@@ -14,3 +15,6 @@ pub use case::{CaseNumber, CaseStatus, Priority, Tag};
 pub use error::{AppError, FieldError};
 pub use role::Role;
 pub use safe_html::SafeHtml;
+pub use search::{
+    Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
+};

@@ -43,6 +43,16 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
                 </dl>
                 <p><a href="/account">"Change your name or password"</a></p>
             </section>
+            {matches!(role, Role::Trainer | Role::Admin).then(|| view! {
+                <section class="card" aria-labelledby="writing-heading">
+                    <h2 id="writing-heading">"Writing"</h2>
+                    <ul class="plain-list">
+                        <li><a href="/write/new">"Write a new article"</a></li>
+                        <li><a href="/write">"All articles and drafts"</a></li>
+                        <li><a href="/write/insights">"What to write next"</a></li>
+                    </ul>
+                </section>
+            })}
             {(role == Role::CustomerAdmin).then(|| view! {
                 <section class="card" aria-labelledby="colleagues-heading">
                     <h2 id="colleagues-heading">"Colleagues"</h2>

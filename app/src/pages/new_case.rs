@@ -8,6 +8,7 @@
 use super::cases::MARKDOWN_HINT;
 use crate::api::cases::{case_options, create_case, preview_markdown, CreateCase};
 use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
+use crate::components::deflection::{form_text, Deflection, SuggestedArticles};
 use crate::components::form::{field_error, Field, FormError, Select, TextArea};
 use crate::components::panels::ErrorPanel;
 use crate::domain::Priority;
@@ -27,9 +28,29 @@ pub fn NewCasePage() -> impl IntoView {
     // Without JavaScript, a refused form comes back with what was typed in the address.
     let query = use_query_map();
     let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    // Articles that may answer the question appear beside the form as it is typed.
+    let deflection = Deflection::new();
+    let on_input = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        if let Some(form) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        {
+            let (subject, description) = form_text(&form);
+            deflection.typed(subject, description);
+        }
+    };
     view! {
         <Title text="Open a new case"/>
         <h1>"Open a new case"</h1>
+        {move || deflection.solved.get().map(|_| view! {
+            <section class="panel alert-success" role="status">
+                <h2>"Glad that helped"</h2>
+                <p>"No case was opened. If the problem comes back, you can open one at any time."</p>
+                <p><a href="/kb">"Back to the knowledge base"</a> " · " <a href="/cases">"Your cases"</a></p>
+            </section>
+        })}
+        <div class="new-case-layout" class:hidden=move || deflection.solved.get().is_some()>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let options = match options.await {
@@ -46,7 +67,8 @@ pub fn NewCasePage() -> impl IntoView {
                 view! {
                     <form method="post" action=CreateCase::PATH enctype="multipart/form-data"
                         class="form panel" novalidate=true
-                        on:submit=move |ev| create.submit(&ev, &chosen.get_untracked())>
+                        on:submit=move |ev| create.submit(&ev, &chosen.get_untracked())
+                        on:input=on_input>
                         <FormError error/>
                         <Field label="Subject" name="subject" autocomplete="off" value=kept("subject")
                             hint="One line that says what is wrong, e.g. “Invoice 2024-118 shows the wrong VAT”."
@@ -82,6 +104,8 @@ pub fn NewCasePage() -> impl IntoView {
                 .into_any()
             })}
         </Transition>
+        <SuggestedArticles deflection/>
+        </div>
         {move || preview.value().get().map(|result| match result {
             Ok(html) => view! {
                 <section class="panel preview" aria-label="Preview">

@@ -8,6 +8,8 @@ use std::time::Duration;
 /// Where mail goes when neither an SMTP server nor a folder is configured:
 /// never dropped, and easy to find next to where the server was started.
 pub const DEFAULT_MAIL_DIR: &str = "mail-outbox";
+/// Where the search index is kept when no folder is configured.
+pub const DEFAULT_INDEX_DIR: &str = "search-index";
 pub const DEFAULT_MAIL_FROM: &str = "Rapport <support@rapport.localhost>";
 
 #[derive(Debug, Clone)]
@@ -43,6 +45,9 @@ pub struct Config {
     pub mail_poll_interval: Duration,
     /// How often solved cases are checked for closing (also once at start).
     pub auto_close_interval: Duration,
+    /// The folder of the knowledge search index (rebuilt from PostgreSQL
+    /// whenever it is missing, damaged or out of date).
+    pub index_dir: PathBuf,
 }
 
 /// Where outgoing e-mail goes.
@@ -95,6 +100,7 @@ impl Default for Config {
             auto_close_days: 7,
             mail_poll_interval: Duration::from_secs(5),
             auto_close_interval: Duration::from_secs(5 * 60),
+            index_dir: PathBuf::from(DEFAULT_INDEX_DIR),
         }
     }
 }

@@ -14,13 +14,16 @@ pub mod error;
 pub mod forms;
 pub mod jobs;
 pub mod kb;
+pub mod kb_search;
 pub mod mail;
 pub mod markdown;
 pub mod policy;
+pub mod search;
 pub mod security;
 pub mod seed;
 pub mod sla;
 pub mod state;
+pub mod writing;
 
 pub use config::Config;
 pub use error::internal;

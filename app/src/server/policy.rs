@@ -72,9 +72,23 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("save_canned_reply", Gate::Agent),
     ("delete_canned_reply", Gate::Agent),
     ("kb_home", Gate::Anyone),
+    ("search_articles", Gate::Anyone),
+    ("search_suggestions", Gate::Anyone),
+    ("case_suggestions", Gate::SignedIn),
+    ("deflect_case", Gate::SignedIn),
     ("kb_category", Gate::Anyone),
     ("kb_article", Gate::Anyone),
     ("vote_article", Gate::SignedIn),
+    // Writing articles (api::writing): trainers and admins.
+    ("writer_articles", Gate::Writer),
+    ("article_editor", Gate::Writer),
+    ("save_article", Gate::Writer),
+    ("change_article_state", Gate::Writer),
+    ("restore_revision", Gate::Writer),
+    ("preview_article", Gate::Writer),
+    ("draft_preview", Gate::Writer),
+    ("article_history", Gate::Writer),
+    ("writing_insights", Gate::Writer),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).

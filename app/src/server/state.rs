@@ -1,4 +1,5 @@
 use super::attachments::{AttachmentStore, LocalDirStore};
+use super::search::SearchIndex;
 use super::Config;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -14,10 +15,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Where attachment files are kept (a local folder today).
     pub attachments: Arc<dyn AttachmentStore>,
+    /// The knowledge search index (one writer per process; cheap to clone).
+    pub search: SearchIndex,
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: PgPool) -> AppState {
+    /// `search` is opened (and brought up to date) by the caller, see
+    /// `search::sync::open_and_refresh`.
+    pub fn new(config: Config, pool: PgPool, search: SearchIndex) -> AppState {
         super::case_mail::set_public_url(&config.public_url);
         let leptos_options = LeptosOptions::builder()
             .output_name("rapport")
@@ -29,6 +34,7 @@ impl AppState {
             leptos_options,
             pool,
             attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
+            search,
             config: Arc::new(config),
         }
     }

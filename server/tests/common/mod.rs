@@ -17,11 +17,15 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct TestApp {
     pub base: String,
+    /// The server's search index (to wait until it has caught up).
+    pub search: app::server::search::SearchIndex,
     pub pool: PgPool,
     /// The folder the server's mail sender writes mail into (.eml files).
     pub mail_dir: tempfile::TempDir,
     /// The folder the server keeps attachment files in.
     pub attachments_dir: tempfile::TempDir,
+    /// The folder of the server's search index.
+    pub index_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -41,22 +45,34 @@ impl TestApp {
         // sent promptly so a test can look for it.
         let mail_dir = tempfile::tempdir().expect("a temporary mail folder");
         let attachments_dir = tempfile::tempdir().expect("a temporary attachments folder");
+        let index_dir = tempfile::tempdir().expect("a temporary search index folder");
         let mut config = Config {
             addr,
             attachments_dir: attachments_dir.path().to_path_buf(),
             mail_transport: MailTransport::Folder(mail_dir.path().to_path_buf()),
             mail_poll_interval: std::time::Duration::from_millis(200),
+            index_dir: index_dir.path().to_path_buf(),
             ..Config::default()
         };
         configure(&mut config);
-        let state = AppState::new(config, pool.clone());
+        let search = app::server::search::sync::open_and_refresh(&pool, &config.index_dir)
+            .await
+            .expect("opening the search index");
+        let state = AppState::new(config, pool.clone(), search.clone());
         tokio::spawn(server::serve(state, listener, std::future::pending()));
         TestApp {
             base: format!("http://{addr}"),
+            search,
             pool,
             mail_dir,
             attachments_dir,
+            index_dir,
         }
+    }
+
+    /// How many articles the server's search index holds now.
+    pub fn search_index_count(&self) -> u64 {
+        self.search.doc_count()
     }
 
     /// A client that keeps cookies, like a browser, and does not follow redirects.

@@ -35,11 +35,7 @@ pub struct CategoryRow {
 /// Tell every server process that an article changed (the search index
 /// listens). Sent when the surrounding transaction commits.
 pub async fn notify_changed(conn: &mut PgConnection, article_id: i64) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_notify('rapport_search', $1::text)")
-        .bind(article_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+    super::search_docs::notify_article_changed(conn, article_id).await
 }
 
 pub async fn categories(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<CategoryRow>> {

@@ -2,6 +2,7 @@
 //! (`impl PgExecutor`) and return plain rows; policy decisions live elsewhere.
 //! Organization scoping is always part of the SQL.
 
+pub mod article_admin;
 pub mod articles;
 pub mod attachments;
 pub mod audit;
@@ -10,6 +11,8 @@ pub mod cases;
 pub mod invitations;
 pub mod mail;
 pub mod organizations;
+pub mod search_reports;
+pub mod search_docs;
 pub mod search_log;
 pub mod sla;
 pub mod users;

@@ -26,7 +26,8 @@ impl SearchSource {
 /// grouped in the reports.
 pub fn normalize(query: &str) -> String {
     query
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -43,7 +44,8 @@ pub async fn log_search(
     source: SearchSource,
     user_id: Option<i64>,
 ) -> sqlx::Result<i64> {
-    let query: String = query.chars().take(500).collect();
+    // PostgreSQL text cannot hold NUL, and control characters mean nothing here.
+    let query: String = query.chars().filter(|c| !c.is_control()).take(500).collect();
     sqlx::query_scalar(
         "INSERT INTO search_log (query, normalized, hits, source, user_id)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -102,7 +104,7 @@ pub async fn record_deflection(
     user_id: i64,
     query: &str,
 ) -> sqlx::Result<()> {
-    let query: String = query.chars().take(500).collect();
+    let query: String = query.chars().filter(|c| !c.is_control()).take(500).collect();
     sqlx::query("INSERT INTO deflections (article_id, user_id, query) VALUES ($1, $2, $3)")
         .bind(article_id)
         .bind(user_id)
@@ -120,5 +122,6 @@ mod tests {
     fn searches_are_grouped_by_their_words() {
         assert_eq!(normalize("  Reset   PASSWORD\t"), "reset password");
         assert_eq!(normalize(&"x".repeat(900)).len(), 500);
+        assert_eq!(normalize("a\u{0}b"), "a b");
     }
 }

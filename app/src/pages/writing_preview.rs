@@ -1,0 +1,100 @@
+//! `/write/:id/preview`: the latest revision of an article rendered exactly
+//! as the published page renders it (the same `render_article`), so a writer
+//! without JavaScript can check a draft before publishing it.
+
+use crate::api::writing::{draft_preview, ArticlePreview, DraftView};
+use crate::components::panels::{title_text, ErrorPanel};
+use crate::domain::{AppError, TocEntry};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The `:id` of a writing page's address; "not found" when it is not a number.
+pub fn article_id(params: &Memo<leptos_router::params::ParamsMap>) -> Result<i64, AppError> {
+    params
+        .read()
+        .get("id")
+        .and_then(|id| id.parse().ok())
+        .ok_or(AppError::NotFound)
+}
+
+/// An article's table of contents; nothing for an article without sections.
+#[component]
+pub fn TableOfContents(toc: Vec<TocEntry>, label: &'static str) -> impl IntoView {
+    (!toc.is_empty()).then(|| {
+        view! {
+            <nav class="toc" aria-label=label>
+                <p class="toc-title">{label}</p>
+                <ol>
+                    {toc.into_iter().map(|entry| view! {
+                        <li class=format!("toc-level-{}", entry.level)>
+                            <a href=format!("#{}", entry.anchor)>{entry.text}</a>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </nav>
+        }
+    })
+}
+
+/// Rendered article text with its table of contents.
+#[component]
+pub fn RenderedArticle(rendered: ArticlePreview, toc_label: &'static str) -> impl IntoView {
+    view! {
+        <TableOfContents toc=rendered.toc label=toc_label/>
+        <div class="prose article-text" inner_html=rendered.html.as_str().to_string()></div>
+    }
+}
+
+#[component]
+pub fn WritingPreviewPage() -> impl IntoView {
+    let params = use_params_map();
+    let preview = Resource::new(
+        move || article_id(&params),
+        |id| async move { draft_preview(id?).await },
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    Ok(p) => view! { <PreviewBody p/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PreviewBody(p: DraftView) -> impl IntoView {
+    let head = p.head.clone();
+    let readers = match (head.live, head.published_number) {
+        (true, Some(n)) if n == head.latest_number => "Readers see this revision.".to_string(),
+        (true, Some(n)) => format!("Readers still see revision {n} until this one is published."),
+        _ => "Readers do not see this article.".to_string(),
+    };
+    let editor = format!("/write/{}", head.id);
+    view! {
+        <Title text=title_text(&format!("Preview: {}", head.title))/>
+        <p class="breadcrumbs">
+            <a href="/write">"Articles"</a> " › " <a href=editor.clone()>{head.title.clone()}</a> " › Preview"
+        </p>
+        <p class="alert alert-info" role="status">
+            <strong>{format!("Preview of revision {} ({}).", head.latest_number, head.state_label())}</strong>
+            " " {readers}
+        </p>
+        <article class="article-page panel">
+            <p class="article-meta">{p.kind.label()} " · " {p.category.clone()} " · " {p.audience.label()}</p>
+            <h1>{head.title.clone()}</h1>
+            {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
+            {(!p.tags.is_empty()).then(|| view! {
+                <p class="tags">{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</p>
+            })}
+            <RenderedArticle rendered=p.rendered toc_label="On this page"/>
+        </article>
+        <p class="actions">
+            <a class="button" href=editor>"Back to the editor"</a>
+            <a class="button button-secondary" href=format!("/write/{}/history", head.id)>"History"</a>
+        </p>
+    }
+}
