@@ -156,6 +156,10 @@ fn run(args: &[String]) -> Result {
                 root.join("target/rapport/run/attachments"),
             );
         }
+        // The search index too (rebuilt from the database whenever it is out of date).
+        if std::env::var_os("RAPPORT_INDEX_DIR").is_none_or(|v| v.is_empty()) {
+            command.env("RAPPORT_INDEX_DIR", root.join("target/rapport/run/index"));
+        }
         // E-mail goes into a folder unless you configured where it goes yourself.
         let mail_configured = ["RAPPORT_SMTP_URL", "RAPPORT_MAIL_DIR"]
             .iter()
@@ -320,6 +324,9 @@ fn spawn_server(
     addr: &str,
     log: &str,
 ) -> Result<Child> {
+    // A fresh search index for every test or benchmark database.
+    let index_dir = root.join("target/rapport/test/index");
+    let _ = std::fs::remove_dir_all(&index_dir);
     server_command(root, binary, database_url, addr, log)
         // Test and benchmark servers never send real mail, nor leave a
         // mail-outbox/ folder where xtask was started.
@@ -329,6 +336,7 @@ fn spawn_server(
             "RAPPORT_ATTACHMENTS_DIR",
             root.join("target/rapport/test/attachments"),
         )
+        .env("RAPPORT_INDEX_DIR", index_dir)
         .spawn()
         .map_err(|e| format!("could not start the server: {e}"))
 }

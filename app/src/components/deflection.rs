@@ -99,7 +99,7 @@ pub fn SuggestedArticles(deflection: Deflection) -> impl IntoView {
                                     <ActionForm action=deflect attr:class="inline-form">
                                         <input type="hidden" name="slug" value=hit.slug.clone()/>
                                         <input type="hidden" name="query" value=subject/>
-                                        <button type="submit" class="secondary">"This solved my problem"</button>
+                                        <button type="submit" class="button-secondary">"This solved my problem"</button>
                                     </ActionForm>
                                 </li>
                             }

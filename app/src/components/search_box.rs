@@ -46,10 +46,10 @@ pub fn HeaderSearch() -> impl IntoView {
     };
     view! {
         <form class="header-search" method="get" action="/search" role="search" on:keydown=on_keydown>
-            <label for="header-search-q" class="visually-hidden">"Search the knowledge base"</label>
+            <label for="header-search-q" class="visually-hidden">"Search help articles"</label>
             <input id="header-search-q" name="q" type="search" placeholder="Search help articles"
                 autocomplete="off" on:input=on_input aria-controls="header-suggestions"/>
-            <button type="submit" class="secondary">"Search"</button>
+            <button type="submit" class="button-secondary">"Search"</button>
             <div id="header-suggestions" class="suggestions" aria-live="polite">
                 {move || suggestions().map(|list| view! {
                     <ul aria-label="Suggested articles">

@@ -91,7 +91,7 @@ fn InsightsBody(i: Insights) -> impl IntoView {
                                         <tr>
                                             <td><a href=format!("/write/{}", d.id)>{d.title}</a></td>
                                             <td class="num">{d.deflections}</td>
-                                            <td>{d.last}</td>
+                                            <td class="when">{d.last}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -140,9 +140,9 @@ fn SearchTable(
                                             <td>{row.query}</td>
                                             <td class="num">{row.searches}</td>
                                             <td class="num">{row.average_hits}</td>
-                                            <td>{row.last}</td>
+                                            <td class="when">{row.last}</td>
                                             {write_link.then(|| view! {
-                                                <td><a href=new_article aria-label=label>"Write an article"</a></td>
+                                                <td class="nowrap"><a href=new_article aria-label=label>"Write an article"</a></td>
                                             })}
                                         </tr>
                                     }

@@ -42,7 +42,7 @@ pub fn KbHomePage() -> impl IntoView {
                 };
                 view! {
                     {home.can_write.then(|| view! {
-                        <p><a class="button secondary" href="/write/new">"Write an article"</a></p>
+                        <p><a class="button button-secondary" href="/write/new">"Write an article"</a></p>
                     })}
                     <section aria-labelledby="kb-categories">
                         <h2 id="kb-categories">"Categories"</h2>
@@ -269,7 +269,7 @@ fn HelpfulVote(a: ArticleView, vote: ServerAction<VoteArticle>) -> impl IntoView
                 <input type="hidden" name="slug" value=slug/>
                 <input type="hidden" name="revision_id" value=a.revision_id/>
                 <input type="hidden" name="helpful" value=helpful.to_string()/>
-                <button type="submit" class="secondary">{label}</button>
+                <button type="submit" class="button-secondary">{label}</button>
             </ActionForm>
         }
     };

@@ -124,7 +124,7 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
                                     <span class=format!("article-state article-state-{}", row.state.as_str())
                                         class:article-live=row.live>{label}</span>
                                 </td>
-                                <td class="nowrap-md">{row.saved} <br/><span class="muted">{format!("by {}", row.saved_by)}</span></td>
+                                <td><span class="saved">{row.saved}</span><br/><span class="muted">{format!("by {}", row.saved_by)}</span></td>
                             </tr>
                         }
                     }).collect_view()}

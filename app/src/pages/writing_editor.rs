@@ -287,7 +287,8 @@ fn BodyWithPreview(
                     hint="Markdown: ## for a section (sections make the table of contents), **bold**, *italic*, lists, `code`, [links](https://example.com)."
                     error=field_error(error, "body")/>
             </div>
-            <section class="editor-preview" aria-labelledby="preview-heading">
+            // It scrolls on its own, so it takes the keyboard focus too.
+            <section class="editor-preview" aria-labelledby="preview-heading" tabindex="0">
                 <h2 id="preview-heading">"Preview"</h2>
                 {shown}
             </section>

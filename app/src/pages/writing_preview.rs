@@ -19,12 +19,22 @@ pub fn article_id(params: &Memo<leptos_router::params::ParamsMap>) -> Result<i64
 }
 
 /// An article's table of contents; nothing for an article without sections.
+/// On the preview page its title is a heading, as on the published page;
+/// inside the editor's preview it is not (the preview has its own heading).
 #[component]
-pub fn TableOfContents(toc: Vec<TocEntry>, label: &'static str) -> impl IntoView {
+pub fn TableOfContents(
+    toc: Vec<TocEntry>,
+    label: &'static str,
+    #[prop(default = false)] heading: bool,
+) -> impl IntoView {
     (!toc.is_empty()).then(|| {
         view! {
             <nav class="toc" aria-label=label>
-                <p class="toc-title">{label}</p>
+                {if heading {
+                    view! { <h2>{label}</h2> }.into_any()
+                } else {
+                    view! { <p class="toc-title">{label}</p> }.into_any()
+                }}
                 <ol>
                     {toc.into_iter().map(|entry| view! {
                         <li class=format!("toc-level-{}", entry.level)>
@@ -37,12 +47,12 @@ pub fn TableOfContents(toc: Vec<TocEntry>, label: &'static str) -> impl IntoView
     })
 }
 
-/// Rendered article text with its table of contents.
+/// Rendered article text with its table of contents (the editor's preview).
 #[component]
 pub fn RenderedArticle(rendered: ArticlePreview, toc_label: &'static str) -> impl IntoView {
     view! {
         <TableOfContents toc=rendered.toc label=toc_label/>
-        <div class="prose article-text" inner_html=rendered.html.as_str().to_string()></div>
+        <div class="prose article-body" inner_html=rendered.html.as_str().to_string()></div>
     }
 }
 
@@ -74,6 +84,7 @@ fn PreviewBody(p: DraftView) -> impl IntoView {
         _ => "Readers do not see this article.".to_string(),
     };
     let editor = format!("/write/{}", head.id);
+    let long = !p.rendered.toc.is_empty();
     view! {
         <Title text=title_text(&format!("Preview: {}", head.title))/>
         <p class="breadcrumbs">
@@ -83,14 +94,22 @@ fn PreviewBody(p: DraftView) -> impl IntoView {
             <strong>{format!("Preview of revision {} ({}).", head.latest_number, head.state_label())}</strong>
             " " {readers}
         </p>
-        <article class="article-page panel">
-            <p class="article-meta">{p.kind.label()} " · " {p.category.clone()} " · " {p.audience.label()}</p>
-            <h1>{head.title.clone()}</h1>
-            {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
+        // The published page's markup (pages/kb.rs), so the preview looks the same.
+        <article class=if long { "article with-toc" } else { "article" }>
+            <header class="article-header">
+                <h1>{head.title.clone()}</h1>
+                <p class="muted small">
+                    {p.kind.label()} " · " {p.category.clone()} " · " {p.audience.label()}
+                </p>
+                {(!p.summary.is_empty()).then(|| view! { <p class="lead">{p.summary.clone()}</p> })}
+            </header>
+            <TableOfContents toc=p.rendered.toc.clone() label="On this page" heading=true/>
+            <div class="prose article-body" inner_html=p.rendered.html.as_str().to_string()></div>
             {(!p.tags.is_empty()).then(|| view! {
-                <p class="tags">{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</p>
+                <p class="tags" aria-label="Tags">
+                    {p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}
+                </p>
             })}
-            <RenderedArticle rendered=p.rendered toc_label="On this page"/>
         </article>
         <p class="actions">
             <a class="button" href=editor>"Back to the editor"</a>

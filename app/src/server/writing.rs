@@ -36,6 +36,10 @@ fn authorize(actor: &Actor) -> Result<(), AppError> {
     policy::authorize(Some(actor), &Action::WriteArticles)
 }
 
+/// Who saved a revision that has no author: only `rapport import-content`
+/// saves without one.
+const IMPORTER: &str = "the content import";
+
 /// A value read back from the database that should always parse.
 fn stored<T>(parsed: Option<T>, what: &str, value: &str) -> Result<T, AppError> {
     parsed.ok_or_else(|| super::internal(format!("unknown article {what} {value:?} in the database")))
@@ -114,7 +118,7 @@ pub async fn list(
                 category: row.category.unwrap_or_default(),
                 live: row.live,
                 saved: format_time(row.saved_at),
-                saved_by: row.saved_by.unwrap_or_else(|| "someone".into()),
+                saved_by: row.saved_by.unwrap_or_else(|| IMPORTER.into()),
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -175,7 +179,7 @@ fn head_of(row: &LatestRow) -> Result<ArticleHead, AppError> {
         latest_number: row.latest_number,
         published_number: row.published_number,
         saved: format_time(row.saved_at),
-        saved_by: row.saved_by.clone().unwrap_or_else(|| "someone".into()),
+        saved_by: row.saved_by.clone().unwrap_or_else(|| IMPORTER.into()),
     })
 }
 
@@ -332,7 +336,7 @@ fn same_content(row: &LatestRow, content: &RevisionContent) -> bool {
 
 /// The message when someone saved the article after the form was loaded.
 fn stale(row: &LatestRow) -> AppError {
-    let who = row.saved_by.as_deref().unwrap_or("Someone");
+    let who = row.saved_by.as_deref().unwrap_or("The content import");
     let note = if row.note.trim().is_empty() {
         String::new()
     } else {
@@ -655,7 +659,7 @@ pub async fn history(
         .map(|line| RevisionLine {
             number: line.number,
             saved: format_time(line.saved_at),
-            saved_by: line.saved_by.unwrap_or_else(|| "someone".into()),
+            saved_by: line.saved_by.unwrap_or_else(|| IMPORTER.into()),
             note: line.note,
             title: line.title,
         })
