@@ -57,6 +57,10 @@ const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
+    // Searches and case subjects are often questions: "How do I attach a file?"
+    "i", "me", "my", "we", "our", "you", "your", "do", "does", "did", "how", "what", "why",
+    "when", "where", "which", "who", "can", "could", "should", "would", "am", "have", "has",
+    "had", "been", "from", "so", "about",
 ];
 
 /// How a single word matches.
@@ -123,7 +127,7 @@ impl ParsedQuery {
         })
     }
 
-    /// Clauses every hit must match (stop words do not count when there are
+    /// Clauses every hit must match (stop words are left out when there are
     /// other words). With fewer than two, "some of the words" is no fallback.
     pub fn required_count(&self) -> usize {
         let content = self.clauses.iter().filter(|c| !c.is_stop_word()).count();
@@ -363,8 +367,8 @@ pub struct Plan {
     pub highlight: Highlight,
 }
 
-/// Turn clauses into the terms they match; every clause is required
-/// (stop words only when there is nothing else).
+/// Turn clauses into the terms they match; every clause is required. Stop
+/// words are left out beside other words and kept when there is nothing else.
 pub fn plan(
     parsed: &ParsedQuery,
     targets: &Targets,
@@ -374,7 +378,12 @@ pub fn plan(
     let mut plan = Plan::default();
     let has_content = parsed.clauses.iter().any(|c| !c.is_stop_word());
     for clause in &parsed.clauses {
-        let required = !(has_content && clause.is_stop_word());
+        // Beside other words a stop word adds nothing but noise: it matches
+        // every article and would be marked all over the snippets.
+        if has_content && clause.is_stop_word() {
+            continue;
+        }
+        let required = true;
         let alternatives = match clause {
             Clause::Word { text, kind } => {
                 word_alternatives(text, *kind, targets, vocabulary, stems, &mut plan.highlight)
@@ -862,7 +871,7 @@ mod tests {
     }
 
     #[test]
-    fn all_words_are_required_except_stop_words() {
+    fn all_words_are_required_and_stop_words_dropped_beside_them() {
         let (_, fields) = build_schema();
         let required = |text: &str, any_word: bool| {
             let mut plan = plan(
@@ -876,10 +885,8 @@ mod tests {
             }
             plan.clauses.iter().map(|c| c.required).collect::<Vec<_>>()
         };
-        assert_eq!(
-            required("reset the password", false),
-            vec![true, false, true]
-        );
+        assert_eq!(required("reset the password", false), vec![true, true]);
+        assert_eq!(required("how do I reset my password", false), vec![true, true]);
         assert_eq!(required("the", false), vec![true]);
         assert_eq!(required("reset password", true), vec![false, false]);
         assert_eq!(parsed("reset the password").required_count(), 2);
