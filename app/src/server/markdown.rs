@@ -80,6 +80,18 @@ pub fn render_article(markdown: &str) -> RenderedArticle {
                     "<div class=\"footnote\" id=\"fn-{n}\"><span class=\"footnote-number\">{n}.</span>"
                 ))));
             }
+            // Task-list boxes are shown as ballot-box characters: no form
+            // control is ever allowed into an article.
+            Event::TaskListMarker(done) => {
+                let (class, mark) = if *done {
+                    ("task-box done", "\u{2611}")
+                } else {
+                    ("task-box", "\u{2610}")
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<span class=\"{class}\">{mark}</span> "
+                ))));
+            }
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.push(Event::Html(CowStr::from("</div>\n")));
             }
@@ -147,15 +159,11 @@ fn sanitise(unsafe_html: &str) -> SafeHtml {
         .add_tag_attributes("h4", ["id"])
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("a", ["id"])
-        .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_allowed_classes("sup", ["footnote-ref"])
         .add_allowed_classes("div", ["footnote"])
-        .add_allowed_classes("span", ["footnote-number"])
+        .add_allowed_classes("span", ["footnote-number", "task-box", "done"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             (_, "id") => is_our_anchor(value).then_some(value.into()),
-            // Task-list boxes only: shown, never a form control anyone can use.
-            ("input", "type") => (value == "checkbox").then_some(value.into()),
             _ => Some(value.into()),
         })
         .clean(unsafe_html)
@@ -227,19 +235,35 @@ mod tests {
         );
         assert!(out.contains("href=\"#fn-1\""), "{out}");
         assert!(out.contains("id=\"fn-1\""), "{out}");
-        assert!(out.contains("type=\"checkbox\""), "{out}");
-        assert!(out.contains("disabled"), "{out}");
+        assert!(out.contains("<span class=\"task-box done\">\u{2611}</span> done"), "{out}");
+        assert!(out.contains("<span class=\"task-box\">\u{2610}</span> to do"), "{out}");
     }
 
     #[test]
     fn article_rendering_keeps_hostile_input_out() {
         let hostile = "## <img src=x onerror=alert(1)>Title\n\n<h2 id=\"location\">x</h2>\n\n<input type=\"text\" name=\"password\">\n\n<script>alert(1)</script>[^a]\n\n[^a]: <a href=\"javascript:alert(1)\">x</a>\n\n```html\n<script>alert(2)</script>\n```\n";
         let out = render_article(hostile).html.as_str().to_lowercase();
-        for bad in ["<script", "onerror", "javascript:", "id=\"location\"", "type=\"text\"", "name="] {
+        for bad in ["<script", "onerror", "javascript:", "id=\"location\"", "<input", "name="] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
         // Code blocks show the code as text.
         assert!(out.contains("&lt;script&gt;alert(2)"), "{out}");
+    }
+
+    /// The whole output for one hostile article, so any change in what the
+    /// sanitiser lets through shows up here.
+    #[test]
+    fn hostile_article_snapshot() {
+        let input = "## Hi <b onclick=\"x()\">there</b>\n\n\
+                     [a](javascript:alert(1)) <iframe src=x></iframe><script>alert(1)</script>\n\n\
+                     - [ ] <input type=\"text\" onfocus=\"x()\" autofocus>\n";
+        let out = render_article(input).html.as_str().to_string();
+        assert_eq!(
+            out,
+            "<h2 id=\"h-hi-there\">Hi <b>there</b></h2>\n\
+             <p><a rel=\"noopener noreferrer nofollow\">a</a> </p>\n\
+             <ul>\n<li><span class=\"task-box\">\u{2610}</span> </li>\n</ul>\n"
+        );
     }
 
     #[test]
