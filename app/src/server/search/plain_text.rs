@@ -6,8 +6,11 @@
 use pulldown_cmark::{Event, Options, Parser, TagEnd};
 
 pub fn markdown_to_text(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    // The same extensions as the article renderer, so `- [ ]` is a task box, not text.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS;
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options) {
         match event {
