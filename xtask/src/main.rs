@@ -138,12 +138,13 @@ fn run(args: &[String]) -> Result {
     };
     let outcome = (|| {
         step("Preparing the database (migrations, demo data, the knowledge base in content/)");
+        // The knowledge base first: the demo's searches and votes refer to it.
+        import_content(&root, &binary, &database_url)?;
         run_command(
             Command::new(&binary)
                 .arg("seed-demo")
                 .env("DATABASE_URL", &database_url),
         )?;
-        import_content(&root, &binary, &database_url)?;
         step(&format!(
             "Serving Rapport on http://{addr}  (Ctrl-C stops it)"
         ));
@@ -281,12 +282,12 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
         None => admin_url.to_string(),
     };
     step("End-to-end tests in headless Chromium");
+    import_content(root, &binary, &database_url)?;
     run_command(
         Command::new(&binary)
             .arg("seed-demo")
             .env("DATABASE_URL", &database_url),
     )?;
-    import_content(root, &binary, &database_url)?;
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
     let mut server = spawn_server(root, &binary, &database_url, &addr, "warn")?;

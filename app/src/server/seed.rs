@@ -109,6 +109,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, AppError> {
         .await?;
     }
     seed_demo_cases(&mut tx).await?;
+    seed_knowledge_activity(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -357,5 +358,110 @@ async fn finish_demo_case(
         paused,
     )
     .await?;
+    Ok(())
+}
+
+/// Searches of the last weeks (with and without results, some followed by a
+/// case), clicks, votes and deflected cases, so the trainers' Insights page
+/// has something to show. Only when the knowledge base was imported first.
+async fn seed_knowledge_activity(tx: &mut sqlx::PgConnection) -> Result<(), AppError> {
+    let articles: i64 = sqlx::query_scalar("SELECT count(*) FROM articles")
+        .fetch_one(&mut *tx)
+        .await?;
+    if articles == 0 {
+        return Ok(());
+    }
+    // (query, hits, times searched, article opened from it, followed by a case)
+    const SEARCHES: &[(&str, i32, i32, Option<&str>, bool)] = &[
+        ("attach file", 4, 9, Some("attach-files-to-a-case"), false),
+        ("case status", 6, 7, Some("case-statuses-explained"), false),
+        ("reset password", 2, 6, Some("your-name-password-and-sign-in"), true),
+        ("invite colleague", 3, 5, Some("invite-colleagues-to-your-organization"), false),
+        ("priority", 6, 4, Some("choose-the-right-priority"), false),
+        ("export cases to excel", 0, 5, None, true),
+        ("two factor authentication", 0, 4, None, true),
+        ("change my e-mail address", 0, 3, None, true),
+        ("api token", 0, 2, None, false),
+        ("reopen closed case", 2, 3, Some("close-reopen-and-rate-a-case"), true),
+    ];
+    let customers: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, organization_id FROM users WHERE organization_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if customers.is_empty() {
+        return Ok(());
+    }
+    let mut n = 0usize;
+    for (query, hits, times, opened, case_after) in SEARCHES {
+        for i in 0..*times {
+            n += 1;
+            let (user_id, _) = customers[n % customers.len()];
+            let clicked = if i % 2 == 0 { *opened } else { None };
+            // A case of the same person, for searches that did not help.
+            let case_id: Option<i64> = if *case_after && i % 2 == 1 {
+                sqlx::query_scalar("SELECT id FROM cases WHERE requester_id = $1 ORDER BY id LIMIT 1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            } else {
+                None
+            };
+            sqlx::query(
+                "INSERT INTO search_log (query, normalized, hits, source, user_id, clicked_article_id, case_id, created_at)
+                 VALUES ($1, $1, $2, $3, $4, (SELECT id FROM articles WHERE slug = $5), $6,
+                         now() - make_interval(days => $7, hours => $8))",
+            )
+            .bind(query)
+            .bind(hits)
+            .bind(if i % 3 == 0 { "new_case" } else { "search" })
+            .bind(user_id)
+            .bind(clicked)
+            .bind(case_id)
+            .bind((n * 7 % 25) as i32)
+            .bind((n * 5 % 24) as i32)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    // Votes on the published revisions: most helpful, some not.
+    const VOTES: &[(&str, &[bool])] = &[
+        ("attach-files-to-a-case", &[true, true, true, false]),
+        ("case-statuses-explained", &[true, true, true]),
+        ("your-name-password-and-sign-in", &[false, false, true]),
+        ("orders-invoices-and-deliveries", &[false, false]),
+    ];
+    for (slug, votes) in VOTES {
+        for (i, helpful) in votes.iter().enumerate() {
+            let (user_id, _) = customers[i % customers.len()];
+            sqlx::query(
+                "INSERT INTO article_votes (revision_id, user_id, article_id, helpful)
+                 SELECT published_revision_id, $2, id, $3 FROM articles
+                  WHERE slug = $1 AND published_revision_id IS NOT NULL
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(slug)
+            .bind(user_id)
+            .bind(helpful)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    for (i, slug) in ["attach-files-to-a-case", "case-statuses-explained", "attach-files-to-a-case"]
+        .iter()
+        .enumerate()
+    {
+        let (user_id, _) = customers[i % customers.len()];
+        sqlx::query(
+            "INSERT INTO deflections (article_id, user_id, query, created_at)
+             SELECT id, $2, $3, now() - make_interval(days => $4) FROM articles WHERE slug = $1",
+        )
+        .bind(slug)
+        .bind(user_id)
+        .bind("how do I send a screenshot")
+        .bind(i as i32 * 3)
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(())
 }
