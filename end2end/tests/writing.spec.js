@@ -68,7 +68,7 @@ test('a trainer compares two revisions and restores the older one', async ({ pag
   await expect(page.locator('ins.diff-added')).toContainText('Labels are 10 by 15 cm.');
   await expect(page.getByRole('cell', { name: 'Metric sizes' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Restore revision 1' }).click();
+  await page.getByRole('button', { name: 'Restore this revision (revision 1)' }).click();
   await expect(page).toHaveURL(/done=restored$/);
   await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Labels are 4 by 6 inches.');
 });

@@ -38,7 +38,10 @@ fn form<'a>(category: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &
         ("category", category),
         ("tags", "account, password"),
         ("audience", "public"),
-        ("body", "## Steps\n\nClick *Forgot password* on the sign-in page.\n"),
+        (
+            "body",
+            "## Steps\n\nClick *Forgot password* on the sign-in page.\n",
+        ),
         ("note", ""),
         ("intent", "draft"),
     ];
@@ -141,11 +144,12 @@ async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool:
     assert_eq!(state, "published");
     assert_eq!(latest_now, latest);
     assert_eq!(published, Some(latest));
-    let reviewer: Option<i64> = sqlx::query_scalar("SELECT reviewer_id FROM articles WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let reviewer: Option<i64> =
+        sqlx::query_scalar("SELECT reviewer_id FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(reviewer, Some(user_id(&app, TRAINER).await));
     assert_eq!(revision_count(&app).await, 1);
 }
@@ -162,7 +166,10 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
         &app,
         &trainer,
         id,
-        &[("body", "## Steps\n\nA better text.\n"), ("note", "Clearer")],
+        &[
+            ("body", "## Steps\n\nA better text.\n"),
+            ("note", "Clearer"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{outcome}");
@@ -172,10 +179,23 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
     assert_eq!(state, "draft");
     assert_ne!(latest, first);
     assert_eq!(number, 2);
-    assert_eq!(published, Some(first), "readers keep the published revision");
+    assert_eq!(
+        published,
+        Some(first),
+        "readers keep the published revision"
+    );
 
     // Submitted for review, still not what readers see; the list says so.
-    let (_, outcome) = edit(&app, &trainer, id, &[("body", "## Steps\n\nA better text.\n"), ("intent", "review")]).await;
+    let (_, outcome) = edit(
+        &app,
+        &trainer,
+        id,
+        &[
+            ("body", "## Steps\n\nA better text.\n"),
+            ("intent", "review"),
+        ],
+    )
+    .await;
     assert_eq!(outcome["done"], "submitted");
     let (state, _, published, _) = article_row(&app, id).await;
     assert_eq!((state.as_str(), published), ("in_review", Some(first)));
@@ -188,7 +208,16 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
     assert_eq!(list["rows"][0]["state"], "in_review");
 
     // Publishing from review moves readers on.
-    let (_, outcome) = edit(&app, &trainer, id, &[("body", "## Steps\n\nA better text.\n"), ("intent", "publish")]).await;
+    let (_, outcome) = edit(
+        &app,
+        &trainer,
+        id,
+        &[
+            ("body", "## Steps\n\nA better text.\n"),
+            ("intent", "publish"),
+        ],
+    )
+    .await;
     assert_eq!(outcome["done"], "published");
     let (state, latest, published, _) = article_row(&app, id).await;
     assert_eq!((state.as_str(), published), ("published", Some(latest)));
@@ -202,7 +231,13 @@ async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: P
     let id = create(&app, &trainer, &[]).await;
     let (_, first, _, _) = article_row(&app, id).await;
     // Both open revision 1; the trainer saves first.
-    let (status, _) = edit(&app, &trainer, id, &[("body", "The trainer's text.\n"), ("note", "Shorter")]).await;
+    let (status, _) = edit(
+        &app,
+        &trainer,
+        id,
+        &[("body", "The trainer's text.\n"), ("note", "Shorter")],
+    )
+    .await;
     assert_eq!(status, 200);
     let count = revision_count(&app).await;
 
@@ -225,7 +260,10 @@ async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: P
         .await;
         assert_eq!(status, 409, "{body}");
         let message = body["Conflict"].as_str().unwrap();
-        assert!(message.contains("Tess Trainer saved revision 2"), "{message}");
+        assert!(
+            message.contains("Tess Trainer saved revision 2"),
+            "{message}"
+        );
         assert!(message.contains("“Shorter”"), "{message}");
         assert!(message.contains("Nothing of yours was saved"), "{message}");
     }
@@ -244,7 +282,11 @@ async fn saving_unchanged_content_creates_no_revision(pool: PgPool) {
         &app,
         &trainer,
         id,
-        &[("title", "  Reset your password "), ("tags", "Account,password,"), ("note", "no change")],
+        &[
+            ("title", "  Reset your password "),
+            ("tags", "Account,password,"),
+            ("note", "no change"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{outcome}");
@@ -275,7 +317,10 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
         assert_eq!(body["Invalid"]["field"], field, "{name}={value:?}: {body}");
     }
     let (status, body) = save(&app, &trainer, &form(&category, &[("note", &long_note)])).await;
-    assert_eq!((status, body["Invalid"]["field"].as_str()), (422, Some("note")));
+    assert_eq!(
+        (status, body["Invalid"]["field"].as_str()),
+        (422, Some("note"))
+    );
     let (status, body) = save(&app, &trainer, &form(&category, &[("title", " ")])).await;
     assert_eq!(body["Invalid"]["message"], "Write a title.", "{status}");
     let articles: i64 = sqlx::query_scalar("SELECT count(*) FROM articles")
@@ -303,7 +348,10 @@ async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPoo
         .header("accept", "text/html")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("referer", app.url("/write/new"))
-        .body(common::encode(&form(&category, &[("title", ""), ("body", body)])))
+        .body(common::encode(&form(
+            &category,
+            &[("title", ""), ("body", body)],
+        )))
         .send()
         .await
         .unwrap();
@@ -313,32 +361,62 @@ async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPoo
     assert!(location.contains("__err="), "{location}");
     let page = page_text(&trainer, &app.url(&location)).await;
     assert!(page.contains("Write a title."), "the error names the title");
-    assert!(page.contains("Text with &lt;angle> &amp; ampersand."), "the text is kept: {page}");
-    assert!(page.contains("How to get back in when you forgot it."), "the summary is kept");
+    assert!(
+        page.contains("Text with &lt;angle> &amp; ampersand."),
+        "the text is kept: {page}"
+    );
+    assert!(
+        page.contains("How to get back in when you forgot it."),
+        "the summary is kept"
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[("body", "First text.\n"), ("intent", "publish")]).await;
+    let id = create(
+        &app,
+        &trainer,
+        &[("body", "First text.\n"), ("intent", "publish")],
+    )
+    .await;
     let (_, first, _, _) = article_row(&app, id).await;
     edit(&app, &trainer, id, &[("body", "Second text.\n")]).await;
     let (_, second, _, _) = article_row(&app, id).await;
 
     // Against an older revision: refused.
-    let (id_text, first_text, second_text) = (id.to_string(), first.to_string(), second.to_string());
+    let (id_text, first_text, second_text) =
+        (id.to_string(), first.to_string(), second.to_string());
     let stale = app
-        .call(&trainer, "restore_revision", &[("id", &id_text), ("number", "1"), ("based_on", &first_text)])
+        .call(
+            &trainer,
+            "restore_revision",
+            &[("id", &id_text), ("number", "1"), ("based_on", &first_text)],
+        )
         .await;
     assert_eq!(stale.status(), 409);
 
     let response = app
-        .call(&trainer, "restore_revision", &[("id", &id_text), ("number", "1"), ("based_on", &second_text)])
+        .call(
+            &trainer,
+            "restore_revision",
+            &[
+                ("id", &id_text),
+                ("number", "1"),
+                ("based_on", &second_text),
+            ],
+        )
         .await;
     assert_eq!(response.status(), 200);
     let outcome: Value = response.json().await.unwrap();
-    assert_eq!((outcome["done"].as_str(), outcome["revision_number"].as_i64()), (Some("restored"), Some(3)));
+    assert_eq!(
+        (
+            outcome["done"].as_str(),
+            outcome["revision_number"].as_i64()
+        ),
+        (Some("restored"), Some(3))
+    );
     let (state, latest, published, number) = article_row(&app, id).await;
     assert_eq!((state.as_str(), number), ("draft", 3));
     assert_eq!(published, Some(first), "restoring does not publish");
@@ -348,12 +426,23 @@ async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!((body.as_str(), note.as_str()), ("First text.", "Restored revision 1"));
+    assert_eq!(
+        (body.as_str(), note.as_str()),
+        ("First text.", "Restored revision 1")
+    );
 
     // Restoring what the latest revision already says changes nothing.
     let latest_text = latest.to_string();
     let again = app
-        .call(&trainer, "restore_revision", &[("id", &id_text), ("number", "1"), ("based_on", &latest_text)])
+        .call(
+            &trainer,
+            "restore_revision",
+            &[
+                ("id", &id_text),
+                ("number", "1"),
+                ("based_on", &latest_text),
+            ],
+        )
         .await;
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["done"], "unchanged");
@@ -364,18 +453,29 @@ async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
 async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[("body", "Line one.\nLine two.\nLine three.\n")]).await;
+    let id = create(
+        &app,
+        &trainer,
+        &[("body", "Line one.\nLine two.\nLine three.\n")],
+    )
+    .await;
     category(&app, "billing", "Billing").await;
     let billing = category(&app, "billing", "Billing").await.to_string();
     edit(
         &app,
         &trainer,
         id,
-        &[("body", "Line one.\nLine 2.\nLine three.\n"), ("category", &billing), ("note", "Numbers")],
+        &[
+            ("body", "Line one.\nLine 2.\nLine three.\n"),
+            ("category", &billing),
+            ("note", "Numbers"),
+        ],
     )
     .await;
     let id_text = id.to_string();
-    let response = app.call(&trainer, "article_history", &[("id", &id_text)]).await;
+    let response = app
+        .call(&trainer, "article_history", &[("id", &id_text)])
+        .await;
     assert_eq!(response.status(), 200);
     let history: Value = response.json().await.unwrap();
     assert_eq!(history["revisions"][0]["number"], 2);
@@ -388,7 +488,12 @@ async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
         .unwrap()
         .iter()
         .flat_map(|h| h["lines"].as_array().unwrap().clone())
-        .map(|l| (l["change"].as_str().unwrap().to_string(), l["text"].as_str().unwrap().to_string()))
+        .map(|l| {
+            (
+                l["change"].as_str().unwrap().to_string(),
+                l["text"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let changed: Vec<(&str, &str)> = lines
         .iter()
@@ -407,14 +512,21 @@ async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
 
     // Any two revisions; the same one twice says the same.
     let response = app
-        .call(&trainer, "article_history", &[("id", &id_text), ("from", "2"), ("to", "2")])
+        .call(
+            &trainer,
+            "article_history",
+            &[("id", &id_text), ("from", "2"), ("to", "2")],
+        )
         .await;
     let same: Value = response.json().await.unwrap();
     assert_eq!(same["comparison"]["hunks"], serde_json::json!([]));
 
     // The page shows the diff with its markers, and the restore button.
     let page = page_text(&trainer, &app.url(&format!("/write/{id}/history"))).await;
-    assert!(page.contains("Changes from revision 1 to revision 2"), "{page}");
+    assert!(
+        page.contains("Changes from revision 1 to revision 2"),
+        "{page}"
+    );
     assert!(page.contains("Line 2."));
     assert!(page.contains("Restore this revision"));
 }
@@ -427,13 +539,21 @@ async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: 
     let (_, latest, _, _) = article_row(&app, id).await;
     let (id_text, latest_text) = (id.to_string(), latest.to_string());
     let change = |to: &'static str| {
-        let (app, trainer, id_text, latest_text) = (&app, &trainer, id_text.clone(), latest_text.clone());
+        let (app, trainer, id_text, latest_text) =
+            (&app, &trainer, id_text.clone(), latest_text.clone());
         async move {
             let response = app
-                .call(trainer, "change_article_state", &[("id", &id_text), ("based_on", &latest_text), ("to", to)])
+                .call(
+                    trainer,
+                    "change_article_state",
+                    &[("id", &id_text), ("based_on", &latest_text), ("to", to)],
+                )
                 .await;
             let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap_or(Value::Null))
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
         }
     };
     let (status, outcome) = change("archived").await;
@@ -445,9 +565,16 @@ async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: 
     assert_eq!(article_row(&app, id).await.0, "archived");
 
     let (status, outcome) = change("draft").await;
-    assert_eq!((status, outcome["done"].as_str()), (200, Some("unarchived")));
+    assert_eq!(
+        (status, outcome["done"].as_str()),
+        (200, Some("unarchived"))
+    );
     let (state, _, published, _) = article_row(&app, id).await;
-    assert_eq!((state.as_str(), published), ("draft", None), "readers see it only once published again");
+    assert_eq!(
+        (state.as_str(), published),
+        ("draft", None),
+        "readers see it only once published again"
+    );
     let (status, _) = change("published").await;
     assert_eq!(status, 400, "publishing goes through the editor");
 }
@@ -486,8 +613,22 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let trainer = app.signed_in(TRAINER).await;
     create(&app, &trainer, &[("title", "Reset your password")]).await;
-    create(&app, &trainer, &[("title", "Invoices explained"), ("intent", "publish")]).await;
-    create(&app, &trainer, &[("title", "Onboarding day one"), ("kind", "training"), ("intent", "review")]).await;
+    create(
+        &app,
+        &trainer,
+        &[("title", "Invoices explained"), ("intent", "publish")],
+    )
+    .await;
+    create(
+        &app,
+        &trainer,
+        &[
+            ("title", "Onboarding day one"),
+            ("kind", "training"),
+            ("intent", "review"),
+        ],
+    )
+    .await;
     let list = |filters: Vec<(&'static str, &'static str)>| {
         let (app, trainer) = (&app, &trainer);
         async move {
@@ -506,13 +647,27 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
     let (total, titles) = list(vec![]).await;
     assert_eq!(total, 3);
     assert_eq!(titles[0], "Onboarding day one", "newest save first");
-    assert_eq!(list(vec![("state", "draft")]).await.1, ["Reset your password"]);
-    assert_eq!(list(vec![("state", "live")]).await.1, ["Invoices explained"]);
-    assert_eq!(list(vec![("state", "in_review")]).await.1, ["Onboarding day one"]);
-    assert_eq!(list(vec![("kind", "training")]).await.1, ["Onboarding day one"]);
+    assert_eq!(
+        list(vec![("state", "draft")]).await.1,
+        ["Reset your password"]
+    );
+    assert_eq!(
+        list(vec![("state", "live")]).await.1,
+        ["Invoices explained"]
+    );
+    assert_eq!(
+        list(vec![("state", "in_review")]).await.1,
+        ["Onboarding day one"]
+    );
+    assert_eq!(
+        list(vec![("kind", "training")]).await.1,
+        ["Onboarding day one"]
+    );
     assert_eq!(list(vec![("q", "INVOICE")]).await.1, ["Invoices explained"]);
     assert_eq!(list(vec![("q", "100%")]).await.0, 0);
-    let bad = app.call(&trainer, "writer_articles", &[("state", "deleted")]).await;
+    let bad = app
+        .call(&trainer, "writer_articles", &[("state", "deleted")])
+        .await;
     assert_eq!(bad.status(), 422);
     // The page shows the words of each state.
     let page = page_text(&trainer, &app.url("/write")).await;
@@ -525,7 +680,14 @@ async fn previews_render_as_the_published_page_does(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let trainer = app.signed_in(TRAINER).await;
     let response = app
-        .call(&trainer, "preview_article", &[("body", "## First steps\n\nHello <script>alert(1)</script>\n")])
+        .call(
+            &trainer,
+            "preview_article",
+            &[(
+                "body",
+                "## First steps\n\nHello <script>alert(1)</script>\n",
+            )],
+        )
         .await;
     assert_eq!(response.status(), 200);
     let preview: Value = response.json().await.unwrap();
@@ -542,7 +704,10 @@ async fn previews_render_as_the_published_page_does(pool: PgPool) {
     let editor = page_text(&trainer, &app.url(&format!("/write/{id}?done=created"))).await;
     assert!(editor.contains("Draft saved (revision 1)."), "{editor}");
     assert!(editor.contains("/kb/reset-your-password"));
-    assert!(editor.contains("<h2 id=\"h-steps\">"), "the saved text is rendered beside the form");
+    assert!(
+        editor.contains("<h2 id=\"h-steps\">"),
+        "the saved text is rendered beside the form"
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -561,16 +726,34 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
         let (status, _) = save(
             &app,
             client,
-            &form(&category, &[("id", &id_text), ("based_on", &latest_text), ("intent", "publish")]),
+            &form(
+                &category,
+                &[
+                    ("id", &id_text),
+                    ("based_on", &latest_text),
+                    ("intent", "publish"),
+                ],
+            ),
         )
         .await;
         assert_eq!(status, 403, "publishing by a {who}");
         let status = app
-            .call(client, "change_article_state", &[("id", &id_text), ("based_on", &latest_text), ("to", "archived")])
+            .call(
+                client,
+                "change_article_state",
+                &[
+                    ("id", &id_text),
+                    ("based_on", &latest_text),
+                    ("to", "archived"),
+                ],
+            )
             .await
             .status();
         assert_eq!(status, 403, "archiving by a {who}");
-        let status = app.call(client, "article_editor", &[("id", &id_text)]).await.status();
+        let status = app
+            .call(client, "article_editor", &[("id", &id_text)])
+            .await
+            .status();
         assert_eq!(status, 403, "a draft read by a {who}");
     }
     assert_eq!(article_row(&app, id).await.0, "draft");
@@ -586,9 +769,18 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
         ("writing_insights", vec![]),
         ("preview_article", vec![("body", "# Hi")]),
     ] {
-        assert_eq!(app.call(&visitor, name, &form).await.status(), 401, "{name}");
+        assert_eq!(
+            app.call(&visitor, name, &form).await.status(),
+            401,
+            "{name}"
+        );
     }
-    for path in ["/write".to_string(), format!("/write/{id}"), format!("/write/{id}/history"), "/write/insights".to_string()] {
+    for path in [
+        "/write".to_string(),
+        format!("/write/{id}"),
+        format!("/write/{id}/history"),
+        "/write/insights".to_string(),
+    ] {
         let page = page_text(&visitor, &app.url(&path)).await;
         assert!(page.contains("Please sign in"), "{path}");
         assert!(!page.contains("Click *Forgot password*"), "{path}");
@@ -601,8 +793,18 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
 async fn insights_count_searches_votes_and_deflections_of_the_last_30_days(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let trainer = app.signed_in(TRAINER).await;
-    let helpful = create(&app, &trainer, &[("title", "Helpful one"), ("intent", "publish")]).await;
-    let unhelpful = create(&app, &trainer, &[("title", "Unhelpful one"), ("intent", "publish")]).await;
+    let helpful = create(
+        &app,
+        &trainer,
+        &[("title", "Helpful one"), ("intent", "publish")],
+    )
+    .await;
+    let unhelpful = create(
+        &app,
+        &trainer,
+        &[("title", "Unhelpful one"), ("intent", "publish")],
+    )
+    .await;
     let nick = user_id(&app, CUSTOMER).await;
     let case_id: i64 = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 1")
         .fetch_one(&app.pool)
@@ -653,7 +855,11 @@ async fn insights_count_searches_votes_and_deflections_of_the_last_30_days(pool:
     assert_eq!(i["top_searches"][0]["query"], "reset password");
     assert_eq!(i["top_searches"][0]["searches"], 2);
     assert_eq!(i["top_searches"][0]["average_hits"], "2.0");
-    assert_eq!(i["top_searches"].as_array().unwrap().len(), 2, "older than 30 days is left out");
+    assert_eq!(
+        i["top_searches"].as_array().unwrap().len(),
+        2,
+        "older than 30 days is left out"
+    );
     assert_eq!(i["no_results"][0]["query"], "vat refund");
     assert_eq!(i["no_results"][0]["searches"], 2);
     assert_eq!(i["led_to_cases"].as_array().unwrap().len(), 1);

@@ -162,24 +162,32 @@ impl Done {
     pub fn message(self, head: &ArticleHead) -> String {
         let n = head.latest_number;
         match self {
-            Done::Created => format!("Draft saved (revision {n}). Readers do not see it until you publish it."),
+            Done::Created => {
+                format!("Draft saved (revision {n}). Readers do not see it until you publish it.")
+            }
             Done::Saved | Done::Restored if head.state == ArticleState::Archived => {
                 format!("Saved as revision {n}. The article stays archived until you unarchive it.")
             }
             Done::Saved => match head.published_number {
-                Some(p) => format!("Draft saved (revision {n}). Readers still see revision {p} until you publish."),
+                Some(p) => format!(
+                    "Draft saved (revision {n}). Readers still see revision {p} until you publish."
+                ),
                 None => format!("Draft saved (revision {n})."),
             },
-            Done::Unchanged => format!("Nothing changed since revision {n}, so no new revision was saved."),
+            Done::Unchanged => {
+                format!("Nothing changed since revision {n}, so no new revision was saved.")
+            }
             Done::Submitted => format!("Revision {n} is submitted for review."),
             Done::Published => format!("Published: readers now see revision {n}."),
-            Done::Archived => "Archived: readers and search no longer show this article.".to_string(),
+            Done::Archived => {
+                "Archived: readers and search no longer show this article.".to_string()
+            }
             Done::Unarchived => {
                 "Unarchived: it is a draft again. Readers see it once you publish it.".to_string()
             }
-            Done::Restored => format!(
-                "Restored as revision {n}, a draft. Publish it when readers should see it."
-            ),
+            Done::Restored => {
+                format!("Restored as revision {n}, a draft. Publish it when readers should see it.")
+            }
         }
     }
 }

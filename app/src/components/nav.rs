@@ -101,15 +101,33 @@ mod tests {
     fn each_role_gets_its_navigation() {
         let table: [(Option<Role>, &[&str]); 6] = [
             (None, &["Home", "Knowledge base", "Sign in", "Register"]),
-            (Some(Role::Customer), &["Dashboard", "Cases", "Knowledge base", "Account"]),
+            (
+                Some(Role::Customer),
+                &["Dashboard", "Cases", "Knowledge base", "Account"],
+            ),
             (
                 Some(Role::CustomerAdmin),
-                &["Dashboard", "Cases", "Organization", "Knowledge base", "Account"],
+                &[
+                    "Dashboard",
+                    "Cases",
+                    "Organization",
+                    "Knowledge base",
+                    "Account",
+                ],
             ),
-            (Some(Role::Agent), &["Dashboard", "Queue", "Knowledge base", "Account"]),
+            (
+                Some(Role::Agent),
+                &["Dashboard", "Queue", "Knowledge base", "Account"],
+            ),
             (
                 Some(Role::Trainer),
-                &["Dashboard", "Write", "Insights", "Knowledge base", "Account"],
+                &[
+                    "Dashboard",
+                    "Write",
+                    "Insights",
+                    "Knowledge base",
+                    "Account",
+                ],
             ),
             (
                 Some(Role::Admin),

@@ -12,7 +12,9 @@ use crate::api::writing::{
     article_editor, preview_article, ArticleHead, ArticlePreview, ChangeArticleState, Done,
     EditorData, SaveArticle,
 };
-use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select, TextArea};
+use crate::components::form::{
+    action_error, field_error, success_count, Field, FormError, Select, TextArea,
+};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::{AppError, ArticleKind, ArticleState, Audience};
 use leptos::prelude::*;
@@ -140,10 +142,26 @@ fn Editor(
         .map(|a| (a.as_str().to_string(), a.label().to_string()))
         .collect();
     let mut categories: Vec<(String, String)> = vec![(String::new(), "Choose a category".into())];
-    categories.extend(d.categories.iter().map(|(id, name)| (id.to_string(), name.clone())));
-    let state = head.as_ref().map(|h| h.state).unwrap_or(ArticleState::Draft);
-    let id_value = head.as_ref().map(|h| h.id.to_string()).unwrap_or_default();
+    categories.extend(
+        d.categories
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone())),
+    );
+    let state = head
+        .as_ref()
+        .map(|h| h.state)
+        .unwrap_or(ArticleState::Draft);
+    let article_id = head.as_ref().map(|h| h.id);
+    let id_value = article_id.map(|id| id.to_string()).unwrap_or_default();
     let saved_preview = d.preview.clone();
+    // With JavaScript a refused save does not reload the page, and the
+    // message may be far above the buttons: bring the first problem into view.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            request_animation_frame(move || show_first_problem(form_ref));
+        }
+    });
     let slug_line = match &head {
         Some(h) => view! {
             "Address: " <code>{format!("/kb/{}", h.slug)}</code> " (it stays the same when the title changes)"
@@ -157,9 +175,9 @@ fn Editor(
         <h1>{heading}</h1>
         {head.clone().map(|h| view! { <ArticleStatus h/> })}
         {move || done().map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
-        <ConflictHelp error id=head.as_ref().map(|h| h.id)/>
-        <ActionForm action=save attr:class="form panel editor-form" attr:novalidate=true attr:aria-label="Article">
+        <ActionForm action=save node_ref=form_ref attr:class="form panel editor-form" attr:novalidate=true attr:aria-label="Article">
             <FormError error/>
+            <ConflictHelp error id=article_id/>
             <input type="hidden" name="id" value=id_value/>
             <input type="hidden" name="based_on" value=based_on/>
             <div class="two-columns">
@@ -188,6 +206,23 @@ fn Editor(
             <EditorButtons state pending=save.pending()/>
         </ActionForm>
         {head.map(|h| view! { <ArchivePanel h change error=change_error/> })}
+    }
+}
+
+/// Focus the first field with a mistake, or scroll to the form's message.
+fn show_first_problem(form: NodeRef<leptos::html::Form>) {
+    use wasm_bindgen::JsCast;
+    let Some(form) = form.get_untracked() else {
+        return;
+    };
+    if let Ok(Some(field)) = form.query_selector("[aria-invalid=\"true\"]") {
+        if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+            let _ = field.focus();
+            return;
+        }
+    }
+    if let Ok(Some(message)) = form.query_selector(".alert-error") {
+        message.scroll_into_view();
     }
 }
 
@@ -272,7 +307,9 @@ fn BodyWithPreview(
             <RenderedArticle rendered=preview toc_label="Table of contents"/>
         }
         .into_any(),
-        Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any()
+        }
         None if has_saved_text => view! {
             <p class="hint">"The text as last saved."</p>
             <RenderedArticle rendered=saved_preview.clone() toc_label="Table of contents"/>

@@ -49,7 +49,12 @@ fn HistoryBody(
     let choices: Vec<(i32, String)> = h
         .revisions
         .iter()
-        .map(|r| (r.number, format!("Revision {} · {} · {}", r.number, r.saved, r.saved_by)))
+        .map(|r| {
+            (
+                r.number,
+                format!("Revision {} · {} · {}", r.number, r.saved, r.saved_by),
+            )
+        })
         .collect();
     let picker = |name: &'static str, label: &'static str, selected: i32| {
         let id = format!("compare-{name}");
@@ -116,20 +121,22 @@ fn HistoryBody(
                                     <td>{r.saved_by}</td>
                                     <td>{r.note}</td>
                                     <td>{r.title}</td>
-                                    <td class="row-actions">
+                                    <td>
                                         {(!latest).then(|| view! {
-                                            <a href=format!("/write/{}/history?from={}&to={}", head.id, r.number, head.latest_number)>
-                                                {format!("Compare with {}", head.latest_number)}
-                                            </a>
-                                            <ActionForm action=restore attr:class="inline-form">
-                                                <input type="hidden" name="id" value=head.id/>
-                                                <input type="hidden" name="number" value=r.number/>
-                                                <input type="hidden" name="based_on" value=head.latest_revision_id/>
-                                                <button type="submit" class="button button-secondary button-small"
-                                                    aria-label=format!("Restore revision {}", r.number)>
-                                                    "Restore this revision"
-                                                </button>
-                                            </ActionForm>
+                                            <div class="row-actions">
+                                                <a href=format!("/write/{}/history?from={}&to={}", head.id, r.number, head.latest_number)>
+                                                    {format!("Compare with {}", head.latest_number)}
+                                                </a>
+                                                <ActionForm action=restore attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=head.id/>
+                                                    <input type="hidden" name="number" value=r.number/>
+                                                    <input type="hidden" name="based_on" value=head.latest_revision_id/>
+                                                    <button type="submit" class="button button-secondary button-small">
+                                                        "Restore this revision"
+                                                        <span class="visually-hidden">{format!(" (revision {})", r.number)}</span>
+                                                    </button>
+                                                </ActionForm>
+                                            </div>
                                         })}
                                     </td>
                                 </tr>

@@ -17,8 +17,8 @@ use super::db::articles::{self as db_articles, CategoryRow, RevisionContent};
 use super::markdown;
 use super::policy::{self, Action, Actor};
 use crate::api::writing::{
-    ArticleHead, ArticlePreview, Comparison, Done, DraftView, EditorContent, EditorData,
-    History, RevisionLine, WriterList, WriterRow, WritingOutcome, ARTICLES_PER_PAGE,
+    ArticleHead, ArticlePreview, Comparison, Done, DraftView, EditorContent, EditorData, History,
+    RevisionLine, WriterList, WriterRow, WritingOutcome, ARTICLES_PER_PAGE,
 };
 use crate::domain::{AppError, ArticleKind, ArticleState, Audience, Slug};
 use sqlx::{PgConnection, PgPool};
@@ -42,7 +42,8 @@ const IMPORTER: &str = "the content import";
 
 /// A value read back from the database that should always parse.
 fn stored<T>(parsed: Option<T>, what: &str, value: &str) -> Result<T, AppError> {
-    parsed.ok_or_else(|| super::internal(format!("unknown article {what} {value:?} in the database")))
+    parsed
+        .ok_or_else(|| super::internal(format!("unknown article {what} {value:?} in the database")))
 }
 
 /// Where the page goes after an action: the editor, saying what was done.
@@ -145,7 +146,13 @@ pub fn category_choices(categories: &[CategoryRow]) -> Vec<(i64, String)> {
         for c in categories.iter().filter(|c| c.parent_id == parent) {
             let name = format!("{prefix}{}", c.name);
             out.push((c.id, name.clone()));
-            add(categories, Some(c.id), &format!("{name} \u{203a} "), depth + 1, out);
+            add(
+                categories,
+                Some(c.id),
+                &format!("{name} \u{203a} "),
+                depth + 1,
+                out,
+            );
         }
     }
     let mut out = Vec::with_capacity(categories.len());
@@ -310,9 +317,7 @@ pub fn unique_slug(base: &Slug, taken: &[String]) -> Slug {
             let keep = base.as_str().len().min(Slug::MAX_LEN - suffix.len());
             let stem = base.as_str()[..keep].trim_end_matches('-');
             let candidate = format!("{stem}{suffix}");
-            free(&candidate)
-                .then(|| Slug::parse(&candidate))
-                .flatten()
+            free(&candidate).then(|| Slug::parse(&candidate)).flatten()
         })
         .unwrap_or_else(|| base.clone())
 }
@@ -722,7 +727,11 @@ mod tests {
         let base = slug("reset-your-password");
         assert_eq!(unique_slug(&base, &[]), base);
         let taken = vec!["reset-your-password-2".to_string()];
-        assert_eq!(unique_slug(&base, &taken), base, "only the slug itself counts");
+        assert_eq!(
+            unique_slug(&base, &taken),
+            base,
+            "only the slug itself counts"
+        );
         let taken = vec![
             "reset-your-password".to_string(),
             "reset-your-password-2".to_string(),
@@ -742,7 +751,10 @@ mod tests {
         // Cut at a dash: no double dash.
         let dashed = slug(&format!("{}-b", "a".repeat(Slug::MAX_LEN - 2)));
         let next = unique_slug(&dashed, &[dashed.to_string()]);
-        assert_eq!(next.as_str(), format!("{}-2", "a".repeat(Slug::MAX_LEN - 2)));
+        assert_eq!(
+            next.as_str(),
+            format!("{}-2", "a".repeat(Slug::MAX_LEN - 2))
+        );
     }
 
     #[test]
@@ -760,8 +772,14 @@ mod tests {
             category(3, None, "Agents"),
             category(4, Some(99), "Lost"),
         ];
-        let names: Vec<String> = category_choices(&rows).into_iter().map(|(_, n)| n).collect();
-        assert_eq!(names, vec!["Using", "Using \u{203a} Cases", "Agents", "Lost"]);
+        let names: Vec<String> = category_choices(&rows)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(
+            names,
+            vec!["Using", "Using \u{203a} Cases", "Agents", "Lost"]
+        );
     }
 
     #[test]

@@ -143,12 +143,21 @@ mod tests {
         let hunks = diff_hunks(&old, &new, "revision 1", "revision 2");
         assert_eq!(hunks.len(), 2, "{}", as_text(&hunks));
         let text = as_text(&hunks);
-        assert!(text.contains("\u{2212} Title: Reset\n+ Title: Reset your password\n"), "{text}");
+        assert!(
+            text.contains("\u{2212} Title: Reset\n+ Title: Reset your password\n"),
+            "{text}"
+        );
         assert!(text.contains("\u{2212} line 10\n+ line ten\n"), "{text}");
         // Three unchanged lines either side, no more.
-        assert!(text.contains("  line 7\n  line 8\n  line 9\n\u{2212} line 10"), "{text}");
+        assert!(
+            text.contains("  line 7\n  line 8\n  line 9\n\u{2212} line 10"),
+            "{text}"
+        );
         assert!(!text.contains("line 6\n"), "{text}");
-        assert!(text.contains("@@ lines 14\u{2013}20 of revision 1, lines 14\u{2013}20 of revision 2"), "{text}");
+        assert!(
+            text.contains("@@ lines 14\u{2013}20 of revision 1, lines 14\u{2013}20 of revision 2"),
+            "{text}"
+        );
     }
 
     #[test]
