@@ -10,7 +10,7 @@ async function fillArticle(page, { title, body }) {
   await page.getByLabel('Text', { exact: true }).fill(body);
 }
 
-test('a trainer writes a draft with a live preview, submits it for review and publishes it', async ({ page }) => {
+test('a trainer writes a draft with a live preview, submits it for review and publishes it; a visitor finds it by search with a typo', async ({ page, browser }) => {
   await signIn(page, 'trainer@rapport.example');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Write' }).click();
   await expect(page).toHaveURL(/\/write$/);
@@ -21,8 +21,9 @@ test('a trainer writes a draft with a live preview, submits it for review and pu
   const title = `Print labels from the portal ${Date.now()}`;
   await fillArticle(page, {
     title,
-    body: '## Before you start\n\nCheck that the printer is **online**.\n\n## Steps\n\n1. Open the order.\n2. Choose *Print label*.\n',
+    body: '## Before you start\n\nCheck that the thermoprinter is **online**.\n\n## Steps\n\n1. Open the order.\n2. Choose *Print label*.\n',
   });
+  await page.getByLabel('Who may read it').selectOption('public');
   // The preview follows the typing, rendered as the published page will be.
   const preview = page.getByRole('region', { name: 'Preview' });
   await expect(preview.getByRole('heading', { name: 'Before you start' })).toBeVisible();
@@ -48,6 +49,15 @@ test('a trainer writes a draft with a live preview, submits it for review and pu
   await page.getByRole('link', { name: 'Published page' }).click();
   await expect(page).toHaveURL(new RegExp(`${address}$`));
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+
+  // A visitor finds it at once by searching with a typo, the word marked in the snippet.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto('/search?q=thermoprnter');
+  const hit = visitor.locator('.search-hit').filter({ hasText: title });
+  await expect(hit).toBeVisible();
+  await expect(hit.locator('mark')).toHaveText('thermoprinter');
+  await hit.getByRole('link', { name: title }).click();
+  await expect(visitor.getByRole('heading', { level: 1, name: title })).toBeVisible();
 });
 
 test('a trainer compares two revisions and restores the older one', async ({ page }) => {
