@@ -31,7 +31,7 @@ test('suggestions appear while typing in the header search', async ({ page }) =>
 });
 
 test('a long article has a table of contents and a signed-in reader votes once', async ({ page }) => {
-  await signIn(page, 'nick@northwind.example');
+  await signIn(page, 'greta@globex.example');
   await page.goto('/kb/open-a-case-that-gets-solved-quickly');
   const toc = page.getByRole('navigation', { name: 'On this page' });
   await expect(toc).toBeVisible();
