@@ -21,6 +21,12 @@ pub struct Deflection {
     pub solved: RwSignal<Option<String>>,
 }
 
+impl Default for Deflection {
+    fn default() -> Self {
+        Deflection::new()
+    }
+}
+
 impl Deflection {
     pub fn new() -> Deflection {
         Deflection {
