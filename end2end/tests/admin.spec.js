@@ -23,7 +23,7 @@ test('an admin creates an agent, who can then sign in; disabling ends access', a
 
   // The admin disables them; their next page load is signed out.
   await page.getByLabel('Search by name, e-mail or organization').fill(email);
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Search' }).click();
   const row = page.getByRole('row').filter({ hasText: email });
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(page.getByRole('row').filter({ hasText: email }).getByText('Disabled')).toBeVisible();
