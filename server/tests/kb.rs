@@ -323,13 +323,13 @@ async fn wait_until_indexed(app: &TestApp, pool: &PgPool) {
     .fetch_one(pool)
     .await
     .unwrap();
-    for _ in 0..100 {
+    for _ in 0..400 {
         if app.search_index_count() as i64 == live {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("the index did not reach {live} articles within 5 s");
+    panic!("the index did not reach {live} articles within 20 s");
 }
 
 fn slugs(results: &serde_json::Value) -> Vec<String> {
@@ -417,7 +417,8 @@ async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
         let started = std::time::Instant::now();
         let response = app.call(&visitor, "search_articles", &[("q", q)]).await;
         assert_eq!(response.status(), 200, "{:.40}", q);
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:.40} took {:?}", q, started.elapsed());
+        // Not a benchmark: a guard against a stall (the figures are in `cargo xtask bench search`).
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:.40} took {:?}", q, started.elapsed());
     }
     let shortened = search(&app, &visitor, &long).await;
     assert!(shortened["results"]["notice"].as_str().unwrap_or("").contains("shortened"), "{shortened}");
