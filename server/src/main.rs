@@ -1,5 +1,7 @@
 //! `rapport`: the Rapport web server and its administration commands.
 
+mod bench_search;
+
 use anyhow::Context;
 use app::domain::Role;
 use app::server::config::{self, MailTransport};
@@ -56,6 +58,10 @@ enum Command {
     /// Compare the knowledge search index with PostgreSQL and report what is
     /// missing or out of date (the server repairs drift by itself on start).
     CheckIndex(IndexArgs),
+    /// Knowledge search against PostgreSQL full-text search on generated
+    /// articles; run by `cargo xtask bench search` on a private database.
+    #[command(hide = true)]
+    BenchSearch(bench_search::BenchArgs),
 }
 
 #[derive(Args)]
@@ -257,6 +263,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Reindex(args)) => reindex(&pool, &args.index_dir).await,
         Some(Command::CheckIndex(args)) => check_index(&pool, &args.index_dir).await,
+        Some(Command::BenchSearch(args)) => bench_search::run(&pool, args).await,
     }
 }
 
@@ -478,7 +485,11 @@ fn id_list(ids: &[i64]) -> String {
         0 => "none".to_string(),
         n => {
             let shown: Vec<String> = ids.iter().take(20).map(|id| id.to_string()).collect();
-            let more = if n > 20 { format!(" and {} more", n - 20) } else { String::new() };
+            let more = if n > 20 {
+                format!(" and {} more", n - 20)
+            } else {
+                String::new()
+            };
             format!("{n} (ids {}{more})", shown.join(", "))
         }
     }

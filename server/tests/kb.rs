@@ -2,9 +2,9 @@
 
 mod common;
 
+use app::domain::{ArticleKind, ArticleState, Audience};
 use app::server::content_import::{import_dir, ImportError};
 use app::server::db::articles::{self as db, RevisionContent};
-use app::domain::{ArticleKind, ArticleState, Audience};
 use common::{page_text, TestApp};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -143,7 +143,11 @@ async fn readers_see_only_their_audiences_everywhere(pool: PgPool) {
     assert!(!visible(&page_text(&customer, &app.url(internal)).await));
     assert!(visible(&page_text(&agent, &app.url(internal)).await));
     let missing = visitor.get(app.url(internal)).send().await.unwrap();
-    assert_eq!(missing.status(), 404, "a hidden article looks like a missing one");
+    assert_eq!(
+        missing.status(),
+        404,
+        "a hidden article looks like a missing one"
+    );
 
     // Counts on the home page leak nothing either.
     let count = |body: serde_json::Value| -> i64 {
@@ -168,7 +172,13 @@ async fn readers_see_only_their_audiences_everywhere(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .unwrap();
-    let n = |aud: &str| by_audience.iter().find(|(a, _)| a == aud).map(|(_, n)| *n).unwrap_or(0);
+    let n = |aud: &str| {
+        by_audience
+            .iter()
+            .find(|(a, _)| a == aud)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
     assert_eq!(count(home(&visitor).await), n("public"));
     assert_eq!(count(home(&customer).await), n("public") + n("customers"));
     assert_eq!(
@@ -190,7 +200,12 @@ async fn an_edited_article_serves_its_published_revision_until_the_new_one_is_pu
     let id = publish(
         &pool,
         "printer-offline",
-        &content("Printer offline", "Turn it off and on.", Audience::Public, category),
+        &content(
+            "Printer offline",
+            "Turn it off and on.",
+            Audience::Public,
+            category,
+        ),
     )
     .await;
     let mut tx = pool.begin().await.unwrap();
@@ -198,7 +213,12 @@ async fn an_edited_article_serves_its_published_revision_until_the_new_one_is_pu
         &mut tx,
         id,
         None,
-        &content("Printer offline", "DRAFT: new advice", Audience::Public, category),
+        &content(
+            "Printer offline",
+            "DRAFT: new advice",
+            Audience::Public,
+            category,
+        ),
         "",
     )
     .await
@@ -255,18 +275,23 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
     assert!(!page.contains("onerror") && !page.contains("javascript:alert"));
     assert!(page.contains("Hostile &lt;script&gt;"), "the title is text");
 
-    let revision: i64 = sqlx::query_scalar("SELECT published_revision_id FROM articles WHERE id = $1")
-        .bind(id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let revision: i64 =
+        sqlx::query_scalar("SELECT published_revision_id FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let revision = revision.to_string();
     for _ in 0..2 {
         let response = app
             .call(
                 &customer,
                 "vote_article",
-                &[("slug", "hostile"), ("revision_id", &revision), ("helpful", "true")],
+                &[
+                    ("slug", "hostile"),
+                    ("revision_id", &revision),
+                    ("helpful", "true"),
+                ],
             )
             .await;
         assert!(response.status().is_success() || response.status().is_redirection());
@@ -282,9 +307,17 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
     assert!(page.contains("1 person found this helpful"), "{page}");
     // Visitors are asked to sign in; a vote on an internal article by a customer is refused.
     assert_eq!(
-        app.call(&app.bare(), "vote_article", &[("slug", "hostile"), ("revision_id", &revision), ("helpful", "false")])
-            .await
-            .status(),
+        app.call(
+            &app.bare(),
+            "vote_article",
+            &[
+                ("slug", "hostile"),
+                ("revision_id", &revision),
+                ("helpful", "false")
+            ]
+        )
+        .await
+        .status(),
         401
     );
     let internal_revision: i64 = sqlx::query_scalar(
@@ -382,7 +415,10 @@ async fn search_finds_with_typos_and_shows_each_reader_only_their_articles(pool:
             let results = search(&app, client, q).await;
             for slug in slugs(&results) {
                 let audience = audience_of(&slug).await;
-                assert!(allowed.contains(&audience.as_str()), "{q:?} gave {slug} ({audience})");
+                assert!(
+                    allowed.contains(&audience.as_str()),
+                    "{q:?} gave {slug} ({audience})"
+                );
             }
             let counted: u64 = results["results"]["kinds"]
                 .as_array()
@@ -394,13 +430,21 @@ async fn search_finds_with_typos_and_shows_each_reader_only_their_articles(pool:
         }
     }
     let staff = search(&app, &agent, "escalation").await;
-    assert!(slugs(&staff).contains(&"escalation-policy".to_string()), "{staff}");
-    let visitor_total = search(&app, &visitor, "escalation").await["results"]["total"].as_u64().unwrap();
+    assert!(
+        slugs(&staff).contains(&"escalation-policy".to_string()),
+        "{staff}"
+    );
+    let visitor_total = search(&app, &visitor, "escalation").await["results"]["total"]
+        .as_u64()
+        .unwrap();
     assert!(staff["results"]["total"].as_u64().unwrap() > visitor_total);
 
     // The search page works without JavaScript and escapes what was typed.
     let page = page_text(&visitor, &app.url("/search?q=%3Cscript%3Ecases")).await;
-    assert!(!page.contains("<script>cases"), "the query is shown as text");
+    assert!(
+        !page.contains("<script>cases"),
+        "the query is shown as text"
+    );
     let page = page_text(&visitor, &app.url("/search?q=statuses")).await;
     assert!(page.contains("case-statuses-explained"), "{page}");
 }
@@ -412,16 +456,38 @@ async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
     wait_until_indexed(&app, &pool).await;
     let visitor = app.bare();
     let long = "case ".repeat(2_000);
-    let ors = (0..1_000).map(|i| format!("word{i}")).collect::<Vec<_>>().join(" OR ");
-    for q in [long.as_str(), ors.as_str(), "\"unbalanced quote", "*", "((((", "\u{0}\u{1}", "é ü 漢字"] {
+    let ors = (0..1_000)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    for q in [
+        long.as_str(),
+        ors.as_str(),
+        "\"unbalanced quote",
+        "*",
+        "((((",
+        "\u{0}\u{1}",
+        "é ü 漢字",
+    ] {
         let started = std::time::Instant::now();
         let response = app.call(&visitor, "search_articles", &[("q", q)]).await;
         assert_eq!(response.status(), 200, "{:.40}", q);
         // Not a benchmark: a guard against a stall (the figures are in `cargo xtask bench search`).
-        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:.40} took {:?}", q, started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:.40} took {:?}",
+            q,
+            started.elapsed()
+        );
     }
     let shortened = search(&app, &visitor, &long).await;
-    assert!(shortened["results"]["notice"].as_str().unwrap_or("").contains("shortened"), "{shortened}");
+    assert!(
+        shortened["results"]["notice"]
+            .as_str()
+            .unwrap_or("")
+            .contains("shortened"),
+        "{shortened}"
+    );
     let star = search(&app, &visitor, "*").await;
     assert!(star["results"]["notice"].as_str().is_some(), "{star}");
 }
@@ -448,13 +514,21 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
 
     // Suggestions while typing a case, then "This solved my problem".
     let suggested = app
-        .call(&customer, "case_suggestions", &[("subject", "how do I attach a file"), ("description", "")])
+        .call(
+            &customer,
+            "case_suggestions",
+            &[("subject", "how do I attach a file"), ("description", "")],
+        )
         .await;
     assert_eq!(suggested.status(), 200);
     let suggested: serde_json::Value = suggested.json().await.unwrap();
     let slug = suggested["hits"][0]["slug"].as_str().unwrap().to_string();
     let response = app
-        .call(&customer, "deflect_case", &[("slug", &slug), ("query", "how do I attach a file")])
+        .call(
+            &customer,
+            "deflect_case",
+            &[("slug", &slug), ("query", "how do I attach a file")],
+        )
         .await;
     assert!(response.status().is_success(), "{}", response.status());
     let deflections: i64 = sqlx::query_scalar("SELECT count(*) FROM deflections")
@@ -464,7 +538,11 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
     assert_eq!(deflections, 1);
     // An agent's article cannot be credited by a customer.
     let refused = app
-        .call(&customer, "deflect_case", &[("slug", "escalation-policy"), ("query", "x")])
+        .call(
+            &customer,
+            "deflect_case",
+            &[("slug", "escalation-policy"), ("query", "x")],
+        )
         .await;
     assert_eq!(refused.status(), 404);
 
@@ -477,14 +555,24 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
         .call(
             &customer,
             "create_case",
-            &[("subject", "Still broken"), ("description", "The flurble is broken."), ("category_id", &category), ("priority", "normal")],
+            &[
+                ("subject", "Still broken"),
+                ("description", "The flurble is broken."),
+                ("category_id", &category),
+                ("priority", "normal"),
+            ],
         )
         .await;
-    assert!(created.status().is_success() || created.status().is_redirection(), "{}", created.status());
-    let followed: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM search_log WHERE case_id IS NOT NULL AND source = 'search'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    assert!(
+        created.status().is_success() || created.status().is_redirection(),
+        "{}",
+        created.status()
+    );
+    let followed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM search_log WHERE case_id IS NOT NULL AND source = 'search'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert!(followed >= 2, "both searches are followed by the case");
 }

@@ -6,6 +6,7 @@
 //! then serves or tests.
 
 mod bench;
+mod bench_search;
 mod build;
 mod postgres;
 mod tools;
@@ -42,6 +43,13 @@ USAGE:
         queues, the customer's list, searches and case pages measured at each
         size. About 15 minutes on 2 cores. Figures only; it never fails on a time.
 
+    cargo xtask bench search [--sizes 10000,100000] [--queries 200]
+        Knowledge search: generate 10,000 and 100,000 articles (seeded, Zipf
+        word frequencies), load them into a private PostgreSQL, and compare
+        the engine (tantivy) with PostgreSQL full-text search (GIN, ts_rank_cd):
+        full reindex time, index sizes, p50/p99 per query class (single word,
+        two words, phrase, prefix, typo, no hit), and the memory with the index open.
+
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
     RAPPORT_SMTP_URL    `run` sends e-mail through this SMTP server; without it
@@ -54,7 +62,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("bench") => bench::bench(),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            None => bench::bench(),
+            Some("search") => bench_search::bench(&args[2..]),
+            Some(other) => Err(format!("unknown benchmark {other:?}\n\n{HELP}")),
+        },
         Some("build") => {
             build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ())
         }

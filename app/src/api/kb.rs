@@ -100,14 +100,17 @@ pub async fn kb_article(
 
 /// "Was this helpful?" Once per person and revision; back to the article.
 #[server(endpoint = "vote_article")]
-pub async fn vote_article(
-    slug: String,
-    revision_id: i64,
-    helpful: bool,
-) -> Result<(), AppError> {
+pub async fn vote_article(slug: String, revision_id: i64, helpful: bool) -> Result<(), AppError> {
     use crate::server::{auth, kb, AppState};
     let state = expect_context::<AppState>();
-    kb::vote(&state.pool, &auth::require_actor()?, &slug, revision_id, helpful).await?;
+    kb::vote(
+        &state.pool,
+        &auth::require_actor()?,
+        &slug,
+        revision_id,
+        helpful,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/kb/{slug}?voted=1#helpful"));
     Ok(())
 }

@@ -9,8 +9,8 @@ pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod kb;
-pub mod search;
 pub mod organization;
+pub mod search;
 pub mod sla;
 pub mod writing;
 

@@ -71,10 +71,7 @@ pub async fn case_suggestions(
 
 /// "This solved my problem": no case is opened, and the article gets the credit.
 #[server(endpoint = "deflect_case")]
-pub async fn deflect_case(
-    slug: String,
-    #[server(default)] query: String,
-) -> Result<(), AppError> {
+pub async fn deflect_case(slug: String, #[server(default)] query: String) -> Result<(), AppError> {
     use crate::server::{auth, kb_search, AppState};
     let state = expect_context::<AppState>();
     kb_search::deflect(&state, &auth::require_actor()?, &slug, &query).await

@@ -45,7 +45,8 @@ impl Deflection {
         let this = self.typed.get_value();
         set_timeout(
             move || {
-                if self.typed.get_value() == this && subject.trim() != self.subject.get_untracked() {
+                if self.typed.get_value() == this && subject.trim() != self.subject.get_untracked()
+                {
                     self.subject.set(subject.trim().to_string());
                     self.suggest.dispatch((subject, description));
                 }

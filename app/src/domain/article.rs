@@ -59,7 +59,9 @@ impl Audience {
     }
 
     pub fn parse(value: &str) -> Option<Audience> {
-        Audience::ALL.into_iter().find(|a| a.as_str() == value.trim())
+        Audience::ALL
+            .into_iter()
+            .find(|a| a.as_str() == value.trim())
     }
 
     pub fn label(self) -> &'static str {
@@ -209,7 +211,17 @@ mod tests {
     fn slugs_are_plain_dashed_words() {
         assert!(Slug::parse("reset-your-password").is_some());
         assert!(Slug::parse("sla-2").is_some());
-        for bad in ["", "-a", "a-", "a--b", "A-b", "a b", "a/b", "../x", &"a".repeat(81)] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A-b",
+            "a b",
+            "a/b",
+            "../x",
+            &"a".repeat(81),
+        ] {
             assert_eq!(Slug::parse(bad), None, "{bad:?}");
         }
     }

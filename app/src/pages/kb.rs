@@ -2,8 +2,7 @@
 //! articles, category pages, and article pages.
 
 use crate::api::kb::{
-    kb_article, kb_category, kb_home, ArticleSummary, ArticleView, CategoryLink, Crumb,
-    VoteArticle,
+    kb_article, kb_category, kb_home, ArticleSummary, ArticleView, CategoryLink, Crumb, VoteArticle,
 };
 use crate::components::form::{action_error, success_count, FormError};
 use crate::components::panels::{title_text, ErrorPanel};

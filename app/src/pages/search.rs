@@ -10,7 +10,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The address of a search with these filters.
-fn search_href(query: &str, kind: Option<ArticleKind>, category: Option<&str>, page: u32) -> String {
+fn search_href(
+    query: &str,
+    kind: Option<ArticleKind>,
+    category: Option<&str>,
+    page: u32,
+) -> String {
     let mut url = format!("/search?q={}", urlencode(query));
     if let Some(kind) = kind {
         url.push_str(&format!("&kind={}", kind.as_str()));
@@ -100,7 +105,12 @@ fn Results(page: SearchPageData) -> impl IntoView {
         let category = category.clone();
         let all = results.kinds.iter().map(|(_, n)| n).sum::<u64>();
         let mut links = vec![(None, "All".to_string(), all)];
-        links.extend(results.kinds.iter().map(|(k, n)| (Some(*k), k.label().to_string(), *n)));
+        links.extend(
+            results
+                .kinds
+                .iter()
+                .map(|(k, n)| (Some(*k), k.label().to_string(), *n)),
+        );
         links
             .into_iter()
             .map(|(k, label, n)| {
@@ -205,7 +215,10 @@ mod tests {
 
     #[test]
     fn search_addresses_carry_the_filters() {
-        assert_eq!(search_href("reset pw&x", None, None, 1), "/search?q=reset+pw%26x");
+        assert_eq!(
+            search_href("reset pw&x", None, None, 1),
+            "/search?q=reset+pw%26x"
+        );
         assert_eq!(
             search_href("a", Some(ArticleKind::Training), Some("cases"), 3),
             "/search?q=a&kind=training&category=cases&page=3"

@@ -23,14 +23,19 @@ pub struct ContentInput<'a> {
 
 pub fn check_content(input: &ContentInput<'_>) -> Result<RevisionContent, AppError> {
     let kind = ArticleKind::parse(input.kind).ok_or_else(|| {
-        AppError::invalid("kind", "Choose a kind: knowledge article or training material.")
+        AppError::invalid(
+            "kind",
+            "Choose a kind: knowledge article or training material.",
+        )
     })?;
     let title = super::forms::required_text("title", input.title, "a title", TITLE_MAX)?;
     let summary = input.summary.trim().to_string();
     if summary.chars().count() > SUMMARY_MAX {
         return Err(AppError::invalid(
             "summary",
-            format!("Keep the summary under {SUMMARY_MAX} characters; it is shown in search results."),
+            format!(
+                "Keep the summary under {SUMMARY_MAX} characters; it is shown in search results."
+            ),
         ));
     }
     let body = input.body.trim_end().to_string();
@@ -51,7 +56,12 @@ pub fn check_content(input: &ContentInput<'_>) -> Result<RevisionContent, AppErr
         .category_id
         .ok_or_else(|| AppError::invalid("category", "Choose a category."))?;
     let mut tags = Vec::new();
-    for raw in input.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+    for raw in input
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
         let tag = Tag::parse(raw).ok_or_else(|| {
             AppError::invalid(
                 "tags",
@@ -103,7 +113,11 @@ mod tests {
 
     #[test]
     fn good_content_is_trimmed_and_tags_folded() {
-        let tags = vec!["Account".to_string(), "account".to_string(), " ".to_string()];
+        let tags = vec![
+            "Account".to_string(),
+            "account".to_string(),
+            " ".to_string(),
+        ];
         let content = check_content(&input(&tags)).unwrap();
         assert_eq!(content.title, "Reset your password");
         assert_eq!(content.tags, vec!["account".to_string()]);
@@ -121,7 +135,10 @@ mod tests {
         assert_eq!(field(&|i| i.title = " ").as_deref(), Some("title"));
         assert_eq!(field(&|i| i.kind = "blog").as_deref(), Some("kind"));
         assert_eq!(field(&|i| i.audience = "all").as_deref(), Some("audience"));
-        assert_eq!(field(&|i| i.category_id = None).as_deref(), Some("category"));
+        assert_eq!(
+            field(&|i| i.category_id = None).as_deref(),
+            Some("category")
+        );
         assert_eq!(field(&|i| i.body = "  \n").as_deref(), Some("body"));
         let long = "x".repeat(SUMMARY_MAX + 1);
         let mut i = input(&none);

@@ -128,9 +128,8 @@ fn read_article(root: &Path, path: &Path) -> Result<ArticleFile, String> {
         .join("/");
     let bytes = std::fs::read(path).map_err(|e| format!("{shown}: could not be read: {e}"))?;
     let text = std::str::from_utf8(&bytes).map_err(|_| format!("{shown}: is not UTF-8 text"))?;
-    let (front, body) = split_front_matter(text).ok_or_else(|| {
-        format!("{shown}: must start with front matter between two `+++` lines")
-    })?;
+    let (front, body) = split_front_matter(text)
+        .ok_or_else(|| format!("{shown}: must start with front matter between two `+++` lines"))?;
     let front: FrontMatter =
         toml::from_str(front).map_err(|e| format!("{shown}: front matter: {}", e.message()))?;
     let stem = path
@@ -335,8 +334,7 @@ mod tests {
 
     #[test]
     fn front_matter_is_split_from_the_body() {
-        let (front, body) =
-            split_front_matter("+++\ntitle = \"A\"\n+++\n\nBody text\n").unwrap();
+        let (front, body) = split_front_matter("+++\ntitle = \"A\"\n+++\n\nBody text\n").unwrap();
         assert_eq!(front, "title = \"A\"");
         assert_eq!(body, "Body text\n");
         assert!(split_front_matter("no front matter").is_none());

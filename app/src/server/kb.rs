@@ -6,7 +6,9 @@ use super::db::articles::{self as db, ArticleListRow, CategoryRow, ListOrder};
 use super::db::search_log;
 use super::markdown;
 use super::policy::{self, Action, Actor};
-use crate::api::kb::{ArticleSummary, ArticleView, CategoryLink, Crumb, KbCategoryData, KbHomeData};
+use crate::api::kb::{
+    ArticleSummary, ArticleView, CategoryLink, Crumb, KbCategoryData, KbHomeData,
+};
 use crate::domain::{AppError, ArticleKind, Audience};
 use sqlx::PgPool;
 use std::collections::HashMap;

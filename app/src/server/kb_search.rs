@@ -7,7 +7,7 @@ use super::db::search_log::{self, SearchSource};
 use super::policy::{self, Action, Actor};
 use super::search::SearchIndex;
 use super::AppState;
-use crate::api::search::{SuggestedForCase, SearchPage};
+use crate::api::search::{SearchPage, SuggestedForCase};
 use crate::domain::{
     AppError, ArticleKind, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE,
 };
@@ -116,7 +116,11 @@ pub async fn case_suggestions(
 ) -> Result<SuggestedForCase, AppError> {
     policy::authorize(Some(actor), &Action::OpenCase)?;
     // The subject says most; the start of the description adds words.
-    let description: String = description.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+    let description: String = description
+        .split_whitespace()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ");
     let text = format!("{} {description}", subject.trim());
     if subject.trim().chars().count() < 3 {
         return Ok(SuggestedForCase {

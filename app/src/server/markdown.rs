@@ -145,9 +145,7 @@ fn unique_anchor(text: &str, used: &mut HashMap<String, usize>) -> String {
 fn is_our_anchor(value: &str) -> bool {
     (value.starts_with("h-") || value.starts_with("fn-") || value.starts_with("fnref-"))
         && value.len() <= 120
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 fn sanitise(unsafe_html: &str) -> SafeHtml {
@@ -226,24 +224,51 @@ mod tests {
             "Intro[^note].\n\n## First steps\n\ntext\n\n### Sign *in*\n\n## First steps\n\n- [x] done\n- [ ] to do\n\n[^note]: A footnote.\n",
         );
         let out = article.html.as_str();
-        assert!(out.contains("<h2 id=\"h-first-steps\">First steps</h2>"), "{out}");
+        assert!(
+            out.contains("<h2 id=\"h-first-steps\">First steps</h2>"),
+            "{out}"
+        );
         assert!(out.contains("<h2 id=\"h-first-steps-2\">"), "{out}");
-        assert!(out.contains("<h3 id=\"h-sign-in\">Sign <em>in</em></h3>"), "{out}");
+        assert!(
+            out.contains("<h3 id=\"h-sign-in\">Sign <em>in</em></h3>"),
+            "{out}"
+        );
         assert_eq!(
-            article.toc.iter().map(|e| (e.level, e.anchor.as_str())).collect::<Vec<_>>(),
-            vec![(2, "h-first-steps"), (3, "h-sign-in"), (2, "h-first-steps-2")]
+            article
+                .toc
+                .iter()
+                .map(|e| (e.level, e.anchor.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (2, "h-first-steps"),
+                (3, "h-sign-in"),
+                (2, "h-first-steps-2")
+            ]
         );
         assert!(out.contains("href=\"#fn-1\""), "{out}");
         assert!(out.contains("id=\"fn-1\""), "{out}");
-        assert!(out.contains("<span class=\"task-box done\">\u{2611}</span> done"), "{out}");
-        assert!(out.contains("<span class=\"task-box\">\u{2610}</span> to do"), "{out}");
+        assert!(
+            out.contains("<span class=\"task-box done\">\u{2611}</span> done"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"task-box\">\u{2610}</span> to do"),
+            "{out}"
+        );
     }
 
     #[test]
     fn article_rendering_keeps_hostile_input_out() {
         let hostile = "## <img src=x onerror=alert(1)>Title\n\n<h2 id=\"location\">x</h2>\n\n<input type=\"text\" name=\"password\">\n\n<script>alert(1)</script>[^a]\n\n[^a]: <a href=\"javascript:alert(1)\">x</a>\n\n```html\n<script>alert(2)</script>\n```\n";
         let out = render_article(hostile).html.as_str().to_lowercase();
-        for bad in ["<script", "onerror", "javascript:", "id=\"location\"", "<input", "name="] {
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "id=\"location\"",
+            "<input",
+            "name=",
+        ] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
         // Code blocks show the code as text.

@@ -375,14 +375,32 @@ async fn seed_knowledge_activity(tx: &mut sqlx::PgConnection) -> Result<(), AppE
     const SEARCHES: &[(&str, i32, i32, Option<&str>, bool)] = &[
         ("attach file", 4, 9, Some("attach-files-to-a-case"), false),
         ("case status", 6, 7, Some("case-statuses-explained"), false),
-        ("reset password", 2, 6, Some("your-name-password-and-sign-in"), true),
-        ("invite colleague", 3, 5, Some("invite-colleagues-to-your-organization"), false),
+        (
+            "reset password",
+            2,
+            6,
+            Some("your-name-password-and-sign-in"),
+            true,
+        ),
+        (
+            "invite colleague",
+            3,
+            5,
+            Some("invite-colleagues-to-your-organization"),
+            false,
+        ),
         ("priority", 6, 4, Some("choose-the-right-priority"), false),
         ("export cases to excel", 0, 5, None, true),
         ("two factor authentication", 0, 4, None, true),
         ("change my e-mail address", 0, 3, None, true),
         ("api token", 0, 2, None, false),
-        ("reopen closed case", 2, 3, Some("close-reopen-and-rate-a-case"), true),
+        (
+            "reopen closed case",
+            2,
+            3,
+            Some("close-reopen-and-rate-a-case"),
+            true,
+        ),
     ];
     let customers: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT id, organization_id FROM users WHERE organization_id IS NOT NULL ORDER BY id",
@@ -400,10 +418,12 @@ async fn seed_knowledge_activity(tx: &mut sqlx::PgConnection) -> Result<(), AppE
             let clicked = if i % 2 == 0 { *opened } else { None };
             // A case of the same person, for searches that did not help.
             let case_id: Option<i64> = if *case_after && i % 2 == 1 {
-                sqlx::query_scalar("SELECT id FROM cases WHERE requester_id = $1 ORDER BY id LIMIT 1")
-                    .bind(user_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT id FROM cases WHERE requester_id = $1 ORDER BY id LIMIT 1",
+                )
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?
             } else {
                 None
             };
@@ -447,9 +467,13 @@ async fn seed_knowledge_activity(tx: &mut sqlx::PgConnection) -> Result<(), AppE
             .await?;
         }
     }
-    for (i, slug) in ["attach-files-to-a-case", "case-statuses-explained", "attach-files-to-a-case"]
-        .iter()
-        .enumerate()
+    for (i, slug) in [
+        "attach-files-to-a-case",
+        "case-statuses-explained",
+        "attach-files-to-a-case",
+    ]
+    .iter()
+    .enumerate()
     {
         let (user_id, _) = customers[i % customers.len()];
         sqlx::query(

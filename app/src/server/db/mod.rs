@@ -11,9 +11,9 @@ pub mod cases;
 pub mod invitations;
 pub mod mail;
 pub mod organizations;
-pub mod search_reports;
 pub mod search_docs;
 pub mod search_log;
+pub mod search_reports;
 pub mod sla;
 pub mod users;
 

@@ -45,7 +45,11 @@ pub async fn log_search(
     user_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     // PostgreSQL text cannot hold NUL, and control characters mean nothing here.
-    let query: String = query.chars().filter(|c| !c.is_control()).take(500).collect();
+    let query: String = query
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(500)
+        .collect();
     sqlx::query_scalar(
         "INSERT INTO search_log (query, normalized, hits, source, user_id)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -104,7 +108,11 @@ pub async fn record_deflection(
     user_id: i64,
     query: &str,
 ) -> sqlx::Result<()> {
-    let query: String = query.chars().filter(|c| !c.is_control()).take(500).collect();
+    let query: String = query
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(500)
+        .collect();
     sqlx::query("INSERT INTO deflections (article_id, user_id, query) VALUES ($1, $2, $3)")
         .bind(article_id)
         .bind(user_id)

@@ -1,9 +1,8 @@
 //! An article as the index sees it, and how it becomes a tantivy document.
 
 use super::plain_text::markdown_to_text;
-use super::schema::{Fields, EVERYONE};
+use super::schema::{Fields, Visibility, EVERYONE};
 use crate::domain::{ArticleKind, Audience};
-use tantivy::schema::Facet;
 use tantivy::TantivyDocument;
 
 /// A live article (published, not archived): the published revision's
@@ -37,7 +36,6 @@ impl SearchDoc {
         doc.add_i64(fields.article_id, self.article_id);
         doc.add_text(fields.slug, &self.slug);
         doc.add_text(fields.kind, self.kind.as_str());
-        doc.add_facet(fields.kind_facet, Facet::from_path([self.kind.as_str()]));
         doc.add_text(fields.title, &self.title);
         doc.add_text(fields.summary, &self.summary);
         for tag in &self.tags {
@@ -49,7 +47,7 @@ impl SearchDoc {
         doc.add_text(fields.stems, &body);
         doc.add_text(fields.body, body);
         let path = self.path();
-        doc.add_facet(fields.category, Facet::from_path(path.iter()));
+        doc.add_text(fields.facet_key, super::facets::key(self.kind, &path));
         for slug in &path {
             doc.add_text(fields.category_slugs, slug);
         }
@@ -60,6 +58,11 @@ impl SearchDoc {
             self.organization_id.unwrap_or(EVERYONE),
         );
         doc.add_bool(fields.published, true);
+        let organization = self.organization_id.unwrap_or(EVERYONE);
+        doc.add_u64(
+            fields.visibility,
+            Visibility::new(self.audience, true, organization).0,
+        );
         doc.add_i64(fields.updated_at, self.updated_at);
         doc
     }

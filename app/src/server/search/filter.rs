@@ -5,12 +5,13 @@
 //! hits afterwards, so totals, facet counts and snippets cannot count or
 //! show an article the reader may not see.
 
-use super::schema::{Fields, EVERYONE};
+use super::schema::{Fields, Visibility, EVERYONE, VISIBILITY_FIELD};
 use crate::domain::ArticleKind;
 use crate::server::policy::ArticleScope;
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
+use tantivy::{DocId, SegmentReader, Term};
 
 fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
@@ -19,30 +20,32 @@ fn term_query(term: Term) -> Box<dyn Query> {
 /// The articles `scope` may read, the same rule as `ArticleScope::may_read`:
 /// an audience the reader belongs to, and meant for everyone or the reader's
 /// organization (staff: any organization). Published only.
-pub fn scope(scope: &ArticleScope, fields: &Fields) -> Box<dyn Query> {
-    if scope.audiences.is_empty() {
+///
+/// A Must clause like any other, but evaluated per candidate on one fast
+/// column (`Visibility`) rather than as postings: nearly every article
+/// passes it, so walking its postings would cost more than the words' own;
+/// this way the words lead and the scope is a check on each of their matches.
+pub fn scope(scope: &ArticleScope, _fields: &Fields) -> Box<dyn Query> {
+    let audiences = Visibility::audience_mask(&scope.audiences);
+    if audiences == 0 {
         return Box::new(EmptyQuery);
     }
-    let audiences = scope
-        .audiences
-        .iter()
-        .map(|a| term_query(Term::from_field_text(fields.audience, a.as_str())))
-        .collect();
-    let mut must: Vec<Box<dyn Query>> = vec![
-        Box::new(BooleanQuery::union(audiences)),
-        term_query(Term::from_field_bool(fields.published, true)),
-    ];
-    if !scope.staff {
-        let mut organizations = vec![term_query(Term::from_field_i64(
-            fields.organization,
-            EVERYONE,
-        ))];
-        if let Some(own) = scope.organization_id.filter(|id| *id != EVERYONE) {
-            organizations.push(term_query(Term::from_field_i64(fields.organization, own)));
-        }
-        must.push(Box::new(BooleanQuery::union(organizations)));
-    }
-    Box::new(BooleanQuery::intersection(must))
+    let any_organization = scope.staff;
+    let own_organization = scope.organization_id.unwrap_or(EVERYONE);
+    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+        let visibility = segment.fast_fields().u64(VISIBILITY_FIELD)?;
+        Ok(move |doc: DocId| {
+            let Some(v) = visibility.first(doc).map(Visibility) else {
+                return false;
+            };
+            v.published()
+                && v.audience_bit() & audiences != 0
+                && (any_organization
+                    || v.organization() == EVERYONE
+                    || v.organization() == own_organization)
+        })
+    });
+    Box::new(DocPredicateQuery::from(predicate))
 }
 
 pub fn kind(kind: ArticleKind, fields: &Fields) -> Box<dyn Query> {

@@ -8,6 +8,7 @@
 //! wait for the writer.
 
 use super::document::SearchDoc;
+use super::facets::{self, KeyCollector};
 use super::query::{self, Clause, Plan, Targets, WordKind, NOTICE_SOME_WORDS};
 use super::schema::{self, build_schema, Fields};
 use super::snippet::{self, Matcher};
@@ -17,9 +18,9 @@ use crate::domain::{ArticleKind, Hit, SearchRequest, SearchResults, Suggestion};
 use crate::server::policy::ArticleScope;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{FuzzyTermQuery, Query};
-use tantivy::schema::{Facet, Value};
+use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument,
@@ -297,7 +298,7 @@ impl SearchIndex {
             for doc in docs {
                 writer.add_document(doc?.to_tantivy(&fields))?;
                 added += 1;
-                if added % 1_000 == 0 {
+                if added.is_multiple_of(1_000) {
                     progress(added);
                 }
             }
@@ -399,9 +400,9 @@ impl SearchIndex {
         Ok(results)
     }
 
-    /// One search with its facet counts: hits and total with every filter;
-    /// kinds without the kind filter, categories without the category filter
-    /// (so a reader can switch), each within the reader's scope.
+    /// One search with its counts: hits and total with every filter; kinds
+    /// without the kind filter, categories without the category filter (so a
+    /// reader can switch), all within the reader's scope.
     fn run(
         &self,
         searcher: &Searcher,
@@ -434,50 +435,24 @@ impl SearchIndex {
         let top = TopDocs::with_limit(per_page)
             .and_offset(offset)
             .order_by_score();
-        let kinds = kind_collector();
-        let categories = self.category_collectors(searcher);
-
-        let main = restricted(true, true);
-        let (top_docs, total, kind_counts, category_counts) = match (kind, category) {
-            (None, None) => searcher.search(&*main, &(top, Count, kinds, categories))?,
-            (Some(_), None) => {
-                let (top_docs, total, categories) =
-                    searcher.search(&*main, &(top, Count, categories))?;
-                let kinds = searcher.search(&*restricted(false, false), &kinds)?;
-                (top_docs, total, kinds, categories)
-            }
-            (None, Some(_)) => {
-                let (top_docs, total, kinds) = searcher.search(&*main, &(top, Count, kinds))?;
-                let categories = searcher.search(&*restricted(false, false), &categories)?;
-                (top_docs, total, kinds, categories)
-            }
-            (Some(_), Some(_)) => {
-                let (top_docs, total) = searcher.search(&*main, &(top, Count))?;
-                let kinds = searcher.search(&*restricted(false, true), &kinds)?;
-                let categories = searcher.search(&*restricted(true, false), &categories)?;
-                (top_docs, total, kinds, categories)
-            }
+        // Counts come from the matches without the kind and category filters
+        // (so the other choices can be offered); hits need the filters.
+        let unfiltered = restricted(false, false);
+        let (top_docs, counts) = if kind.is_none() && category.is_none() {
+            searcher.search(&*unfiltered, &(top, KeyCollector))?
+        } else {
+            let counts = searcher.search(&*unfiltered, &KeyCollector)?;
+            (searcher.search(&*restricted(true, true), &top)?, counts)
         };
+        let summary = facets::summarize(&counts, kind, category);
         let hits = self.hits(searcher, plan, top_docs)?;
         Ok(SearchResults {
-            total: total as u64,
+            total: summary.total,
             hits,
-            kinds: kind_counts_of(&kind_counts),
-            categories: category_counts_of(&category_counts),
+            kinds: summary.kinds,
+            categories: summary.categories,
             notice: None,
         })
-    }
-
-    /// Counts of top-level categories, and of the subcategories of each.
-    /// Two collectors, since one may not count a facet and its parent.
-    fn category_collectors(&self, searcher: &Searcher) -> (FacetCollector, FacetCollector) {
-        let mut top_level = FacetCollector::for_field("category");
-        top_level.add_facet(Facet::root());
-        let mut children = FacetCollector::for_field("category");
-        for root in top_level_categories(searcher, self.fields()) {
-            children.add_facet(root);
-        }
-        (top_level, children)
     }
 
     fn hits(
@@ -605,67 +580,6 @@ impl SearchIndex {
         }
         walk(dir)
     }
-}
-
-fn kind_collector() -> FacetCollector {
-    let mut kinds = FacetCollector::for_field("kind_facet");
-    kinds.add_facet(Facet::root());
-    kinds
-}
-
-fn kind_counts_of(counts: &FacetCounts) -> Vec<(ArticleKind, u64)> {
-    let mut out: Vec<(ArticleKind, u64)> = counts
-        .get(Facet::root())
-        .filter(|(_, n)| *n > 0)
-        .filter_map(|(facet, n)| {
-            let path = facet.to_path();
-            ArticleKind::parse(path.first()?).map(|kind| (kind, n))
-        })
-        .collect();
-    out.sort_by_key(|(kind, _)| ArticleKind::ALL.iter().position(|k| k == kind));
-    out
-}
-
-fn category_counts_of((top, children): &(FacetCounts, FacetCounts)) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = top
-        .get(Facet::root())
-        .chain(
-            top.get(Facet::root())
-                .flat_map(|(root, _)| children.get(root.clone())),
-        )
-        .filter(|(_, n)| *n > 0)
-        .filter_map(|(facet, n)| Some((facet.to_path().last()?.to_string(), n)))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out
-}
-
-/// The top-level category facets in the index, read from the facet field's
-/// dictionary (a handful of entries).
-fn top_level_categories(searcher: &Searcher, fields: &Fields) -> Vec<Facet> {
-    let mut roots: Vec<Facet> = Vec::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(fields.category) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().stream() else {
-            continue;
-        };
-        while stream.advance() {
-            let key = stream.key();
-            // The facet `/a/b` is indexed as "", "a" and "a\0b" (tantivy's
-            // separator byte is 0, which no slug contains).
-            if key.is_empty() || key.contains(&0u8) {
-                continue;
-            }
-            if let Ok(facet) = Facet::from_encoded(key.to_vec()) {
-                if !roots.contains(&facet) {
-                    roots.push(facet);
-                }
-            }
-        }
-    }
-    roots
 }
 
 /// Build the typo automata once at start, not on the first reader's search.

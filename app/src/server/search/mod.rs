@@ -7,11 +7,13 @@
 //! - `query`: the reader's text to clauses (pure) and clauses to a tantivy query.
 //! - `vocabulary`: typo and prefix expansion against the index's term dictionaries.
 //! - `filter`: who may see what, and the kind/category filters, as query clauses.
+//! - `facets`: counts per kind and category in one pass.
 //! - `snippet`: the escaped, highlighted excerpt of a hit.
 //! - `index`: [`SearchIndex`]: open or create the folder, the single writer, search.
 //! - `sync`: PostgreSQL to the index: rebuild, drift check, change notifications.
 
 mod document;
+mod facets;
 mod filter;
 mod index;
 mod plain_text;
@@ -33,7 +35,7 @@ pub use query::{typo_distance, MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 /// The layout of the index folder. Raise it whenever `schema.rs`, the
 /// analyzers or what `document.rs` puts into the fields change: an index
 /// written with another version is wiped and rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One change to apply to the index.
 #[derive(Debug, Clone)]

@@ -14,8 +14,9 @@
 //! towards the score when there are other words), each in any of title,
 //! summary, body or tags; a word also matches its English stem. Typo
 //! tolerance by length: up to 4 characters exact, 5–8 one edit, 9 and more two
-//! edits (a swap of two letters is one edit); only for words the index does
-//! not know or barely knows, so "form" never turns into "from".
+//! edits (a swap of two letters is one edit), keeping the first letter; only
+//! for words the index does not know or barely knows, so "form" never turns
+//! into "from".
 
 use super::schema::{tokens, Fields};
 use std::collections::HashSet;
@@ -38,16 +39,20 @@ pub const TITLE_WEIGHT: f32 = 3.0;
 pub const TAGS_WEIGHT: f32 = 2.0;
 pub const SUMMARY_WEIGHT: f32 = 1.5;
 pub const BODY_WEIGHT: f32 = 1.0;
-/// A match on the stem only ("printers" for "printer") counts less than the word.
-pub const STEM_WEIGHT: f32 = 0.5;
+/// The stems field (all the text as stems) stands in for the body when a
+/// word is matched by its stem: "printers" finds "printer" in the body as
+/// the body would find "printers".
+pub const STEM_WEIGHT: f32 = BODY_WEIGHT;
 /// Words found by typo tolerance count far less than the word as typed, so
 /// an exact match always ranks first.
 pub const TYPO_WEIGHT: f32 = 0.2;
 /// Completions of a `word*` prefix count a little less than the word itself.
 pub const PREFIX_WEIGHT: f32 = 0.8;
 
-/// Typo and prefix expansions per word and field, most frequent first.
-pub const MAX_EXPANSIONS: usize = 30;
+/// Words a typo expands to at most, most frequent first.
+pub const MAX_TYPO_WORDS: usize = 8;
+/// Words a prefix expands to at most, most frequent first.
+pub const MAX_PREFIX_WORDS: usize = 8;
 /// A word found in fewer documents than this is treated as a possible typo.
 pub const RARE_WORD_DOCS: u64 = 3;
 
@@ -58,9 +63,9 @@ const STOP_WORDS: &[&str] = &[
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
     // Searches and case subjects are often questions: "How do I attach a file?"
-    "i", "me", "my", "we", "our", "you", "your", "do", "does", "did", "how", "what", "why",
-    "when", "where", "which", "who", "can", "could", "should", "would", "am", "have", "has",
-    "had", "been", "from", "so", "about",
+    "i", "me", "my", "we", "our", "you", "your", "do", "does", "did", "how", "what", "why", "when",
+    "where", "which", "who", "can", "could", "should", "would", "am", "have", "has", "had", "been",
+    "from", "so", "about",
 ];
 
 /// How a single word matches.
@@ -289,19 +294,28 @@ pub fn typo_distance(word: &str) -> u8 {
 pub trait Vocabulary {
     /// Documents with `term` in `field`.
     fn doc_freq(&self, field: Field, term: &str) -> u64;
-    /// Words of `field` within `distance` edits of `term` (a swap counts as
+    /// Words of `fields` within `distance` edits of `term` (a swap counts as
     /// one), `term` itself excluded, most frequent first, at most `limit`.
-    fn near(&self, field: Field, term: &str, distance: u8, limit: usize) -> Vec<String>;
-    /// Words of `field` starting with `prefix`, `prefix` itself excluded,
+    fn near(&self, fields: &[Field], term: &str, distance: u8, limit: usize) -> Vec<String>;
+    /// Words of `fields` starting with `prefix`, `prefix` itself excluded,
     /// most frequent first, at most `limit`.
-    fn starting_with(&self, field: Field, prefix: &str, limit: usize) -> Vec<String>;
+    fn starting_with(&self, fields: &[Field], prefix: &str, limit: usize) -> Vec<String>;
 }
 
 /// Where words are looked for, and how much each place counts.
 #[derive(Debug, Clone)]
 pub struct Targets {
     pub words: Vec<(Field, f32)>,
-    pub stems: Option<(Field, f32)>,
+    /// The word lists that typos and prefixes are expanded against; the
+    /// words found are then looked for in every field of `words`. Body and
+    /// title hold nearly every word of summaries and tags too, and reading
+    /// two lists instead of four halves the cost of a typo.
+    pub dictionaries: Vec<Field>,
+    /// Where plain words are also matched by their stem, and the field of
+    /// `words` that this match replaces: the stems of the body (with title,
+    /// summary and tags) find every body match of the word and more, so
+    /// walking the body's list too would only double the work.
+    pub stems: Option<(Field, f32, Field)>,
     pub phrases: Vec<(Field, f32)>,
 }
 
@@ -315,7 +329,8 @@ impl Targets {
                 (fields.summary, SUMMARY_WEIGHT),
                 (fields.body, BODY_WEIGHT),
             ],
-            stems: Some((fields.stems, STEM_WEIGHT)),
+            dictionaries: vec![fields.body, fields.title],
+            stems: Some((fields.stems, STEM_WEIGHT, fields.body)),
             phrases: vec![(fields.title, TITLE_WEIGHT), (fields.body, BODY_WEIGHT)],
         }
     }
@@ -324,6 +339,7 @@ impl Targets {
     pub fn titles(fields: &Fields) -> Targets {
         Targets {
             words: vec![(fields.title, 1.0)],
+            dictionaries: vec![fields.title],
             stems: None,
             phrases: vec![(fields.title, 1.0)],
         }
@@ -338,9 +354,11 @@ pub enum Alternative {
         text: String,
         weight: f32,
     },
+    /// Words at their positions in the phrase; stop words are left out but
+    /// keep their place ("reset the password": reset, any word, password).
     Phrase {
         field: Field,
-        words: Vec<String>,
+        words: Vec<(usize, String)>,
         weight: f32,
     },
 }
@@ -390,15 +408,7 @@ pub fn plan(
             }
             Clause::Phrase(words) => {
                 plan.highlight.words.extend(words.iter().cloned());
-                targets
-                    .phrases
-                    .iter()
-                    .map(|&(field, weight)| Alternative::Phrase {
-                        field,
-                        words: words.clone(),
-                        weight,
-                    })
-                    .collect()
+                phrase_alternatives(words, targets)
             }
         };
         plan.clauses.push(PlannedClause {
@@ -409,6 +419,42 @@ pub fn plan(
     plan
 }
 
+/// A phrase in each phrase field. Stop words are skipped but keep their
+/// place: matching "the" in every article is what makes a phrase slow, and
+/// it says little. A phrase with one other word left is that word.
+fn phrase_alternatives(words: &[String], targets: &Targets) -> Vec<Alternative> {
+    let mut kept: Vec<(usize, String)> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
+        .map(|(at, w)| (at, w.clone()))
+        .collect();
+    if kept.is_empty() {
+        kept = words.iter().cloned().enumerate().collect();
+    }
+    if let [(_, word)] = kept.as_slice() {
+        return targets
+            .words
+            .iter()
+            .map(|&(field, weight)| Alternative::Term {
+                field,
+                text: word.clone(),
+                weight,
+            })
+            .collect();
+    }
+    let first = kept[0].0;
+    targets
+        .phrases
+        .iter()
+        .map(|&(field, weight)| Alternative::Phrase {
+            field,
+            words: kept.iter().map(|(at, w)| (at - first, w.clone())).collect(),
+            weight,
+        })
+        .collect()
+}
+
 fn word_alternatives(
     word: &str,
     kind: WordKind,
@@ -417,9 +463,14 @@ fn word_alternatives(
     stems: &mut TextAnalyzer,
     highlight: &mut Highlight,
 ) -> Vec<Alternative> {
+    let replaced_by_stems = match (kind, targets.stems) {
+        (WordKind::Plain, Some((_, _, replaced))) => Some(replaced),
+        _ => None,
+    };
     let mut out: Vec<Alternative> = targets
         .words
         .iter()
+        .filter(|(field, _)| Some(*field) != replaced_by_stems)
         .map(|&(field, weight)| Alternative::Term {
             field,
             text: word.to_string(),
@@ -427,27 +478,14 @@ fn word_alternatives(
         })
         .collect();
     highlight.words.insert(word.to_string());
-    let mut expand = |out: &mut Vec<Alternative>, found: &dyn Fn(Field) -> Vec<String>, factor| {
-        for &(field, weight) in &targets.words {
-            for text in found(field) {
-                highlight.words.insert(text.clone());
-                out.push(Alternative::Term {
-                    field,
-                    text,
-                    weight: weight * factor,
-                });
-            }
-        }
-    };
-    match kind {
-        WordKind::Exact => {}
-        WordKind::Prefix => expand(
-            &mut out,
-            &|field| vocabulary.starting_with(field, word, MAX_EXPANSIONS),
+    let (expansions, factor) = match kind {
+        WordKind::Exact => (Vec::new(), 1.0),
+        WordKind::Prefix => (
+            vocabulary.starting_with(&targets.dictionaries, word, MAX_PREFIX_WORDS),
             PREFIX_WEIGHT,
         ),
         WordKind::Plain => {
-            if let Some((field, weight)) = targets.stems {
+            if let Some((field, weight, _)) = targets.stems {
                 if let Some(stem) = tokens(stems, word).into_iter().next() {
                     highlight.stems.insert(stem.clone());
                     out.push(Alternative::Term {
@@ -458,21 +496,37 @@ fn word_alternatives(
                 }
             }
             let distance = typo_distance(word);
-            // The most articles it is found in, in any one field.
+            // The most articles it is found in, in any one list.
             let known = targets
-                .words
+                .dictionaries
                 .iter()
-                .map(|&(field, _)| vocabulary.doc_freq(field, word))
+                .map(|&field| vocabulary.doc_freq(field, word))
                 .max()
                 .unwrap_or(0);
             if distance > 0 && known < RARE_WORD_DOCS {
-                expand(
-                    &mut out,
-                    &|field| vocabulary.near(field, word, distance, MAX_EXPANSIONS),
-                    TYPO_WEIGHT,
-                );
+                let near = vocabulary.near(&targets.dictionaries, word, distance, MAX_TYPO_WORDS);
+                (near, TYPO_WEIGHT)
+            } else {
+                (Vec::new(), 1.0)
             }
         }
+    };
+    // Near spellings and completions are looked for where they were found
+    // (title and body): half the work of every field, and a word of a summary
+    // or tags is nearly always in the body too.
+    for text in expansions {
+        for &(field, weight) in targets
+            .words
+            .iter()
+            .filter(|(field, _)| targets.dictionaries.contains(field))
+        {
+            out.push(Alternative::Term {
+                field,
+                text: text.clone(),
+                weight: weight * factor,
+            });
+        }
+        highlight.words.insert(text);
     }
     out
 }
@@ -529,10 +583,10 @@ fn alternative_query(alternative: &Alternative) -> Box<dyn Query> {
             words,
             weight,
         } => (
-            Box::new(PhraseQuery::new(
+            Box::new(PhraseQuery::new_with_offset(
                 words
                     .iter()
-                    .map(|w| Term::from_field_text(*field, w))
+                    .map(|(at, w)| (*at, Term::from_field_text(*field, w)))
                     .collect(),
             )),
             *weight,
@@ -729,8 +783,8 @@ mod tests {
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
         }
-        for j in 0..=b.len() {
-            d[0][j] = j;
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
         }
         for i in 1..=a.len() {
             for j in 1..=b.len() {
@@ -750,10 +804,10 @@ mod tests {
         fn doc_freq(&self, _field: Field, term: &str) -> u64 {
             self.0.get(term).copied().unwrap_or(0)
         }
-        fn near(&self, _field: Field, term: &str, distance: u8, limit: usize) -> Vec<String> {
+        fn near(&self, _fields: &[Field], term: &str, distance: u8, limit: usize) -> Vec<String> {
             self.sorted(|w| w != term && edits(w, term) <= distance as usize, limit)
         }
-        fn starting_with(&self, _field: Field, prefix: &str, limit: usize) -> Vec<String> {
+        fn starting_with(&self, _fields: &[Field], prefix: &str, limit: usize) -> Vec<String> {
             self.sorted(|w| w != prefix && w.starts_with(prefix), limit)
         }
     }
@@ -886,7 +940,10 @@ mod tests {
             plan.clauses.iter().map(|c| c.required).collect::<Vec<_>>()
         };
         assert_eq!(required("reset the password", false), vec![true, true]);
-        assert_eq!(required("how do I reset my password", false), vec![true, true]);
+        assert_eq!(
+            required("how do I reset my password", false),
+            vec![true, true]
+        );
         assert_eq!(required("the", false), vec![true]);
         assert_eq!(required("reset password", true), vec![false, false]);
         assert_eq!(parsed("reset the password").required_count(), 2);
@@ -912,5 +969,52 @@ mod tests {
             .collect();
         assert_eq!(phrase_fields, vec![fields.title, fields.body]);
         assert!(plan.to_query().is_some());
+    }
+
+    #[test]
+    fn stop_words_in_phrases_keep_their_place() {
+        let (_, fields) = build_schema();
+        let alternatives = |text: &str| {
+            plan(
+                &parsed(text),
+                &Targets::articles(&fields),
+                &vocabulary(),
+                &mut stems_analyzer(),
+            )
+            .clauses
+            .remove(0)
+            .alternatives
+        };
+        let words = |list: &[(usize, &str)]| {
+            list.iter()
+                .map(|(at, w)| (*at, w.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            alternatives("\"the reset of the password\"")[1],
+            Alternative::Phrase {
+                field: fields.body,
+                words: words(&[(0, "reset"), (3, "password")]),
+                weight: BODY_WEIGHT
+            }
+        );
+        // One word left: that word, anywhere.
+        assert_eq!(
+            alternatives("\"the printer\"")[0],
+            Alternative::Term {
+                field: fields.title,
+                text: "printer".into(),
+                weight: TITLE_WEIGHT
+            }
+        );
+        // Only stop words: the phrase as typed.
+        assert_eq!(
+            alternatives("\"to be\"")[1],
+            Alternative::Phrase {
+                field: fields.body,
+                words: words(&[(0, "to"), (1, "be")]),
+                weight: BODY_WEIGHT
+            }
+        );
     }
 }

@@ -20,27 +20,61 @@ use tantivy::tokenizer::TextAnalyzer;
 /// The snippet's length in bytes of text (characters, for most text).
 pub const SNIPPET_LEN: usize = 200;
 
-/// Decides, with a memory, whether a word of the text is a match.
+/// Matches looked for at most: the best window is among the first ones,
+/// and long articles need not be read to their end.
+const MAX_MATCHES: usize = 32;
+
+/// Decides whether a word of the text is a match. Most words of a text are
+/// not, so cheap tests come first: the first letter, then (for stems) the
+/// start of the word, and only then a lookup or the stemmer.
 pub struct Matcher<'a> {
     highlight: &'a Highlight,
+    first_bytes: [bool; 256],
+    /// The start every word with one of the stems must have: the stem less
+    /// its last two characters (the stemmer rewrites endings, like
+    /// "ability" to "abl", not beginnings).
+    stem_roots: Vec<String>,
     stems: TextAnalyzer,
     by_stem: HashMap<String, bool>,
 }
 
 impl<'a> Matcher<'a> {
     pub fn new(highlight: &'a Highlight, stems: TextAnalyzer) -> Matcher<'a> {
+        let mut first_bytes = [false; 256];
+        for word in &highlight.words {
+            if let Some(&b) = word.as_bytes().first() {
+                first_bytes[b as usize] = true;
+            }
+        }
+        let stem_roots = highlight
+            .stems
+            .iter()
+            .map(|stem| {
+                let keep = stem.chars().count().saturating_sub(2).max(1);
+                stem.chars().take(keep).collect()
+            })
+            .collect();
         Matcher {
             highlight,
+            first_bytes,
+            stem_roots,
             stems,
             by_stem: HashMap::new(),
         }
     }
 
     fn is_match(&mut self, word: &str) -> bool {
-        if self.highlight.words.contains(word) {
+        let Some(&first) = word.as_bytes().first() else {
+            return false;
+        };
+        if self.first_bytes[first as usize] && self.highlight.words.contains(word) {
             return true;
         }
-        if self.highlight.stems.is_empty() {
+        if !self
+            .stem_roots
+            .iter()
+            .any(|root| word.starts_with(root.as_str()))
+        {
             return false;
         }
         if let Some(&known) = self.by_stem.get(word) {
@@ -82,13 +116,68 @@ pub fn excerpt(text: &str) -> SafeHtml {
 }
 
 fn find_matches(text: &str, words: &mut TextAnalyzer, matcher: &mut Matcher) -> Vec<Range<usize>> {
+    if text.is_ascii() && matcher.highlight.words.iter().all(|w| w.is_ascii()) {
+        return find_matches_ascii(text, matcher);
+    }
     let mut stream = words.token_stream(text);
     let mut found = Vec::new();
     while let Some(token) = stream.next() {
         if matcher.is_match(&token.text) {
             found.push(token.offset_from..token.offset_to);
+            if found.len() == MAX_MATCHES {
+                break;
+            }
         }
     }
+    found
+}
+
+/// `find_matches` for ASCII text (most articles), without running the
+/// analyzer over every word: the lower-cased text is searched for each word
+/// to mark and each stem's beginning, and only those places are checked.
+/// Same result: the analyzer splits ASCII text on anything but letters and
+/// digits and lower-cases it, which is what the word boundaries here are.
+fn find_matches_ascii(text: &str, matcher: &mut Matcher) -> Vec<Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric();
+    let word_end = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| !is_word(b))
+            .map_or(bytes.len(), |n| from + n)
+    };
+    let starts_word = |at: usize| at == 0 || !is_word(bytes[at - 1]);
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for word in &matcher.highlight.words {
+        if word.is_empty() {
+            continue;
+        }
+        for (at, _) in lower.match_indices(word.as_str()).take(MAX_MATCHES) {
+            let end = at + word.len();
+            if starts_word(at) && word_end(at) == end {
+                found.push(at..end);
+            }
+        }
+    }
+    let roots = matcher.stem_roots.clone();
+    for root in &roots {
+        for (at, _) in lower.match_indices(root.as_str()) {
+            if found.len() >= MAX_MATCHES * 2 {
+                break;
+            }
+            if !starts_word(at) {
+                continue;
+            }
+            let end = word_end(at);
+            if end - at <= super::schema::MAX_WORD_BYTES && matcher.is_match(&lower[at..end]) {
+                found.push(at..end);
+            }
+        }
+    }
+    found.sort_by_key(|r| (r.start, r.end));
+    found.dedup();
+    found.truncate(MAX_MATCHES);
     found
 }
 
@@ -246,6 +335,29 @@ mod tests {
             html,
             "Two <mark>Printers</mark> and one printing job at the <mark>Café</mark>."
         );
+    }
+
+    #[test]
+    fn the_ascii_shortcut_finds_what_the_analyzer_finds() {
+        let texts = [
+            "Two Printers and one printing job; the printer's queue (printer).",
+            "e-mail E-Mail email: mail-server, reprinted, printer2 printer_x",
+            "nothing here at all",
+        ];
+        let h = highlight(&["printer", "mail", "email"], &["print"]);
+        for text in texts {
+            let mut slow = Matcher::new(&h, stems_analyzer());
+            let mut analyzed = Vec::new();
+            let mut words = words_analyzer();
+            let mut stream = words.token_stream(text);
+            while let Some(token) = stream.next() {
+                if slow.is_match(&token.text) {
+                    analyzed.push(token.offset_from..token.offset_to);
+                }
+            }
+            let mut fast = Matcher::new(&h, stems_analyzer());
+            assert_eq!(find_matches_ascii(text, &mut fast), analyzed, "{text}");
+        }
     }
 
     #[test]

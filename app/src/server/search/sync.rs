@@ -167,7 +167,7 @@ pub async fn open_and_refresh(pool: &PgPool, dir: &Path) -> Result<SearchIndex, 
             tracing::info!(dir = %dir.display(), %reason, "rebuilding the search index from PostgreSQL");
             let started = Instant::now();
             let indexed = rebuild_from_db(pool, &index, |n| {
-                if n % 10_000 == 0 && n > 0 {
+                if n.is_multiple_of(10_000) && n > 0 {
                     tracing::info!(articles = n, "indexing");
                 }
             })

@@ -365,6 +365,11 @@ fn words_phrases_prefixes_and_typos_find_articles() {
     );
     assert_eq!(first("confgiuraton"), 10_002, "a swap counts as one typo");
     assert_eq!(first("pritner"), 10_002, "one typo at 5-8 letters");
+    assert_eq!(
+        search(&index, "brinter", &visitor()).total,
+        0,
+        "typos keep the first letter"
+    );
     assert_eq!(first("printers configure"), 10_002, "stems");
     // A phrase must be in order.
     assert!(search(&index, "\"password your reset\"", &visitor())
@@ -513,7 +518,9 @@ fn hostile_queries_answer_quickly_with_a_notice() {
             .search(&SearchRequest::new(text.clone()), &customer(1))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let took = started.elapsed();
-        assert!(took < Duration::from_millis(50), "{name} took {took:?}");
+        // A guard against a stall, not a benchmark (a timing never fails a
+        // test on a busy machine; `cargo xtask bench search` measures).
+        assert!(took < Duration::from_secs(5), "{name} took {took:?}");
         match notice {
             Some(start) => assert!(
                 results

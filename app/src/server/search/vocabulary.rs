@@ -12,51 +12,60 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-/// Dictionary entries read per word and segment at most, so a short prefix
-/// or a wide typo automaton cannot make one search slow.
-const MAX_SCANNED: usize = 2_000;
+/// Dictionary entries read per word, list and segment at most, so a short
+/// prefix or a wide typo automaton cannot make one search slow.
+const MAX_SCANNED: usize = 400;
 
 pub struct IndexVocabulary<'a> {
     pub searcher: &'a Searcher,
 }
 
-impl IndexVocabulary<'_> {
-    /// Visit `(word, documents)` for the dictionary entries of every segment
-    /// that `stream` yields, summed over segments; the most frequent `limit`
-    /// come back.
-    fn collect(
-        &self,
-        field: Field,
-        limit: usize,
-        skip: &str,
-        mut stream: impl FnMut(
-            &tantivy::termdict::TermDictionary,
-            &mut dyn FnMut(&[u8], u32) -> bool,
-        ) -> std::io::Result<()>,
-    ) -> Vec<String> {
-        let mut found: HashMap<String, u64> = HashMap::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else {
-                continue;
-            };
-            let mut scanned = 0;
-            let mut visit = |key: &[u8], docs: u32| {
-                scanned += 1;
-                if let Ok(word) = std::str::from_utf8(key) {
-                    if word != skip {
-                        *found.entry(word.to_string()).or_default() += u64::from(docs);
-                    }
-                }
-                scanned < MAX_SCANNED
-            };
-            if let Err(err) = stream(inverted.terms(), &mut visit) {
-                tracing::warn!(error = %err, "reading the search index's word list failed");
+/// Words found, with their document counts summed over lists and segments.
+#[derive(Default)]
+struct Found(HashMap<Vec<u8>, u64>);
+
+impl Found {
+    fn add(&mut self, key: &[u8], docs: u32, skip: &[u8]) {
+        if key == skip {
+            return;
+        }
+        match self.0.get_mut(key) {
+            Some(count) => *count += u64::from(docs),
+            None => {
+                self.0.insert(key.to_vec(), u64::from(docs));
             }
         }
-        let mut found: Vec<(String, u64)> = found.into_iter().collect();
-        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        found.truncate(limit);
-        found.into_iter().map(|(word, _)| word).collect()
+    }
+
+    /// The `limit` most frequent, as text.
+    fn most_frequent(self, limit: usize) -> Vec<String> {
+        let mut found: Vec<(Vec<u8>, u64)> = self.0.into_iter().collect();
+        found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        found
+            .into_iter()
+            .filter_map(|(word, _)| String::from_utf8(word).ok())
+            .take(limit)
+            .collect()
+    }
+}
+
+impl IndexVocabulary<'_> {
+    /// Run `read` on the dictionary of each field of `fields` in each segment.
+    fn each_dictionary(
+        &self,
+        fields: &[Field],
+        mut read: impl FnMut(&tantivy::termdict::TermDictionary) -> std::io::Result<()>,
+    ) {
+        for segment in self.searcher.segment_readers() {
+            for &field in fields {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                if let Err(err) = read(inverted.terms()) {
+                    tracing::warn!(error = %err, "reading the search index's word list failed");
+                }
+            }
+        }
     }
 }
 
@@ -67,8 +76,11 @@ impl Vocabulary for IndexVocabulary<'_> {
             .unwrap_or(0)
     }
 
-    fn near(&self, field: Field, term: &str, distance: u8, limit: usize) -> Vec<String> {
-        let query = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
+    fn near(&self, fields: &[Field], term: &str, distance: u8, limit: usize) -> Vec<String> {
+        let Some(&first) = fields.first() else {
+            return Vec::new();
+        };
+        let query = FuzzyTermQuery::new(Term::from_field_text(first, term), distance, true);
         let automaton = match query.automaton() {
             Ok(automaton) => automaton,
             Err(err) => {
@@ -76,28 +88,47 @@ impl Vocabulary for IndexVocabulary<'_> {
                 return Vec::new();
             }
         };
-        self.collect(field, limit, term, |dictionary, visit| {
-            let mut stream = dictionary.search(&automaton).into_stream()?;
-            while stream.advance() {
-                if !visit(stream.key(), stream.value().doc_freq) {
-                    break;
-                }
+        // Typos are looked for among words with the same first letter: few
+        // typos change it, and it bounds the walk through the word list to
+        // one letter's share of it.
+        let Some(first) = term.chars().next() else {
+            return Vec::new();
+        };
+        let mut low = [0u8; 4];
+        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
+        let mut high = low.clone();
+        if let Some(last) = high.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        let mut found = Found::default();
+        self.each_dictionary(fields, |dictionary| {
+            let mut stream = dictionary
+                .search(&automaton)
+                .ge(&low)
+                .lt(&high)
+                .into_stream()?;
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED && stream.advance() {
+                found.add(stream.key(), stream.value().doc_freq, term.as_bytes());
+                scanned += 1;
             }
             Ok(())
-        })
+        });
+        found.most_frequent(limit)
     }
 
-    fn starting_with(&self, field: Field, prefix: &str, limit: usize) -> Vec<String> {
+    fn starting_with(&self, fields: &[Field], prefix: &str, limit: usize) -> Vec<String> {
         let start = prefix.as_bytes();
-        self.collect(field, limit, prefix, |dictionary, visit| {
+        let mut found = Found::default();
+        self.each_dictionary(fields, |dictionary| {
             let mut stream = dictionary.range().ge(start).into_stream()?;
-            while stream.advance() {
-                if !stream.key().starts_with(start) || !visit(stream.key(), stream.value().doc_freq)
-                {
-                    break;
-                }
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED && stream.advance() && stream.key().starts_with(start) {
+                found.add(stream.key(), stream.value().doc_freq, start);
+                scanned += 1;
             }
             Ok(())
-        })
+        });
+        found.most_frequent(limit)
     }
 }
