@@ -106,15 +106,7 @@ pub fn CaseTable(
     params: Vec<(String, String)>,
 ) -> impl IntoView {
     let pages = ((list.total + CASES_PER_PAGE - 1) / CASES_PER_PAGE).max(1);
-    let link_to = move |page: i64| {
-        let mut pairs: Vec<String> = params
-            .iter()
-            .filter(|(k, _)| k != "page")
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect();
-        pairs.push(format!("page={page}"));
-        format!("{base}?{}", pairs.join("&"))
-    };
+    let link_to = move |page: i64| page_address(base, &params, page);
     if list.cases.is_empty() {
         return view! { <p class="panel muted">"No cases here."</p> }.into_any();
     }
@@ -182,6 +174,17 @@ pub fn CaseTable(
         </nav>
     }
     .into_any()
+}
+
+/// `base` with the current filters in `params` and `page` instead of their page.
+pub fn page_address(base: &str, params: &[(String, String)], page: i64) -> String {
+    let mut pairs: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| k != "page")
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    pairs.push(format!("page={page}"));
+    format!("{base}?{}", pairs.join("&"))
 }
 
 pub fn urlencode(value: &str) -> String {

@@ -1,6 +1,7 @@
 //! The search page: a GET form (works without JavaScript), results with
 //! highlighted snippets, facets by kind and category, and pages.
 
+use super::cases::urlencode;
 use super::kb::KbSearchForm;
 use crate::api::search::{search_articles, SearchPage as SearchPageData};
 use crate::components::panels::ErrorPanel;
@@ -27,18 +28,6 @@ fn search_href(
         url.push_str(&format!("&page={page}"));
     }
     url
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -217,7 +206,7 @@ mod tests {
     fn search_addresses_carry_the_filters() {
         assert_eq!(
             search_href("reset pw&x", None, None, 1),
-            "/search?q=reset+pw%26x"
+            "/search?q=reset%20pw%26x"
         );
         assert_eq!(
             search_href("a", Some(ArticleKind::Training), Some("cases"), 3),

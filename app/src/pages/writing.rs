@@ -1,7 +1,7 @@
 //! The writers' list (`/write`): every article in every state, filtered by
 //! state and kind and searched by title, a page at a time.
 
-use super::cases::{current_params, page_number, urlencode};
+use super::cases::{current_params, page_address, page_number};
 use crate::api::writing::{
     state_label, writer_articles, WriterList, ARTICLES_PER_PAGE, STATE_FILTERS,
 };
@@ -85,15 +85,7 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
         .into_any();
     }
     let pages = ((list.total + ARTICLES_PER_PAGE - 1) / ARTICLES_PER_PAGE).max(1);
-    let link_to = move |page: i64| {
-        let mut pairs: Vec<String> = params
-            .iter()
-            .filter(|(k, _)| k != "page")
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect();
-        pairs.push(format!("page={page}"));
-        format!("/write?{}", pairs.join("&"))
-    };
+    let link_to = move |page: i64| page_address("/write", &params, page);
     view! {
         <p class="muted" role="status">{format!("{} article(s).", list.total)}</p>
         <div class="table-scroll">

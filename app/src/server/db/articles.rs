@@ -194,6 +194,20 @@ fn audiences(scope: &ArticleScope) -> Vec<String> {
         .collect()
 }
 
+/// `sql` (which uses READABLE) with the reader's scope bound to $1..$3.
+fn scoped<'q, O>(
+    sql: &'q str,
+    scope: &ArticleScope,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    sqlx::query_as(sql)
+        .bind(audiences(scope))
+        .bind(scope.organization_id)
+        .bind(scope.staff)
+}
+
 /// The published article at `slug`, if `scope` may read it; counts the view.
 /// `reader_id` is the signed-in reader, for whether they have voted.
 pub async fn live_by_slug(
@@ -217,10 +231,7 @@ pub async fn live_by_slug(
                 EXISTS (SELECT 1 FROM article_votes v WHERE v.revision_id = r.id AND v.user_id = $5) AS voted
            FROM seen s JOIN article_revisions r ON r.id = s.published_revision_id"
     );
-    sqlx::query_as(&sql)
-        .bind(audiences(scope))
-        .bind(scope.organization_id)
-        .bind(scope.staff)
+    scoped(&sql, scope)
         .bind(slug)
         .bind(reader_id)
         .fetch_optional(db)
@@ -265,10 +276,7 @@ pub async fn list_live(
           WHERE {READABLE} AND ($4::bigint[] IS NULL OR r.category_id = ANY($4))
           ORDER BY {order_by} LIMIT $5"
     );
-    sqlx::query_as(&sql)
-        .bind(audiences(scope))
-        .bind(scope.organization_id)
-        .bind(scope.staff)
+    scoped(&sql, scope)
         .bind(category_ids)
         .bind(limit)
         .fetch_all(db)
@@ -293,10 +301,7 @@ pub async fn related(
                    a.view_count DESC, a.id
           LIMIT $7"
     );
-    sqlx::query_as(&sql)
-        .bind(audiences(scope))
-        .bind(scope.organization_id)
-        .bind(scope.staff)
+    scoped(&sql, scope)
         .bind(article.id)
         .bind(&article.tags)
         .bind(article.category_id)
@@ -340,12 +345,7 @@ pub async fn count_by_category(
           WHERE {READABLE}
           GROUP BY r.category_id"
     );
-    sqlx::query_as(&sql)
-        .bind(audiences(scope))
-        .bind(scope.organization_id)
-        .bind(scope.staff)
-        .fetch_all(db)
-        .await
+    scoped(&sql, scope).fetch_all(db).await
 }
 
 /// The id of the published article at `slug`, if `scope` may read it.
@@ -358,11 +358,6 @@ pub async fn readable_id(
         "SELECT a.id FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
           WHERE a.slug = $4 AND {READABLE}"
     );
-    sqlx::query_scalar(&sql)
-        .bind(audiences(scope))
-        .bind(scope.organization_id)
-        .bind(scope.staff)
-        .bind(slug)
-        .fetch_optional(db)
-        .await
+    let found: Option<(i64,)> = scoped(&sql, scope).bind(slug).fetch_optional(db).await?;
+    Ok(found.map(|(id,)| id))
 }
