@@ -47,7 +47,8 @@ pub struct BenchArgs {
     /// Run the engine's queries this many times (for profiling).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
-    /// Keep the data and the index of an earlier run (for profiling queries).
+    /// Keep the data of an earlier run, and its index when the folder is
+    /// still there (for profiling).
     #[arg(long)]
     reuse: bool,
     /// Only the query classes whose name starts with this (for profiling).
@@ -90,9 +91,20 @@ async fn measure_size(
             .map(|id| article(vocabulary, args.seed, id).1)
             .filter(|p| !p.is_empty())
             .collect();
-        let (index, _) = SearchIndex::open_or_create(&dir)?;
-        let count = index.doc_count();
-        (index, phrases, count, Duration::ZERO, Duration::ZERO)
+        // Without an index folder: rebuilt from the data already loaded.
+        let (index, opened) = SearchIndex::open_or_create(&dir)?;
+        if opened.is_empty_now() {
+            let started = Instant::now();
+            let count = sync::rebuild_from_db(pool, &index, |_| {}).await?;
+            let rebuild = started.elapsed();
+            let started = Instant::now();
+            let merging = index.clone();
+            tokio::task::spawn_blocking(move || merging.wait_for_merges()).await??;
+            (index, phrases, count, rebuild, started.elapsed())
+        } else {
+            let count = index.doc_count();
+            (index, phrases, count, Duration::ZERO, Duration::ZERO)
+        }
     } else {
         let started = Instant::now();
         let phrases = load_corpus(pool, vocabulary, size, args.seed).await?;
@@ -208,6 +220,13 @@ async fn measure_size(
         "(PostgreSQL FTS has no typo tolerance: its typo queries find only what the misspelling itself matches.)"
     );
 
+    let memory = Memory::now();
+    println!(
+        "memory of this process with the {size}-article index open: {} MiB resident ({} MiB anonymous, {} MiB mapped files)",
+        memory.rss_kib >> 10,
+        memory.anon_kib >> 10,
+        memory.file_kib >> 10
+    );
     if args.engine_only {
         println!(
             "tantivy folder: {} MiB",
@@ -238,13 +257,6 @@ async fn measure_size(
     println!(
         "  of which the tsvector column                 {:>8} MiB",
         tsvector >> 20
-    );
-    let memory = Memory::now();
-    println!(
-        "memory of this process with the {size}-article index open: {} MiB resident ({} MiB anonymous, {} MiB mapped files)",
-        memory.rss_kib >> 10,
-        memory.anon_kib >> 10,
-        memory.file_kib >> 10
     );
     Ok(())
 }
