@@ -14,8 +14,10 @@ const DATABASE: &str = "rapport_bench_search";
 
 /// PostgreSQL gets the memory a production server would give it, so its
 /// side of the comparison is not starved (the defaults are 128 MB / 64 MB).
+/// Autovacuum is off: the benchmark vacuums and analyses after each load
+/// itself, and a vacuum starting in the middle of the timings would skew them.
 const POSTGRES_OPTIONS: &str =
-    "-c shared_buffers=512MB -c maintenance_work_mem=512MB -c work_mem=16MB";
+    "-c shared_buffers=512MB -c maintenance_work_mem=512MB -c work_mem=16MB -c autovacuum=off";
 
 /// `extra` is passed on to `rapport bench-search` (e.g. `--sizes 10000`).
 pub fn bench(extra: &[String]) -> Result {

@@ -31,6 +31,10 @@ use tantivy::{
 const VERSION_FILE: &str = "rapport-schema-version";
 /// The writer's memory for documents not yet written to disk, over all its threads.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
+/// A rebuild gets a writer of its own with more memory: fewer, larger
+/// segments to write and merge make it about half again as fast. The memory
+/// is given back when it is done.
+const REBUILD_MEMORY_BYTES: usize = 200_000_000;
 /// Indexing threads: two keep a rebuild fast on a small machine.
 const WRITER_THREADS: usize = 2;
 /// Suggestions at most, whatever the caller asks.
@@ -289,27 +293,38 @@ impl SearchIndex {
     ) -> Result<u64, SearchError> {
         let fields = *self.fields();
         let mut guard = self.writer();
-        let writer = guard
-            .as_mut()
-            .ok_or_else(|| SearchError::Other("the index writer is closed".into()))?;
-        let mut added = 0u64;
-        let written = (|| {
-            writer.delete_all_documents()?;
-            for doc in docs {
-                writer.add_document(doc?.to_tantivy(&fields))?;
-                added += 1;
-                if added.is_multiple_of(1_000) {
-                    progress(added);
-                }
-            }
-            writer.commit()?;
-            Ok::<_, SearchError>(())
-        })();
-        if let Err(err) = written {
-            let _ = writer.rollback();
-            return Err(err);
+        // The everyday writer makes way for the rebuild's (one writer at a time).
+        if let Some(everyday) = guard.take() {
+            everyday.wait_merging_threads()?;
         }
+        let index = &self.inner.index;
+        let mut added = 0u64;
+        let rebuilt = (|| {
+            let mut writer: IndexWriter =
+                index.writer_with_num_threads(WRITER_THREADS, REBUILD_MEMORY_BYTES)?;
+            let written = (|| {
+                writer.delete_all_documents()?;
+                for doc in docs {
+                    writer.add_document(doc?.to_tantivy(&fields))?;
+                    added += 1;
+                    if added.is_multiple_of(1_000) {
+                        progress(added);
+                    }
+                }
+                writer.commit()?;
+                Ok::<_, SearchError>(())
+            })();
+            if let Err(err) = written {
+                let _ = writer.rollback();
+                return Err(err);
+            }
+            // Merged before searches see it, and before the writer's memory goes.
+            writer.wait_merging_threads()?;
+            Ok(())
+        })();
+        *guard = Some(index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)?);
         drop(guard);
+        rebuilt?;
         progress(added);
         self.inner.reader.reload()?;
         release_freed_memory();

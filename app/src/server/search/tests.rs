@@ -619,6 +619,23 @@ fn apply_adds_replaces_and_removes() {
 }
 
 #[test]
+fn a_failed_rebuild_keeps_the_old_index_and_the_writer() {
+    let index = index_with(corpus(30));
+    let failing = corpus(10)
+        .into_iter()
+        .map(Ok)
+        .chain(std::iter::once(Err(SearchError::Other(
+            "the database went away".into(),
+        ))));
+    assert!(index.rebuild_fallible(failing, |_| {}).is_err());
+    assert_eq!(index.doc_count(), 30);
+    index
+        .apply(vec![IndexChange::Upsert(doc(10_001, "After", "wombat"))])
+        .unwrap();
+    assert_eq!(ids(&search(&index, "wombat", &visitor())), vec![10_001]);
+}
+
+#[test]
 fn a_rebuild_equals_incremental_updates() {
     let docs = corpus(300);
     let rebuilt = index_with(docs.clone());
