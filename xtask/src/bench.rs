@@ -211,6 +211,7 @@ pub fn bench() -> Result {
             "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
         )?;
         let url = cluster.url(DATABASE);
+        crate::import_content(&root, &binary, &url)?;
         run_command(
             Command::new(&binary)
                 .arg("seed-demo")
@@ -228,7 +229,7 @@ pub fn bench() -> Result {
             let admin = sign_in(&base, "admin@rapport.example")?;
             let customer_admin = sign_in(&base, "olivia@northwind.example")?;
             let agent = sign_in(&base, "agent@rapport.example")?;
-            let pages: [(&str, &str, &str); 10] = [
+            let pages: [(&str, &str, &str); 14] = [
                 ("home, visitor", "/", ""),
                 ("sign-in page, visitor", "/sign-in", ""),
                 ("dashboard, customer admin", "/dashboard", &customer_admin),
@@ -247,6 +248,10 @@ pub fn bench() -> Result {
                 ("case page, agent", "/cases/C-1001", &agent),
                 ("dashboard, admin", "/dashboard", &admin),
                 ("users list, admin", "/admin/users", &admin),
+                ("knowledge base home, visitor", "/kb", ""),
+                ("article, visitor", "/kb/case-statuses-explained", ""),
+                ("search, visitor", "/search?q=priority%20case", ""),
+                ("search with a typo, customer", "/search?q=priorty", &customer_admin),
             ];
 
             step("SQL statements per page (pg_stat_statements)");
