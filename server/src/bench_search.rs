@@ -171,6 +171,8 @@ async fn measure_size(
     println!(
         "\nqueries (customer scope, top 10)   tantivy p50    p99 |  PostgreSQL p50      p99   (n) | PG/tantivy p50"
     );
+    let mut all_engine = Vec::new();
+    let mut all_pg = Vec::new();
     for (class, texts) in &queries.classes {
         if args
             .only
@@ -196,6 +198,8 @@ async fn measure_size(
         };
         let (e50, e99) = percentiles(&engine);
         let (p50, p99) = percentiles(&pg);
+        all_engine.extend(&engine);
+        all_pg.extend(&pg);
         println!(
             "{:<28} {:>12} {:>8} | {:>14} {:>8} {:>5} | {:>8.0}x",
             class.name(),
@@ -207,6 +211,18 @@ async fn measure_size(
             p50.as_secs_f64() / e50.as_secs_f64().max(1e-9)
         );
     }
+    let (e50, e99) = percentiles(&all_engine);
+    let (p50, p99) = percentiles(&all_pg);
+    println!(
+        "{:<28} {:>12} {:>8} | {:>14} {:>8} {:>5} | {:>8.0}x",
+        "all classes together",
+        show(e50),
+        show(e99),
+        show(p50),
+        show(p99),
+        all_pg.len(),
+        p50.as_secs_f64() / e50.as_secs_f64().max(1e-9)
+    );
     let avg_hits = queries
         .classes
         .iter()

@@ -295,7 +295,8 @@ pub trait Vocabulary {
     /// Documents with `term` in `field`.
     fn doc_freq(&self, field: Field, term: &str) -> u64;
     /// Words of `fields` within `distance` edits of `term` (a swap counts as
-    /// one), `term` itself excluded, most frequent first, at most `limit`.
+    /// one), `term` itself excluded, most frequent first, at most `limit`
+    /// (the index's vocabulary may give fewer: see `vocabulary.rs`).
     fn near(&self, fields: &[Field], term: &str, distance: u8, limit: usize) -> Vec<String>;
     /// Words of `fields` starting with `prefix`, `prefix` itself excluded,
     /// most frequent first, at most `limit`.

@@ -37,19 +37,35 @@ impl Found {
         }
     }
 
-    /// The `limit` most frequent, as text.
-    fn most_frequent(self, limit: usize) -> Vec<String> {
+    /// The most frequent, at most `limit`, and only while together they
+    /// are found in at most `budget` documents (the first always counts).
+    fn most_frequent(self, limit: usize, budget: u64) -> Vec<String> {
         let mut found: Vec<(Vec<u8>, u64)> = self.0.into_iter().collect();
         found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        found
-            .into_iter()
-            .filter_map(|(word, _)| String::from_utf8(word).ok())
-            .take(limit)
-            .collect()
+        let mut touched = 0;
+        let mut out = Vec::new();
+        for (word, docs) in found.into_iter().take(limit) {
+            touched += docs;
+            if touched > budget && !out.is_empty() {
+                break;
+            }
+            if let Ok(word) = String::from_utf8(word) {
+                out.push(word);
+            }
+        }
+        out
     }
 }
 
 impl IndexVocabulary<'_> {
+    /// Expansions of one word may, together, be found in at most a quarter
+    /// of the articles: "acc*" is then "account" and a few rarer words, not
+    /// every word that starts so, and a short prefix costs what a common word
+    /// costs rather than several of them.
+    fn budget(&self) -> u64 {
+        (self.searcher.num_docs() / 4).max(1)
+    }
+
     /// Run `read` on the dictionary of each field of `fields` in each segment.
     fn each_dictionary(
         &self,
@@ -114,7 +130,7 @@ impl Vocabulary for IndexVocabulary<'_> {
             }
             Ok(())
         });
-        found.most_frequent(limit)
+        found.most_frequent(limit, self.budget())
     }
 
     fn starting_with(&self, fields: &[Field], prefix: &str, limit: usize) -> Vec<String> {
@@ -129,6 +145,6 @@ impl Vocabulary for IndexVocabulary<'_> {
             }
             Ok(())
         });
-        found.most_frequent(limit)
+        found.most_frequent(limit, self.budget())
     }
 }
