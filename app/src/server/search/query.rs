@@ -14,7 +14,8 @@
 //! towards the score when there are other words), each in any of title,
 //! summary, body or tags; a word also matches its English stem. Typo
 //! tolerance by length: up to 4 characters exact, 5–8 one edit, 9 and more two
-//! edits (a swap of two letters is one edit), keeping the first letter; only
+//! edits when one finds nothing (a swap of two letters is one edit), keeping
+//! the first letter; only
 //! for words the index does not know or barely knows, so "form" never turns
 //! into "from".
 
@@ -505,7 +506,14 @@ fn word_alternatives(
                 .max()
                 .unwrap_or(0);
             if distance > 0 && known < RARE_WORD_DOCS {
-                let near = vocabulary.near(&targets.dictionaries, word, distance, MAX_TYPO_WORDS);
+                // Two edits only when one finds nothing: the nearer
+                // spellings are the likelier ones, and the one-edit walk
+                // through the word list is several times cheaper.
+                let dictionaries = &targets.dictionaries;
+                let mut near = vocabulary.near(dictionaries, word, 1, MAX_TYPO_WORDS);
+                if near.is_empty() && distance > 1 {
+                    near = vocabulary.near(dictionaries, word, distance, MAX_TYPO_WORDS);
+                }
                 (near, TYPO_WEIGHT)
             } else {
                 (Vec::new(), 1.0)
@@ -876,6 +884,8 @@ mod tests {
             // 9+ characters: two edits.
             ("configuraton", vec!["configuraton", "configuration"]),
             ("confgiuraton", vec!["confgiuraton", "configuration"]),
+            // Two edits only when one finds nothing ("password" is two away).
+            ("passwordss", vec!["passwordss", "passwords"]),
         ];
         for (typed, expected) in cases {
             assert_eq!(words_of(&title_terms(typed)), expected, "{typed}");

@@ -184,25 +184,32 @@ fn find_matches_ascii(text: &str, matcher: &mut Matcher) -> Vec<Range<usize>> {
 /// The stretch from one match to another that fits SNIPPET_LEN and holds the
 /// most different words (then the most matches); the earliest of equals.
 fn best_window(text: &str, matches: &[Range<usize>]) -> Range<usize> {
+    // Each match's word once, lower-cased, as the number of its first equal.
+    let words: Vec<String> = matches
+        .iter()
+        .map(|m| text[m.clone()].to_lowercase())
+        .collect();
+    let word_ids: Vec<usize> = (0..words.len())
+        .map(|i| words[..i].iter().position(|w| *w == words[i]).unwrap_or(i))
+        .collect();
     let mut best = matches[0].clone();
     let mut best_score = (0, 0);
+    let mut seen: Vec<usize> = Vec::with_capacity(matches.len());
     for (i, first) in matches.iter().enumerate() {
-        let mut distinct: Vec<&str> = Vec::new();
+        seen.clear();
         let mut count = 0;
         let mut end = first.end;
-        for m in &matches[i..] {
+        for (m, id) in matches[i..].iter().zip(&word_ids[i..]) {
             if m.end - first.start > SNIPPET_LEN {
                 break;
             }
-            let word = text[m.clone()].to_lowercase();
-            let word = word.as_str();
-            if !distinct.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-                distinct.push(&text[m.clone()]);
+            if !seen.contains(id) {
+                seen.push(*id);
             }
             count += 1;
             end = m.end;
         }
-        let score = (distinct.len(), count);
+        let score = (seen.len(), count);
         if score > best_score {
             best_score = score;
             best = first.start..end;
