@@ -251,7 +251,11 @@ pub fn bench() -> Result {
                 ("knowledge base home, visitor", "/kb", ""),
                 ("article, visitor", "/kb/case-statuses-explained", ""),
                 ("search, visitor", "/search?q=priority%20case", ""),
-                ("search with a typo, customer", "/search?q=priorty", &customer_admin),
+                (
+                    "search with a typo, customer",
+                    "/search?q=priorty",
+                    &customer_admin,
+                ),
             ];
 
             step("SQL statements per page (pg_stat_statements)");
