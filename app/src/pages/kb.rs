@@ -1,6 +1,7 @@
 //! The knowledge base for readers: its home with categories and popular
 //! articles, category pages, and article pages.
 
+use super::writing_preview::TableOfContents;
 use crate::api::kb::{
     kb_article, kb_category, kb_home, ArticleSummary, ArticleView, CategoryLink, Crumb, VoteArticle,
 };
@@ -205,18 +206,7 @@ fn ArticleBody(a: ArticleView, vote: ServerAction<VoteArticle>) -> impl IntoView
                     {a.edit_id.map(|id| view! { " · " <a href=format!("/write/{id}")>"Edit"</a> })}
                 </p>
             </header>
-            {long.then(|| view! {
-                <nav class="toc" aria-labelledby="toc-title">
-                    <h2 id="toc-title">"On this page"</h2>
-                    <ol>
-                        {a.toc.clone().into_iter().map(|entry| view! {
-                            <li class=format!("toc-level-{}", entry.level)>
-                                <a href=format!("#{}", entry.anchor)>{entry.text}</a>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                </nav>
-            })}
+            <TableOfContents toc=a.toc.clone() label="On this page" heading=true/>
             <div class="prose article-body" inner_html=a.html.as_str().to_string()></div>
             {(!a.tags.is_empty()).then(|| view! {
                 <p class="tags" aria-label="Tags">
