@@ -16,15 +16,16 @@ use super::vocabulary::IndexVocabulary;
 use super::{filter, IndexChange, SearchError, SCHEMA_VERSION};
 use crate::domain::{ArticleKind, Hit, SearchRequest, SearchResults, Suggestion};
 use crate::server::policy::ArticleScope;
+use std::cmp::Reverse;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{FuzzyTermQuery, Query};
 use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, TantivyDocument,
-    Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentReader, TantivyDocument, Term,
 };
 
 /// The file in the index folder that says which `SCHEMA_VERSION` wrote it.
@@ -448,9 +449,7 @@ impl SearchIndex {
         };
         let per_page = request.clamped_per_page() as usize;
         let offset = (request.clamped_page() as usize - 1) * per_page;
-        let top = TopDocs::with_limit(per_page)
-            .and_offset(offset)
-            .order_by_score();
+        let top = best_first(per_page, offset);
         // Counts come from the matches without the kind and category filters
         // (so the other choices can be offered); hits need the filters.
         let unfiltered = restricted(false, false);
@@ -475,13 +474,13 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         plan: &Plan,
-        top_docs: Vec<(Score, DocAddress)>,
+        top_docs: Vec<(Rank, DocAddress)>,
     ) -> Result<Vec<Hit>, SearchError> {
         let fields = self.fields();
         let mut words = self.inner.words.clone();
         let mut matcher = Matcher::new(&plan.highlight, self.inner.stems.clone());
         let mut hits = Vec::with_capacity(top_docs.len());
-        for (score, address) in top_docs {
+        for ((score, _), address) in top_docs {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
                 doc.get_first(field)
@@ -559,7 +558,7 @@ impl SearchIndex {
         };
         let fields = self.fields();
         let query = filter::restrict(titles, vec![filter::scope(scope, fields)]);
-        let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = searcher.search(&*query, &best_first(limit, 0))?;
         let mut out = Vec::with_capacity(top.len());
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -596,6 +595,29 @@ impl SearchIndex {
         }
         walk(dir)
     }
+}
+
+/// How hits are ordered: by score, then by article id, so equal scores come
+/// in the same order whatever the segments (a rebuilt index, another server).
+type Rank = (Score, Reverse<i64>);
+
+/// The `limit` best matches after the first `offset`, by [`Rank`].
+fn best_first(limit: usize, offset: usize) -> impl Collector<Fruit = Vec<(Rank, DocAddress)>> {
+    TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(|segment: &SegmentReader| {
+            let ids = segment
+                .fast_fields()
+                .i64("article_id")
+                .ok()
+                .map(|column| column.first_or_default_col(0));
+            move |doc: DocId, score: Score| -> Rank {
+                (
+                    score,
+                    Reverse(ids.as_ref().map_or(0, |ids| ids.get_val(doc))),
+                )
+            }
+        })
 }
 
 /// A rebuild allocates and frees a few hundred megabytes across the indexing

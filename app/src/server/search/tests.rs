@@ -654,6 +654,26 @@ fn a_rebuild_equals_incremental_updates() {
     }
     assert_eq!(rebuilt.article_ids(), incremental.article_ids());
     assert_eq!(rebuilt.doc_count(), 300);
+    // Added in batches without removals, the statistics are the rebuild's:
+    // the same hits in the same order.
+    let batched = SearchIndex::in_ram().unwrap();
+    for batch in docs.chunks(70) {
+        batched
+            .apply(batch.iter().cloned().map(IndexChange::Upsert).collect())
+            .unwrap();
+    }
+    for text in [
+        "account",
+        "export invoice",
+        "\"customer support\"",
+        "acount",
+        "sched*",
+    ] {
+        let a = search(&rebuilt, text, &customer(1));
+        let b = search(&batched, text, &customer(1));
+        assert_eq!(ids(&a), ids(&b), "{text}");
+        assert_eq!(a.total, b.total, "{text}");
+    }
     // Deleted copies still weigh in BM25 statistics until segments merge;
     // ranking is compared by the sets of ids and the best hit.
     for text in [
