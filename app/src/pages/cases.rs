@@ -167,13 +167,22 @@ pub fn CaseTable(
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            {(list.page > 1).then(|| view! { <a href=link_to(list.page - 1)>"Previous"</a> })}
-            <span>{format!("Page {} of {}{}", list.page, pages.max(list.page), if list.more { "+" } else { "" })}</span>
-            {(list.page < pages || list.more).then(|| view! { <a href=link_to(list.page + 1)>"Next"</a> })}
-        </nav>
+        <Pager page=list.page pages=pages more=list.more link_to/>
     }
     .into_any()
+}
+
+/// "Previous · Page 2 of 7 · Next" under a list. `more`: there are pages past
+/// the counted ones (the count stopped at its limit).
+#[component]
+pub fn Pager(page: i64, pages: i64, more: bool, link_to: impl Fn(i64) -> String) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {(page > 1).then(|| view! { <a href=link_to(page - 1)>"Previous"</a> })}
+            <span>{format!("Page {} of {}{}", page, pages.max(page), if more { "+" } else { "" })}</span>
+            {(page < pages || more).then(|| view! { <a href=link_to(page + 1)>"Next"</a> })}
+        </nav>
+    }
 }
 
 /// `base` with the current filters in `params` and `page` instead of their page.

@@ -1,7 +1,7 @@
 //! The writers' list (`/write`): every article in every state, filtered by
 //! state and kind and searched by title, a page at a time.
 
-use super::cases::{current_params, page_address, page_number};
+use super::cases::{current_params, page_address, page_number, Pager};
 use crate::api::writing::{
     state_label, writer_articles, WriterList, ARTICLES_PER_PAGE, STATE_FILTERS,
 };
@@ -123,11 +123,7 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            {(list.page > 1).then(|| view! { <a href=link_to(list.page - 1)>"Previous"</a> })}
-            <span>{format!("Page {} of {}", list.page, pages.max(list.page))}</span>
-            {(list.page < pages).then(|| view! { <a href=link_to(list.page + 1)>"Next"</a> })}
-        </nav>
+        <Pager page=list.page pages=pages more=false link_to/>
     }
     .into_any()
 }
