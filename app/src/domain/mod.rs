@@ -4,7 +4,9 @@
 mod account;
 mod article;
 mod case;
+mod commerce;
 mod error;
+mod money;
 mod role;
 mod safe_html;
 mod search;
@@ -12,7 +14,12 @@ mod search;
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use article::{ArticleKind, ArticleState, Audience, Slug, TocEntry};
 pub use case::{CaseNumber, CaseStatus, Priority, Tag};
+pub use commerce::{DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
 pub use error::{AppError, FieldError};
+pub use money::{
+    format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts, LineInput,
+    Tax, TaxRate, TaxSummary,
+};
 pub use role::Role;
 pub use safe_html::SafeHtml;
 pub use search::{

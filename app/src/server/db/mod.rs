@@ -10,6 +10,7 @@ pub mod canned;
 pub mod cases;
 pub mod invitations;
 pub mod mail;
+pub mod order_records;
 pub mod organizations;
 pub mod search_docs;
 pub mod search_log;
