@@ -9,6 +9,7 @@ pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod kb;
+pub mod orders;
 pub mod organization;
 pub mod search;
 pub mod sla;

@@ -90,6 +90,28 @@ impl DeliveryStatus {
     }
 }
 
+/// The carrier's public tracking page for a tracking number, for the carriers
+/// Rapport knows; None for others (the number is shown as text).
+pub fn tracking_url(carrier: &str, tracking_number: &str) -> Option<String> {
+    let number = crate::pages::cases::urlencode(tracking_number.trim());
+    if number.is_empty() {
+        return None;
+    }
+    let carrier = carrier.to_lowercase();
+    let template = if carrier.contains("dhl") {
+        "https://www.dhl.com/en/express/tracking.html?AWB="
+    } else if carrier.contains("ups") {
+        "https://www.ups.com/track?tracknum="
+    } else if carrier.contains("swiss post") || carrier == "post" {
+        "https://service.post.ch/ekp-web/ui/entry/search/"
+    } else if carrier.contains("schenker") {
+        "https://www.dbschenker.com/app/tracking-public/?refNumber="
+    } else {
+        return None;
+    };
+    Some(format!("{template}{number}"))
+}
+
 /// What a case can be about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemKind {
@@ -226,6 +248,16 @@ mod tests {
         assert_eq!(InvoiceStatus::derive("void", true), Some(InvoiceStatus::Void));
         assert!(InvoiceStatus::Overdue.is_due());
         assert!(!InvoiceStatus::Paid.is_due());
+    }
+
+    #[test]
+    fn known_carriers_have_tracking_pages() {
+        assert_eq!(
+            tracking_url("UPS", "1Z 999").as_deref(),
+            Some("https://www.ups.com/track?tracknum=1Z%20999")
+        );
+        assert_eq!(tracking_url("Local courier", "77"), None);
+        assert_eq!(tracking_url("DHL Express", " "), None);
     }
 
     #[test]

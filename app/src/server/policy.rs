@@ -89,6 +89,16 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("draft_preview", Gate::Writer),
     ("article_history", Gate::Writer),
     ("writing_insights", Gate::Writer),
+    // Orders, invoices and deliveries (api::orders).
+    ("order_list", Gate::SignedIn),
+    ("order_detail", Gate::SignedIn),
+    ("invoice_list", Gate::SignedIn),
+    ("invoice_detail", Gate::SignedIn),
+    ("delivery_list", Gate::SignedIn),
+    ("delivery_detail", Gate::SignedIn),
+    ("about_item", Gate::SignedIn),
+    ("find_by_number", Gate::Agent),
+    ("set_order_sharing", Gate::CustomerAdmin),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -171,6 +181,15 @@ pub struct CaseRef {
     pub requester_id: i64,
 }
 
+/// An order (or an invoice or delivery of it), as far as the rules need to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderRef {
+    pub organization_id: i64,
+    pub placed_by: Option<i64>,
+    /// The organization lets every member see all its orders.
+    pub shared_with_members: bool,
+}
+
 /// One thing an actor wants to do, with the resource it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -211,6 +230,14 @@ pub enum Action {
     /// Write, edit, review, publish, archive and restore articles; see their
     /// drafts and history, and the search reports.
     WriteArticles,
+    /// List orders, invoices and deliveries (customers: those they may see).
+    ListOrders,
+    /// See one order, or an invoice or delivery of it, and open a case about it.
+    ViewOrder(OrderRef),
+    /// Let all members of the organization see all its orders, or not.
+    ShareOrdersWithMembers { organization_id: i64 },
+    /// Find any order, invoice or delivery by its number (staff who work cases).
+    LookUpOrders,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -244,6 +271,21 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::ManageSlaPolicies => actor.role == Role::Admin,
         Action::VoteOnArticle => true,
         Action::WriteArticles => writes_articles(actor.role),
+        Action::ListOrders => actor.role.is_customer() || works_cases(actor.role),
+        // A customer sees the orders they placed, and all of the organization's
+        // when its admin shares them; the customer admin sees all of them.
+        Action::ViewOrder(order) => match actor.role {
+            Role::Customer => {
+                own_organization(&order.organization_id)
+                    && (order.placed_by == Some(actor.user_id) || order.shared_with_members)
+            }
+            Role::CustomerAdmin => own_organization(&order.organization_id),
+            role => works_cases(role),
+        },
+        Action::ShareOrdersWithMembers { organization_id } => {
+            actor.role == Role::CustomerAdmin && own_organization(organization_id)
+        }
+        Action::LookUpOrders => works_cases(actor.role),
     }
 }
 
@@ -363,6 +405,35 @@ mod tests {
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));
             rows.push((role, Action::WriteArticles, is(Trainer) || is(Admin)));
             rows.push((role, Action::VoteOnArticle, signed_in));
+            let customer = is(Customer) || is(CustomerAdmin);
+            rows.push((role, Action::ListOrders, customer || staff_works));
+            rows.push((role, Action::LookUpOrders, staff_works));
+            let order = |organization_id, placed_by, shared_with_members| {
+                Action::ViewOrder(OrderRef {
+                    organization_id,
+                    placed_by,
+                    shared_with_members,
+                })
+            };
+            // Placed by the actor; by a colleague (shared or not); by nobody known;
+            // another organization's (even when shared there, even "placed" by the
+            // same user id).
+            rows.push((role, order(OWN_ORG, Some(ACTOR_ID), false), customer || staff_works));
+            rows.push((role, order(OWN_ORG, Some(OTHER_USER), false), is(CustomerAdmin) || staff_works));
+            rows.push((role, order(OWN_ORG, Some(OTHER_USER), true), customer || staff_works));
+            rows.push((role, order(OWN_ORG, None, false), is(CustomerAdmin) || staff_works));
+            rows.push((role, order(OTHER_ORG, Some(ACTOR_ID), true), staff_works));
+            rows.push((role, order(OTHER_ORG, Some(OTHER_USER), true), staff_works));
+            rows.push((
+                role,
+                Action::ShareOrdersWithMembers { organization_id: OWN_ORG },
+                is(CustomerAdmin),
+            ));
+            rows.push((
+                role,
+                Action::ShareOrdersWithMembers { organization_id: OTHER_ORG },
+                false,
+            ));
         }
         rows
     }

@@ -11,6 +11,7 @@ pub mod cases;
 pub mod invitations;
 pub mod mail;
 pub mod order_records;
+pub mod orders;
 pub mod organizations;
 pub mod search_docs;
 pub mod search_log;
