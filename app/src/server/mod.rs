@@ -17,6 +17,7 @@ pub mod kb;
 pub mod kb_search;
 pub mod mail;
 pub mod markdown;
+pub mod orders;
 pub mod policy;
 pub mod search;
 pub mod security;
