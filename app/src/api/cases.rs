@@ -106,6 +106,11 @@ pub struct CaseView {
     pub files: Vec<AttachmentLink>,
     /// Staff only: the choices of the agent's forms (empty for customers).
     pub options: CaseFormOptions,
+    /// The order, order line, invoice or delivery the case is about.
+    pub linked: Option<crate::api::orders::LinkedItem>,
+    /// Staff only: the organization's recent orders, open invoices and
+    /// deliveries on their way.
+    pub business: Option<crate::api::orders::OrganizationBusiness>,
 }
 
 /// Choices for case forms and filters: (id, name) pairs.
@@ -172,7 +177,7 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
     let actor = auth::require_actor()?;
     // Only customers open cases: anyone else is refused before their files are read.
     policy::authorize(Some(&actor), &Action::OpenCase)?;
-    const FIELDS: [&str; 4] = ["subject", "description", "category_id", "priority"];
+    const FIELDS: [&str; 5] = ["subject", "description", "category_id", "priority", "about"];
     let mut form = UploadForm::read(data, &FIELDS).await?;
     let created = async {
         let attachments = form.attachments(&state)?;
@@ -185,6 +190,7 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             form.text("description"),
             category_id,
             form.text("priority"),
+            form.text("about"),
             attachments,
         )
         .await

@@ -8,6 +8,9 @@ pub struct OrganizationDetails {
     pub name: String,
     pub members: Vec<PersonView>,
     pub open_invitations: i64,
+    /// Every member sees all the organization's orders, invoices and deliveries
+    /// (otherwise a customer sees those they placed).
+    pub members_see_all_orders: bool,
 }
 
 /// A customer admin's view of their own organization.

@@ -1,6 +1,7 @@
 //! Pieces of UI used by several pages.
 
 pub mod attachments;
+pub mod business;
 pub mod deflection;
 pub mod form;
 pub mod nav;

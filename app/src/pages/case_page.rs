@@ -7,6 +7,7 @@ use crate::api::cases::{
 use crate::app::use_auth;
 use crate::components::attachments::AttachmentList;
 use crate::components::attachments::UploadAction;
+use crate::components::business::{BusinessPanel, LinkedItemCard};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::{CaseStatus, Priority};
@@ -78,6 +79,7 @@ fn CaseBody(
         <h1>{c.subject.clone()}</h1>
         <div class="case-layout">
             <div class="case-main">
+                {c.linked.clone().map(|item| view! { <LinkedItemCard item heading="This case is about"/> })}
                 <section class="panel">
                     <p class=format!("status-banner status-{}", c.status.as_str())>
                         <strong>{c.status.label_for(staff)}</strong>
@@ -190,6 +192,9 @@ fn CaseBody(
                         <Presence number=number.clone()/>
                         <AgentTools c=agent_case.clone() update/>
                         {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
+                        {agent_case.business.clone().map(|business| view! {
+                            <BusinessPanel business organization=agent_case.organization.clone()/>
+                        })}
                         <RequesterPanel c=agent_case/>
                     }
                 })}

@@ -7,6 +7,8 @@
 
 use super::cases::MARKDOWN_HINT;
 use crate::api::cases::{case_options, create_case, preview_markdown, CreateCase};
+use crate::api::orders::about_item;
+use crate::components::business::LinkedItemCard;
 use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
 use crate::components::deflection::{form_text, Deflection, SuggestedArticles};
 use crate::components::form::{field_error, Field, FormError, Select, TextArea};
@@ -28,6 +30,20 @@ pub fn NewCasePage() -> impl IntoView {
     // Without JavaScript, a refused form comes back with what was typed in the address.
     let query = use_query_map();
     let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    // Opened from an order, invoice or delivery ("Open a case about this"): the
+    // address says which, and the form carries it along.
+    let about = kept("about");
+    let about_kind = crate::domain::ItemRef::parse(&about).map(|item| item.kind);
+    let linked = Resource::new(
+        move || about.clone(),
+        |about| async move {
+            if about.is_empty() {
+                Ok(None)
+            } else {
+                about_item(about).await.map(Some)
+            }
+        },
+    );
     // Articles that may answer the question appear beside the form as it is typed.
     let deflection = Deflection::new();
     let on_input = move |ev: leptos::ev::Event| {
@@ -57,8 +73,19 @@ pub fn NewCasePage() -> impl IntoView {
                     Ok(o) => o,
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
+                // A case about an invoice starts in the billing category, one about an
+                // order or delivery in orders and delivery, unless the customer chose.
+                let category = Some(kept("category_id")).filter(|c| !c.is_empty()).or_else(|| {
+                    let wanted = about_kind?.case_category();
+                    options.categories.iter().find(|(_, name)| name == wanted).map(|(id, _)| id.to_string())
+                }).unwrap_or_default();
                 let categories: Vec<(String, String)> =
                     options.categories.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+                // An item that is gone or not the reader's: the form still works, without it.
+                let (linked, link_lost) = match linked.await {
+                    Ok(item) => (item, false),
+                    Err(_) => (None, true),
+                };
                 let priorities: Vec<(String, String)> = Priority::FOR_CUSTOMERS
                     .iter()
                     .map(|p| (p.as_str().to_string(), p.label().to_string()))
@@ -70,11 +97,23 @@ pub fn NewCasePage() -> impl IntoView {
                         on:submit=move |ev| create.submit(&ev, &chosen.get_untracked())
                         on:input=on_input>
                         <FormError error/>
+                        {link_lost.then(|| view! {
+                            <p class="alert alert-warn" role="status">
+                                "The order, invoice or delivery you came from was not found, so this case will not be linked to it. You can still describe it below."
+                            </p>
+                        })}
+                        {move || field_error(error, "about").get().map(|message| view! {
+                            <p class="alert alert-error" role="alert">{message}</p>
+                        })}
+                        {linked.map(|item| view! {
+                            <input type="hidden" name="about" value=item.about.clone()/>
+                            <LinkedItemCard item heading="Your case is about"/>
+                        })}
                         <Field label="Subject" name="subject" autocomplete="off" value=kept("subject")
                             hint="One line that says what is wrong, e.g. “Invoice 2024-118 shows the wrong VAT”."
                             error=field_error(error, "subject")/>
                         <div class="two-columns">
-                            <Select label="Category" name="category_id" options=categories selected=kept("category_id")
+                            <Select label="Category" name="category_id" options=categories selected=category
                                 error=field_error(error, "category_id")/>
                             <Select label="Priority" name="priority" options=priorities selected=priority
                                 error=field_error(error, "priority")/>

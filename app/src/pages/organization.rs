@@ -1,4 +1,5 @@
 use super::dashboard::PeopleList;
+use crate::api::orders::SetOrderSharing;
 use crate::api::organization::{organization_overview, CreateInvitation};
 use crate::components::form::{action_error, FormError};
 use crate::components::panels::ErrorPanel;
@@ -10,7 +11,12 @@ use leptos_router::hooks::use_query_map;
 pub fn OrganizationPage() -> impl IntoView {
     let invite = ServerAction::<CreateInvitation>::new();
     let error = action_error(invite);
-    let overview = Resource::new(move || invite.version().get(), |_| organization_overview());
+    let sharing = ServerAction::<SetOrderSharing>::new();
+    let sharing_error = action_error(sharing);
+    let overview = Resource::new(
+        move || (invite.version().get(), sharing.version().get()),
+        |_| organization_overview(),
+    );
     let query = use_query_map();
     // A link just created: shown once, from the address the server redirected to.
     let new_link = move || {
@@ -45,6 +51,27 @@ pub fn OrganizationPage() -> impl IntoView {
                             <ActionForm action=invite attr:class="form">
                                 <FormError error/>
                                 <button type="submit" class="button">"Create invitation link"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card" aria-labelledby="sharing-heading">
+                            <h2 id="sharing-heading">"Orders, invoices and deliveries"</h2>
+                            <p>
+                                {if o.members_see_all_orders {
+                                    "Every member sees all of the organization's orders, invoices and deliveries."
+                                } else {
+                                    "Members see the orders they placed, with their invoices and deliveries. You see all of them."
+                                }}
+                            </p>
+                            <ActionForm action=sharing attr:class="form">
+                                <FormError error=sharing_error/>
+                                <input type="hidden" name="share" value=if o.members_see_all_orders { "false" } else { "true" }/>
+                                <button type="submit" class="button button-secondary">
+                                    {if o.members_see_all_orders {
+                                        "Show members only the orders they placed"
+                                    } else {
+                                        "Let every member see all orders"
+                                    }}
+                                </button>
                             </ActionForm>
                         </section>
                     }

@@ -248,10 +248,12 @@ pub async fn organization_overview(
         .map(|m| member_view(m, None))
         .collect::<Result<_, _>>()?;
     let open_invitations = invitations::open_count(pool, organization_id).await?;
+    let members_see_all_orders = super::orders::order_sharing(pool, organization_id).await?;
     Ok(OrganizationDetails {
         name,
         members,
         open_invitations,
+        members_see_all_orders,
     })
 }
 

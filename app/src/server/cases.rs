@@ -90,6 +90,7 @@ pub async fn create(
     description: &str,
     category_id: i64,
     priority: &str,
+    about: &str,
     attachments: Attachments,
 ) -> Result<CaseNumber, AppError> {
     policy::authorize(Some(actor), &Action::OpenCase)?;
@@ -112,6 +113,22 @@ pub async fn create(
             "Choose one of the listed categories.",
         ));
     }
+    // What the case is about: an order, order line, invoice or delivery the
+    // customer may see. Anything else is refused, never silently dropped.
+    let linked = match about.trim() {
+        "" => None,
+        about => Some(
+            super::orders::find_item(pool, actor, about)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound => AppError::invalid(
+                        "about",
+                        "The order, invoice or delivery this case is about was not found. Open the case from its page again.",
+                    ),
+                    other => other,
+                })?,
+        ),
+    };
     // The case and its files are saved together: stored files are removed again
     // unless the transaction commits.
     let files = attachments.store().await?;
@@ -129,6 +146,9 @@ pub async fn create(
     )
     .await?;
     files.record(&mut tx, case_id, actor.user_id).await?;
+    if let Some((item, row)) = &linked {
+        super::db::orders::link_case(&mut *tx, case_id, item.kind.as_str(), row).await?;
+    }
     let due = sla::due_times(&mut *tx, priority.as_str(), OffsetDateTime::now_utc()).await?;
     db::set_sla(
         &mut *tx,
@@ -347,6 +367,12 @@ pub async fn detail(
     } else {
         CaseFormOptions::default()
     };
+    let linked = super::orders::case_link(pool, row.id).await?;
+    let business = if staff_view {
+        Some(super::orders::organization_business(pool, actor, row.organization_id).await?)
+    } else {
+        None
+    };
     Ok(CaseView {
         number,
         subject: row.subject,
@@ -376,6 +402,8 @@ pub async fn detail(
         reply_draft,
         files,
         options,
+        linked,
+        business,
     })
 }
 
