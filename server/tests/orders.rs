@@ -178,6 +178,30 @@ async fn customers_see_their_orders_admins_their_organizations_and_nobody_anothe
     assert_eq!(page.status(), 404);
     assert!(!page.text().await.unwrap().contains("1,357"));
 
+    // The dashboard counts the invoices due among those the reader may see.
+    let overdue_of = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    let acme_overdue = overdue_of(
+        "SELECT count(*) FROM invoices i JOIN organizations o ON o.id = i.organization_id
+         WHERE o.name = 'Acme Robotics' AND i.status = 'open' AND i.due_on < current_date",
+    )
+    .await;
+    let ahmeds_overdue = overdue_of(
+        "SELECT count(*) FROM invoices i JOIN orders o ON o.id = i.order_id
+         JOIN users u ON u.id = o.placed_by
+         WHERE u.email = 'ahmed@acme.example' AND i.status = 'open' AND i.due_on < current_date",
+    )
+    .await;
+    assert!(ahmeds_overdue >= 1 && acme_overdue >= ahmeds_overdue);
+    let (_, board) = call_json(&app, &carla, "dashboard", &[]).await;
+    assert_eq!(board["invoices_due"][0], acme_overdue);
+    let (_, board) = call_json(&app, &ahmed, "dashboard", &[]).await;
+    assert_eq!(board["invoices_due"][0], ahmeds_overdue);
+    let (_, board) = call_json(&app, &agent, "dashboard", &[]).await;
+    assert!(board["invoices_due"].is_null());
+
     // Trainers write articles; they see no orders. Visitors are asked to sign in.
     let trainer = app.signed_in("trainer@rapport.example").await;
     let form = [("status", ""), ("q", ""), ("page", "1")];

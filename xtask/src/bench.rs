@@ -229,7 +229,7 @@ pub fn bench() -> Result {
             let admin = sign_in(&base, "admin@rapport.example")?;
             let customer_admin = sign_in(&base, "olivia@northwind.example")?;
             let agent = sign_in(&base, "agent@rapport.example")?;
-            let pages: [(&str, &str, &str); 14] = [
+            let pages: [(&str, &str, &str); 18] = [
                 ("home, visitor", "/", ""),
                 ("sign-in page, visitor", "/sign-in", ""),
                 ("dashboard, customer admin", "/dashboard", &customer_admin),
@@ -256,6 +256,15 @@ pub fn bench() -> Result {
                     "/search?q=priorty",
                     &customer_admin,
                 ),
+                ("order list, customer admin", "/orders", &customer_admin),
+                ("invoices due, customer admin", "/invoices?status=due", &customer_admin),
+                // The demo's first invoice: Northwind's, a year old.
+                (
+                    "invoice page, customer admin",
+                    "/invoices/INV-2025-0001",
+                    &customer_admin,
+                ),
+                ("delivery list, agent", "/deliveries", &agent),
             ];
 
             step("SQL statements per page (pg_stat_statements)");

@@ -24,6 +24,9 @@ pub struct DashboardData {
     pub organizations: i64,
     /// Admins: the latest security events.
     pub security_events: Vec<SecurityEvent>,
+    /// Customers: how many of the invoices they may see are overdue, and how
+    /// many are open and not yet due.
+    pub invoices_due: Option<(i64, i64)>,
 }
 
 #[server(endpoint = "dashboard")]

@@ -53,6 +53,23 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {d.invoices_due.map(|(overdue, open)| view! {
+                <section class="card" aria-labelledby="invoices-heading">
+                    <h2 id="invoices-heading">"Invoices"</h2>
+                    <p class:overdue-note={overdue > 0}>
+                        {match (overdue, open) {
+                            (0, 0) => "Nothing to pay: every invoice is settled.".to_string(),
+                            (0, open) => format!("{open} open, none overdue."),
+                            (overdue, open) => format!("{overdue} overdue, {open} open."),
+                        }}
+                    </p>
+                    <ul class="plain-list">
+                        {(overdue > 0).then(|| view! { <li><a href="/invoices?status=overdue">"See overdue invoices"</a></li> })}
+                        <li><a href="/invoices">"All invoices"</a></li>
+                        <li><a href="/orders">"Orders"</a> " · " <a href="/deliveries">"Deliveries"</a></li>
+                    </ul>
+                </section>
+            })}
             {(role == Role::CustomerAdmin).then(|| view! {
                 <section class="card" aria-labelledby="colleagues-heading">
                     <h2 id="colleagues-heading">"Colleagues"</h2>

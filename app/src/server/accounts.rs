@@ -266,7 +266,11 @@ pub async fn dashboard(pool: &PgPool, user: SignedIn) -> Result<DashboardData, A
         users_by_role: Vec::new(),
         organizations: 0,
         security_events: Vec::new(),
+        invoices_due: None,
     };
+    if role.is_customer() {
+        dashboard.invoices_due = super::orders::invoices_due(pool, &user.actor).await?;
+    }
     if role == Role::CustomerAdmin {
         if let Some(organization_id) = user.actor.organization_id {
             let overview = organization_overview(pool, organization_id).await?;

@@ -280,6 +280,17 @@ pub async fn list_invoices(
     sql.build_query_as().fetch_all(db).await
 }
 
+/// How many open invoices in `scope` are past their due date, and how many are not.
+pub async fn due_counts(db: impl PgExecutor<'_>, scope: OrderScope) -> sqlx::Result<(i64, i64)> {
+    let mut sql = QueryBuilder::new(
+        "SELECT count(*) FILTER (WHERE i.due_on < current_date),
+                count(*) FILTER (WHERE i.due_on >= current_date)",
+    );
+    sql.push(INVOICE_FROM).push(" WHERE i.status = 'open'");
+    push_scope(&mut sql, scope);
+    sql.build_query_as().fetch_one(db).await
+}
+
 pub async fn find_invoice(
     db: impl PgExecutor<'_>,
     number: &str,
