@@ -3,6 +3,7 @@
 
 use super::auth::hash_password;
 use super::db;
+use super::seed_orders::seed_orders;
 use crate::domain::{AppError, DisplayName, Email, OrganizationName, Password, Role};
 use sqlx::PgPool;
 
@@ -109,6 +110,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, AppError> {
         .await?;
     }
     seed_demo_cases(&mut tx).await?;
+    seed_orders(&mut tx).await?;
     seed_knowledge_activity(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
