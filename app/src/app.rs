@@ -103,6 +103,12 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/cases/new") view=NewCasePage ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
+                <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
+                <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                <Route path=path!("/deliveries/:number") view=DeliveryPage ssr=SsrMode::Async/>
                 <Route path=path!("/canned-replies") view=CannedRepliesPage ssr=SsrMode::Async/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/kb") view=KbHomePage ssr=SsrMode::Async/>

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod business;
+pub mod commerce;
 pub mod deflection;
 pub mod form;
 pub mod nav;

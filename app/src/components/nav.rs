@@ -15,15 +15,23 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
     };
     let mut links = vec![("/dashboard", "Dashboard")];
     match user.role {
-        Role::Customer => links.push(("/cases", "Cases")),
+        Role::Customer => {
+            links.push(("/cases", "Cases"));
+            links.push(("/orders", "Orders"));
+        }
         Role::CustomerAdmin => {
             links.push(("/cases", "Cases"));
+            links.push(("/orders", "Orders"));
             links.push(("/organization", "Organization"));
         }
-        Role::Agent => links.push(("/queue", "Queue")),
+        Role::Agent => {
+            links.push(("/queue", "Queue"));
+            links.push(("/orders", "Orders"));
+        }
         Role::Trainer => {}
         Role::Admin => {
             links.push(("/queue", "Queue"));
+            links.push(("/orders", "Orders"));
             links.push(("/admin/users", "Users"));
             links.push(("/admin/organizations", "Organizations"));
             links.push(("/admin/sla", "Service levels"));
@@ -103,13 +111,14 @@ mod tests {
             (None, &["Home", "Knowledge base", "Sign in", "Register"]),
             (
                 Some(Role::Customer),
-                &["Dashboard", "Cases", "Knowledge base", "Account"],
+                &["Dashboard", "Cases", "Orders", "Knowledge base", "Account"],
             ),
             (
                 Some(Role::CustomerAdmin),
                 &[
                     "Dashboard",
                     "Cases",
+                    "Orders",
                     "Organization",
                     "Knowledge base",
                     "Account",
@@ -117,7 +126,7 @@ mod tests {
             ),
             (
                 Some(Role::Agent),
-                &["Dashboard", "Queue", "Knowledge base", "Account"],
+                &["Dashboard", "Queue", "Orders", "Knowledge base", "Account"],
             ),
             (
                 Some(Role::Trainer),
@@ -134,6 +143,7 @@ mod tests {
                 &[
                     "Dashboard",
                     "Queue",
+                    "Orders",
                     "Users",
                     "Organizations",
                     "Service levels",

@@ -1,0 +1,119 @@
+//! Pieces the order, invoice and delivery pages share: the tabs between their
+//! lists, status badges, tracking links and the "open a case" button.
+
+use crate::domain::{DeliveryStatus, InvoiceStatus, ItemRef, OrderStatus};
+use crate::pages::cases::urlencode;
+use leptos::prelude::*;
+
+/// The three lists, as tabs: `current` is the address of the one shown.
+#[component]
+pub fn OrdersNav(current: &'static str) -> impl IntoView {
+    const LISTS: [(&str, &str); 3] = [
+        ("/orders", "Orders"),
+        ("/invoices", "Invoices"),
+        ("/deliveries", "Deliveries"),
+    ];
+    view! {
+        <nav class="tabs" aria-label="Orders, invoices and deliveries">
+            {LISTS.iter().map(|(href, label)| {
+                let active = *href == current;
+                view! {
+                    <a href=*href class:active=active aria-current=active.then_some("page")>{*label}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+pub fn order_href(number: &str) -> String {
+    format!("/orders/{}", urlencode(number))
+}
+
+pub fn invoice_href(number: &str) -> String {
+    format!("/invoices/{}", urlencode(number))
+}
+
+pub fn delivery_href(number: &str) -> String {
+    format!("/deliveries/{}", urlencode(number))
+}
+
+#[component]
+pub fn OrderBadge(status: OrderStatus) -> impl IntoView {
+    view! { <span class=format!("status order-{}", status.as_str())>{status.label()}</span> }
+}
+
+#[component]
+pub fn InvoiceBadge(status: InvoiceStatus) -> impl IntoView {
+    view! { <span class=format!("status invoice-{}", status.as_str())>{status.label()}</span> }
+}
+
+#[component]
+pub fn DeliveryBadge(status: DeliveryStatus) -> impl IntoView {
+    view! { <span class=format!("status delivery-{}", status.as_str())>{status.label()}</span> }
+}
+
+/// "12 days overdue", for an overdue invoice.
+pub fn overdue_text(days: i64) -> String {
+    match days {
+        1 => "1 day overdue".to_string(),
+        n => format!("{n} days overdue"),
+    }
+}
+
+/// The tracking number, linked to the carrier's page (in a new tab) when Rapport knows it.
+#[component]
+pub fn TrackingLink(number: String, url: Option<String>) -> impl IntoView {
+    match url {
+        Some(url) => view! {
+            <a href=url target="_blank" rel="noopener noreferrer">
+                {number}
+                <span class="visually-hidden">" (carrier’s tracking page, opens in a new tab)"</span>
+            </a>
+        }
+        .into_any(),
+        None if number.is_empty() => "—".into_any(),
+        None => number.into_any(),
+    }
+}
+
+/// The prominent "Open a case about this …" link for customers: `about` is the
+/// item's reference as the server sent it, `subject` the case's starting subject.
+#[component]
+pub fn OpenCaseButton(about: String, subject: String, label: &'static str) -> impl IntoView {
+    ItemRef::parse(&about).map(|item| {
+        view! { <a class="button no-print case-link" href=item.new_case_href(&subject)>{label}</a> }
+    })
+}
+
+/// The line above a list: how many match.
+pub fn count_line(total: i64, more: bool, one: &str, many: &str) -> String {
+    if more {
+        format!("More than {total} {many}: narrow them down with the filters.")
+    } else if total == 1 {
+        format!("1 {one}.")
+    } else {
+        format!("{total} {many}.")
+    }
+}
+
+/// How many pages a list has.
+pub fn page_count(total: i64) -> i64 {
+    let per_page = crate::api::orders::ORDERS_PER_PAGE;
+    ((total + per_page - 1) / per_page).max(1)
+}
+
+/// The filters of a list as they are in the address, for its paging links.
+pub fn filter_params(names: &[&str], values: &[String]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// A filter the server refused, shown above the list.
+#[component]
+pub fn FilterError(error: crate::domain::AppError) -> impl IntoView {
+    view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
+}

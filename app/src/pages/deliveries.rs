@@ -1,0 +1,236 @@
+//! Deliveries: the list, and the delivery page with what it carries and where
+//! it has been.
+
+use super::cases::{page_address, page_number, Pager};
+use crate::api::orders::{delivery_detail, delivery_list, DeliverySummary, DeliveryView, Listing};
+use crate::components::commerce::{
+    count_line, delivery_href, filter_params, order_href, page_count, DeliveryBadge, FilterError,
+    OpenCaseButton, OrdersNav, TrackingLink,
+};
+use crate::components::form::{Field, Select};
+use crate::components::panels::{title_text, ErrorPanel};
+use crate::domain::DeliveryStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The filters of the address, in the order the server function takes them.
+const FILTERS: [&str; 2] = ["status", "q"];
+
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
+    let page = move || page_number(&query);
+    let deliveries = Resource::new(
+        move || (filters(), page()),
+        |([status, q], page)| delivery_list(status, q, page),
+    );
+    let status_options = {
+        let mut options = vec![
+            (String::new(), "All".to_string()),
+            ("moving".to_string(), "On its way".to_string()),
+        ];
+        options.extend(
+            DeliveryStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label().to_string())),
+        );
+        options
+    };
+    view! {
+        <Title text="Deliveries"/>
+        <h1>"Deliveries"</h1>
+        <OrdersNav current="/deliveries"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            // Read the address before waiting: afterwards the request may be gone.
+            {move || {
+                let values = filters();
+                let params = filter_params(&FILTERS, &values);
+                let [status, q] = values;
+                let status_options = status_options.clone();
+                Suspend::new(async move {
+                    let list = match deliveries.await {
+                        Ok(listing) => view! { <DeliveryList listing params/> }.into_any(),
+                        Err(e) if e.field().is_some() => view! { <FilterError error=e/> }.into_any(),
+                        Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                    };
+                    view! {
+                        <form method="get" action="/deliveries" class="filters" role="search">
+                            <Select label="Status" name="status" options=status_options selected=status
+                                error=Signal::derive(|| None::<String>)/>
+                            <Field label="Delivery, order or tracking number" name="q" kind="search" value=q
+                                required=false error=Signal::derive(|| None::<String>)/>
+                            <button type="submit" class="button">"Show"</button>
+                        </form>
+                        {list}
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeliveryList(listing: Listing<DeliverySummary>, params: Vec<(String, String)>) -> impl IntoView {
+    if listing.items.is_empty() {
+        return view! { <p class="panel muted">"No deliveries here."</p> }.into_any();
+    }
+    let pages = page_count(listing.total);
+    let link_to = move |page: i64| page_address("/deliveries", &params, page);
+    view! {
+        <p class="muted" role="status">{count_line(listing.total, listing.more, "delivery", "deliveries")}</p>
+        <DeliveryTable items=listing.items show_order=true show_organization=listing.staff/>
+        <Pager page=listing.page pages more=listing.more link_to/>
+    }
+    .into_any()
+}
+
+/// Deliveries as a table: on the list, and on an order's page (without the order column).
+#[component]
+pub fn DeliveryTable(
+    items: Vec<DeliverySummary>,
+    show_order: bool,
+    show_organization: bool,
+) -> impl IntoView {
+    let dash = || "—".to_string();
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Delivery"</th>
+                        {show_order.then(|| view! { <th scope="col">"Order"</th> })}
+                        {show_organization.then(|| view! { <th scope="col">"Organization"</th> })}
+                        <th scope="col">"Carrier"</th>
+                        <th scope="col">"Tracking"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Shipped"</th>
+                        <th scope="col">"Delivered"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {items.into_iter().map(|d| view! {
+                        <tr>
+                            <td class="nowrap"><a href=delivery_href(&d.number)>{d.number.clone()}</a></td>
+                            {show_order.then(|| view! {
+                                <td class="nowrap"><a href=order_href(&d.order_number)>{d.order_number.clone()}</a></td>
+                            })}
+                            {show_organization.then(|| view! { <td>{d.organization.clone()}</td> })}
+                            <td>{d.carrier}</td>
+                            <td class="nowrap"><TrackingLink number=d.tracking_number url=d.tracking_url/></td>
+                            <td><DeliveryBadge status=d.status/></td>
+                            <td class="nowrap">{d.shipped_on.unwrap_or_else(dash)}</td>
+                            <td class="nowrap">{d.delivered_on.unwrap_or_else(dash)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn DeliveryPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let delivery = Resource::new(number, delivery_detail);
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match delivery.await {
+                    Ok(d) => view! { <DeliveryBody d/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DeliveryBody(d: DeliveryView) -> impl IntoView {
+    let DeliveryView {
+        summary,
+        lines,
+        history,
+        about,
+        staff,
+    } = d;
+    let number = summary.number.clone();
+    let title = title_text(&format!("Delivery {number}"));
+    let subject = format!("Question about delivery {number}");
+    let dash = || "—".to_string();
+    view! {
+        <Title text=title/>
+        <p class="breadcrumbs"><a href="/deliveries">"Deliveries"</a> " › " {number.clone()}</p>
+        <div class="page-head">
+            <h1>"Delivery " <span class="nowrap">{number.clone()}</span></h1>
+            {(!staff).then(|| view! {
+                <OpenCaseButton about subject label="Open a case about this delivery"/>
+            })}
+        </div>
+        <section class="panel item-facts" aria-label="Delivery details">
+            <dl class="facts">
+                <dt>"Status"</dt><dd><DeliveryBadge status=summary.status/></dd>
+                <dt>"Order"</dt>
+                <dd><a href=order_href(&summary.order_number)>{summary.order_number.clone()}</a></dd>
+                {staff.then(|| view! { <dt>"Organization"</dt><dd>{summary.organization.clone()}</dd> })}
+                <dt>"Carrier"</dt><dd>{summary.carrier}</dd>
+                <dt>"Tracking number"</dt>
+                <dd><TrackingLink number=summary.tracking_number url=summary.tracking_url/></dd>
+                <dt>"Shipped"</dt><dd>{summary.shipped_on.unwrap_or_else(dash)}</dd>
+                <dt>"Delivered"</dt><dd>{summary.delivered_on.unwrap_or_else(dash)}</dd>
+            </dl>
+        </section>
+        <section class="panel" aria-labelledby="contents-heading">
+            <h2 id="contents-heading">"What it carries"</h2>
+            {if lines.is_empty() {
+                view! { <p class="muted">"No items are listed for this delivery."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Product"</th>
+                                    <th scope="col">"SKU"</th>
+                                    <th scope="col" class="num">"Quantity"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {lines.into_iter().map(|line| view! {
+                                    <tr>
+                                        <td class="wide-cell">{line.product}</td>
+                                        <td class="nowrap">{line.sku}</td>
+                                        <td class="num">{line.quantity}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            {if history.is_empty() {
+                view! { <p class="muted">"No news from the carrier yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {history.into_iter().map(|event| view! {
+                            <li class=format!("timeline-event timeline-{}", event.status.as_str())>
+                                <p class="timeline-head">
+                                    <strong>{event.status.label()}</strong>
+                                    " · " <span class="muted">{event.at}</span>
+                                </p>
+                                {(!event.note.is_empty()).then(|| view! { <p class="timeline-note">{event.note}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,305 @@
+//! Invoices: the list, and the invoice page, laid out like the paper invoice
+//! and printable.
+
+use super::cases::{page_address, page_number, Pager};
+use crate::api::orders::{invoice_detail, invoice_list, InvoiceSummary, InvoiceView, Listing};
+use crate::components::commerce::{
+    count_line, filter_params, invoice_href, order_href, overdue_text, page_count, FilterError,
+    InvoiceBadge, OpenCaseButton, OrdersNav,
+};
+use crate::components::form::{Field, Select};
+use crate::components::panels::{title_text, ErrorPanel};
+use crate::domain::InvoiceStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The filters of the address, in the order the server function takes them.
+const FILTERS: [&str; 2] = ["status", "q"];
+
+#[component]
+pub fn InvoicesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
+    let page = move || page_number(&query);
+    let invoices = Resource::new(
+        move || (filters(), page()),
+        |([status, q], page)| invoice_list(status, q, page),
+    );
+    let status_options = {
+        let mut options = vec![
+            (String::new(), "All".to_string()),
+            ("due".to_string(), "Due (open and overdue)".to_string()),
+        ];
+        options.extend(
+            InvoiceStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), s.label().to_string())),
+        );
+        options
+    };
+    view! {
+        <Title text="Invoices"/>
+        <h1>"Invoices"</h1>
+        <OrdersNav current="/invoices"/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            // Read the address before waiting: afterwards the request may be gone.
+            {move || {
+                let values = filters();
+                let params = filter_params(&FILTERS, &values);
+                let [status, q] = values;
+                let status_options = status_options.clone();
+                Suspend::new(async move {
+                    let list = match invoices.await {
+                        Ok(listing) => view! { <InvoiceList listing params/> }.into_any(),
+                        Err(e) if e.field().is_some() => view! { <FilterError error=e/> }.into_any(),
+                        Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                    };
+                    view! {
+                        <form method="get" action="/invoices" class="filters" role="search">
+                            <Select label="Status" name="status" options=status_options selected=status
+                                error=Signal::derive(|| None::<String>)/>
+                            <Field label="Invoice or order number" name="q" kind="search" value=q required=false
+                                error=Signal::derive(|| None::<String>)/>
+                            <button type="submit" class="button">"Show"</button>
+                        </form>
+                        {list}
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn InvoiceList(listing: Listing<InvoiceSummary>, params: Vec<(String, String)>) -> impl IntoView {
+    if listing.items.is_empty() {
+        return view! { <p class="panel muted">"No invoices here."</p> }.into_any();
+    }
+    let pages = page_count(listing.total);
+    let link_to = move |page: i64| page_address("/invoices", &params, page);
+    view! {
+        <p class="muted" role="status">{count_line(listing.total, listing.more, "invoice", "invoices")}</p>
+        <InvoiceTable items=listing.items show_order=true show_organization=listing.staff/>
+        <Pager page=listing.page pages more=listing.more link_to/>
+    }
+    .into_any()
+}
+
+/// Invoices as a table: on the list, and on an order's page (without the order column).
+#[component]
+pub fn InvoiceTable(
+    items: Vec<InvoiceSummary>,
+    show_order: bool,
+    show_organization: bool,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Invoice"</th>
+                        {show_order.then(|| view! { <th scope="col">"Order"</th> })}
+                        {show_organization.then(|| view! { <th scope="col">"Organization"</th> })}
+                        <th scope="col">"Issued"</th>
+                        <th scope="col">"Due"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Total"</th>
+                        <th scope="col" class="num">"Amount due"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {items.into_iter().map(|i| {
+                        let overdue = i.days_overdue.map(overdue_text);
+                        let is_overdue = overdue.is_some();
+                        view! {
+                            <tr class:overdue=is_overdue>
+                                <td class="nowrap"><a href=invoice_href(&i.number)>{i.number.clone()}</a></td>
+                                {show_order.then(|| view! {
+                                    <td class="nowrap"><a href=order_href(&i.order_number)>{i.order_number.clone()}</a></td>
+                                })}
+                                {show_organization.then(|| view! { <td>{i.organization.clone()}</td> })}
+                                <td class="nowrap">{i.issued_on}</td>
+                                <td class="nowrap">{i.due_on}</td>
+                                <td>
+                                    <InvoiceBadge status=i.status/>
+                                    {overdue.map(|text| view! { <br/><span class="overdue-days">{text}</span> })}
+                                </td>
+                                <td class="num nowrap">{i.total}</td>
+                                <td class="num nowrap">{i.amount_due}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let invoice = Resource::new(number, invoice_detail);
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match invoice.await {
+                    Ok(i) => view! { <InvoiceBody i/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Prints the page (with JavaScript; without it the button does nothing).
+#[component]
+fn PrintButton() -> impl IntoView {
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().print();
+        }
+    };
+    view! {
+        <button type="button" class="button button-secondary no-print" on:click=print>"Print"</button>
+    }
+}
+
+#[component]
+fn InvoiceBody(i: InvoiceView) -> impl IntoView {
+    let InvoiceView {
+        summary,
+        placed_by,
+        paid_on,
+        currency,
+        lines,
+        taxes,
+        subtotal,
+        tax_total,
+        about,
+        staff,
+    } = i;
+    let number = summary.number.clone();
+    let title = title_text(&format!("Invoice {number}"));
+    let subject = format!("Question about invoice {number}");
+    let status = summary.status;
+    let overdue = summary.days_overdue.map(overdue_text);
+    let is_overdue = overdue.is_some();
+    // The last row of the totals: what is left to pay, or when it was paid.
+    let settled = if status.is_due() {
+        view! {
+            <tr class="invoice-due" class:overdue=is_overdue>
+                <th scope="row">"Amount due"</th>
+                <td class="num">{summary.amount_due.clone()}</td>
+            </tr>
+        }
+        .into_any()
+    } else if let Some(day) = paid_on {
+        view! {
+            <tr class="invoice-due">
+                <th scope="row">"Paid on"</th>
+                <td class="num">{day}</td>
+            </tr>
+        }
+        .into_any()
+    } else {
+        view! {
+            <tr class="invoice-due">
+                <th scope="row">"Amount due"</th>
+                <td class="num">{format!("Nothing ({})", status.label().to_lowercase())}</td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=title/>
+        <p class="breadcrumbs no-print"><a href="/invoices">"Invoices"</a> " › " {number.clone()}</p>
+        <div class="page-head">
+            <h1>"Invoice " <span class="nowrap">{number.clone()}</span></h1>
+            <div class="actions no-print">
+                <PrintButton/>
+                {(!staff).then(|| view! {
+                    <OpenCaseButton about subject label="Open a case about this invoice"/>
+                })}
+            </div>
+        </div>
+        <article class="panel invoice">
+            <div class="invoice-head">
+                <section class="bill-to" aria-labelledby="bill-to-heading">
+                    <h2 id="bill-to-heading">"Bill to"</h2>
+                    <p>
+                        <strong>{summary.organization.clone()}</strong>
+                        {placed_by.map(|name| view! { <br/>{format!("Ordered by {name}")} })}
+                    </p>
+                </section>
+                <dl class="facts invoice-facts">
+                    <dt>"Invoice number"</dt><dd>{number.clone()}</dd>
+                    <dt>"Issued"</dt><dd>{summary.issued_on.clone()}</dd>
+                    <dt>"Due"</dt><dd>{summary.due_on.clone()}</dd>
+                    <dt>"Status"</dt>
+                    <dd>
+                        <InvoiceBadge status/>
+                        {overdue.map(|text| view! { " " <span class="overdue-days">{text}</span> })}
+                    </dd>
+                    <dt>"Order"</dt>
+                    <dd><a href=order_href(&summary.order_number)>{summary.order_number.clone()}</a></dd>
+                </dl>
+            </div>
+            <div class="table-scroll">
+                <table class="table invoice-lines">
+                    <caption class="visually-hidden">"Invoice lines"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">"#"</th>
+                            <th scope="col">"Description"</th>
+                            <th scope="col" class="num">"Quantity"</th>
+                            <th scope="col" class="num">"Unit price"</th>
+                            <th scope="col">"Tax"</th>
+                            <th scope="col" class="num">"Net"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {lines.into_iter().map(|line| view! {
+                            <tr>
+                                <td class="num">{line.position}</td>
+                                <td class="wide-cell">{line.description}</td>
+                                <td class="num">{line.quantity}</td>
+                                <td class="num nowrap">{line.unit_price}</td>
+                                <td class="nowrap">{if line.taxes.is_empty() { "—".to_string() } else { line.taxes }}</td>
+                                <td class="num nowrap">{line.net}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <table class="invoice-totals">
+                <caption class="visually-hidden">"Totals"</caption>
+                <tbody>
+                    <tr>
+                        <th scope="row">"Subtotal"</th>
+                        <td class="num">{subtotal}</td>
+                    </tr>
+                    {taxes.into_iter().map(|tax| view! {
+                        <tr class="tax-row">
+                            <th scope="row">{format!("{} {} on {}", tax.jurisdiction, tax.rate, tax.taxable)}</th>
+                            <td class="num">{tax.amount}</td>
+                        </tr>
+                    }).collect_view()}
+                    <tr>
+                        <th scope="row">"Tax total"</th>
+                        <td class="num">{tax_total}</td>
+                    </tr>
+                    <tr class="invoice-total">
+                        <th scope="row">"Total"</th>
+                        <td class="num">{summary.total.clone()}</td>
+                    </tr>
+                    {settled}
+                </tbody>
+            </table>
+            <p class="muted small invoice-note">{format!("Amounts in {currency}.")}</p>
+        </article>
+    }
+}
