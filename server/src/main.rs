@@ -52,6 +52,10 @@ enum Command {
     /// again: unchanged files change nothing, a changed file becomes a new
     /// revision. Nothing is imported when any file has a mistake.
     ImportContent(ImportContentArgs),
+    /// Import products, orders, invoices and deliveries from the order system
+    /// (a .csv or .json file). Nothing is written when any row is wrong.
+    #[command(long_about = IMPORT_ORDERS_HELP)]
+    ImportOrders(ImportOrdersArgs),
     /// Rebuild the knowledge search index from PostgreSQL, with a progress bar.
     /// Stop the server first, or give it another folder: one writer per index.
     Reindex(IndexArgs),
@@ -76,6 +80,37 @@ struct ImportContentArgs {
     /// The content folder: categories.toml and Markdown files in sub-folders.
     #[arg(default_value = "content", value_name = "FOLDER")]
     folder: PathBuf,
+}
+
+const IMPORT_ORDERS_HELP: &str = "\
+Import products, orders, invoices and deliveries exported by your order system,
+so customers see them in Rapport and can open cases about them.
+
+A .csv file holds one kind of record, recognised by its header row: products,
+orders (one row per order line), invoices (one row per invoice line) or
+deliveries (one row per product carried). Import a set of them in that order:
+products, orders, invoices, deliveries. A .json file may hold all four kinds at
+once. The section \"Importing orders, invoices and deliveries\" of the README
+describes every column and field; server/samples/orders/ has an example of each.
+
+Every row is checked first. When any row is wrong, nothing of the file is
+written: every problem is listed with its line number and field, and the
+command ends with an error. Records are matched by their number (products by
+SKU), so importing the same file again changes nothing, and a record that
+changed in the file is updated. The organizations and the customers' e-mails
+the orders name must already exist in Rapport.
+
+Use --dry-run to check a file and see what it would change, without writing
+anything.";
+
+#[derive(Args)]
+struct ImportOrdersArgs {
+    /// The .csv or .json file to import.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Check the file and report what importing it would change, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args, Clone)]
@@ -261,6 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Imported {}: {report}.", args.folder.display());
             Ok(())
         }
+        Some(Command::ImportOrders(args)) => import_orders(&pool, args).await,
         Some(Command::Reindex(args)) => reindex(&pool, &args.index_dir).await,
         Some(Command::CheckIndex(args)) => check_index(&pool, &args.index_dir).await,
         Some(Command::BenchSearch(args)) => bench_search::run(&pool, args).await,
@@ -415,6 +451,40 @@ fn generate_password() -> String {
     (0..20)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// `rapport import-orders`: one CSV or JSON file from the order system.
+async fn import_orders(pool: &sqlx::PgPool, args: ImportOrdersArgs) -> anyhow::Result<()> {
+    use app::server::order_import;
+    server::MIGRATOR
+        .run(pool)
+        .await
+        .context("migrating the database")?;
+    let shown = args.file.display();
+    let file = order_import::read_file(&args.file).with_context(|| format!("importing {shown}"))?;
+    // A bar on a terminal only: in a CI log it would be a line per update.
+    let bar = if std::io::stdout().is_terminal() {
+        indicatif::ProgressBar::new(file.record_count())
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records  {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = bar.clone();
+    let imported =
+        order_import::import_records(pool, &file, args.dry_run, move |n| progress.set_position(n))
+            .await;
+    bar.finish_and_clear();
+    let summary = imported.with_context(|| format!("importing {shown}"))?;
+    if args.dry_run {
+        println!("Dry run: nothing was written. Importing {shown} would give:");
+    } else {
+        println!("Imported {shown}:");
+    }
+    println!("{summary}");
+    Ok(())
 }
 
 /// `rapport reindex`: every live article from PostgreSQL into the index.

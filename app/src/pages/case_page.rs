@@ -191,11 +191,12 @@ fn CaseBody(
                     view! {
                         <Presence number=number.clone()/>
                         <AgentTools c=agent_case.clone() update/>
-                        {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
+                        <RequesterPanel c=agent_case.clone()/>
                         {agent_case.business.clone().map(|business| view! {
                             <BusinessPanel business organization=agent_case.organization.clone()/>
                         })}
-                        <RequesterPanel c=agent_case/>
+                        // Merging is rare: last.
+                        {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
                     }
                 })}
             </aside>

@@ -226,6 +226,16 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
             .and_then(|t| t.checked_add(total))
             .map_or_else(|| invalid("the order total is too large"), Ok)?;
     }
+    // The product at each position before this write (none for a new order).
+    let previous_products: Vec<(i32, i64)> = match &found {
+        Some((id, _)) => {
+            sqlx::query_as("SELECT position, product_id FROM order_lines WHERE order_id = $1")
+                .bind(id)
+                .fetch_all(&mut *db)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (number, organization_id, placed_by, status, ordered_on, currency, total_minor, import_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -245,7 +255,7 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
     .await?;
     // Lines are updated in place by position, so deliveries and cases that point
     // at a line keep pointing at it.
-    for (index, (line, product_id)) in o.lines.iter().zip(product_ids).enumerate() {
+    for (index, (line, product_id)) in o.lines.iter().zip(&product_ids).enumerate() {
         sqlx::query(
             "INSERT INTO order_lines (order_id, position, product_id, quantity, unit_price_minor, line_total_minor)
              VALUES ($1, $2, $3, $4, $5, $4::bigint * $5)
@@ -265,6 +275,20 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
         .bind(o.lines.len() as i32)
         .execute(&mut *db)
         .await?;
+    // A delivery's lines were found by SKU when it was written. When a position
+    // now holds another product (or is gone), forget the hashes of the order's
+    // deliveries, so the next import of each finds its lines again instead of
+    // calling it unchanged.
+    let products_moved = previous_products.iter().any(|(position, product)| {
+        let now = (*position as usize).checked_sub(1).and_then(|i| product_ids.get(i));
+        now != Some(product)
+    });
+    if products_moved {
+        sqlx::query("UPDATE deliveries SET import_hash = '' WHERE order_id = $1")
+            .bind(order_id)
+            .execute(&mut *db)
+            .await?;
+    }
     Ok(if found.is_some() {
         Outcome::Updated
     } else {
