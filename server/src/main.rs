@@ -41,8 +41,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations that have not been applied yet, then exit.
     Migrate,
-    /// Fill an empty database with demo organizations and one account per role.
-    /// Does nothing when the database already has users.
+    /// Fill an empty database with demo organizations, one account per role, cases,
+    /// and a year of orders, invoices and deliveries. Does nothing when the
+    /// database already has users.
     SeedDemo,
     /// Create an account. The password is read from standard input when it is not
     /// a terminal; otherwise a strong one is generated and printed.

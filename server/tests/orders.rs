@@ -94,13 +94,19 @@ async fn write_history(pool: &PgPool) {
             },
         ],
     };
-    write_invoice(&mut db, &invoice("T-INV-1", "T-SO-1", InvoiceStatus::Open, None))
-        .await
-        .unwrap();
+    write_invoice(
+        &mut db,
+        &invoice("T-INV-1", "T-SO-1", InvoiceStatus::Open, None),
+    )
+    .await
+    .unwrap();
     let paid = Some(today() - Duration::days(30));
-    write_invoice(&mut db, &invoice("T-INV-2", "T-SO-2", InvoiceStatus::Paid, paid))
-        .await
-        .unwrap();
+    write_invoice(
+        &mut db,
+        &invoice("T-INV-2", "T-SO-2", InvoiceStatus::Paid, paid),
+    )
+    .await
+    .unwrap();
     write_delivery(
         &mut db,
         &DeliveryRecord {
@@ -119,7 +125,12 @@ async fn write_history(pool: &PgPool) {
     .unwrap();
 }
 
-async fn call_json(app: &TestApp, client: &Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+async fn call_json(
+    app: &TestApp,
+    client: &Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let response = app.call(client, name, form).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -138,7 +149,13 @@ fn numbers(listing: &Value) -> Vec<String> {
 }
 
 async fn orders_listed(app: &TestApp, client: &Client) -> Vec<String> {
-    let form = [("status", ""), ("from", ""), ("to", ""), ("q", "T-SO"), ("page", "1")];
+    let form = [
+        ("status", ""),
+        ("from", ""),
+        ("to", ""),
+        ("q", "T-SO"),
+        ("page", "1"),
+    ];
     let (status, listing) = call_json(app, client, "order_list", &form).await;
     assert_eq!(status, 200, "{listing}");
     numbers(&listing)
@@ -182,7 +199,12 @@ async fn customers_see_their_orders_admins_their_organizations_and_nobody_anothe
     // The dashboard counts the invoices due among those the reader may see.
     let overdue_of = |sql: &'static str| {
         let pool = app.pool.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
     };
     let acme_overdue = overdue_of(
         "SELECT count(*) FROM invoices i JOIN organizations o ON o.id = i.organization_id
@@ -206,8 +228,16 @@ async fn customers_see_their_orders_admins_their_organizations_and_nobody_anothe
     // Trainers write articles; they see no orders. Visitors are asked to sign in.
     let trainer = app.signed_in("trainer@rapport.example").await;
     let form = [("status", ""), ("q", ""), ("page", "1")];
-    assert_eq!(call_json(&app, &trainer, "invoice_list", &form).await.0, 403);
-    assert_eq!(call_json(&app, &app.browser(), "invoice_list", &form).await.0, 401);
+    assert_eq!(
+        call_json(&app, &trainer, "invoice_list", &form).await.0,
+        403
+    );
+    assert_eq!(
+        call_json(&app, &app.browser(), "invoice_list", &form)
+            .await
+            .0,
+        401
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -220,22 +250,28 @@ async fn a_customer_admin_can_share_all_orders_with_the_members(pool: PgPool) {
 
     // A customer cannot change it, for their own organization or any other.
     assert_eq!(
-        app.call(&ahmed, "set_order_sharing", &[("share", "true")]).await.status(),
+        app.call(&ahmed, "set_order_sharing", &[("share", "true")])
+            .await
+            .status(),
         403
     );
-    let response = app.call(&carla, "set_order_sharing", &[("share", "true")]).await;
+    let response = app
+        .call(&carla, "set_order_sharing", &[("share", "true")])
+        .await;
     assert!(response.status().is_success() || response.status().is_redirection());
 
     let mut seen = orders_listed(&app, &ahmed).await;
     seen.sort();
     assert_eq!(seen, ["T-SO-1", "T-SO-2"]);
-    let (status, invoice) = call_json(&app, &ahmed, "invoice_detail", &[("number", "T-INV-2")]).await;
+    let (status, invoice) =
+        call_json(&app, &ahmed, "invoice_detail", &[("number", "T-INV-2")]).await;
     assert_eq!(status, 200);
     assert_eq!(invoice["summary"]["status"], "Paid");
     // Acme's setting is Acme's: Northwind's members still see only their own.
     assert_eq!(orders_listed(&app, &nick).await, ["T-SO-3"]);
 
-    app.call(&carla, "set_order_sharing", &[("share", "false")]).await;
+    app.call(&carla, "set_order_sharing", &[("share", "false")])
+        .await;
     assert_eq!(orders_listed(&app, &ahmed).await, ["T-SO-1"]);
 }
 
@@ -244,7 +280,8 @@ async fn an_invoice_shows_exact_totals_by_tax_rate_and_derives_overdue(pool: PgP
     let app = TestApp::spawn(pool).await;
     write_history(&app.pool).await;
     let carla = app.signed_in("carla@acme.example").await;
-    let (status, invoice) = call_json(&app, &carla, "invoice_detail", &[("number", "T-INV-1")]).await;
+    let (status, invoice) =
+        call_json(&app, &carla, "invoice_detail", &[("number", "T-INV-1")]).await;
     assert_eq!(status, 200, "{invoice}");
     // 1 × 1,299.00 + 3 × 19.50 = 1,357.50; 8.1 % per line: 105.219 → 105.22 and
     // 4.7385 → 4.74 (half away from zero), so the tax is 109.96, not 109.95.
@@ -275,10 +312,19 @@ async fn an_invoice_shows_exact_totals_by_tax_rate_and_derives_overdue(pool: PgP
 
     // The printable page has the figures and the print stylesheet's hook.
     let page = common::page_text(&carla, &app.url("/invoices/T-INV-1")).await;
-    assert!(page.contains("CHF 1,467.46") && page.contains("Overdue"), "{page}");
+    assert!(
+        page.contains("CHF 1,467.46") && page.contains("Overdue"),
+        "{page}"
+    );
 
     // A date filter that is not a date names its field.
-    let form = [("status", ""), ("from", "31.12.2025"), ("to", ""), ("q", ""), ("page", "1")];
+    let form = [
+        ("status", ""),
+        ("from", "31.12.2025"),
+        ("to", ""),
+        ("q", ""),
+        ("page", "1"),
+    ];
     let (status, error) = call_json(&app, &carla, "order_list", &form).await;
     assert_eq!(status, 422);
     assert!(error.to_string().contains("from"), "{error}");
@@ -310,18 +356,26 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
     };
 
     // The new-case form describes the item; another organization's is not found.
-    let (status, item) = call_json(&app, &ahmed, "about_item", &[("about", "invoice:T-INV-1")]).await;
+    let (status, item) =
+        call_json(&app, &ahmed, "about_item", &[("about", "invoice:T-INV-1")]).await;
     assert_eq!(status, 200);
     assert_eq!(item["title"], "Invoice T-INV-1");
     assert_eq!(item["status"], "Overdue");
-    assert_eq!(call_json(&app, &nick, "about_item", &[("about", "invoice:T-INV-1")]).await.0, 404);
+    assert_eq!(
+        call_json(&app, &nick, "about_item", &[("about", "invoice:T-INV-1")])
+            .await
+            .0,
+        404
+    );
 
     // Northwind's Nick cannot attach Acme's invoice to a case: refused, nothing written.
     let cases_before: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let refused = app.call(&nick, "create_case", &case_form("invoice:T-INV-1")).await;
+    let refused = app
+        .call(&nick, "create_case", &case_form("invoice:T-INV-1"))
+        .await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("about"));
     let cases_after: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
@@ -330,7 +384,9 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
         .unwrap();
     assert_eq!(cases_before, cases_after);
 
-    let opened = app.call(&ahmed, "create_case", &case_form("invoice:T-INV-1")).await;
+    let opened = app
+        .call(&ahmed, "create_case", &case_form("invoice:T-INV-1"))
+        .await;
     assert_eq!(opened.status(), 200, "{:?}", opened.text().await);
     let number = opened.headers()["location"]
         .to_str()
@@ -356,7 +412,10 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
             .collect()
     };
     assert!(listed("open_invoices").contains(&"T-INV-1".to_string()));
-    assert!(!listed("open_invoices").contains(&"T-INV-2".to_string()), "paid");
+    assert!(
+        !listed("open_invoices").contains(&"T-INV-2".to_string()),
+        "paid"
+    );
     assert!(listed("moving_deliveries").contains(&"T-DL-1".to_string()));
     assert!(listed("recent_orders").contains(&"T-SO-1".to_string()));
     assert!(!listed("recent_orders").contains(&"T-SO-3".to_string()));
@@ -367,7 +426,10 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
     }
     // And on the page itself, beside the case.
     let page = common::page_text(&agent, &app.url(&format!("/cases/{number}"))).await;
-    assert!(page.contains("This case is about") && page.contains("T-DL-1"), "{page}");
+    assert!(
+        page.contains("This case is about") && page.contains("T-DL-1"),
+        "{page}"
+    );
 
     // An order line is a thing to ask about too.
     let line_case = [
@@ -398,13 +460,19 @@ async fn agents_look_up_any_number_and_customers_cannot(pool: PgPool) {
         ("t-so-3", "/orders/T-SO-3"),
         ("1ZTEST0001", "/deliveries/T-DL-1"),
     ] {
-        let response = app.call(&agent, "find_by_number", &[("number", number)]).await;
+        let response = app
+            .call(&agent, "find_by_number", &[("number", number)])
+            .await;
         assert_eq!(response.headers()["location"], page, "{number}");
     }
-    let missing = app.call(&agent, "find_by_number", &[("number", "NOPE-1")]).await;
+    let missing = app
+        .call(&agent, "find_by_number", &[("number", "NOPE-1")])
+        .await;
     assert_eq!(missing.status(), 422);
     assert!(missing.text().await.unwrap().contains("number"));
     let ahmed = app.signed_in("ahmed@acme.example").await;
-    let response = app.call(&ahmed, "find_by_number", &[("number", "T-SO-2")]).await;
+    let response = app
+        .call(&ahmed, "find_by_number", &[("number", "T-SO-2")])
+        .await;
     assert_eq!(response.status(), 403);
 }

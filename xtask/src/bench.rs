@@ -264,7 +264,11 @@ pub fn bench() -> Result {
                     &customer_admin,
                 ),
                 ("order list, customer admin", "/orders", &customer_admin),
-                ("invoices due, customer admin", "/invoices?status=due", &customer_admin),
+                (
+                    "invoices due, customer admin",
+                    "/invoices?status=due",
+                    &customer_admin,
+                ),
                 ("invoice page, customer admin", &invoice, &customer_admin),
                 ("delivery list, agent", "/deliveries", &agent),
             ];

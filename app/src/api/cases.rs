@@ -183,17 +183,14 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
         let attachments = form.attachments(&state)?;
         // Not a number: no such category, which `cases::create` says in its turn.
         let category_id = form.text("category_id").trim().parse().unwrap_or(0);
-        cases::create(
-            &state.pool,
-            &actor,
-            form.text("subject"),
-            form.text("description"),
+        let typed = cases::NewCaseForm {
+            subject: form.text("subject"),
+            description: form.text("description"),
             category_id,
-            form.text("priority"),
-            form.text("about"),
-            attachments,
-        )
-        .await
+            priority: form.text("priority"),
+            about: form.text("about"),
+        };
+        cases::create(&state.pool, &actor, typed, attachments).await
     }
     .await;
     match created {

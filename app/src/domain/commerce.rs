@@ -236,16 +236,31 @@ mod tests {
     fn statuses_read_their_stored_form() {
         assert_eq!(OrderStatus::parse("Shipped"), Some(OrderStatus::Shipped));
         assert_eq!(OrderStatus::parse("lost"), None);
-        assert_eq!(DeliveryStatus::parse("in_transit"), Some(DeliveryStatus::InTransit));
+        assert_eq!(
+            DeliveryStatus::parse("in_transit"),
+            Some(DeliveryStatus::InTransit)
+        );
         assert_eq!(DeliveryStatus::InTransit.label(), "In transit");
     }
 
     #[test]
     fn overdue_is_an_open_invoice_past_its_due_date() {
-        assert_eq!(InvoiceStatus::derive("open", true), Some(InvoiceStatus::Overdue));
-        assert_eq!(InvoiceStatus::derive("open", false), Some(InvoiceStatus::Open));
-        assert_eq!(InvoiceStatus::derive("paid", true), Some(InvoiceStatus::Paid));
-        assert_eq!(InvoiceStatus::derive("void", true), Some(InvoiceStatus::Void));
+        assert_eq!(
+            InvoiceStatus::derive("open", true),
+            Some(InvoiceStatus::Overdue)
+        );
+        assert_eq!(
+            InvoiceStatus::derive("open", false),
+            Some(InvoiceStatus::Open)
+        );
+        assert_eq!(
+            InvoiceStatus::derive("paid", true),
+            Some(InvoiceStatus::Paid)
+        );
+        assert_eq!(
+            InvoiceStatus::derive("void", true),
+            Some(InvoiceStatus::Void)
+        );
         assert!(InvoiceStatus::Overdue.is_due());
         assert!(!InvoiceStatus::Paid.is_due());
     }
@@ -262,15 +277,31 @@ mod tests {
 
     #[test]
     fn item_references_round_trip() {
-        for text in ["invoice:INV-2026-0042", "order:SO-1001", "delivery:DL-77", "order_line:SO-1001:2"] {
+        for text in [
+            "invoice:INV-2026-0042",
+            "order:SO-1001",
+            "delivery:DL-77",
+            "order_line:SO-1001:2",
+        ] {
             assert_eq!(ItemRef::parse(text).unwrap().to_string(), text);
         }
         let line = ItemRef::parse("order_line:SO-1:3").unwrap();
         assert_eq!(line.line, Some(3));
         assert_eq!(line.href(), "/orders/SO-1");
         assert_eq!(line.title(), "Order SO-1, line 3");
-        assert_eq!(ItemRef::parse("invoice:INV 1").unwrap().href(), "/invoices/INV%201");
-        for bad in ["", "invoice", "invoice:", "case:C-1", "order_line:SO-1", "order_line:SO-1:0", "order_line:SO-1:x"] {
+        assert_eq!(
+            ItemRef::parse("invoice:INV 1").unwrap().href(),
+            "/invoices/INV%201"
+        );
+        for bad in [
+            "",
+            "invoice",
+            "invoice:",
+            "case:C-1",
+            "order_line:SO-1",
+            "order_line:SO-1:0",
+            "order_line:SO-1:x",
+        ] {
             assert_eq!(ItemRef::parse(bad), None, "{bad}");
         }
     }

@@ -14,13 +14,11 @@ mod search;
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use article::{ArticleKind, ArticleState, Audience, Slug, TocEntry};
 pub use case::{CaseNumber, CaseStatus, Priority, Tag};
-pub use commerce::{
-    tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus,
-};
+pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
 pub use error::{AppError, FieldError};
 pub use money::{
-    format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts, LineInput,
-    Tax, TaxRate, TaxSummary,
+    format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts,
+    LineInput, Tax, TaxRate, TaxSummary, RATE_SCALE,
 };
 pub use role::Role;
 pub use safe_html::SafeHtml;

@@ -121,8 +121,7 @@ impl TaxRate {
         let trimmed = text.trim().trim_end_matches('%').trim();
         let (whole, fraction) = trimmed.split_once('.').unwrap_or((trimmed, ""));
         let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) || fraction.len() > 4
-        {
+        if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) || fraction.len() > 4 {
             return Err(format!(
                 "“{}” is not a tax rate; write a percentage like 8.1",
                 text.trim()
@@ -230,7 +229,10 @@ pub fn invoice_totals(lines: &[LineInput]) -> Result<InvoiceTotals, String> {
         for tax in &line.taxes {
             let amount = tax_on(net, tax.rate);
             taxes.push(amount);
-            out.tax_total_minor = out.tax_total_minor.checked_add(amount).ok_or_else(overflow)?;
+            out.tax_total_minor = out
+                .tax_total_minor
+                .checked_add(amount)
+                .ok_or_else(overflow)?;
             match out
                 .by_rate
                 .iter_mut()
@@ -287,7 +289,9 @@ mod tests {
         assert_eq!(parse_amount("12.5", &chf()), Ok(1250));
         assert_eq!(parse_amount("-3", &chf()), Ok(-300));
         assert_eq!(parse_amount(" 0.07 ", &chf()), Ok(7));
-        assert!(parse_amount("12.505", &chf()).unwrap_err().contains("2 decimal"));
+        assert!(parse_amount("12.505", &chf())
+            .unwrap_err()
+            .contains("2 decimal"));
         assert!(parse_amount("1,200", &chf()).is_err());
         assert!(parse_amount("", &chf()).is_err());
         assert!(parse_amount("99999999999999999999", &chf()).is_err());
@@ -353,7 +357,8 @@ mod tests {
     }
 
     fn line() -> impl Strategy<Value = LineInput> {
-        let rates = prop::sample::select(vec![0i64, 25_000, 77_000, 81_000, 88_750, 190_000, 200_000]);
+        let rates =
+            prop::sample::select(vec![0i64, 25_000, 77_000, 81_000, 88_750, 190_000, 200_000]);
         (
             1i64..1_000,
             -1_000_000i64..10_000_000,

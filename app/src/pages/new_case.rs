@@ -8,8 +8,8 @@
 use super::cases::MARKDOWN_HINT;
 use crate::api::cases::{case_options, create_case, preview_markdown, CreateCase};
 use crate::api::orders::about_item;
-use crate::components::business::LinkedItemCard;
 use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
+use crate::components::business::LinkedItemCard;
 use crate::components::deflection::{form_text, Deflection, SuggestedArticles};
 use crate::components::form::{field_error, Field, FormError, Select, TextArea};
 use crate::components::panels::ErrorPanel;

@@ -82,17 +82,30 @@ pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Ap
     Ok(options)
 }
 
+/// The new-case form, as typed.
+pub struct NewCaseForm<'a> {
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub category_id: i64,
+    pub priority: &'a str,
+    /// What the case is about (`invoice:INV-1`), or empty.
+    pub about: &'a str,
+}
+
 /// Open a case for the actor's organization; returns its number.
 pub async fn create(
     pool: &PgPool,
     actor: &Actor,
-    subject: &str,
-    description: &str,
-    category_id: i64,
-    priority: &str,
-    about: &str,
+    form: NewCaseForm<'_>,
     attachments: Attachments,
 ) -> Result<CaseNumber, AppError> {
+    let NewCaseForm {
+        subject,
+        description,
+        category_id,
+        priority,
+        about,
+    } = form;
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let organization_id = actor.organization_id.ok_or(AppError::Forbidden)?;
     // Subjects are plain text: kept as typed, escaped wherever shown.

@@ -96,7 +96,10 @@ fn page_of<R, T>(
 fn page_offset(page: i64) -> Result<(i64, i64), AppError> {
     // Deep pages are not a use case; a bounded offset keeps every page cheap.
     if !(1..=400).contains(&page) {
-        return Err(AppError::invalid("page", "Choose a page between 1 and 400."));
+        return Err(AppError::invalid(
+            "page",
+            "Choose a page between 1 and 400.",
+        ));
     }
     Ok((page, (page - 1) * ORDERS_PER_PAGE))
 }
@@ -199,10 +202,16 @@ pub async fn order_list(
                 .to_string(),
         ),
     };
-    let (from, to) = (date_field("from", filter.from)?, date_field("to", filter.to)?);
+    let (from, to) = (
+        date_field("from", filter.from)?,
+        date_field("to", filter.to)?,
+    );
     if let (Some(from), Some(to)) = (from, to) {
         if to < from {
-            return Err(AppError::invalid("to", "The end date is before the start date."));
+            return Err(AppError::invalid(
+                "to",
+                "The end date is before the start date.",
+            ));
         }
     }
     let filter = db::OrderFilter {
@@ -215,11 +224,20 @@ pub async fn order_list(
     page_of(rows, |r| r.total, order_summary, page, is_staff(actor))
 }
 
-pub async fn order_detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<OrderView, AppError> {
+pub async fn order_detail(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+) -> Result<OrderView, AppError> {
     let row = db::find_order(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(actor, row.organization_id, row.placed_by, row.members_see_all_orders)?;
+    check_view(
+        actor,
+        row.organization_id,
+        row.placed_by,
+        row.members_see_all_orders,
+    )?;
     let (lines, invoices, deliveries) = tokio::try_join!(
         db::order_lines(pool, row.id),
         db::invoices_where(pool, Some(row.id), None),
@@ -258,7 +276,10 @@ pub async fn order_detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<
         ordered_on: summary.ordered_on,
         total: summary.total,
         lines,
-        invoices: invoices.into_iter().map(invoice_summary).collect::<Result<_, _>>()?,
+        invoices: invoices
+            .into_iter()
+            .map(invoice_summary)
+            .collect::<Result<_, _>>()?,
         deliveries: deliveries
             .into_iter()
             .map(delivery_summary)
@@ -285,7 +306,12 @@ pub async fn invoice_list(
             Some(InvoiceStatus::Overdue) => InvoiceFilter::Overdue,
             Some(InvoiceStatus::Paid) => InvoiceFilter::Paid,
             Some(InvoiceStatus::Void) => InvoiceFilter::Void,
-            None => return Err(AppError::invalid("status", "Choose one of the listed statuses.")),
+            None => {
+                return Err(AppError::invalid(
+                    "status",
+                    "Choose one of the listed statuses.",
+                ))
+            }
         },
     };
     let search: String = search.chars().take(100).collect();
@@ -305,15 +331,23 @@ pub async fn invoice_detail(
     let row = db::find_invoice(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(actor, row.organization_id, row.placed_by, row.members_see_all_orders)?;
+    check_view(
+        actor,
+        row.organization_id,
+        row.placed_by,
+        row.members_see_all_orders,
+    )?;
     let lines = db::invoice_lines(pool, row.id).await?;
     let currency = row.currency.clone();
     let money = |minor: i64| format_money(minor, &currency);
     // Totals by jurisdiction and rate, in the order they first appear.
     let mut taxes: Vec<(String, i32, i64, i64)> = Vec::new();
     for line in &lines {
-        for ((jurisdiction, rate), amount) in
-            line.jurisdictions.iter().zip(&line.rates_ppm).zip(&line.tax_amounts)
+        for ((jurisdiction, rate), amount) in line
+            .jurisdictions
+            .iter()
+            .zip(&line.rates_ppm)
+            .zip(&line.tax_amounts)
         {
             match taxes
                 .iter_mut()
@@ -406,7 +440,12 @@ pub async fn delivery_detail(
     let row = db::find_delivery(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(actor, row.organization_id, row.placed_by, row.members_see_all_orders)?;
+    check_view(
+        actor,
+        row.organization_id,
+        row.placed_by,
+        row.members_see_all_orders,
+    )?;
     let (lines, events) = tokio::try_join!(
         db::delivery_lines(pool, row.id),
         db::delivery_events(pool, row.id),
@@ -429,7 +468,11 @@ pub async fn delivery_detail(
             .into_iter()
             .map(|e| {
                 Ok(DeliveryEventView {
-                    status: stored(DeliveryStatus::parse(&e.status), "delivery status", &e.status)?,
+                    status: stored(
+                        DeliveryStatus::parse(&e.status),
+                        "delivery status",
+                        &e.status,
+                    )?,
                     at: super::accounts::format_time(e.at),
                     note: e.note,
                 })
@@ -457,12 +500,21 @@ pub async fn find_item(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    check_view(actor, row.organization_id, row.placed_by, row.members_see_all_orders)?;
+    check_view(
+        actor,
+        row.organization_id,
+        row.placed_by,
+        row.members_see_all_orders,
+    )?;
     Ok((item, row))
 }
 
 /// The item a new case will be about, described for the form.
-pub async fn linked_item(pool: &PgPool, actor: &Actor, about: &str) -> Result<LinkedItem, AppError> {
+pub async fn linked_item(
+    pool: &PgPool,
+    actor: &Actor,
+    about: &str,
+) -> Result<LinkedItem, AppError> {
     let (item, _) = find_item(pool, actor, about).await?;
     // The same description the case page shows, from the same query.
     let described = match item.kind {
@@ -506,7 +558,10 @@ fn describe_delivery(item: &ItemRef, d: &DeliverySummary) -> LinkedItem {
         title: item.title(),
         href: item.href(),
         status: d.status.label().into(),
-        facts: format!("{} {} · order {}", d.carrier, d.tracking_number, d.order_number),
+        facts: format!(
+            "{} {} · order {}",
+            d.carrier, d.tracking_number, d.order_number
+        ),
     }
 }
 
@@ -559,7 +614,10 @@ pub async fn organization_business(
         db::deliveries_where(pool, None, Some(organization_id)),
     )?;
     Ok(OrganizationBusiness {
-        recent_orders: orders.into_iter().map(order_summary).collect::<Result<_, _>>()?,
+        recent_orders: orders
+            .into_iter()
+            .map(order_summary)
+            .collect::<Result<_, _>>()?,
         open_invoices: invoices
             .into_iter()
             .map(invoice_summary)
@@ -573,7 +631,11 @@ pub async fn organization_business(
 
 /// Staff: the page of the order, invoice or delivery with this number (a
 /// tracking number finds its delivery).
-pub async fn find_by_number(pool: &PgPool, actor: &Actor, number: &str) -> Result<String, AppError> {
+pub async fn find_by_number(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+) -> Result<String, AppError> {
     policy::authorize(Some(actor), &Action::LookUpOrders)?;
     let number = number.trim();
     if number.is_empty() {

@@ -418,20 +418,40 @@ mod tests {
             // Placed by the actor; by a colleague (shared or not); by nobody known;
             // another organization's (even when shared there, even "placed" by the
             // same user id).
-            rows.push((role, order(OWN_ORG, Some(ACTOR_ID), false), customer || staff_works));
-            rows.push((role, order(OWN_ORG, Some(OTHER_USER), false), is(CustomerAdmin) || staff_works));
-            rows.push((role, order(OWN_ORG, Some(OTHER_USER), true), customer || staff_works));
-            rows.push((role, order(OWN_ORG, None, false), is(CustomerAdmin) || staff_works));
+            rows.push((
+                role,
+                order(OWN_ORG, Some(ACTOR_ID), false),
+                customer || staff_works,
+            ));
+            rows.push((
+                role,
+                order(OWN_ORG, Some(OTHER_USER), false),
+                is(CustomerAdmin) || staff_works,
+            ));
+            rows.push((
+                role,
+                order(OWN_ORG, Some(OTHER_USER), true),
+                customer || staff_works,
+            ));
+            rows.push((
+                role,
+                order(OWN_ORG, None, false),
+                is(CustomerAdmin) || staff_works,
+            ));
             rows.push((role, order(OTHER_ORG, Some(ACTOR_ID), true), staff_works));
             rows.push((role, order(OTHER_ORG, Some(OTHER_USER), true), staff_works));
             rows.push((
                 role,
-                Action::ShareOrdersWithMembers { organization_id: OWN_ORG },
+                Action::ShareOrdersWithMembers {
+                    organization_id: OWN_ORG,
+                },
                 is(CustomerAdmin),
             ));
             rows.push((
                 role,
-                Action::ShareOrdersWithMembers { organization_id: OTHER_ORG },
+                Action::ShareOrdersWithMembers {
+                    organization_id: OTHER_ORG,
+                },
                 false,
             ));
         }

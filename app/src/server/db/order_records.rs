@@ -195,10 +195,7 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
             match user {
                 Some((id, Some(org))) if org == organization_id => Some(id),
                 Some(_) => {
-                    return invalid(format!(
-                        "{email} is not a member of {}",
-                        o.organization
-                    ))
+                    return invalid(format!("{email} is not a member of {}", o.organization))
                 }
                 None => return invalid(format!("there is no account with the e-mail {email}")),
             }
@@ -210,6 +207,12 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
     let mut total: i64 = 0;
     let mut product_ids = Vec::with_capacity(o.lines.len());
     for line in &o.lines {
+        if line.quantity < 1 || line.unit_price_minor < 0 {
+            return invalid(format!(
+                "the line with SKU {} needs a quantity of 1 or more and a price of 0 or more",
+                line.sku
+            ));
+        }
         let product: Option<i64> = sqlx::query_scalar("SELECT id FROM products WHERE sku = $1")
             .bind(&line.sku)
             .fetch_optional(&mut *db)
@@ -270,6 +273,22 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
         .execute(&mut *db)
         .await?;
     }
+    // A case about a line keeps the line: say so instead of failing on the key.
+    let asked_about: Option<i64> = sqlx::query_scalar(
+        "SELECT c.number FROM case_links k JOIN order_lines l ON l.id = k.order_line_id
+         JOIN cases c ON c.id = k.case_id
+         WHERE l.order_id = $1 AND l.position > $2 LIMIT 1",
+    )
+    .bind(order_id)
+    .bind(o.lines.len() as i32)
+    .fetch_optional(&mut *db)
+    .await?;
+    if let Some(case) = asked_about {
+        return invalid(format!(
+            "order {} would lose a line that case C-{case} is about; keep the line (a quantity can change)",
+            o.number
+        ));
+    }
     sqlx::query("DELETE FROM order_lines WHERE order_id = $1 AND position > $2")
         .bind(order_id)
         .bind(o.lines.len() as i32)
@@ -280,7 +299,9 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
     // deliveries, so the next import of each finds its lines again instead of
     // calling it unchanged.
     let products_moved = previous_products.iter().any(|(position, product)| {
-        let now = (*position as usize).checked_sub(1).and_then(|i| product_ids.get(i));
+        let now = (*position as usize)
+            .checked_sub(1)
+            .and_then(|i| product_ids.get(i));
         now != Some(product)
     });
     if products_moved {
@@ -345,6 +366,24 @@ pub async fn write_invoice(db: &mut PgConnection, i: &InvoiceRecord) -> Written 
     }
     if i.lines.is_empty() {
         return invalid("an invoice needs at least one line");
+    }
+    for line in &i.lines {
+        if line.quantity < 1 {
+            return invalid(format!(
+                "“{}” needs a quantity of 1 or more",
+                line.description
+            ));
+        }
+        if let Some(tax) = line
+            .taxes
+            .iter()
+            .find(|t| !(0..=crate::domain::RATE_SCALE).contains(&t.rate.0))
+        {
+            return invalid(format!(
+                "the tax rate of {} on “{}” must be between 0 and 100 %",
+                tax.jurisdiction, line.description
+            ));
+        }
     }
     let inputs: Vec<LineInput> = i
         .lines
@@ -432,8 +471,21 @@ pub async fn write_delivery(db: &mut PgConnection, d: &DeliveryRecord) -> Writte
         }
         _ => {}
     }
+    if let Some(last) = d.events.last() {
+        if last.status != d.status {
+            return invalid(format!(
+                "the history of delivery {} ends in “{}” but its status is “{}”",
+                d.number,
+                last.status.label(),
+                d.status.label()
+            ));
+        }
+    }
     let mut line_ids = Vec::with_capacity(d.lines.len());
     for (sku, quantity) in &d.lines {
+        if *quantity < 1 {
+            return invalid(format!("the quantity of {sku} must be 1 or more"));
+        }
         let line: Option<i64> = sqlx::query_scalar(
             "SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id
              WHERE l.order_id = $1 AND p.sku = $2 ORDER BY l.position LIMIT 1",
@@ -529,12 +581,14 @@ async fn add_delivery_event(
     at: OffsetDateTime,
     note: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO delivery_events (delivery_id, status, at, note) VALUES ($1, $2, $3, $4)")
-        .bind(delivery_id)
-        .bind(status.as_str())
-        .bind(at)
-        .bind(note)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO delivery_events (delivery_id, status, at, note) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(delivery_id)
+    .bind(status.as_str())
+    .bind(at)
+    .bind(note)
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -117,7 +117,10 @@ pub async fn list_orders(
         "SELECT {ORDER_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {ORDER_FROM}"
     ));
     push_order_filter(&mut sql, scope, filter);
-    sql.push(format!(" LIMIT {}) counted) AS total {ORDER_FROM}", COUNT_LIMIT + 1));
+    sql.push(format!(
+        " LIMIT {}) counted) AS total {ORDER_FROM}",
+        COUNT_LIMIT + 1
+    ));
     push_order_filter(&mut sql, scope, filter);
     sql.push(" ORDER BY o.ordered_on DESC, o.id DESC LIMIT ")
         .push_bind(limit)
@@ -132,7 +135,9 @@ pub async fn find_order(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<OrderRow>> {
-    let mut sql = QueryBuilder::new(format!("SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.number = "));
+    let mut sql = QueryBuilder::new(format!(
+        "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.number = "
+    ));
     sql.push_bind(number.to_string());
     push_scope(&mut sql, scope);
     sql.build_query_as().fetch_optional(db).await
@@ -165,7 +170,10 @@ pub struct OrderLineRow {
     pub shipped: i64,
 }
 
-pub async fn order_lines(db: impl PgExecutor<'_>, order_id: i64) -> sqlx::Result<Vec<OrderLineRow>> {
+pub async fn order_lines(
+    db: impl PgExecutor<'_>,
+    order_id: i64,
+) -> sqlx::Result<Vec<OrderLineRow>> {
     sqlx::query_as(
         "SELECT l.id, l.position, p.sku, p.name AS product_name, l.quantity, l.unit_price_minor,
                 l.line_total_minor,
@@ -266,7 +274,10 @@ pub async fn list_invoices(
         "SELECT {INVOICE_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {INVOICE_FROM}"
     ));
     push_invoice_filter(&mut sql, scope, status, search);
-    sql.push(format!(" LIMIT {}) counted) AS total {INVOICE_FROM}", COUNT_LIMIT + 1));
+    sql.push(format!(
+        " LIMIT {}) counted) AS total {INVOICE_FROM}",
+        COUNT_LIMIT + 1
+    ));
     push_invoice_filter(&mut sql, scope, status, search);
     sql.push(if status == InvoiceFilter::Due {
         " ORDER BY i.due_on, i.id"
@@ -296,8 +307,9 @@ pub async fn find_invoice(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<InvoiceRow>> {
-    let mut sql =
-        QueryBuilder::new(format!("SELECT {INVOICE_COLUMNS} {INVOICE_FROM} WHERE i.number = "));
+    let mut sql = QueryBuilder::new(format!(
+        "SELECT {INVOICE_COLUMNS} {INVOICE_FROM} WHERE i.number = "
+    ));
     sql.push_bind(number.to_string());
     push_scope(&mut sql, scope);
     sql.build_query_as().fetch_optional(db).await
@@ -386,7 +398,9 @@ fn push_delivery_filter(
     push_scope(sql, scope);
     if !statuses.is_empty() {
         let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
-        sql.push(" AND d.status = ANY(").push_bind(statuses).push(")");
+        sql.push(" AND d.status = ANY(")
+            .push_bind(statuses)
+            .push(")");
     }
     let search = search.trim();
     if !search.is_empty() {
@@ -414,7 +428,10 @@ pub async fn list_deliveries(
         "SELECT {DELIVERY_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {DELIVERY_FROM}"
     ));
     push_delivery_filter(&mut sql, scope, statuses, search);
-    sql.push(format!(" LIMIT {}) counted) AS total {DELIVERY_FROM}", COUNT_LIMIT + 1));
+    sql.push(format!(
+        " LIMIT {}) counted) AS total {DELIVERY_FROM}",
+        COUNT_LIMIT + 1
+    ));
     push_delivery_filter(&mut sql, scope, statuses, search);
     sql.push(" ORDER BY d.shipped_on DESC NULLS FIRST, d.id DESC LIMIT ")
         .push_bind(limit)
@@ -428,8 +445,9 @@ pub async fn find_delivery(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<DeliveryRow>> {
-    let mut sql =
-        QueryBuilder::new(format!("SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM} WHERE d.number = "));
+    let mut sql = QueryBuilder::new(format!(
+        "SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM} WHERE d.number = "
+    ));
     sql.push_bind(number.to_string());
     push_scope(&mut sql, scope);
     sql.build_query_as().fetch_optional(db).await
@@ -605,7 +623,10 @@ pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Op
 }
 
 /// Every order, invoice and delivery number that is like `number` (staff lookup).
-pub async fn kinds_of_number(db: impl PgExecutor<'_>, number: &str) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn kinds_of_number(
+    db: impl PgExecutor<'_>,
+    number: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as(
         "SELECT kind, number FROM (
              SELECT 'order' AS kind, number FROM orders WHERE upper(number) = upper($1)
