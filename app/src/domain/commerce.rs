@@ -1,6 +1,7 @@
 //! Orders, invoices and deliveries: their statuses in words, and the reference
 //! a case carries when it is opened about one of them.
 
+use super::urlencode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -93,7 +94,7 @@ impl DeliveryStatus {
 /// The carrier's public tracking page for a tracking number, for the carriers
 /// Rapport knows; None for others (the number is shown as text).
 pub fn tracking_url(carrier: &str, tracking_number: &str) -> Option<String> {
-    let number = crate::pages::cases::urlencode(tracking_number.trim());
+    let number = urlencode(tracking_number.trim());
     if number.is_empty() {
         return None;
     }
@@ -192,7 +193,7 @@ impl ItemRef {
 
     /// The page that shows the item (an order line: its order).
     pub fn href(&self) -> String {
-        let number = crate::pages::cases::urlencode(&self.number);
+        let number = urlencode(&self.number);
         match self.kind {
             ItemKind::Order | ItemKind::OrderLine => format!("/orders/{number}"),
             ItemKind::Invoice => format!("/invoices/{number}"),
@@ -210,7 +211,6 @@ impl ItemRef {
 
     /// The new-case form, opened about this item.
     pub fn new_case_href(&self, subject: &str) -> String {
-        use crate::pages::cases::urlencode;
         format!(
             "/cases/new?about={}&subject={}",
             urlencode(&self.to_string()),

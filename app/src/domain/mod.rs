@@ -2,6 +2,7 @@
 //! validate (parse, don't validate) and unit tests beside them.
 
 mod account;
+mod address;
 mod article;
 mod case;
 mod commerce;
@@ -12,6 +13,7 @@ mod safe_html;
 mod search;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
+pub use address::urlencode;
 pub use article::{ArticleKind, ArticleState, Audience, Slug, TocEntry};
 pub use case::{CaseNumber, CaseStatus, Priority, Tag};
 pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};

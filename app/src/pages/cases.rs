@@ -4,6 +4,7 @@ use crate::api::cases::{my_cases, CaseList, CASES_PER_PAGE};
 use crate::app::use_auth;
 use crate::components::form::Select;
 use crate::components::panels::ErrorPanel;
+pub use crate::domain::urlencode;
 use crate::domain::CaseStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -194,16 +195,4 @@ pub fn page_address(base: &str, params: &[(String, String)], page: i64) -> Strin
         .collect();
     pairs.push(format!("page={page}"));
     format!("{base}?{}", pairs.join("&"))
-}
-
-pub fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

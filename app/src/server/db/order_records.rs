@@ -113,6 +113,15 @@ impl From<sqlx::Error> for RecordProblem {
 
 type Written = Result<Outcome, RecordProblem>;
 
+/// Written over an existing record, or a new one.
+fn outcome<T>(found: &Option<T>) -> Outcome {
+    if found.is_some() {
+        Outcome::Updated
+    } else {
+        Outcome::Created
+    }
+}
+
 fn invalid<T>(message: impl Into<String>) -> Result<T, RecordProblem> {
     Err(RecordProblem::Invalid(message.into()))
 }
@@ -158,11 +167,7 @@ pub async fn write_product(db: &mut PgConnection, p: &ProductRecord) -> Written 
     .bind(&hash)
     .execute(db)
     .await?;
-    Ok(if found.is_some() {
-        Outcome::Updated
-    } else {
-        Outcome::Created
-    })
+    Ok(outcome(&found))
 }
 
 pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
@@ -310,11 +315,7 @@ pub async fn write_order(db: &mut PgConnection, o: &OrderRecord) -> Written {
             .execute(&mut *db)
             .await?;
     }
-    Ok(if found.is_some() {
-        Outcome::Updated
-    } else {
-        Outcome::Created
-    })
+    Ok(outcome(&found))
 }
 
 /// The id, organization and currency of an order, by number.
@@ -450,11 +451,7 @@ pub async fn write_invoice(db: &mut PgConnection, i: &InvoiceRecord) -> Written 
             .await?;
         }
     }
-    Ok(if found.is_some() {
-        Outcome::Updated
-    } else {
-        Outcome::Created
-    })
+    Ok(outcome(&found))
 }
 
 pub async fn write_delivery(db: &mut PgConnection, d: &DeliveryRecord) -> Written {
@@ -553,11 +550,7 @@ pub async fn write_delivery(db: &mut PgConnection, d: &DeliveryRecord) -> Writte
         let at = event_time(d);
         add_delivery_event(db, delivery_id, d.status, at, "").await?;
     }
-    Ok(if found.is_some() {
-        Outcome::Updated
-    } else {
-        Outcome::Created
-    })
+    Ok(outcome(&found))
 }
 
 /// When a status the import reports took effect: the delivery date for a

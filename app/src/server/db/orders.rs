@@ -37,6 +37,46 @@ fn push_scope(sql: &mut QueryBuilder<'_, Postgres>, scope: OrderScope) {
     }
 }
 
+/// One page of `columns` from `from` where `filter` holds, in `order`, each row
+/// with `total`: how many rows match, counted up to `COUNT_LIMIT + 1`. One query.
+fn paged<'a>(
+    columns: &str,
+    from: &str,
+    filter: impl Fn(&mut QueryBuilder<'a, Postgres>),
+    order: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryBuilder<'a, Postgres> {
+    let mut sql = QueryBuilder::new(format!(
+        "SELECT {columns}, (SELECT count(*) FROM (SELECT 1 {from}"
+    ));
+    filter(&mut sql);
+    sql.push(format!(
+        " LIMIT {}) counted) AS total {from}",
+        COUNT_LIMIT + 1
+    ));
+    filter(&mut sql);
+    sql.push(format!(" ORDER BY {order} LIMIT "))
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    sql
+}
+
+/// The row whose `key` column is `number`, if `scope` may see it.
+fn by_number<'a>(
+    columns: &str,
+    from: &str,
+    key: &str,
+    number: &str,
+    scope: OrderScope,
+) -> QueryBuilder<'a, Postgres> {
+    let mut sql = QueryBuilder::new(format!("SELECT {columns} {from} WHERE {key} = "));
+    sql.push_bind(number.to_string());
+    push_scope(&mut sql, scope);
+    sql
+}
+
 /// The columns every order row carries, for the rules and the summaries.
 const ORDER_COLUMNS: &str = "o.id, o.number, o.organization_id, org.name AS organization_name,
     org.members_see_all_orders, o.placed_by, p.display_name AS placed_by_name, o.status,
@@ -113,19 +153,14 @@ pub async fn list_orders(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<OrderRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {ORDER_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {ORDER_FROM}"
-    ));
-    push_order_filter(&mut sql, scope, filter);
-    sql.push(format!(
-        " LIMIT {}) counted) AS total {ORDER_FROM}",
-        COUNT_LIMIT + 1
-    ));
-    push_order_filter(&mut sql, scope, filter);
-    sql.push(" ORDER BY o.ordered_on DESC, o.id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+    let mut sql = paged(
+        ORDER_COLUMNS,
+        ORDER_FROM,
+        |sql| push_order_filter(sql, scope, filter),
+        "o.ordered_on DESC, o.id DESC",
+        limit,
+        offset,
+    );
     sql.build_query_as().fetch_all(db).await
 }
 
@@ -135,12 +170,10 @@ pub async fn find_order(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<OrderRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.number = "
-    ));
-    sql.push_bind(number.to_string());
-    push_scope(&mut sql, scope);
-    sql.build_query_as().fetch_optional(db).await
+    by_number(ORDER_COLUMNS, ORDER_FROM, "o.number", number, scope)
+        .build_query_as()
+        .fetch_optional(db)
+        .await
 }
 
 /// The latest orders of an organization (staff, beside a case).
@@ -270,24 +303,19 @@ pub async fn list_invoices(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<InvoiceRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {INVOICE_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {INVOICE_FROM}"
-    ));
-    push_invoice_filter(&mut sql, scope, status, search);
-    sql.push(format!(
-        " LIMIT {}) counted) AS total {INVOICE_FROM}",
-        COUNT_LIMIT + 1
-    ));
-    push_invoice_filter(&mut sql, scope, status, search);
-    sql.push(if status == InvoiceFilter::Due {
-        " ORDER BY i.due_on, i.id"
+    let order = if status == InvoiceFilter::Due {
+        "i.due_on, i.id"
     } else {
-        " ORDER BY i.issued_on DESC, i.id DESC"
-    })
-    .push(" LIMIT ")
-    .push_bind(limit)
-    .push(" OFFSET ")
-    .push_bind(offset);
+        "i.issued_on DESC, i.id DESC"
+    };
+    let mut sql = paged(
+        INVOICE_COLUMNS,
+        INVOICE_FROM,
+        |sql| push_invoice_filter(sql, scope, status, search),
+        order,
+        limit,
+        offset,
+    );
     sql.build_query_as().fetch_all(db).await
 }
 
@@ -307,12 +335,10 @@ pub async fn find_invoice(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<InvoiceRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {INVOICE_COLUMNS} {INVOICE_FROM} WHERE i.number = "
-    ));
-    sql.push_bind(number.to_string());
-    push_scope(&mut sql, scope);
-    sql.build_query_as().fetch_optional(db).await
+    by_number(INVOICE_COLUMNS, INVOICE_FROM, "i.number", number, scope)
+        .build_query_as()
+        .fetch_optional(db)
+        .await
 }
 
 /// The invoices of one order, or the open ones of an organization (beside a case).
@@ -424,19 +450,14 @@ pub async fn list_deliveries(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {DELIVERY_COLUMNS}, (SELECT count(*) FROM (SELECT 1 {DELIVERY_FROM}"
-    ));
-    push_delivery_filter(&mut sql, scope, statuses, search);
-    sql.push(format!(
-        " LIMIT {}) counted) AS total {DELIVERY_FROM}",
-        COUNT_LIMIT + 1
-    ));
-    push_delivery_filter(&mut sql, scope, statuses, search);
-    sql.push(" ORDER BY d.shipped_on DESC NULLS FIRST, d.id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
+    let mut sql = paged(
+        DELIVERY_COLUMNS,
+        DELIVERY_FROM,
+        |sql| push_delivery_filter(sql, scope, statuses, search),
+        "d.shipped_on DESC NULLS FIRST, d.id DESC",
+        limit,
+        offset,
+    );
     sql.build_query_as().fetch_all(db).await
 }
 
@@ -445,12 +466,10 @@ pub async fn find_delivery(
     number: &str,
     scope: OrderScope,
 ) -> sqlx::Result<Option<DeliveryRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM} WHERE d.number = "
-    ));
-    sql.push_bind(number.to_string());
-    push_scope(&mut sql, scope);
-    sql.build_query_as().fetch_optional(db).await
+    by_number(DELIVERY_COLUMNS, DELIVERY_FROM, "d.number", number, scope)
+        .build_query_as()
+        .fetch_optional(db)
+        .await
 }
 
 /// The deliveries of one order, or those of an organization still on their way.
