@@ -118,6 +118,7 @@ fn mail(to: &str, subject: &str) -> OutgoingMail {
         to: to.to_string(),
         subject: subject.to_string(),
         body: format!("Hello,\n\nthere is news on your case: {subject}.\n\nRapport"),
+        calendar: None,
     }
 }
 

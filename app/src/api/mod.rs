@@ -13,6 +13,7 @@ pub mod orders;
 pub mod organization;
 pub mod search;
 pub mod sla;
+pub mod workshops;
 pub mod writing;
 
 use crate::domain::Role;

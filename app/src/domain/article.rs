@@ -9,15 +9,22 @@ use std::fmt;
 pub enum ArticleKind {
     Knowledge,
     Training,
+    /// A workshop: its description is the article; it has sessions to register for.
+    Workshop,
 }
 
 impl ArticleKind {
-    pub const ALL: [ArticleKind; 2] = [ArticleKind::Knowledge, ArticleKind::Training];
+    pub const ALL: [ArticleKind; 3] = [
+        ArticleKind::Knowledge,
+        ArticleKind::Training,
+        ArticleKind::Workshop,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ArticleKind::Knowledge => "knowledge",
             ArticleKind::Training => "training",
+            ArticleKind::Workshop => "workshop",
         }
     }
 
@@ -31,6 +38,7 @@ impl ArticleKind {
         match self {
             ArticleKind::Knowledge => "Knowledge article",
             ArticleKind::Training => "Training material",
+            ArticleKind::Workshop => "Workshop",
         }
     }
 }

@@ -11,6 +11,7 @@ mod money;
 mod role;
 mod safe_html;
 mod search;
+mod workshop;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use address::urlencode;
@@ -27,3 +28,4 @@ pub use safe_html::SafeHtml;
 pub use search::{
     Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };
+pub use workshop::{RegistrationStatus, SessionStatus};

@@ -29,6 +29,8 @@ pub struct SignedIn {
     pub email: String,
     pub display_name: String,
     pub organization_name: Option<String>,
+    /// The time zone chosen under Account (IANA name), if any.
+    pub time_zone: Option<String>,
 }
 
 /// What the middleware found: `None` for a visitor.
@@ -82,6 +84,7 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Signe
         email: user.email,
         display_name: user.display_name,
         organization_name: user.organization_name,
+        time_zone: user.time_zone,
     }))
 }
 

@@ -16,12 +16,17 @@ pub fn set_public_url(url: &str) {
     let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_string());
 }
 
-fn case_link(number: CaseNumber) -> String {
+/// The full address of a page of the site, for mails (`path` starts with `/`).
+pub fn site_link(path: &str) -> String {
     let base = PUBLIC_URL
         .get()
         .map(String::as_str)
         .unwrap_or("http://127.0.0.1:3000");
-    format!("{base}/cases/{number}")
+    format!("{base}{path}")
+}
+
+fn case_link(number: CaseNumber) -> String {
+    site_link(&format!("/cases/{number}"))
 }
 
 /// A person a mail goes to.
@@ -85,6 +90,7 @@ fn compose(
         to: to.address(),
         subject: format!("[{number}] {headline}: {subject}"),
         body: format!("{text}\n\nOpen the case: {}\n\n-- \nRapport support portal. Reply on the case page; answers to this e-mail are not read.\n", case_link(number)),
+        calendar: None,
     }
 }
 

@@ -11,25 +11,35 @@ use super::config::{Config, MailTransport};
 use super::db;
 use crate::domain::AppError;
 use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::{PgExecutor, PgPool};
 use std::path::Path;
 use std::time::Duration;
 
-/// A plain-text e-mail to one person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A plain-text e-mail to one person, optionally with a calendar file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutgoingMail {
     /// An address, optionally with a name: `nick@example.com` or `Nick <nick@example.com>`.
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// An iCalendar file (`.ics`) attached as `invite.ics`: calendar programs
+    /// offer to add the event.
+    pub calendar: Option<String>,
 }
 
 /// Put a mail into the outbox. Call it with the transaction of the change the
 /// mail reports: it is sent only if that transaction commits.
 pub async fn queue(db: impl PgExecutor<'_>, mail: &OutgoingMail) -> sqlx::Result<()> {
-    db::mail::insert(db, &mail.to, &mail.subject, &mail.body).await
+    db::mail::insert(
+        db,
+        &mail.to,
+        &mail.subject,
+        &mail.body,
+        mail.calendar.as_deref(),
+    )
+    .await
 }
 
 /// After this many failed attempts a mail is given up (and an error is logged).
@@ -169,13 +179,27 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| permanent(format!("the address {:?} is not valid: {e}", mail.to)))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.as_str())
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
-            .map_err(|e| permanent(format!("the message could not be built: {e}")))?;
+            .subject(mail.subject.as_str());
+        let message = match &mail.calendar {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone()),
+            Some(calendar) => {
+                let ics = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .unwrap_or(ContentType::TEXT_PLAIN);
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.body.clone()))
+                        .singlepart(
+                            Attachment::new("invite.ics".to_string()).body(calendar.clone(), ics),
+                        ),
+                )
+            }
+        }
+        .map_err(|e| permanent(format!("the message could not be built: {e}")))?;
         // Every server answer counts as worth retrying, even a permanent (5xx) one:
         // a wrong password or a full quota is fixed by an admin, and the mails
         // waiting meanwhile must not be given up at the first try.
@@ -233,6 +257,7 @@ pub async fn send_due_mails(pool: &PgPool, mailer: &Mailer) -> sqlx::Result<usiz
             to: due.to_address,
             subject: due.subject,
             body: due.body,
+            calendar: due.calendar,
         };
         match mailer.send(&mail).await {
             Ok(()) => {

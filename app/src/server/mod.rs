@@ -26,6 +26,8 @@ pub mod seed;
 pub mod seed_orders;
 pub mod sla;
 pub mod state;
+pub mod time_zones;
+pub mod workshops;
 pub mod writing;
 
 pub use config::Config;

@@ -99,6 +99,17 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("about_item", Gate::SignedIn),
     ("find_by_number", Gate::Agent),
     ("set_order_sharing", Gate::CustomerAdmin),
+    // Workshops (api::workshops).
+    ("workshop_sessions", Gate::Anyone),
+    ("workshop_calendar", Gate::Anyone),
+    ("register_for_session", Gate::SignedIn),
+    ("cancel_registration", Gate::SignedIn),
+    ("my_workshops", Gate::SignedIn),
+    ("set_time_zone", Gate::SignedIn),
+    ("workshop_admin", Gate::Writer),
+    ("save_session", Gate::Writer),
+    ("cancel_session", Gate::Writer),
+    ("mark_attendance", Gate::Writer),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -238,6 +249,10 @@ pub enum Action {
     ShareOrdersWithMembers { organization_id: i64 },
     /// Find any order, invoice or delivery by its number (staff who work cases).
     LookUpOrders,
+    /// Register for a workshop session (customers; the workshop must be readable).
+    RegisterForWorkshop,
+    /// Plan, change and cancel workshop sessions, see who registered, mark attendance.
+    ManageWorkshops,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -286,6 +301,8 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
             actor.role == Role::CustomerAdmin && own_organization(organization_id)
         }
         Action::LookUpOrders => works_cases(actor.role),
+        Action::RegisterForWorkshop => actor.role.is_customer(),
+        Action::ManageWorkshops => writes_articles(actor.role),
     }
 }
 
@@ -408,6 +425,8 @@ mod tests {
             let customer = is(Customer) || is(CustomerAdmin);
             rows.push((role, Action::ListOrders, customer || staff_works));
             rows.push((role, Action::LookUpOrders, staff_works));
+            rows.push((role, Action::RegisterForWorkshop, customer));
+            rows.push((role, Action::ManageWorkshops, is(Trainer) || is(Admin)));
             let order = |organization_id, placed_by, shared_with_members| {
                 Action::ViewOrder(OrderRef {
                     organization_id,

@@ -361,3 +361,19 @@ pub async fn readable_id(
     let found: Option<(i64,)> = scoped(&sql, scope).bind(slug).fetch_optional(db).await?;
     Ok(found.map(|(id,)| id))
 }
+
+/// The published workshops `scope` may read (a workshop is an article of the
+/// kind `workshop`), by title.
+pub async fn readable_workshops(
+    db: impl PgExecutor<'_>,
+    scope: &ArticleScope,
+) -> sqlx::Result<Vec<ArticleListRow>> {
+    let sql = format!(
+        "SELECT a.id, a.slug, r.kind, r.title, r.summary, r.category_id,
+                coalesce(a.published_at, r.created_at) AS updated_at
+           FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
+          WHERE {READABLE} AND r.kind = 'workshop'
+          ORDER BY lower(r.title), a.id LIMIT 1000"
+    );
+    scoped(&sql, scope).fetch_all(db).await
+}

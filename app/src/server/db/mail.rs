@@ -12,12 +12,16 @@ pub async fn insert(
     to_address: &str,
     subject: &str,
     body: &str,
+    calendar: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO outbound_mails (to_address, subject, body) VALUES ($1, $2, $3)")
-        .bind(to_address)
-        .bind(subject)
-        .bind(body)
-        .execute(db)
+    sqlx::query(
+        "INSERT INTO outbound_mails (to_address, subject, body, calendar) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(to_address)
+    .bind(subject)
+    .bind(body)
+    .bind(calendar)
+    .execute(db)
         .await?;
     Ok(())
 }
@@ -28,6 +32,7 @@ pub struct DueMail {
     pub to_address: String,
     pub subject: String,
     pub body: String,
+    pub calendar: Option<String>,
     /// Attempts made before this one.
     pub attempts: i32,
 }
@@ -37,7 +42,7 @@ pub struct DueMail {
 /// none waits for a row another one is sending.
 pub async fn lock_next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DueMail>> {
     sqlx::query_as::<_, DueMail>(
-        "SELECT id, to_address, subject, body, attempts
+        "SELECT id, to_address, subject, body, calendar, attempts
          FROM outbound_mails
          WHERE sent_at IS NULL AND next_attempt_at <= now()
          ORDER BY next_attempt_at, id

@@ -18,6 +18,7 @@ pub mod search_log;
 pub mod search_reports;
 pub mod sla;
 pub mod users;
+pub mod workshops;
 
 /// True when `err` is a unique-constraint violation on the named constraint or index.
 pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {

@@ -13,6 +13,7 @@ pub struct SessionUser {
     pub organization_name: Option<String>,
     pub disabled: bool,
     pub sessions_valid_after: OffsetDateTime,
+    pub time_zone: Option<String>,
 }
 
 pub async fn find_for_session(
@@ -21,7 +22,7 @@ pub async fn find_for_session(
 ) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as::<_, SessionUser>(
         "SELECT u.id, u.email, u.display_name, u.role, u.organization_id,
-                o.name AS organization_name, u.disabled, u.sessions_valid_after
+                o.name AS organization_name, u.disabled, u.sessions_valid_after, u.time_zone
          FROM users u LEFT JOIN organizations o ON o.id = u.organization_id
          WHERE u.id = $1",
     )

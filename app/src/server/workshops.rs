@@ -1,0 +1,665 @@
+//! Workshop rules: who sees which sessions (the workshop article's readers),
+//! registering with a waitlist that moves up in order, trainers' sessions,
+//! cancellation and attendance, and the mails (with a calendar file) that go with them.
+//!
+//! Every change of a session's places locks the session's row first
+//! (`db::lock_session`), so two people taking the last place at the same moment
+//! are served one after the other: one gets it, the other is waitlisted.
+
+use super::case_mail::site_link;
+use super::db::{self, workshops::SessionRow};
+use super::mail::{self, OutgoingMail};
+use super::policy::{self, Action, Actor};
+use super::time_zones;
+use crate::api::workshops::{
+    CalendarMonth, MyRegistration, MyRegistrations, Participant, SessionAdmin, SessionView,
+    WorkshopPlan, CalendarPage, SessionList,
+};
+use crate::domain::{AppError, RegistrationStatus, SessionStatus};
+use jiff::tz::TimeZone;
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use time::{Duration, OffsetDateTime};
+
+/// How many upcoming sessions the calendar lists at most.
+const CALENDAR_LIMIT: i64 = 300;
+
+fn stored_status(text: &str) -> Result<SessionStatus, AppError> {
+    SessionStatus::parse(text).ok_or_else(|| super::internal(format!("unknown session status {text:?}")))
+}
+
+fn stored_registration(text: &str) -> Result<RegistrationStatus, AppError> {
+    RegistrationStatus::parse(text)
+        .ok_or_else(|| super::internal(format!("unknown registration status {text:?}")))
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// What the reader knows of their own place in a session.
+#[derive(Clone, Copy)]
+struct Mine {
+    status: RegistrationStatus,
+    waitlist_place: i64,
+}
+
+fn session_view(
+    row: &SessionRow,
+    zone: &(String, TimeZone),
+    mine: Option<Mine>,
+    staff: bool,
+    now: OffsetDateTime,
+) -> Result<SessionView, AppError> {
+    let (zone_name, tz) = zone;
+    let ends_at = row.starts_at + Duration::minutes(row.duration_minutes as i64);
+    // People going to a place want its local time too, when they read another zone.
+    let local_time = (!row.place.is_empty() && row.time_zone != *zone_name)
+        .then(|| TimeZone::get(&row.time_zone).ok())
+        .flatten()
+        .map(|local| {
+            format!(
+                "{} in {}",
+                time_zones::clock(row.starts_at, &local),
+                row.time_zone
+            )
+        });
+    let registered = mine.is_some_and(|m| m.status == RegistrationStatus::Registered);
+    Ok(SessionView {
+        id: row.id,
+        workshop_slug: row.slug.clone(),
+        workshop_title: row.title.clone(),
+        starts: time_zones::day_and_time(row.starts_at, tz),
+        ends: time_zones::clock(ends_at, tz),
+        starts_at: rfc3339(row.starts_at),
+        duration_minutes: row.duration_minutes,
+        place: row.place.clone(),
+        online: !row.online_url.is_empty(),
+        online_url: (!row.online_url.is_empty() && (registered || staff))
+            .then(|| row.online_url.clone()),
+        local_time,
+        capacity: row.capacity,
+        registered: row.registered,
+        waitlisted: row.waitlisted,
+        places_left: (row.capacity as i64 - row.registered).max(0),
+        status: stored_status(&row.status)?,
+        past: row.starts_at <= now,
+        trainer: row.trainer_name.clone(),
+        mine: mine.map(|m| m.status),
+        waitlist_place: mine
+            .filter(|m| m.status == RegistrationStatus::Waitlisted)
+            .map(|m| m.waitlist_place),
+        version: row.version,
+    })
+}
+
+/// The reader's places in `sessions`, by session id.
+async fn places_of(
+    pool: &PgPool,
+    actor: Option<&Actor>,
+    sessions: &[SessionRow],
+) -> Result<HashMap<i64, Mine>, AppError> {
+    let Some(actor) = actor else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let mut places = HashMap::new();
+    for (session_id, status, place) in db::workshops::my_places(pool, actor.user_id, &ids).await? {
+        let status = stored_registration(&status)?;
+        places.insert(
+            session_id,
+            Mine {
+                status,
+                waitlist_place: place,
+            },
+        );
+    }
+    Ok(places)
+}
+
+fn is_staff(actor: Option<&Actor>) -> bool {
+    policy::allows(actor, &Action::ManageWorkshops)
+}
+
+/// The sessions of the workshop at `slug`, if the reader may read it.
+pub async fn sessions_for(
+    pool: &PgPool,
+    actor: Option<&Actor>,
+    slug: &str,
+) -> Result<SessionList, AppError> {
+    let scope = policy::article_scope(actor);
+    let article_id = db::articles::readable_id(pool, &scope, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = db::workshops::sessions_of(pool, article_id).await?;
+    let places = places_of(pool, actor, &rows).await?;
+    let zone = time_zones::reader_zone();
+    let now = OffsetDateTime::now_utc();
+    let staff = is_staff(actor);
+    Ok(SessionList {
+        sessions: rows
+            .iter()
+            .map(|row| session_view(row, &zone, places.get(&row.id).copied(), staff, now))
+            .collect::<Result<_, _>>()?,
+        can_register: policy::allows(actor, &Action::RegisterForWorkshop),
+        signed_in: actor.is_some(),
+        time_zone: zone.0,
+    })
+}
+
+/// Upcoming sessions of the workshops the reader may read, month by month.
+pub async fn calendar(
+    pool: &PgPool,
+    actor: Option<&Actor>,
+    category: &str,
+    month: &str,
+) -> Result<CalendarPage, AppError> {
+    let scope = policy::article_scope(actor);
+    let workshops = db::articles::readable_workshops(pool, &scope).await?;
+    let categories = db::articles::categories(pool).await?;
+    let category = category.trim();
+    let category_id = match category {
+        "" => None,
+        slug => Some(
+            categories
+                .iter()
+                .find(|c| c.slug == slug)
+                .map(|c| c.id)
+                .ok_or_else(|| AppError::invalid("category", "Choose one of the listed categories."))?,
+        ),
+    };
+    let month = month.trim();
+    if !month.is_empty()
+        && !(month.len() == 7 && month.as_bytes()[4] == b'-' && month.replace('-', "").bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(AppError::invalid("month", "Choose a month from the list."));
+    }
+    let ids: Vec<i64> = workshops
+        .iter()
+        .filter(|w| category_id.is_none_or(|c| w.category_id == c))
+        .map(|w| w.id)
+        .collect();
+    let now = OffsetDateTime::now_utc();
+    let rows = db::workshops::upcoming(pool, &ids, now, None, CALENDAR_LIMIT).await?;
+    let places = places_of(pool, actor, &rows).await?;
+    let zone = time_zones::reader_zone();
+    let staff = is_staff(actor);
+    let mut months: Vec<CalendarMonth> = Vec::new();
+    for row in &rows {
+        let key = time_zones::month_key(row.starts_at, &zone.1);
+        if !month.is_empty() && key != month {
+            continue;
+        }
+        let view = session_view(row, &zone, places.get(&row.id).copied(), staff, now)?;
+        match months.last_mut() {
+            Some(current) if current.key == key => current.sessions.push(view),
+            _ => months.push(CalendarMonth {
+                label: time_zones::month_label(row.starts_at, &zone.1),
+                key,
+                sessions: vec![view],
+            }),
+        }
+    }
+    // The categories that have workshops at all, for the filter.
+    let with_workshops: Vec<(String, String)> = categories
+        .iter()
+        .filter(|c| workshops.iter().any(|w| w.category_id == c.id))
+        .map(|c| (c.slug.clone(), c.name.clone()))
+        .collect();
+    Ok(CalendarPage {
+        months,
+        categories: with_workshops,
+        time_zone: zone.0,
+    })
+}
+
+/// A session the actor may register for (or cancel in): it exists and its
+/// workshop is one they may read; anything else is "not found".
+async fn visible_session(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<SessionRow, AppError> {
+    let row = db::workshops::session(pool, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = policy::article_scope(Some(actor));
+    db::articles::readable_id(pool, &scope, &row.slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(row)
+}
+
+/// Take a place, or a waitlist place when the session is full. Registering
+/// again changes nothing and says where the person stands.
+pub async fn register(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<RegistrationStatus, AppError> {
+    policy::authorize(Some(actor), &Action::RegisterForWorkshop)?;
+    let row = visible_session(pool, actor, session_id).await?;
+    let mut tx = pool.begin().await?;
+    let (status, capacity, starts_at) = db::workshops::lock_session(&mut tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if status != SessionStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "This session was cancelled or has been held: choose another session.".into(),
+        ));
+    }
+    if starts_at <= OffsetDateTime::now_utc() {
+        return Err(AppError::Conflict(
+            "This session has already started: choose a later session.".into(),
+        ));
+    }
+    if let Some((_, existing)) =
+        db::workshops::live_registration(&mut tx, session_id, actor.user_id).await?
+    {
+        return stored_registration(&existing);
+    }
+    let taken = db::workshops::registered_count(&mut tx, session_id).await?;
+    let status = if taken < capacity as i64 {
+        RegistrationStatus::Registered
+    } else {
+        RegistrationStatus::Waitlisted
+    };
+    db::workshops::insert_registration(&mut tx, session_id, actor.user_id, status.as_str()).await?;
+    let news = match status {
+        RegistrationStatus::Registered => News::Registered,
+        _ => News::Waitlisted,
+    };
+    tell(&mut tx, actor.user_id, &row, news).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Give up a place or a waitlist place; the first on the waitlist moves up.
+pub async fn cancel_registration(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<(), AppError> {
+    let row = visible_session(pool, actor, session_id).await?;
+    let mut tx = pool.begin().await?;
+    let (status, capacity, starts_at) = db::workshops::lock_session(&mut tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (registration_id, _) = db::workshops::live_registration(&mut tx, session_id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::workshops::cancel_registration(&mut tx, registration_id).await?;
+    tell(&mut tx, actor.user_id, &row, News::CancelledByYou).await?;
+    if status == SessionStatus::Scheduled.as_str() && starts_at > OffsetDateTime::now_utc() {
+        fill_free_places(&mut tx, &row, capacity).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Move people up from the waitlist while there are places, and tell them.
+/// Call with the session locked.
+async fn fill_free_places(tx: &mut PgConnection, row: &SessionRow, capacity: i32) -> Result<(), AppError> {
+    let taken = db::workshops::registered_count(tx, row.id).await?;
+    let free = capacity as i64 - taken;
+    if free > 0 {
+        for user_id in db::workshops::promote(tx, row.id, free).await? {
+            tell(tx, user_id, row, News::MovedUp).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The reader's registrations: upcoming (soonest first) and past.
+pub async fn mine(pool: &PgPool, actor: &Actor) -> Result<MyRegistrations, AppError> {
+    let rows = db::workshops::registrations_of(pool, actor.user_id).await?;
+    let zone = time_zones::reader_zone();
+    let now = OffsetDateTime::now_utc();
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for (status, attended, row) in rows {
+        let status = stored_registration(&status)?;
+        let mine = Mine {
+            status,
+            waitlist_place: 0,
+        };
+        let mut session = session_view(&row, &zone, Some(mine), false, now)?;
+        session.waitlist_place = None;
+        let item = MyRegistration {
+            session,
+            status,
+            attended,
+        };
+        if row.starts_at > now && row.status == SessionStatus::Scheduled.as_str() {
+            upcoming.push(item);
+        } else {
+            past.push(item);
+        }
+    }
+    // The query lists the latest first: upcoming ones read soonest first.
+    upcoming.reverse();
+    Ok(MyRegistrations {
+        upcoming,
+        past,
+        time_zone: zone.0,
+    })
+}
+
+/// The article as a workshop a trainer may manage: (title, slug, published).
+async fn managed_workshop(
+    pool: &PgPool,
+    actor: &Actor,
+    article_id: i64,
+) -> Result<(String, String, bool, String), AppError> {
+    policy::authorize(Some(actor), &Action::ManageWorkshops)?;
+    let found: Option<(String, String, bool, String)> = sqlx::query_as(
+        "SELECT r.title, a.slug, a.published_revision_id IS NOT NULL AND a.state <> 'archived', r.kind
+         FROM articles a JOIN article_revisions r ON r.id = a.latest_revision_id
+         WHERE a.id = $1",
+    )
+    .bind(article_id)
+    .fetch_optional(pool)
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+pub async fn admin(pool: &PgPool, actor: &Actor, article_id: i64) -> Result<WorkshopPlan, AppError> {
+    let (title, slug, published, _) = managed_workshop(pool, actor, article_id).await?;
+    let rows = db::workshops::sessions_of(pool, article_id).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut people: HashMap<i64, Vec<Participant>> = HashMap::new();
+    for (session_id, p) in db::workshops::people_of_sessions(pool, &ids).await? {
+        people.entry(session_id).or_default().push(Participant {
+            user_id: p.user_id,
+            name: p.display_name,
+            email: p.email,
+            organization: p.organization_name,
+            status: stored_registration(&p.status)?,
+            since: super::accounts::format_time(p.created_at),
+            attended: p.attended,
+        });
+    }
+    let zone = time_zones::reader_zone();
+    let now = OffsetDateTime::now_utc();
+    let sessions = rows
+        .iter()
+        .map(|row| {
+            let local = TimeZone::get(&row.time_zone).unwrap_or(TimeZone::UTC);
+            let (date, time) = time_zones::local_parts(row.starts_at, &local);
+            Ok(SessionAdmin {
+                session: session_view(row, &zone, None, true, now)?,
+                date,
+                time,
+                time_zone: row.time_zone.clone(),
+                participants: people.remove(&row.id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(WorkshopPlan {
+        article_id,
+        title,
+        slug,
+        published,
+        sessions,
+        time_zones: time_zones::COMMON.iter().map(|z| z.to_string()).collect(),
+        default_time_zone: zone.0,
+    })
+}
+
+/// The session form, as typed.
+pub struct SessionForm<'a> {
+    pub date: &'a str,
+    pub time: &'a str,
+    pub time_zone: &'a str,
+    pub duration_minutes: &'a str,
+    pub capacity: &'a str,
+    pub place: &'a str,
+    pub online_url: &'a str,
+}
+
+fn whole_number(field: &str, text: &str, min: i32, max: i32, what: &str) -> Result<i32, AppError> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| AppError::invalid(field, format!("{what} must be a whole number from {min} to {max}.")))
+}
+
+/// Add a session (`session_id` 0) or change one still at `version`.
+pub async fn save_session(
+    pool: &PgPool,
+    actor: &Actor,
+    article_id: i64,
+    session_id: i64,
+    version: i32,
+    form: &SessionForm<'_>,
+) -> Result<(), AppError> {
+    let (_, _, _, kind) = managed_workshop(pool, actor, article_id).await?;
+    if kind != crate::domain::ArticleKind::Workshop.as_str() {
+        return Err(AppError::invalid(
+            "date",
+            "Only workshops have sessions: set the article's kind to Workshop and save it first.",
+        ));
+    }
+    let (zone_name, zone) = time_zones::parse("time_zone", form.time_zone)?;
+    let starts_at = time_zones::local_instant(form.date, form.time, &zone)?;
+    let duration = whole_number("duration_minutes", form.duration_minutes, 15, 1440, "The duration in minutes")?;
+    let capacity = whole_number("capacity", form.capacity, 1, 10_000, "The number of places")?;
+    let place = form.place.trim();
+    let online_url = form.online_url.trim();
+    if place.chars().count() > 300 {
+        return Err(AppError::invalid("place", "Keep the place under 300 characters."));
+    }
+    if !online_url.is_empty() {
+        let valid = url::Url::parse(online_url)
+            .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some());
+        if !valid || online_url.len() > 500 {
+            return Err(AppError::invalid(
+                "online_url",
+                "Enter the full link to join, starting with https://",
+            ));
+        }
+    }
+    if place.is_empty() && online_url.is_empty() {
+        return Err(AppError::invalid(
+            "place",
+            "Say where the session takes place, or give the link to join online (or both).",
+        ));
+    }
+    let new = db::workshops::NewSession {
+        article_id,
+        starts_at,
+        time_zone: &zone_name,
+        duration_minutes: duration,
+        capacity,
+        place,
+        online_url,
+        trainer_id: actor.user_id,
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut tx = pool.begin().await?;
+    if session_id == 0 {
+        if starts_at <= now {
+            return Err(AppError::invalid("date", "This date and time is in the past: choose a time to come."));
+        }
+        db::workshops::create_session(&mut tx, &new).await?;
+    } else {
+        let (status, _, old_start) = db::workshops::lock_session(&mut tx, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let row = db::workshops::session(&mut *tx, session_id)
+            .await?
+            .filter(|r| r.article_id == article_id)
+            .ok_or(AppError::NotFound)?;
+        if status != SessionStatus::Scheduled.as_str() {
+            return Err(AppError::Conflict("A cancelled or held session can no longer be changed.".into()));
+        }
+        if starts_at != old_start && starts_at <= now {
+            return Err(AppError::invalid("date", "This date and time is in the past: choose a time to come."));
+        }
+        if (capacity as i64) < row.registered {
+            return Err(AppError::invalid(
+                "capacity",
+                format!(
+                    "{} people are registered: the session needs at least as many places. Cancel the session instead if it cannot take them.",
+                    row.registered
+                ),
+            ));
+        }
+        if !db::workshops::update_session(&mut tx, session_id, version, &new).await? {
+            return Err(AppError::Conflict(
+                "Someone else changed this session while you were editing it. Nothing was saved; reload the page to see their change, then make yours again.".into(),
+            ));
+        }
+        // More places: the waitlist moves up.
+        let updated = db::workshops::session(&mut *tx, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        fill_free_places(&mut tx, &updated, capacity).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancel a session and tell everyone registered or waiting. Returns its workshop.
+pub async fn cancel_session(pool: &PgPool, actor: &Actor, session_id: i64, version: i32) -> Result<i64, AppError> {
+    policy::authorize(Some(actor), &Action::ManageWorkshops)?;
+    let mut tx = pool.begin().await?;
+    db::workshops::lock_session(&mut tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = db::workshops::session(&mut *tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status != SessionStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict("This session is not scheduled any more.".into()));
+    }
+    if !db::workshops::set_session_status(&mut tx, session_id, version, SessionStatus::Cancelled.as_str()).await? {
+        return Err(AppError::Conflict(
+            "Someone else changed this session meanwhile. Nothing was cancelled; reload the page and try again.".into(),
+        ));
+    }
+    for person in db::workshops::people_of(&mut *tx, session_id).await? {
+        tell(&mut tx, person.user_id, &row, News::SessionCancelled).await?;
+    }
+    tx.commit().await?;
+    Ok(row.article_id)
+}
+
+/// Record who came to a session that has started; it then counts as held.
+pub async fn mark_attendance(pool: &PgPool, actor: &Actor, session_id: i64, present: &[i64]) -> Result<i64, AppError> {
+    policy::authorize(Some(actor), &Action::ManageWorkshops)?;
+    let mut tx = pool.begin().await?;
+    let (status, _, starts_at) = db::workshops::lock_session(&mut tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = db::workshops::session(&mut *tx, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if status == SessionStatus::Cancelled.as_str() {
+        return Err(AppError::Conflict("This session was cancelled: there is no attendance to mark.".into()));
+    }
+    if starts_at > OffsetDateTime::now_utc() {
+        return Err(AppError::Conflict("Attendance can be marked once the session has started.".into()));
+    }
+    db::workshops::mark_attendance(&mut tx, session_id, present).await?;
+    if status == SessionStatus::Scheduled.as_str() {
+        db::workshops::set_session_status(&mut tx, session_id, row.version, SessionStatus::Done.as_str()).await?;
+    }
+    tx.commit().await?;
+    Ok(row.article_id)
+}
+
+/// Choose the zone times are shown in; empty goes back to the browser's.
+pub async fn set_time_zone(pool: &PgPool, actor: &Actor, name: &str) -> Result<(), AppError> {
+    policy::authorize(Some(actor), &Action::ManageOwnAccount)?;
+    let zone = match name.trim() {
+        "" => None,
+        name => Some(time_zones::parse("time_zone", name)?.0),
+    };
+    sqlx::query("UPDATE users SET time_zone = $2 WHERE id = $1")
+        .bind(actor.user_id)
+        .bind(zone)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// What a mail about a session says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum News {
+    Registered,
+    Waitlisted,
+    MovedUp,
+    CancelledByYou,
+    SessionCancelled,
+}
+
+/// Queue the mail about `news` for one person, in the transaction of the change.
+async fn tell(tx: &mut PgConnection, user_id: i64, row: &SessionRow, news: News) -> Result<(), AppError> {
+    let (name, email, zone_name) = db::workshops::contact(tx, user_id).await?;
+    let zone = zone_name
+        .as_deref()
+        .and_then(|z| time_zones::parse("time_zone", z).ok())
+        .or_else(|| time_zones::parse("time_zone", &row.time_zone).ok())
+        .unwrap_or_else(|| ("UTC".to_string(), TimeZone::UTC));
+    let when = format!(
+        "{}–{} ({})",
+        time_zones::day_and_time(row.starts_at, &zone.1),
+        time_zones::clock(row.starts_at + Duration::minutes(row.duration_minutes as i64), &zone.1),
+        zone.0
+    );
+    let page = site_link(&format!("/kb/{}#sessions", row.slug));
+    let whereabouts = match (row.place.is_empty(), row.online_url.is_empty()) {
+        (false, false) => format!("Place: {}\nOnline: {}", row.place, row.online_url),
+        (false, true) => format!("Place: {}", row.place),
+        _ => format!("Online: {}", row.online_url),
+    };
+    let (headline, text, calendar) = match news {
+        News::Registered => (
+            "You are registered",
+            format!("you have a place in “{}” on {when}.\n\n{whereabouts}\n\nThe attached calendar file adds it to your calendar. If you cannot come, cancel on the workshop's page so someone on the waitlist gets your place.", row.title),
+            Some(false),
+        ),
+        News::Waitlisted => (
+            "You are on the waitlist",
+            format!("“{}” on {when} is full, so you are on its waitlist. When a place frees, the first on the waitlist gets it and is told by e-mail.", row.title),
+            None,
+        ),
+        News::MovedUp => (
+            "A place freed up: you are registered",
+            format!("a place freed up in “{}” on {when}, and it is yours.\n\n{whereabouts}\n\nThe attached calendar file adds it to your calendar. If you cannot come any more, cancel on the workshop's page.", row.title),
+            Some(false),
+        ),
+        News::CancelledByYou => (
+            "Registration cancelled",
+            format!("your registration for “{}” on {when} is cancelled.", row.title),
+            None,
+        ),
+        News::SessionCancelled => (
+            "Session cancelled",
+            format!("we are sorry: the session of “{}” on {when} is cancelled. The workshop's page shows the other sessions.", row.title),
+            Some(true),
+        ),
+    };
+    let mail = OutgoingMail {
+        to: format!("{name} <{email}>"),
+        subject: format!("{headline}: {}", row.title),
+        body: format!("Hello {name},\n\n{text}\n\nThe workshop: {page}\n\n-- \nRapport support portal\n"),
+        calendar: calendar.map(|cancelled| calendar_file(row, &page, cancelled)),
+    };
+    mail::queue(&mut *tx, &mail).await?;
+    Ok(())
+}
+
+/// An iCalendar file for a session; a cancelled one says so, so calendars drop it.
+pub fn calendar_file(row: &SessionRow, page: &str, cancelled: bool) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+    let instant = |t: OffsetDateTime| {
+        chrono::DateTime::<chrono::Utc>::from_timestamp(t.unix_timestamp(), 0).unwrap_or_default()
+    };
+    let ends_at = row.starts_at + Duration::minutes(row.duration_minutes as i64);
+    let location = match (row.place.is_empty(), row.online_url.is_empty()) {
+        (false, _) => row.place.clone(),
+        _ => row.online_url.clone(),
+    };
+    let mut event = Event::new();
+    event
+        .uid(&format!("workshop-session-{}@rapport", row.id))
+        .summary(&row.title)
+        .description(&format!("{page}\n{}", row.online_url).trim().to_string())
+        .location(&location)
+        .starts(instant(row.starts_at))
+        .ends(instant(ends_at))
+        .url(page)
+        .status(if cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
+    Calendar::new().push(event.done()).done().to_string()
+}
