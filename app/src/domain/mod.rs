@@ -28,4 +28,4 @@ pub use safe_html::SafeHtml;
 pub use search::{
     Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };
-pub use workshop::{RegistrationStatus, SessionStatus};
+pub use workshop::{RegistrationStatus, SessionStatus, TIME_ZONES};

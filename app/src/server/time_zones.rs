@@ -107,34 +107,8 @@ pub fn local_parts(t: OffsetDateTime, zone: &TimeZone) -> (String, String) {
     )
 }
 
-/// Common time zones for the pickers, UTC first; any IANA name is accepted.
-pub const COMMON: &[&str] = &[
-    "UTC",
-    "Europe/Zurich",
-    "Europe/Berlin",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Stockholm",
-    "Europe/Warsaw",
-    "Europe/Athens",
-    "Europe/Istanbul",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Sao_Paulo",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-];
+/// Common time zones for the pickers (shared with the pages).
+pub use crate::domain::TIME_ZONES as COMMON;
 
 #[cfg(test)]
 mod tests {
