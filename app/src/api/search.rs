@@ -20,6 +20,9 @@ pub struct SearchPage {
     pub category_names: Vec<(String, String)>,
     /// Signed-in customers are offered to open a case when nothing helps.
     pub can_open_case: bool,
+    /// For the workshops among the hits: their next sessions, as (article id,
+    /// "Tue 8 Dec 2026, 14:00 · 5 places left").
+    pub upcoming_sessions: Vec<(i64, String)>,
 }
 
 /// Articles that may answer the case a customer is typing.

@@ -71,6 +71,7 @@ fn Results(page: SearchPageData) -> impl IntoView {
         log_id,
         category_names,
         can_open_case,
+        upcoming_sessions,
     } = page;
     let name_of = |slug: &str| {
         category_names
@@ -138,11 +139,31 @@ fn Results(page: SearchPageData) -> impl IntoView {
                 Some(id) => format!("/kb/{}?s={id}", hit.slug),
                 None => format!("/kb/{}", hit.slug),
             };
+            // A workshop shows when it is held next.
+            let sessions: Vec<String> = upcoming_sessions
+                .iter()
+                .filter(|(id, _)| *id == hit.article_id)
+                .map(|(_, line)| line.clone())
+                .collect();
+            let is_workshop = hit.kind == ArticleKind::Workshop;
+            let sessions_href = format!("/kb/{}#sessions", hit.slug);
             view! {
                 <li class="search-hit">
                     <a class="article-link" href=href>{hit.title}</a>
                     <p class="muted small">{hit.kind.label()} " · " {name_of(&hit.category_slug)}</p>
                     <p class="snippet" inner_html=hit.snippet.as_str().to_string()></p>
+                    {is_workshop.then(|| if sessions.is_empty() {
+                        view! { <p class="muted small">"No upcoming sessions."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="hit-sessions">
+                                <p class="small"><strong>"Next sessions"</strong></p>
+                                <ul class="plain-list small">
+                                    {sessions.into_iter().map(|line| view! { <li><a href=sessions_href.clone()>{line}</a></li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }.into_any()
+                    })}
                 </li>
             }
         })

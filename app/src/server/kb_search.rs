@@ -82,7 +82,9 @@ pub async fn search_page(
             .map(|c| (c.slug, c.name))
             .collect()
     };
+    let upcoming_sessions = super::workshops::next_sessions_of(&state.pool, &results.hits).await?;
     Ok(SearchPage {
+        upcoming_sessions,
         query: text.to_string(),
         kind,
         category,

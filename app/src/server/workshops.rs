@@ -214,6 +214,47 @@ pub async fn calendar(
     })
 }
 
+/// How many upcoming sessions a workshop shows under its search hit.
+const SESSIONS_PER_HIT: usize = 3;
+
+/// For the workshops among search hits, their next sessions in words, by
+/// article id: a search for a topic shows when it is taught next. One query,
+/// and none when no workshop is among the hits.
+pub async fn next_sessions_of(
+    pool: &PgPool,
+    hits: &[crate::domain::Hit],
+) -> Result<Vec<(i64, String)>, AppError> {
+    let ids: Vec<i64> = hits
+        .iter()
+        .filter(|h| h.kind == crate::domain::ArticleKind::Workshop)
+        .map(|h| h.article_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = db::workshops::upcoming(pool, &ids, OffsetDateTime::now_utc(), None, 100).await?;
+    let zone = time_zones::reader_zone();
+    let mut lines: Vec<(i64, String)> = Vec::new();
+    for row in rows {
+        if lines.iter().filter(|(id, _)| *id == row.article_id).count() >= SESSIONS_PER_HIT {
+            continue;
+        }
+        let left = (row.capacity as i64 - row.registered).max(0);
+        let places = match left {
+            0 => "full, waitlist open".to_string(),
+            1 => "1 place left".to_string(),
+            n => format!("{n} places left"),
+        };
+        let line = format!(
+            "{} ({}) · {places}",
+            time_zones::day_and_time(row.starts_at, &zone.1),
+            zone.0
+        );
+        lines.push((row.article_id, line));
+    }
+    Ok(lines)
+}
+
 /// A session the actor may register for (or cancel in): it exists and its
 /// workshop is one they may read; anything else is "not found".
 async fn visible_session(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<SessionRow, AppError> {
