@@ -42,7 +42,8 @@ enum Command {
     /// Apply the database migrations that have not been applied yet, then exit.
     Migrate,
     /// Fill an empty database with demo organizations, one account per role, cases,
-    /// and a year of orders, invoices and deliveries. Does nothing when the
+    /// a year of orders, invoices and deliveries, and sessions of the workshops
+    /// imported by `import-content` (run that first). Does nothing when the
     /// database already has users.
     SeedDemo,
     /// Create an account. The password is read from standard input when it is not
