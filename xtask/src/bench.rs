@@ -236,7 +236,7 @@ pub fn bench() -> Result {
                  JOIN organizations o ON o.id = i.organization_id
                  WHERE o.name = 'Northwind Traders' ORDER BY i.issued_on DESC LIMIT 1",
             )?;
-            let pages: [(&str, &str, &str); 18] = [
+            let pages: [(&str, &str, &str); 19] = [
                 ("home, visitor", "/", ""),
                 ("sign-in page, visitor", "/sign-in", ""),
                 ("dashboard, customer admin", "/dashboard", &customer_admin),
@@ -271,6 +271,7 @@ pub fn bench() -> Result {
                 ),
                 ("invoice page, customer admin", &invoice, &customer_admin),
                 ("delivery list, agent", "/deliveries", &agent),
+                ("workshop calendar, customer admin", "/workshops", &customer_admin),
             ];
 
             step("SQL statements per page (pg_stat_statements)");
