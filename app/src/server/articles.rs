@@ -25,7 +25,7 @@ pub fn check_content(input: &ContentInput<'_>) -> Result<RevisionContent, AppErr
     let kind = ArticleKind::parse(input.kind).ok_or_else(|| {
         AppError::invalid(
             "kind",
-            "Choose a kind: knowledge article or training material.",
+            "Choose a kind: knowledge article, training material or workshop.",
         )
     })?;
     let title = super::forms::required_text("title", input.title, "a title", TITLE_MAX)?;

@@ -24,6 +24,7 @@ pub mod search;
 pub mod security;
 pub mod seed;
 pub mod seed_orders;
+pub mod seed_workshops;
 pub mod sla;
 pub mod state;
 pub mod time_zones;

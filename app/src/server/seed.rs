@@ -4,6 +4,7 @@
 use super::auth::hash_password;
 use super::db;
 use super::seed_orders::seed_orders;
+use super::seed_workshops::seed_workshops;
 use crate::domain::{AppError, DisplayName, Email, OrganizationName, Password, Role};
 use sqlx::PgPool;
 
@@ -111,6 +112,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, AppError> {
     }
     seed_demo_cases(&mut tx).await?;
     seed_orders(&mut tx).await?;
+    seed_workshops(&mut tx).await?;
     seed_knowledge_activity(&mut tx).await?;
     tx.commit().await?;
     Ok(true)

@@ -170,10 +170,12 @@ pub async fn calendar(
         ),
     };
     let month = month.trim();
-    if !month.is_empty()
-        && !(month.len() == 7 && month.as_bytes()[4] == b'-' && month.replace('-', "").bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err(AppError::invalid("month", "Choose a month from the list."));
+    // "2026-12", as `<input type="month">` sends it.
+    let is_month = |m: &str| {
+        m.len() == 7 && m.as_bytes()[4] == b'-' && m.replace('-', "").bytes().all(|b| b.is_ascii_digit())
+    };
+    if !month.is_empty() && !is_month(month) {
+        return Err(AppError::invalid("month", "Choose a month, such as 2026-12."));
     }
     let ids: Vec<i64> = workshops
         .iter()
@@ -696,7 +698,7 @@ pub fn calendar_file(row: &SessionRow, page: &str, cancelled: bool) -> String {
     event
         .uid(&format!("workshop-session-{}@rapport", row.id))
         .summary(&row.title)
-        .description(&format!("{page}\n{}", row.online_url).trim().to_string())
+        .description(format!("{page}\n{}", row.online_url).trim())
         .location(&location)
         .starts(instant(row.starts_at))
         .ends(instant(ends_at))
