@@ -63,6 +63,44 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The cookie in which the browser reports its time zone (the server reads it
+/// in `server::time_zones::reader_zone`).
+const BROWSER_ZONE_COOKIE: &str = "tz";
+
+/// Unless the browser already told us, store its time zone (an IANA name such as
+/// "Europe/Zurich") in a cookie for a year, so times are shown in it from the
+/// next request on. The account's chosen zone, if any, still comes first.
+fn remember_browser_zone() {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    else {
+        return;
+    };
+    let prefix = format!("{BROWSER_ZONE_COOKIE}=");
+    let cookies = document.cookie().unwrap_or_default();
+    if cookies
+        .split(';')
+        .any(|c| c.trim_start().starts_with(&prefix))
+    {
+        return;
+    }
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    let zone = js_sys::Reflect::get(&options, &wasm_bindgen::JsValue::from_str("timeZone"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .filter(|z| !z.is_empty());
+    if let Some(zone) = zone {
+        let cookie = format!(
+            "{prefix}{}; path=/; max-age=31536000; samesite=lax",
+            crate::domain::urlencode(&zone)
+        );
+        let _ = document.set_cookie(&cookie);
+    }
+}
+
 /// Everything inside the router.
 ///
 /// Form actions are created by the pages themselves: without JavaScript a failed
@@ -85,6 +123,8 @@ fn Site() -> impl IntoView {
         |_| current_user(),
     );
     provide_context(Auth { user, sign_out });
+    // Effects run only in the browser: tell the server its time zone once.
+    Effect::new(|_| remember_browser_zone());
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -114,6 +154,8 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/kb") view=KbHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/kb/categories/:slug") view=KbCategoryPage ssr=SsrMode::Async/>
                 <Route path=path!("/kb/:slug") view=ArticlePage ssr=SsrMode::Async/>
+                <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async/>
+                <Route path=path!("/my-workshops") view=MyWorkshopsPage ssr=SsrMode::Async/>
                 // Writing (trainers and admins). The fixed addresses come before `:id`.
                 <Route path=path!("/write") view=WritingListPage ssr=SsrMode::Async/>
                 <Route path=path!("/write/new") view=WritingEditorPage ssr=SsrMode::Async/>
@@ -121,6 +163,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/write/:id") view=WritingEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/write/:id/preview") view=WritingPreviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/write/:id/history") view=WritingHistoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/sessions") view=WorkshopSessionsAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sla") view=AdminSlaPage ssr=SsrMode::Async/>
                 <Route

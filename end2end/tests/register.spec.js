@@ -21,7 +21,7 @@ test('a visitor registers, reaches the dashboard, and can sign out and back in',
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('heading', { name: 'Your support portal' })).toBeVisible();
   await expect(page.getByText('Initech Playwright')).toBeVisible();
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Cases', 'Orders', 'Organization', 'Knowledge base', 'Account']);
+  expect(await navLinks(page)).toEqual(['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Knowledge base', 'Account']);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();

@@ -2,8 +2,8 @@ const { test, expect } = require('@playwright/test');
 const { signIn, navLinks } = require('./helpers');
 
 const roles = [
-  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Organization', 'Knowledge base', 'Account'] },
-  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Knowledge base', 'Account'] },
+  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Knowledge base', 'Account'] },
+  { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Knowledge base', 'Account'] },
   { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Orders', 'Knowledge base', 'Account'] },
   { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Write', 'Insights', 'Knowledge base', 'Account'] },
   { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Orders', 'Users', 'Organizations', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },

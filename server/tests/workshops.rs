@@ -161,6 +161,30 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
     assert!(nicks[0].starts_with("You are on the waitlist"), "{nicks:?}");
     assert!(nicks[1].starts_with("A place freed up"), "{nicks:?}");
 
+    // The trainer moves the session an hour later: everyone in it or waiting hears
+    // of it, with a calendar file for the same event.
+    let (article_id, date) = (article.to_string(), day(14));
+    let moved = [
+        ("article_id", article_id.as_str()),
+        ("session_id", id.as_str()),
+        ("version", "1"),
+        ("date", date.as_str()),
+        ("time", "15:00"),
+        ("time_zone", "Europe/Zurich"),
+        ("duration_minutes", "120"),
+        ("capacity", "1"),
+        ("place", "Basel training centre, Room 2"),
+        ("online_url", ""),
+    ];
+    let response = app.call(&trainer, "save_session", &moved).await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    for email in ["nick@northwind.example", "olivia@northwind.example"] {
+        let (subject, calendar) = mails_to(&app.pool, email).await.pop().unwrap();
+        assert!(subject.starts_with("Session changed"), "{email}: {subject}");
+        assert!(calendar.unwrap().contains(&format!("UID:workshop-session-{session}@rapport")));
+    }
+    assert!(!mails_to(&app.pool, "ahmed@acme.example").await.last().unwrap().0.starts_with("Session changed"));
+
     // Nick's own list shows it upcoming.
     let (_, mine) = call_json(&app, &nick, "my_workshops", &[]).await;
     assert_eq!(mine["upcoming"][0]["status"], "registered");

@@ -10,6 +10,8 @@ pub struct UserSummary {
     pub display_name: String,
     pub role: Role,
     pub organization_name: Option<String>,
+    /// The time zone chosen under Account (IANA name); `None`: the browser's.
+    pub time_zone: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -21,6 +23,7 @@ impl From<crate::server::auth::SignedIn> for UserSummary {
             display_name: s.display_name,
             role: s.actor.role,
             organization_name: s.organization_name,
+            time_zone: s.time_zone,
         }
     }
 }

@@ -230,7 +230,10 @@ pub async fn save_session(
             Ok(())
         }
         Err(e) => {
+            let session = session_id.to_string();
             let kept = [
+                // Which form was sent: a refused edit comes back in its own card.
+                ("session_id", session.as_str()),
                 ("date", date.as_str()),
                 ("time", time.as_str()),
                 ("time_zone", time_zone.as_str()),

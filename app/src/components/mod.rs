@@ -8,3 +8,4 @@ pub mod form;
 pub mod nav;
 pub mod panels;
 pub mod search_box;
+pub mod workshop_sessions;

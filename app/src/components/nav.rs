@@ -9,6 +9,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
         return vec![
             ("/", "Home"),
             ("/kb", "Knowledge base"),
+            ("/workshops", "Workshops"),
             ("/sign-in", "Sign in"),
             ("/register", "Register"),
         ];
@@ -18,10 +19,12 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
         Role::Customer => {
             links.push(("/cases", "Cases"));
             links.push(("/orders", "Orders"));
+            links.push(("/workshops", "Workshops"));
         }
         Role::CustomerAdmin => {
             links.push(("/cases", "Cases"));
             links.push(("/orders", "Orders"));
+            links.push(("/workshops", "Workshops"));
             links.push(("/organization", "Organization"));
         }
         Role::Agent => {
@@ -98,6 +101,7 @@ mod tests {
             display_name: "A".into(),
             role,
             organization_name: None,
+            time_zone: None,
         }
     }
 
@@ -108,10 +112,20 @@ mod tests {
     #[test]
     fn each_role_gets_its_navigation() {
         let table: [(Option<Role>, &[&str]); 6] = [
-            (None, &["Home", "Knowledge base", "Sign in", "Register"]),
+            (
+                None,
+                &["Home", "Knowledge base", "Workshops", "Sign in", "Register"],
+            ),
             (
                 Some(Role::Customer),
-                &["Dashboard", "Cases", "Orders", "Knowledge base", "Account"],
+                &[
+                    "Dashboard",
+                    "Cases",
+                    "Orders",
+                    "Workshops",
+                    "Knowledge base",
+                    "Account",
+                ],
             ),
             (
                 Some(Role::CustomerAdmin),
@@ -119,6 +133,7 @@ mod tests {
                     "Dashboard",
                     "Cases",
                     "Orders",
+                    "Workshops",
                     "Organization",
                     "Knowledge base",
                     "Account",

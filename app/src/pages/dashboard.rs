@@ -70,6 +70,15 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {matches!(role, Role::Customer | Role::CustomerAdmin).then(|| view! {
+                <section class="card" aria-labelledby="workshops-heading">
+                    <h2 id="workshops-heading">"Workshops"</h2>
+                    <ul class="plain-list">
+                        <li><a href="/workshops">"Upcoming workshops"</a></li>
+                        <li><a href="/my-workshops">"My workshops"</a></li>
+                    </ul>
+                </section>
+            })}
             {(role == Role::CustomerAdmin).then(|| view! {
                 <section class="card" aria-labelledby="colleagues-heading">
                     <h2 id="colleagues-heading">"Colleagues"</h2>

@@ -7,6 +7,8 @@ use crate::api::kb::{
 };
 use crate::components::form::{action_error, success_count, FormError};
 use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::workshop_sessions::{WorkshopSessions, WorkshopSessionsPanel};
+use crate::domain::ArticleKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -178,11 +180,13 @@ pub fn ArticlePage() -> impl IntoView {
         move || (slug(), from_search(), voted.get()),
         |(slug, from_search, _)| kb_article(slug, from_search),
     );
+    // A workshop's sessions: loaded with the page once it is known to be one.
+    let sessions = WorkshopSessions::new(slug, article);
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match article.await {
-                    Ok(a) => view! { <ArticleBody a vote/> }.into_any(),
+                    Ok(a) => view! { <ArticleBody a vote sessions/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -191,7 +195,11 @@ pub fn ArticlePage() -> impl IntoView {
 }
 
 #[component]
-fn ArticleBody(a: ArticleView, vote: ServerAction<VoteArticle>) -> impl IntoView {
+fn ArticleBody(
+    a: ArticleView,
+    vote: ServerAction<VoteArticle>,
+    sessions: WorkshopSessions,
+) -> impl IntoView {
     let error = action_error(vote);
     let long = !a.toc.is_empty();
     view! {
@@ -214,6 +222,12 @@ fn ArticleBody(a: ArticleView, vote: ServerAction<VoteArticle>) -> impl IntoView
                         <a class="tag" href=format!("/search?q={t}")>{t.clone()}</a> " "
                     }).collect_view()}
                 </p>
+            })}
+            {(a.kind == ArticleKind::Workshop).then(|| view! {
+                <section id="sessions" class="sessions" aria-labelledby="sessions-heading">
+                    <h2 id="sessions-heading">"Sessions"</h2>
+                    <WorkshopSessionsPanel sessions slug=a.slug.clone()/>
+                </section>
             })}
             <section id="helpful" class="panel helpful" aria-labelledby="helpful-title">
                 <h2 id="helpful-title">"Was this helpful?"</h2>

@@ -103,11 +103,17 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
                 <tbody>
                     {list.rows.into_iter().map(|row| {
                         let label = state_label(row.state, row.live);
+                        let sessions_of = format!(" of {}", row.title);
                         view! {
                             <tr>
                                 <td>
                                     <a href=format!("/write/{}", row.id)>{row.title}</a>
                                     <br/><span class="muted slug">{format!("/kb/{}", row.slug)}</span>
+                                    {(row.kind == ArticleKind::Workshop).then(|| view! {
+                                        <br/><a class="small" href=format!("/write/{}/sessions", row.id)>
+                                            "Sessions"<span class="visually-hidden">{sessions_of}</span>
+                                        </a>
+                                    })}
                                 </td>
                                 <td>{row.kind.label()}</td>
                                 <td>{row.category}</td>

@@ -162,6 +162,8 @@ fn Editor(
             request_animation_frame(move || show_first_problem(form_ref));
         }
     });
+    // The saved kind: a workshop has sessions (planned on their own page).
+    let workshop = head.is_some() && d.content.kind == ArticleKind::Workshop.as_str();
     let slug_line = match &head {
         Some(h) => view! {
             "Address: " <code>{format!("/kb/{}", h.slug)}</code> " (it stays the same when the title changes)"
@@ -173,7 +175,7 @@ fn Editor(
         <Title text=title_text(&heading)/>
         <p class="breadcrumbs"><a href="/write">"Articles"</a> " › " {heading.clone()}</p>
         <h1>{heading}</h1>
-        {head.clone().map(|h| view! { <ArticleStatus h/> })}
+        {head.clone().map(|h| view! { <ArticleStatus h workshop/> })}
         {move || done().map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
         <ActionForm action=save node_ref=form_ref attr:class="form panel editor-form" attr:novalidate=true attr:aria-label="Article">
             <FormError error/>
@@ -226,9 +228,10 @@ fn show_first_problem(form: NodeRef<leptos::html::Form>) {
     }
 }
 
-/// Where the article stands, with links to its preview, history and page.
+/// Where the article stands, with links to its preview, history and page
+/// (and a workshop's sessions).
 #[component]
-fn ArticleStatus(h: ArticleHead) -> impl IntoView {
+fn ArticleStatus(h: ArticleHead, workshop: bool) -> impl IntoView {
     let readers = match (h.live, h.published_number) {
         (true, Some(n)) if n == h.latest_number => "Readers see the latest revision.".to_string(),
         (true, Some(n)) => format!("Readers see revision {n}."),
@@ -244,6 +247,7 @@ fn ArticleStatus(h: ArticleHead) -> impl IntoView {
                 <a href=format!("/write/{}/preview", h.id)>"Preview"</a>
                 <a href=format!("/write/{}/history", h.id)>"History"</a>
                 {h.live.then(|| view! { <a href=format!("/kb/{}", h.slug)>"Published page"</a> })}
+                {workshop.then(|| view! { <a href=format!("/write/{}/sessions", h.id)>"Sessions and registrations"</a> })}
             </span>
         </div>
     }

@@ -395,7 +395,11 @@ async fn managed_workshop(
 }
 
 pub async fn admin(pool: &PgPool, actor: &Actor, article_id: i64) -> Result<WorkshopPlan, AppError> {
-    let (title, slug, published, _) = managed_workshop(pool, actor, article_id).await?;
+    let (title, slug, published, kind) = managed_workshop(pool, actor, article_id).await?;
+    // Only workshops have sessions; the editor links here for them alone.
+    if kind != crate::domain::ArticleKind::Workshop.as_str() {
+        return Err(AppError::NotFound);
+    }
     let rows = db::workshops::sessions_of(pool, article_id).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut people: HashMap<i64, Vec<Participant>> = HashMap::new();
@@ -542,10 +546,21 @@ pub async fn save_session(
                 "Someone else changed this session while you were editing it. Nothing was saved; reload the page to see their change, then make yours again.".into(),
             ));
         }
+        // A new time or place is news for everyone registered or waiting; the
+        // calendar file replaces the old entry (same event id).
+        let moved = starts_at != row.starts_at
+            || duration != row.duration_minutes
+            || place != row.place
+            || online_url != row.online_url;
         // More places: the waitlist moves up.
         let updated = db::workshops::session(&mut *tx, session_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        if moved {
+            for person in db::workshops::people_of(&mut *tx, session_id).await? {
+                tell(&mut tx, person.user_id, &updated, News::SessionChanged).await?;
+            }
+        }
         fill_free_places(&mut tx, &updated, capacity).await?;
     }
     tx.commit().await?;
@@ -623,6 +638,7 @@ enum News {
     Waitlisted,
     MovedUp,
     CancelledByYou,
+    SessionChanged,
     SessionCancelled,
 }
 
@@ -666,6 +682,11 @@ async fn tell(tx: &mut PgConnection, user_id: i64, row: &SessionRow, news: News)
             "Registration cancelled",
             format!("your registration for “{}” on {when} is cancelled.", row.title),
             None,
+        ),
+        News::SessionChanged => (
+            "Session changed",
+            format!("the session of “{}” you signed up for has changed. It is now on {when}.\n\n{whereabouts}\n\nThe attached calendar file updates your calendar entry. If the new time does not suit you, cancel on the workshop's page so someone else gets your place.", row.title),
+            Some(false),
         ),
         News::SessionCancelled => (
             "Session cancelled",
