@@ -67,16 +67,29 @@ pub fn App() -> impl IntoView {
 /// in `server::time_zones::reader_zone`).
 const BROWSER_ZONE_COOKIE: &str = "tz";
 
+/// Counts the times the browser's zone became known to the server during this
+/// visit (0 or 1). Resources that show times include it in their key, so the
+/// first page of a first visit, rendered in UTC, is fetched again in the
+/// browser's zone instead of waiting for the next page.
+#[derive(Clone, Copy)]
+pub struct BrowserZone(pub RwSignal<u32>);
+
+/// The `BrowserZone` signal (0 on the server, where it never changes).
+pub fn browser_zone_changes() -> u32 {
+    use_context::<BrowserZone>().map_or(0, |z| z.0.get())
+}
+
 /// Unless the browser already told us, store its time zone (an IANA name such as
 /// "Europe/Zurich") in a cookie for a year, so times are shown in it from the
 /// next request on. The account's chosen zone, if any, still comes first.
-fn remember_browser_zone() {
+/// Returns true when the cookie was set now.
+fn remember_browser_zone() -> bool {
     use wasm_bindgen::JsCast;
     let Some(document) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
     else {
-        return;
+        return false;
     };
     let prefix = format!("{BROWSER_ZONE_COOKIE}=");
     let cookies = document.cookie().unwrap_or_default();
@@ -84,7 +97,7 @@ fn remember_browser_zone() {
         .split(';')
         .any(|c| c.trim_start().starts_with(&prefix))
     {
-        return;
+        return false;
     }
     let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
         .resolved_options();
@@ -97,8 +110,9 @@ fn remember_browser_zone() {
             "{prefix}{}; path=/; max-age=31536000; samesite=lax",
             crate::domain::urlencode(&zone)
         );
-        let _ = document.set_cookie(&cookie);
+        return document.set_cookie(&cookie).is_ok();
     }
+    false
 }
 
 /// Everything inside the router.
@@ -124,7 +138,13 @@ fn Site() -> impl IntoView {
     );
     provide_context(Auth { user, sign_out });
     // Effects run only in the browser: tell the server its time zone once.
-    Effect::new(|_| remember_browser_zone());
+    let zone = BrowserZone(RwSignal::new(0));
+    provide_context(zone);
+    Effect::new(move |_| {
+        if remember_browser_zone() {
+            zone.0.update(|n| *n += 1);
+        }
+    });
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

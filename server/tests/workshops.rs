@@ -5,10 +5,10 @@
 
 mod common;
 
+use app::domain::{RegistrationStatus, Role};
 use app::server::db::search_docs;
 use app::server::policy::Actor;
 use app::server::workshops;
-use app::domain::{RegistrationStatus, Role};
 use common::TestApp;
 use reqwest::Client;
 use serde_json::Value;
@@ -46,12 +46,19 @@ async fn workshop(pool: &PgPool, slug: &str, title: &str, audience: &str) -> i64
     .execute(&mut *tx)
     .await
     .unwrap();
-    search_docs::notify_article_changed(&mut tx, id).await.unwrap();
+    search_docs::notify_article_changed(&mut tx, id)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
 
-async fn call_json(app: &TestApp, client: &Client, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+async fn call_json(
+    app: &TestApp,
+    client: &Client,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let response = app.call(client, name, form).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -80,7 +87,11 @@ async fn add_session(app: &TestApp, trainer: &Client, article_id: i64, capacity:
         ("online_url", ""),
     ];
     let response = app.call(trainer, "save_session", &form).await;
-    assert!(response.status().is_success() || response.status().is_redirection(), "{:?}", response.text().await);
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{:?}",
+        response.text().await
+    );
     sqlx::query_scalar("SELECT max(id) FROM workshop_sessions WHERE article_id = $1")
         .bind(article_id)
         .fetch_one(&app.pool)
@@ -122,18 +133,31 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
     let nick = app.signed_in("nick@northwind.example").await;
     let olivia = app.signed_in("olivia@northwind.example").await;
 
-    let (status, first) = call_json(&app, &ahmed, "register_for_session", &[("session_id", &id)]).await;
+    let (status, first) =
+        call_json(&app, &ahmed, "register_for_session", &[("session_id", &id)]).await;
     assert_eq!((status, first.as_str()), (200, Some("registered")));
     let (_, second) = call_json(&app, &nick, "register_for_session", &[("session_id", &id)]).await;
     assert_eq!(second, "waitlisted");
-    let (_, third) = call_json(&app, &olivia, "register_for_session", &[("session_id", &id)]).await;
+    let (_, third) = call_json(
+        &app,
+        &olivia,
+        "register_for_session",
+        &[("session_id", &id)],
+    )
+    .await;
     assert_eq!(third, "waitlisted");
     // Registering again changes nothing.
     let (_, again) = call_json(&app, &ahmed, "register_for_session", &[("session_id", &id)]).await;
     assert_eq!(again, "registered");
 
     // Each sees where they stand; the online link is for registered people only.
-    let (_, seen) = call_json(&app, &olivia, "workshop_sessions", &[("slug", "sensor-clinic")]).await;
+    let (_, seen) = call_json(
+        &app,
+        &olivia,
+        "workshop_sessions",
+        &[("slug", "sensor-clinic")],
+    )
+    .await;
     let listed = &seen["sessions"][0];
     assert_eq!(listed["mine"], "waitlisted");
     assert_eq!(listed["waitlist_place"], 2);
@@ -141,23 +165,47 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
     assert_eq!(listed["waitlisted"], 2);
 
     // Ahmed cancels: Nick, first on the waitlist, gets the place; Olivia moves to first.
-    let response = app.call(&ahmed, "cancel_registration", &[("session_id", &id)]).await;
-    assert!(response.status().is_success(), "{:?}", response.text().await);
-    assert_eq!(registration_status(&app.pool, session, "ahmed@acme.example").await, None);
+    let response = app
+        .call(&ahmed, "cancel_registration", &[("session_id", &id)])
+        .await;
+    assert!(
+        response.status().is_success(),
+        "{:?}",
+        response.text().await
+    );
     assert_eq!(
-        registration_status(&app.pool, session, "nick@northwind.example").await.as_deref(),
+        registration_status(&app.pool, session, "ahmed@acme.example").await,
+        None
+    );
+    assert_eq!(
+        registration_status(&app.pool, session, "nick@northwind.example")
+            .await
+            .as_deref(),
         Some("registered")
     );
-    let (_, seen) = call_json(&app, &olivia, "workshop_sessions", &[("slug", "sensor-clinic")]).await;
+    let (_, seen) = call_json(
+        &app,
+        &olivia,
+        "workshop_sessions",
+        &[("slug", "sensor-clinic")],
+    )
+    .await;
     assert_eq!(seen["sessions"][0]["waitlist_place"], 1);
 
     // Mails: a confirmation with a calendar file, the waitlist notice, the move up.
     let ahmeds = mails_to(&app.pool, "ahmed@acme.example").await;
     assert!(ahmeds[0].0.starts_with("You are registered"), "{ahmeds:?}");
     let ics = ahmeds[0].1.as_deref().expect("a calendar file");
-    assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains("SUMMARY:Sensor clinic"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("SUMMARY:Sensor clinic"),
+        "{ics}"
+    );
     assert!(ics.contains("LOCATION:Basel training centre"), "{ics}");
-    let nicks: Vec<String> = mails_to(&app.pool, "nick@northwind.example").await.into_iter().map(|m| m.0).collect();
+    let nicks: Vec<String> = mails_to(&app.pool, "nick@northwind.example")
+        .await
+        .into_iter()
+        .map(|m| m.0)
+        .collect();
     assert!(nicks[0].starts_with("You are on the waitlist"), "{nicks:?}");
     assert!(nicks[1].starts_with("A place freed up"), "{nicks:?}");
 
@@ -181,18 +229,30 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
     for email in ["nick@northwind.example", "olivia@northwind.example"] {
         let (subject, calendar) = mails_to(&app.pool, email).await.pop().unwrap();
         assert!(subject.starts_with("Session changed"), "{email}: {subject}");
-        assert!(calendar.unwrap().contains(&format!("UID:workshop-session-{session}@rapport")));
+        assert!(calendar
+            .unwrap()
+            .contains(&format!("UID:workshop-session-{session}@rapport")));
     }
-    assert!(!mails_to(&app.pool, "ahmed@acme.example").await.last().unwrap().0.starts_with("Session changed"));
+    assert!(!mails_to(&app.pool, "ahmed@acme.example")
+        .await
+        .last()
+        .unwrap()
+        .0
+        .starts_with("Session changed"));
 
     // Nick's own list shows it upcoming.
     let (_, mine) = call_json(&app, &nick, "my_workshops", &[]).await;
     assert_eq!(mine["upcoming"][0]["status"], "registered");
-    assert_eq!(mine["upcoming"][0]["session"]["workshop_title"], "Sensor clinic");
+    assert_eq!(
+        mine["upcoming"][0]["session"]["workshop_title"],
+        "Sensor clinic"
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
-async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_between_them(pool: PgPool) {
+async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_between_them(
+    pool: PgPool,
+) {
     let app = TestApp::spawn(pool).await;
     let article = workshop(&app.pool, "race", "Race for the last place", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
@@ -217,7 +277,13 @@ async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_betwe
         );
         let mut outcomes = [a.unwrap(), b.unwrap()];
         outcomes.sort_by_key(|s| s.as_str());
-        assert_eq!(outcomes, [RegistrationStatus::Registered, RegistrationStatus::Waitlisted]);
+        assert_eq!(
+            outcomes,
+            [
+                RegistrationStatus::Registered,
+                RegistrationStatus::Waitlisted
+            ]
+        );
         let registered: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM workshop_registrations WHERE session_id = $1 AND status = 'registered'",
         )
@@ -250,12 +316,30 @@ async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
     ];
     let with = |field: &str, value: &'static str| -> Vec<(String, String)> {
         base.iter()
-            .map(|(k, v)| (k.to_string(), if *k == field { value.to_string() } else { v.to_string() }))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    if *k == field {
+                        value.to_string()
+                    } else {
+                        v.to_string()
+                    },
+                )
+            })
             .collect()
     };
     let past_form: Vec<(String, String)> = base
         .iter()
-        .map(|(k, v)| (k.to_string(), if *k == "date" { past.clone() } else { v.to_string() }))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                if *k == "date" {
+                    past.clone()
+                } else {
+                    v.to_string()
+                },
+            )
+        })
         .collect();
     let cases = vec![
         ("date", past_form),
@@ -296,11 +380,12 @@ async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
     assert!(first.status().is_success() || first.status().is_redirection());
     let (status, _) = call_json(&app, &trainer, "save_session", &edit("30")).await;
     assert_eq!(status, 409);
-    let capacity: i32 = sqlx::query_scalar("SELECT capacity FROM workshop_sessions WHERE id = $1::bigint")
-        .bind(&session)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let capacity: i32 =
+        sqlx::query_scalar("SELECT capacity FROM workshop_sessions WHERE id = $1::bigint")
+            .bind(&session)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(capacity, 20);
 }
 
@@ -316,27 +401,90 @@ async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
     let agent = app.signed_in("agent@rapport.example").await;
 
     // Customers do not plan sessions.
-    let form = [("article_id", "1"), ("session_id", "0"), ("version", "0"), ("date", "2030-01-01"), ("time", "10:00"),
-        ("time_zone", "UTC"), ("duration_minutes", "60"), ("capacity", "5"), ("place", "x"), ("online_url", "")];
+    let form = [
+        ("article_id", "1"),
+        ("session_id", "0"),
+        ("version", "0"),
+        ("date", "2030-01-01"),
+        ("time", "10:00"),
+        ("time_zone", "UTC"),
+        ("duration_minutes", "60"),
+        ("capacity", "5"),
+        ("place", "x"),
+        ("online_url", ""),
+    ];
     assert_eq!(app.call(&ahmed, "save_session", &form).await.status(), 403);
     // Staff do not register; visitors are asked to sign in.
-    assert_eq!(app.call(&trainer, "register_for_session", &[("session_id", &open_session)]).await.status(), 403);
-    assert_eq!(app.call(&agent, "register_for_session", &[("session_id", &open_session)]).await.status(), 403);
-    assert_eq!(app.call(&app.browser(), "register_for_session", &[("session_id", &open_session)]).await.status(), 401);
+    assert_eq!(
+        app.call(
+            &trainer,
+            "register_for_session",
+            &[("session_id", &open_session)]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call(
+            &agent,
+            "register_for_session",
+            &[("session_id", &open_session)]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call(
+            &app.browser(),
+            "register_for_session",
+            &[("session_id", &open_session)]
+        )
+        .await
+        .status(),
+        401
+    );
     // A workshop the customer may not read does not exist for them, nor do its sessions.
-    assert_eq!(call_json(&app, &ahmed, "workshop_sessions", &[("slug", "staff-only")]).await.0, 404);
-    assert_eq!(app.call(&ahmed, "register_for_session", &[("session_id", &internal_session)]).await.status(), 404);
+    assert_eq!(
+        call_json(&app, &ahmed, "workshop_sessions", &[("slug", "staff-only")])
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        app.call(
+            &ahmed,
+            "register_for_session",
+            &[("session_id", &internal_session)]
+        )
+        .await
+        .status(),
+        404
+    );
     let nothing: i64 = sqlx::query_scalar("SELECT count(*) FROM workshop_registrations")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(nothing, 0);
     // Visitors see the sessions of public workshops only, and never the online link.
-    assert_eq!(call_json(&app, &app.browser(), "workshop_sessions", &[("slug", "open-workshop")]).await.0, 404);
+    assert_eq!(
+        call_json(
+            &app,
+            &app.browser(),
+            "workshop_sessions",
+            &[("slug", "open-workshop")]
+        )
+        .await
+        .0,
+        404
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
-async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_started(pool: PgPool) {
+async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_started(
+    pool: PgPool,
+) {
     let app = TestApp::spawn(pool).await;
     let article = workshop(&app.pool, "attendance", "Attendance workshop", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
@@ -345,43 +493,92 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
 
     // Cancel: the registered and the waiting person hear of it, with a cancelled calendar entry.
     let doomed = add_session(&app, &trainer, article, "1").await.to_string();
-    app.call(&ahmed, "register_for_session", &[("session_id", &doomed)]).await;
-    app.call(&nick, "register_for_session", &[("session_id", &doomed)]).await;
-    let response = app.call(&trainer, "cancel_session", &[("session_id", &doomed), ("version", "1")]).await;
-    assert!(response.status().is_success() || response.status().is_redirection(), "{:?}", response.text().await);
+    app.call(&ahmed, "register_for_session", &[("session_id", &doomed)])
+        .await;
+    app.call(&nick, "register_for_session", &[("session_id", &doomed)])
+        .await;
+    let response = app
+        .call(
+            &trainer,
+            "cancel_session",
+            &[("session_id", &doomed), ("version", "1")],
+        )
+        .await;
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{:?}",
+        response.text().await
+    );
     for email in ["ahmed@acme.example", "nick@northwind.example"] {
         let mails = mails_to(&app.pool, email).await;
         let (subject, calendar) = mails.last().unwrap();
-        assert!(subject.starts_with("Session cancelled"), "{email}: {subject}");
-        assert!(calendar.as_deref().unwrap_or_default().contains("STATUS:CANCELLED"));
+        assert!(
+            subject.starts_with("Session cancelled"),
+            "{email}: {subject}"
+        );
+        assert!(calendar
+            .as_deref()
+            .unwrap_or_default()
+            .contains("STATUS:CANCELLED"));
     }
-    assert_eq!(app.call(&ahmed, "register_for_session", &[("session_id", &doomed)]).await.status(), 409);
+    assert_eq!(
+        app.call(&ahmed, "register_for_session", &[("session_id", &doomed)])
+            .await
+            .status(),
+        409
+    );
 
     // Attendance: refused before the session, recorded after it started.
     let held = add_session(&app, &trainer, article, "5").await;
     let id = held.to_string();
-    app.call(&ahmed, "register_for_session", &[("session_id", &id)]).await;
-    app.call(&nick, "register_for_session", &[("session_id", &id)]).await;
-    let ahmed_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ahmed@acme.example'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    app.call(&ahmed, "register_for_session", &[("session_id", &id)])
+        .await;
+    app.call(&nick, "register_for_session", &[("session_id", &id)])
+        .await;
+    let ahmed_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'ahmed@acme.example'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let present = ahmed_id.to_string();
-    let early = app.call(&trainer, "mark_attendance", &[("session_id", &id), ("present[]", &present)]).await;
+    let early = app
+        .call(
+            &trainer,
+            "mark_attendance",
+            &[("session_id", &id), ("present[]", &present)],
+        )
+        .await;
     assert_eq!(early.status(), 409);
-    sqlx::query("UPDATE workshop_sessions SET starts_at = now() - interval '3 hours' WHERE id = $1")
-        .bind(held)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let marked = app.call(&trainer, "mark_attendance", &[("session_id", &id), ("present[]", &present)]).await;
-    assert!(marked.status().is_success() || marked.status().is_redirection(), "{:?}", marked.text().await);
+    sqlx::query(
+        "UPDATE workshop_sessions SET starts_at = now() - interval '3 hours' WHERE id = $1",
+    )
+    .bind(held)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let marked = app
+        .call(
+            &trainer,
+            "mark_attendance",
+            &[("session_id", &id), ("present[]", &present)],
+        )
+        .await;
+    assert!(
+        marked.status().is_success() || marked.status().is_redirection(),
+        "{:?}",
+        marked.text().await
+    );
     let (_, mine) = call_json(&app, &ahmed, "my_workshops", &[]).await;
     let past = mine["past"].as_array().unwrap();
     let attended = past.iter().find(|r| r["session"]["id"] == held).unwrap();
     assert_eq!(attended["attended"], true);
     let (_, nicks) = call_json(&app, &nick, "my_workshops", &[]).await;
-    let missed = nicks["past"].as_array().unwrap().iter().find(|r| r["session"]["id"] == held).unwrap();
+    let missed = nicks["past"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["session"]["id"] == held)
+        .unwrap();
     assert_eq!(missed["attended"], false);
     let status: String = sqlx::query_scalar("SELECT status FROM workshop_sessions WHERE id = $1")
         .bind(held)
@@ -394,36 +591,88 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
-    let article = workshop(&app.pool, "calibration", "Gripper calibration workshop", "public").await;
+    let article = workshop(
+        &app.pool,
+        "calibration",
+        "Gripper calibration workshop",
+        "public",
+    )
+    .await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     add_session(&app, &trainer, article, "8").await;
 
     // 14:00 in Zurich is 22:00 in Tokyo (winter) or 21:00 (summer); 13:00 or 12:00 UTC.
     let ahmed = app.signed_in("ahmed@acme.example").await;
-    let response = app.call(&ahmed, "set_time_zone", &[("time_zone", "Asia/Tokyo")]).await;
+    let response = app
+        .call(&ahmed, "set_time_zone", &[("time_zone", "Asia/Tokyo")])
+        .await;
     assert!(response.status().is_success() || response.status().is_redirection());
-    let (_, seen) = call_json(&app, &ahmed, "workshop_sessions", &[("slug", "calibration")]).await;
+    let (_, seen) = call_json(
+        &app,
+        &ahmed,
+        "workshop_sessions",
+        &[("slug", "calibration")],
+    )
+    .await;
     assert_eq!(seen["time_zone"], "Asia/Tokyo");
     let starts = seen["sessions"][0]["starts"].as_str().unwrap();
-    assert!(starts.ends_with("22:00") || starts.ends_with("21:00"), "{starts}");
-    assert!(seen["sessions"][0]["local_time"].as_str().unwrap().contains("14:00 in Europe/Zurich"));
-    let bad = app.call(&ahmed, "set_time_zone", &[("time_zone", "Mars/Olympus")]).await;
+    assert!(
+        starts.ends_with("22:00") || starts.ends_with("21:00"),
+        "{starts}"
+    );
+    assert!(seen["sessions"][0]["local_time"]
+        .as_str()
+        .unwrap()
+        .contains("14:00 in Europe/Zurich"));
+    let bad = app
+        .call(&ahmed, "set_time_zone", &[("time_zone", "Mars/Olympus")])
+        .await;
     assert_eq!(bad.status(), 422);
     // A visitor without a zone reads UTC.
-    let (_, visitor) = call_json(&app, &app.browser(), "workshop_sessions", &[("slug", "calibration")]).await;
+    let (_, visitor) = call_json(
+        &app,
+        &app.browser(),
+        "workshop_sessions",
+        &[("slug", "calibration")],
+    )
+    .await;
     assert_eq!(visitor["time_zone"], "UTC");
 
     // The calendar lists it; a search for its topic shows it with its next session.
-    let (_, calendar) = call_json(&app, &app.browser(), "workshop_calendar", &[("category", ""), ("month", "")]).await;
-    assert_eq!(calendar["months"][0]["sessions"][0]["workshop_slug"], "calibration");
+    let (_, calendar) = call_json(
+        &app,
+        &app.browser(),
+        "workshop_calendar",
+        &[("category", ""), ("month", "")],
+    )
+    .await;
+    assert_eq!(
+        calendar["months"][0]["sessions"][0]["workshop_slug"],
+        "calibration"
+    );
     for _ in 0..400 {
-        let (_, found) = call_json(&app, &app.browser(), "search_articles", &[("q", "gripper calibration")]).await;
-        let hits = found["results"]["hits"].as_array().cloned().unwrap_or_default();
+        let (_, found) = call_json(
+            &app,
+            &app.browser(),
+            "search_articles",
+            &[("q", "gripper calibration")],
+        )
+        .await;
+        let hits = found["results"]["hits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if hits.iter().any(|h| h["slug"] == "calibration") {
-            assert_eq!(hits.iter().find(|h| h["slug"] == "calibration").unwrap()["kind"], "workshop");
+            assert_eq!(
+                hits.iter().find(|h| h["slug"] == "calibration").unwrap()["kind"],
+                "workshop"
+            );
             let sessions = found["upcoming_sessions"].as_array().unwrap();
             assert_eq!(sessions.len(), 1, "{found}");
-            assert!(sessions[0][1].as_str().unwrap().contains("8 places left"), "{found}");
+            assert!(
+                sessions[0][1].as_str().unwrap().contains("8 places left"),
+                "{found}"
+            );
             let facets = found["results"]["kinds"].to_string();
             assert!(facets.contains("workshop"), "{facets}");
             return;

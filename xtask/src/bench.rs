@@ -271,7 +271,11 @@ pub fn bench() -> Result {
                 ),
                 ("invoice page, customer admin", &invoice, &customer_admin),
                 ("delivery list, agent", "/deliveries", &agent),
-                ("workshop calendar, customer admin", "/workshops", &customer_admin),
+                (
+                    "workshop calendar, customer admin",
+                    "/workshops",
+                    &customer_admin,
+                ),
             ];
 
             step("SQL statements per page (pg_stat_statements)");

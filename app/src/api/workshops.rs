@@ -139,10 +139,7 @@ pub async fn workshop_sessions(slug: String) -> Result<SessionList, AppError> {
 /// Upcoming sessions of the workshops the reader may read, by month; filtered by
 /// category (slug) and month ("2026-12").
 #[server(endpoint = "workshop_calendar")]
-pub async fn workshop_calendar(
-    category: String,
-    month: String,
-) -> Result<CalendarPage, AppError> {
+pub async fn workshop_calendar(category: String, month: String) -> Result<CalendarPage, AppError> {
     use crate::server::{auth, workshops, AppState};
     let state = expect_context::<AppState>();
     workshops::calendar(&state.pool, auth::actor().as_ref(), &category, &month).await
@@ -174,7 +171,9 @@ pub async fn cancel_registration(session_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn back_to_workshop(state: &crate::server::AppState, session_id: i64) {
     if crate::server::forms::is_plain_form_post() {
-        if let Ok(Some(session)) = crate::server::db::workshops::session(&state.pool, session_id).await {
+        if let Ok(Some(session)) =
+            crate::server::db::workshops::session(&state.pool, session_id).await
+        {
             leptos_axum::redirect(&format!("/kb/{}#sessions", session.slug));
         }
     }
@@ -224,7 +223,8 @@ pub async fn save_session(
         online_url: &online_url,
     };
     let page = format!("/write/{article_id}/sessions");
-    match workshops::save_session(&state.pool, &actor, article_id, session_id, version, &form).await {
+    match workshops::save_session(&state.pool, &actor, article_id, session_id, version, &form).await
+    {
         Ok(()) => {
             leptos_axum::redirect(&page);
             Ok(())
@@ -254,7 +254,8 @@ pub async fn cancel_session(session_id: i64, version: i32) -> Result<(), AppErro
     use crate::server::{auth, workshops, AppState};
     let state = expect_context::<AppState>();
     let article_id =
-        workshops::cancel_session(&state.pool, &auth::require_actor()?, session_id, version).await?;
+        workshops::cancel_session(&state.pool, &auth::require_actor()?, session_id, version)
+            .await?;
     leptos_axum::redirect(&format!("/write/{article_id}/sessions"));
     Ok(())
 }
@@ -268,7 +269,8 @@ pub async fn mark_attendance(
     use crate::server::{auth, workshops, AppState};
     let state = expect_context::<AppState>();
     let article_id =
-        workshops::mark_attendance(&state.pool, &auth::require_actor()?, session_id, &present).await?;
+        workshops::mark_attendance(&state.pool, &auth::require_actor()?, session_id, &present)
+            .await?;
     leptos_axum::redirect(&format!("/write/{article_id}/sessions"));
     Ok(())
 }

@@ -129,8 +129,15 @@ impl WorkshopSessions {
         let register = ServerAction::<RegisterForSession>::new();
         let cancel = ServerAction::<CancelRegistration>::new();
         let list = Resource::new(
-            move || (slug(), register.version().get(), cancel.version().get()),
-            move |(slug, _, _)| async move {
+            move || {
+                (
+                    slug(),
+                    register.version().get(),
+                    cancel.version().get(),
+                    crate::app::browser_zone_changes(),
+                )
+            },
+            move |(slug, _, _, _)| async move {
                 match article.await {
                     Ok(a) if a.kind == ArticleKind::Workshop => {
                         workshop_sessions(slug).await.map(Some)

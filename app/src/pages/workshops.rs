@@ -23,9 +23,10 @@ const FILTERS: [&str; 2] = ["category", "month"];
 pub fn WorkshopsPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
-    let calendar = Resource::new(filters, |[category, month]| {
-        workshop_calendar(category, month)
-    });
+    let calendar = Resource::new(
+        move || (filters(), crate::app::browser_zone_changes()),
+        |([category, month], _)| workshop_calendar(category, month),
+    );
     let auth = use_auth();
     view! {
         <Title text="Workshops"/>
@@ -146,7 +147,7 @@ fn CalendarCard(session: SessionView) -> impl IntoView {
 
 #[component]
 pub fn MyWorkshopsPage() -> impl IntoView {
-    let mine = Resource::new(|| (), |_| my_workshops());
+    let mine = Resource::new(crate::app::browser_zone_changes, |_| my_workshops());
     view! {
         <Title text="My workshops"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -40,8 +40,11 @@ pub fn reader_zone() -> (String, TimeZone) {
         let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
         cookies.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == BROWSER_ZONE_COOKIE)
-                .then(|| percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned())
+            (name == BROWSER_ZONE_COOKIE).then(|| {
+                percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
         })
     };
     chosen
@@ -64,32 +67,39 @@ pub fn day_and_time(t: OffsetDateTime, zone: &TimeZone) -> String {
 
 /// "14:00" in `zone`.
 pub fn clock(t: OffsetDateTime, zone: &TimeZone) -> String {
-    timestamp(t).to_zoned(zone.clone()).strftime("%H:%M").to_string()
+    timestamp(t)
+        .to_zoned(zone.clone())
+        .strftime("%H:%M")
+        .to_string()
 }
 
 /// "2026-12" of `t` in `zone`: the month it falls in there.
 pub fn month_key(t: OffsetDateTime, zone: &TimeZone) -> String {
-    timestamp(t).to_zoned(zone.clone()).strftime("%Y-%m").to_string()
+    timestamp(t)
+        .to_zoned(zone.clone())
+        .strftime("%Y-%m")
+        .to_string()
 }
 
 /// "December 2026".
 pub fn month_label(t: OffsetDateTime, zone: &TimeZone) -> String {
-    timestamp(t).to_zoned(zone.clone()).strftime("%B %Y").to_string()
+    timestamp(t)
+        .to_zoned(zone.clone())
+        .strftime("%B %Y")
+        .to_string()
 }
 
 /// The instant of a local date and time ("2026-12-08", "14:00") in `zone`. In the
 /// hour clocks skip, the later reading is taken; in the hour they repeat, the earlier.
-pub fn local_instant(
-    date: &str,
-    clock: &str,
-    zone: &TimeZone,
-) -> Result<OffsetDateTime, AppError> {
-    let date: jiff::civil::Date = date.trim().parse().map_err(|_| {
-        AppError::invalid("date", "Write the date as YYYY-MM-DD, e.g. 2026-12-08.")
-    })?;
-    let time: jiff::civil::Time = clock.trim().parse().map_err(|_| {
-        AppError::invalid("time", "Write the time as HH:MM, e.g. 14:00.")
-    })?;
+pub fn local_instant(date: &str, clock: &str, zone: &TimeZone) -> Result<OffsetDateTime, AppError> {
+    let date: jiff::civil::Date = date
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("date", "Write the date as YYYY-MM-DD, e.g. 2026-12-08."))?;
+    let time: jiff::civil::Time = clock
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("time", "Write the time as HH:MM, e.g. 14:00."))?;
     let zoned = date
         .to_datetime(time)
         .to_zoned(zone.clone())
@@ -122,7 +132,10 @@ mod tests {
         assert_eq!(t.unix_timestamp(), 1_796_734_800);
         assert_eq!(day_and_time(t, &zurich), "Tue 8 Dec 2026, 14:00");
         assert_eq!(clock(t, &TimeZone::UTC), "13:00");
-        assert_eq!(local_parts(t, &zurich), ("2026-12-08".into(), "14:00".into()));
+        assert_eq!(
+            local_parts(t, &zurich),
+            ("2026-12-08".into(), "14:00".into())
+        );
         let (_, tokyo) = parse("time_zone", "Asia/Tokyo").unwrap();
         assert_eq!(day_and_time(t, &tokyo), "Tue 8 Dec 2026, 22:00");
         assert_eq!(month_label(t, &zurich), "December 2026");
@@ -130,9 +143,22 @@ mod tests {
 
     #[test]
     fn bad_zones_dates_and_times_name_their_field() {
-        assert_eq!(parse("time_zone", "Mars/Olympus").unwrap_err().field(), Some("time_zone"));
+        assert_eq!(
+            parse("time_zone", "Mars/Olympus").unwrap_err().field(),
+            Some("time_zone")
+        );
         let zone = TimeZone::UTC;
-        assert_eq!(local_instant("8.12.2026", "14:00", &zone).unwrap_err().field(), Some("date"));
-        assert_eq!(local_instant("2026-12-08", "2pm", &zone).unwrap_err().field(), Some("time"));
+        assert_eq!(
+            local_instant("8.12.2026", "14:00", &zone)
+                .unwrap_err()
+                .field(),
+            Some("date")
+        );
+        assert_eq!(
+            local_instant("2026-12-08", "2pm", &zone)
+                .unwrap_err()
+                .field(),
+            Some("time")
+        );
     }
 }

@@ -12,8 +12,8 @@ use super::mail::{self, OutgoingMail};
 use super::policy::{self, Action, Actor};
 use super::time_zones;
 use crate::api::workshops::{
-    CalendarMonth, MyRegistration, MyRegistrations, Participant, SessionAdmin, SessionView,
-    WorkshopPlan, CalendarPage, SessionList,
+    CalendarMonth, CalendarPage, MyRegistration, MyRegistrations, Participant, SessionAdmin,
+    SessionList, SessionView, WorkshopPlan,
 };
 use crate::domain::{AppError, RegistrationStatus, SessionStatus};
 use jiff::tz::TimeZone;
@@ -25,7 +25,8 @@ use time::{Duration, OffsetDateTime};
 const CALENDAR_LIMIT: i64 = 300;
 
 fn stored_status(text: &str) -> Result<SessionStatus, AppError> {
-    SessionStatus::parse(text).ok_or_else(|| super::internal(format!("unknown session status {text:?}")))
+    SessionStatus::parse(text)
+        .ok_or_else(|| super::internal(format!("unknown session status {text:?}")))
 }
 
 fn stored_registration(text: &str) -> Result<RegistrationStatus, AppError> {
@@ -166,16 +167,23 @@ pub async fn calendar(
                 .iter()
                 .find(|c| c.slug == slug)
                 .map(|c| c.id)
-                .ok_or_else(|| AppError::invalid("category", "Choose one of the listed categories."))?,
+                .ok_or_else(|| {
+                    AppError::invalid("category", "Choose one of the listed categories.")
+                })?,
         ),
     };
     let month = month.trim();
     // "2026-12", as `<input type="month">` sends it.
     let is_month = |m: &str| {
-        m.len() == 7 && m.as_bytes()[4] == b'-' && m.replace('-', "").bytes().all(|b| b.is_ascii_digit())
+        m.len() == 7
+            && m.as_bytes()[4] == b'-'
+            && m.replace('-', "").bytes().all(|b| b.is_ascii_digit())
     };
     if !month.is_empty() && !is_month(month) {
-        return Err(AppError::invalid("month", "Choose a month, such as 2026-12."));
+        return Err(AppError::invalid(
+            "month",
+            "Choose a month, such as 2026-12.",
+        ));
     }
     let ids: Vec<i64> = workshops
         .iter()
@@ -259,7 +267,11 @@ pub async fn next_sessions_of(
 
 /// A session the actor may register for (or cancel in): it exists and its
 /// workshop is one they may read; anything else is "not found".
-async fn visible_session(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<SessionRow, AppError> {
+async fn visible_session(
+    pool: &PgPool,
+    actor: &Actor,
+    session_id: i64,
+) -> Result<SessionRow, AppError> {
     let row = db::workshops::session(pool, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -272,7 +284,11 @@ async fn visible_session(pool: &PgPool, actor: &Actor, session_id: i64) -> Resul
 
 /// Take a place, or a waitlist place when the session is full. Registering
 /// again changes nothing and says where the person stands.
-pub async fn register(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<RegistrationStatus, AppError> {
+pub async fn register(
+    pool: &PgPool,
+    actor: &Actor,
+    session_id: i64,
+) -> Result<RegistrationStatus, AppError> {
     policy::authorize(Some(actor), &Action::RegisterForWorkshop)?;
     let row = visible_session(pool, actor, session_id).await?;
     let mut tx = pool.begin().await?;
@@ -311,7 +327,11 @@ pub async fn register(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<R
 }
 
 /// Give up a place or a waitlist place; the first on the waitlist moves up.
-pub async fn cancel_registration(pool: &PgPool, actor: &Actor, session_id: i64) -> Result<(), AppError> {
+pub async fn cancel_registration(
+    pool: &PgPool,
+    actor: &Actor,
+    session_id: i64,
+) -> Result<(), AppError> {
     let row = visible_session(pool, actor, session_id).await?;
     let mut tx = pool.begin().await?;
     let (status, capacity, starts_at) = db::workshops::lock_session(&mut tx, session_id)
@@ -331,7 +351,11 @@ pub async fn cancel_registration(pool: &PgPool, actor: &Actor, session_id: i64) 
 
 /// Move people up from the waitlist while there are places, and tell them.
 /// Call with the session locked.
-async fn fill_free_places(tx: &mut PgConnection, row: &SessionRow, capacity: i32) -> Result<(), AppError> {
+async fn fill_free_places(
+    tx: &mut PgConnection,
+    row: &SessionRow,
+    capacity: i32,
+) -> Result<(), AppError> {
     let taken = db::workshops::registered_count(tx, row.id).await?;
     let free = capacity as i64 - taken;
     if free > 0 {
@@ -394,7 +418,11 @@ async fn managed_workshop(
     found.ok_or(AppError::NotFound)
 }
 
-pub async fn admin(pool: &PgPool, actor: &Actor, article_id: i64) -> Result<WorkshopPlan, AppError> {
+pub async fn admin(
+    pool: &PgPool,
+    actor: &Actor,
+    article_id: i64,
+) -> Result<WorkshopPlan, AppError> {
     let (title, slug, published, kind) = managed_workshop(pool, actor, article_id).await?;
     // Only workshops have sessions; the editor links here for them alone.
     if kind != crate::domain::ArticleKind::Workshop.as_str() {
@@ -457,7 +485,12 @@ fn whole_number(field: &str, text: &str, min: i32, max: i32, what: &str) -> Resu
         .parse::<i32>()
         .ok()
         .filter(|n| (min..=max).contains(n))
-        .ok_or_else(|| AppError::invalid(field, format!("{what} must be a whole number from {min} to {max}.")))
+        .ok_or_else(|| {
+            AppError::invalid(
+                field,
+                format!("{what} must be a whole number from {min} to {max}."),
+            )
+        })
 }
 
 /// Add a session (`session_id` 0) or change one still at `version`.
@@ -478,12 +511,21 @@ pub async fn save_session(
     }
     let (zone_name, zone) = time_zones::parse("time_zone", form.time_zone)?;
     let starts_at = time_zones::local_instant(form.date, form.time, &zone)?;
-    let duration = whole_number("duration_minutes", form.duration_minutes, 15, 1440, "The duration in minutes")?;
+    let duration = whole_number(
+        "duration_minutes",
+        form.duration_minutes,
+        15,
+        1440,
+        "The duration in minutes",
+    )?;
     let capacity = whole_number("capacity", form.capacity, 1, 10_000, "The number of places")?;
     let place = form.place.trim();
     let online_url = form.online_url.trim();
     if place.chars().count() > 300 {
-        return Err(AppError::invalid("place", "Keep the place under 300 characters."));
+        return Err(AppError::invalid(
+            "place",
+            "Keep the place under 300 characters.",
+        ));
     }
     if !online_url.is_empty() {
         let valid = url::Url::parse(online_url)
@@ -515,7 +557,10 @@ pub async fn save_session(
     let mut tx = pool.begin().await?;
     if session_id == 0 {
         if starts_at <= now {
-            return Err(AppError::invalid("date", "This date and time is in the past: choose a time to come."));
+            return Err(AppError::invalid(
+                "date",
+                "This date and time is in the past: choose a time to come.",
+            ));
         }
         db::workshops::create_session(&mut tx, &new).await?;
     } else {
@@ -527,10 +572,15 @@ pub async fn save_session(
             .filter(|r| r.article_id == article_id)
             .ok_or(AppError::NotFound)?;
         if status != SessionStatus::Scheduled.as_str() {
-            return Err(AppError::Conflict("A cancelled or held session can no longer be changed.".into()));
+            return Err(AppError::Conflict(
+                "A cancelled or held session can no longer be changed.".into(),
+            ));
         }
         if starts_at != old_start && starts_at <= now {
-            return Err(AppError::invalid("date", "This date and time is in the past: choose a time to come."));
+            return Err(AppError::invalid(
+                "date",
+                "This date and time is in the past: choose a time to come.",
+            ));
         }
         if (capacity as i64) < row.registered {
             return Err(AppError::invalid(
@@ -568,7 +618,12 @@ pub async fn save_session(
 }
 
 /// Cancel a session and tell everyone registered or waiting. Returns its workshop.
-pub async fn cancel_session(pool: &PgPool, actor: &Actor, session_id: i64, version: i32) -> Result<i64, AppError> {
+pub async fn cancel_session(
+    pool: &PgPool,
+    actor: &Actor,
+    session_id: i64,
+    version: i32,
+) -> Result<i64, AppError> {
     policy::authorize(Some(actor), &Action::ManageWorkshops)?;
     let mut tx = pool.begin().await?;
     db::workshops::lock_session(&mut tx, session_id)
@@ -578,9 +633,18 @@ pub async fn cancel_session(pool: &PgPool, actor: &Actor, session_id: i64, versi
         .await?
         .ok_or(AppError::NotFound)?;
     if row.status != SessionStatus::Scheduled.as_str() {
-        return Err(AppError::Conflict("This session is not scheduled any more.".into()));
+        return Err(AppError::Conflict(
+            "This session is not scheduled any more.".into(),
+        ));
     }
-    if !db::workshops::set_session_status(&mut tx, session_id, version, SessionStatus::Cancelled.as_str()).await? {
+    if !db::workshops::set_session_status(
+        &mut tx,
+        session_id,
+        version,
+        SessionStatus::Cancelled.as_str(),
+    )
+    .await?
+    {
         return Err(AppError::Conflict(
             "Someone else changed this session meanwhile. Nothing was cancelled; reload the page and try again.".into(),
         ));
@@ -593,7 +657,12 @@ pub async fn cancel_session(pool: &PgPool, actor: &Actor, session_id: i64, versi
 }
 
 /// Record who came to a session that has started; it then counts as held.
-pub async fn mark_attendance(pool: &PgPool, actor: &Actor, session_id: i64, present: &[i64]) -> Result<i64, AppError> {
+pub async fn mark_attendance(
+    pool: &PgPool,
+    actor: &Actor,
+    session_id: i64,
+    present: &[i64],
+) -> Result<i64, AppError> {
     policy::authorize(Some(actor), &Action::ManageWorkshops)?;
     let mut tx = pool.begin().await?;
     let (status, _, starts_at) = db::workshops::lock_session(&mut tx, session_id)
@@ -603,14 +672,24 @@ pub async fn mark_attendance(pool: &PgPool, actor: &Actor, session_id: i64, pres
         .await?
         .ok_or(AppError::NotFound)?;
     if status == SessionStatus::Cancelled.as_str() {
-        return Err(AppError::Conflict("This session was cancelled: there is no attendance to mark.".into()));
+        return Err(AppError::Conflict(
+            "This session was cancelled: there is no attendance to mark.".into(),
+        ));
     }
     if starts_at > OffsetDateTime::now_utc() {
-        return Err(AppError::Conflict("Attendance can be marked once the session has started.".into()));
+        return Err(AppError::Conflict(
+            "Attendance can be marked once the session has started.".into(),
+        ));
     }
     db::workshops::mark_attendance(&mut tx, session_id, present).await?;
     if status == SessionStatus::Scheduled.as_str() {
-        db::workshops::set_session_status(&mut tx, session_id, row.version, SessionStatus::Done.as_str()).await?;
+        db::workshops::set_session_status(
+            &mut tx,
+            session_id,
+            row.version,
+            SessionStatus::Done.as_str(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(row.article_id)
@@ -643,7 +722,12 @@ enum News {
 }
 
 /// Queue the mail about `news` for one person, in the transaction of the change.
-async fn tell(tx: &mut PgConnection, user_id: i64, row: &SessionRow, news: News) -> Result<(), AppError> {
+async fn tell(
+    tx: &mut PgConnection,
+    user_id: i64,
+    row: &SessionRow,
+    news: News,
+) -> Result<(), AppError> {
     let (name, email, zone_name) = db::workshops::contact(tx, user_id).await?;
     let zone = zone_name
         .as_deref()
@@ -653,7 +737,10 @@ async fn tell(tx: &mut PgConnection, user_id: i64, row: &SessionRow, news: News)
     let when = format!(
         "{}–{} ({})",
         time_zones::day_and_time(row.starts_at, &zone.1),
-        time_zones::clock(row.starts_at + Duration::minutes(row.duration_minutes as i64), &zone.1),
+        time_zones::clock(
+            row.starts_at + Duration::minutes(row.duration_minutes as i64),
+            &zone.1
+        ),
         zone.0
     );
     let page = site_link(&format!("/kb/{}#sessions", row.slug));
@@ -697,7 +784,9 @@ async fn tell(tx: &mut PgConnection, user_id: i64, row: &SessionRow, news: News)
     let mail = OutgoingMail {
         to: format!("{name} <{email}>"),
         subject: format!("{headline}: {}", row.title),
-        body: format!("Hello {name},\n\n{text}\n\nThe workshop: {page}\n\n-- \nRapport support portal\n"),
+        body: format!(
+            "Hello {name},\n\n{text}\n\nThe workshop: {page}\n\n-- \nRapport support portal\n"
+        ),
         calendar: calendar.map(|cancelled| calendar_file(row, &page, cancelled)),
     };
     mail::queue(&mut *tx, &mail).await?;
@@ -724,6 +813,10 @@ pub fn calendar_file(row: &SessionRow, page: &str, cancelled: bool) -> String {
         .starts(instant(row.starts_at))
         .ends(instant(ends_at))
         .url(page)
-        .status(if cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
+        .status(if cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        });
     Calendar::new().push(event.done()).done().to_string()
 }

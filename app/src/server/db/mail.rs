@@ -22,7 +22,7 @@ pub async fn insert(
     .bind(body)
     .bind(calendar)
     .execute(db)
-        .await?;
+    .await?;
     Ok(())
 }
 

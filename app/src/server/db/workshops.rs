@@ -49,10 +49,12 @@ pub async fn sessions_of(
 }
 
 pub async fn session(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as(&format!("SELECT {SESSION_COLUMNS} {SESSION_FROM} WHERE s.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {SESSION_COLUMNS} {SESSION_FROM} WHERE s.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 /// Scheduled sessions from `from` on of the workshops `article_ids` (the ones the
@@ -186,10 +188,7 @@ pub async fn promote(
 }
 
 /// Everyone with a live registration in a session: (user id, name, e-mail, status).
-pub async fn people_of(
-    db: impl PgExecutor<'_>,
-    session_id: i64,
-) -> sqlx::Result<Vec<PersonRow>> {
+pub async fn people_of(db: impl PgExecutor<'_>, session_id: i64) -> sqlx::Result<Vec<PersonRow>> {
     sqlx::query_as(
         "SELECT g.id, g.user_id, u.display_name, u.email, o.name AS organization_name, g.status,
                 g.created_at, g.attended, u.time_zone
