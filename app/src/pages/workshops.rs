@@ -78,6 +78,32 @@ pub fn WorkshopsPage() -> impl IntoView {
     }
 }
 
+/// One part of "My workshops": its heading, the registrations, or what to do when empty.
+#[component]
+fn RegistrationList(
+    heading: &'static str,
+    items: Vec<MyRegistration>,
+    past: bool,
+    empty: &'static str,
+) -> impl IntoView {
+    let heading_id = format!("{}-heading", heading.to_lowercase());
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="my-workshops" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{heading}</h2>
+            {if items.is_empty() {
+                view! { <p class="panel muted">{empty} <a href="/workshops">"See the workshops"</a></p> }.into_any()
+            } else {
+                view! {
+                    <ul class="session-list">
+                        {items.into_iter().map(|r| view! { <MyItem r past/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn Calendar(page: CalendarPage, signed_in: bool, filtered: bool) -> impl IntoView {
     if page.months.is_empty() {
@@ -162,40 +188,10 @@ pub fn MyWorkshopsPage() -> impl IntoView {
                         <a class="button button-secondary" href="/workshops">"All workshops"</a>
                     </div>
                     <ZoneNote time_zone=mine.time_zone signed_in=true/>
-                    <section class="my-workshops" aria-labelledby="upcoming-heading">
-                        <h2 id="upcoming-heading">"Upcoming"</h2>
-                        {if mine.upcoming.is_empty() {
-                            view! {
-                                <p class="panel muted">
-                                    "You are not registered for any upcoming workshop. "
-                                    <a href="/workshops">"See the workshops"</a>
-                                </p>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <ul class="session-list">
-                                    {mine.upcoming.into_iter().map(|r| view! { <MyItem r past=false/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
-                    <section class="my-workshops" aria-labelledby="past-heading">
-                        <h2 id="past-heading">"Past"</h2>
-                        {if mine.past.is_empty() {
-                            view! {
-                                <p class="panel muted">
-                                    "No past workshops yet. "
-                                    <a href="/workshops">"See the workshops"</a>
-                                </p>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <ul class="session-list">
-                                    {mine.past.into_iter().map(|r| view! { <MyItem r past=true/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
+                    <RegistrationList heading="Upcoming" items=mine.upcoming past=false
+                        empty="You are not registered for any upcoming workshop. "/>
+                    <RegistrationList heading="Past" items=mine.past past=true
+                        empty="No past workshops yet. "/>
                 }
                 .into_any()
             })}
