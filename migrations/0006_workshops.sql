@@ -38,7 +38,10 @@ CREATE TABLE workshop_registrations (
     session_id    bigint NOT NULL REFERENCES workshop_sessions (id),
     user_id       bigint NOT NULL REFERENCES users (id),
     status        text NOT NULL CHECK (status IN ('registered', 'waitlisted', 'cancelled')),
-    created_at    timestamptz NOT NULL DEFAULT now(),
+    -- The moment of the insert, which happens while the session row is locked
+    -- (not the start of the transaction, as now() would be): the waitlist order
+    -- is the order in which people got the lock.
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     promoted_at   timestamptz,
     cancelled_at  timestamptz,
     -- Marked by the trainer after the session; null until then.

@@ -270,9 +270,36 @@ async fn a_customer_admin_can_share_all_orders_with_the_members(pool: PgPool) {
     // Acme's setting is Acme's: Northwind's members still see only their own.
     assert_eq!(orders_listed(&app, &nick).await, ["T-SO-3"]);
 
+    // While shared, Ahmed opens a case about Carla's invoice ...
+    let category: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let category = category.to_string();
+    let form = [
+        ("subject", "Invoice T-INV-2"),
+        ("description", "Was this paid twice?"),
+        ("category_id", category.as_str()),
+        ("priority", "normal"),
+        ("about", "invoice:T-INV-2"),
+    ];
+    let opened = app.call(&ahmed, "create_case", &form).await;
+    assert_eq!(opened.status(), 200);
+    let number = opened.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/cases/")
+        .to_string();
+
     app.call(&carla, "set_order_sharing", &[("share", "false")])
         .await;
     assert_eq!(orders_listed(&app, &ahmed).await, ["T-SO-1"]);
+    // ... and once sharing is off, his case no longer shows the invoice's
+    // figures; Carla, who may see it, still does.
+    let (_, case) = call_json(&app, &ahmed, "case_detail", &[("number", &number)]).await;
+    assert!(case["linked"].is_null(), "{case}");
+    let (_, case) = call_json(&app, &carla, "case_detail", &[("number", &number)]).await;
+    assert_eq!(case["linked"]["title"], "Invoice T-INV-2");
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

@@ -556,6 +556,19 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
     .execute(&app.pool)
     .await
     .unwrap();
+    // Once it started, nobody cancels their place or the session.
+    let late = app
+        .call(&nick, "cancel_registration", &[("session_id", &id)])
+        .await;
+    assert_eq!(late.status(), 409);
+    let late = app
+        .call(
+            &trainer,
+            "cancel_session",
+            &[("session_id", &id), ("version", "1")],
+        )
+        .await;
+    assert_eq!(late.status(), 409);
     let marked = app
         .call(
             &trainer,

@@ -36,7 +36,9 @@ pub struct Recipient<'a> {
 }
 
 impl Recipient<'_> {
-    fn address(&self) -> String {
+    /// `"Name" <address>` for the To header, or the bare address when the name
+    /// has characters that would break it.
+    pub fn address(&self) -> String {
         // Quotes and angle brackets in a display name would break the header: keep only the address then.
         if self
             .name

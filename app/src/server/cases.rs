@@ -380,7 +380,7 @@ pub async fn detail(
     } else {
         CaseFormOptions::default()
     };
-    let linked = super::orders::case_link(pool, row.id).await?;
+    let linked = super::orders::case_link(pool, actor, row.id).await?;
     let business = if staff_view {
         Some(super::orders::organization_business(pool, actor, row.organization_id).await?)
     } else {

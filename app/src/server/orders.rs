@@ -565,11 +565,27 @@ fn describe_delivery(item: &ItemRef, d: &DeliverySummary) -> LinkedItem {
     }
 }
 
-/// What a case is about, for its page (anyone who may see the case sees this).
-pub async fn case_link(pool: &PgPool, case_id: i64) -> Result<Option<LinkedItem>, AppError> {
+/// What a case is about, for its page: for those who may see the case and the item.
+pub async fn case_link(
+    pool: &PgPool,
+    actor: &Actor,
+    case_id: i64,
+) -> Result<Option<LinkedItem>, AppError> {
     let Some(row) = db::case_link(pool, case_id).await? else {
         return Ok(None);
     };
+    // The reader of the case may no longer see the order (its organization
+    // stopped sharing orders with members): then the case does not show it.
+    if check_view(
+        actor,
+        row.organization_id,
+        row.placed_by,
+        row.members_see_all_orders,
+    )
+    .is_err()
+    {
+        return Ok(None);
+    }
     let kind = stored(ItemKind::parse(&row.kind), "case link kind", &row.kind)?;
     let item = ItemRef {
         kind,

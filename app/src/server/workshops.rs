@@ -332,7 +332,11 @@ pub async fn cancel_registration(
     actor: &Actor,
     session_id: i64,
 ) -> Result<(), AppError> {
-    let row = visible_session(pool, actor, session_id).await?;
+    // One's own registration can always be given up, even if the workshop has
+    // since become unreadable: only a registration of the actor is touched.
+    let row = db::workshops::session(pool, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut tx = pool.begin().await?;
     let (status, capacity, starts_at) = db::workshops::lock_session(&mut tx, session_id)
         .await?
@@ -340,11 +344,16 @@ pub async fn cancel_registration(
     let (registration_id, _) = db::workshops::live_registration(&mut tx, session_id, actor.user_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // After a session started (or was cancelled) the registration is history:
+    // attendance is marked against it.
+    if status != SessionStatus::Scheduled.as_str() || starts_at <= OffsetDateTime::now_utc() {
+        return Err(AppError::Conflict(
+            "This session has started, was held or was cancelled: there is nothing to cancel any more.".into(),
+        ));
+    }
     db::workshops::cancel_registration(&mut tx, registration_id).await?;
     tell(&mut tx, actor.user_id, &row, News::CancelledByYou).await?;
-    if status == SessionStatus::Scheduled.as_str() && starts_at > OffsetDateTime::now_utc() {
-        fill_free_places(&mut tx, &row, capacity).await?;
-    }
+    fill_free_places(&mut tx, &row, capacity).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -369,6 +378,17 @@ async fn fill_free_places(
 /// The reader's registrations: upcoming (soonest first) and past.
 pub async fn mine(pool: &PgPool, actor: &Actor) -> Result<MyRegistrations, AppError> {
     let rows = db::workshops::registrations_of(pool, actor.user_id).await?;
+    // A workshop that has since become unreadable (archived, made internal) is
+    // not shown, nor its link.
+    let scope = policy::article_scope(Some(actor));
+    let readable: std::collections::HashSet<i64> = db::articles::readable_workshops(pool, &scope)
+        .await?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    let rows = rows
+        .into_iter()
+        .filter(|(_, _, row)| readable.contains(&row.article_id));
     let zone = time_zones::reader_zone();
     let now = OffsetDateTime::now_utc();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
@@ -504,9 +524,9 @@ pub async fn save_session(
 ) -> Result<(), AppError> {
     let (_, _, _, kind) = managed_workshop(pool, actor, article_id).await?;
     if kind != crate::domain::ArticleKind::Workshop.as_str() {
-        return Err(AppError::invalid(
-            "date",
-            "Only workshops have sessions: set the article's kind to Workshop and save it first.",
+        return Err(AppError::Conflict(
+            "Only workshops have sessions: set the article's kind to Workshop and save it first."
+                .into(),
         ));
     }
     let (zone_name, zone) = time_zones::parse("time_zone", form.time_zone)?;
@@ -520,23 +540,32 @@ pub async fn save_session(
     )?;
     let capacity = whole_number("capacity", form.capacity, 1, 10_000, "The number of places")?;
     let place = form.place.trim();
-    let online_url = form.online_url.trim();
     if place.chars().count() > 300 {
         return Err(AppError::invalid(
             "place",
             "Keep the place under 300 characters.",
         ));
     }
-    if !online_url.is_empty() {
-        let valid = url::Url::parse(online_url)
-            .is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some());
-        if !valid || online_url.len() > 500 {
-            return Err(AppError::invalid(
-                "online_url",
-                "Enter the full link to join, starting with https://",
-            ));
-        }
+    if place.chars().any(char::is_control) {
+        return Err(AppError::invalid("place", "Write the place on one line."));
     }
+    // The link as the parser understood it (it drops stray line breaks and tabs).
+    let online_url = match form.online_url.trim() {
+        "" => String::new(),
+        typed => match url::Url::parse(typed)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+        {
+            Some(url) if url.as_str().len() <= 500 => url.to_string(),
+            _ => {
+                return Err(AppError::invalid(
+                    "online_url",
+                    "Enter the full link to join, starting with https://",
+                ))
+            }
+        },
+    };
+    let online_url = online_url.as_str();
     if place.is_empty() && online_url.is_empty() {
         return Err(AppError::invalid(
             "place",
@@ -571,9 +600,10 @@ pub async fn save_session(
             .await?
             .filter(|r| r.article_id == article_id)
             .ok_or(AppError::NotFound)?;
-        if status != SessionStatus::Scheduled.as_str() {
+        if status != SessionStatus::Scheduled.as_str() || old_start <= now {
             return Err(AppError::Conflict(
-                "A cancelled or held session can no longer be changed.".into(),
+                "This session has started, was held or was cancelled: it can no longer be changed."
+                    .into(),
             ));
         }
         if starts_at != old_start && starts_at <= now {
@@ -632,9 +662,11 @@ pub async fn cancel_session(
     let row = db::workshops::session(&mut *tx, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.status != SessionStatus::Scheduled.as_str() {
+    if row.status != SessionStatus::Scheduled.as_str() || row.starts_at <= OffsetDateTime::now_utc()
+    {
         return Err(AppError::Conflict(
-            "This session is not scheduled any more.".into(),
+            "This session has started, was held or was cancelled: it can no longer be cancelled."
+                .into(),
         ));
     }
     if !db::workshops::set_session_status(
@@ -781,8 +813,12 @@ async fn tell(
             Some(true),
         ),
     };
+    let recipient = super::case_mail::Recipient {
+        name: &name,
+        email: &email,
+    };
     let mail = OutgoingMail {
-        to: format!("{name} <{email}>"),
+        to: recipient.address(),
         subject: format!("{headline}: {}", row.title),
         body: format!(
             "Hello {name},\n\n{text}\n\nThe workshop: {page}\n\n-- \nRapport support portal\n"

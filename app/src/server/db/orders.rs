@@ -615,6 +615,10 @@ pub struct CaseLinkRow {
     pub amount_minor: i64,
     pub day: Option<Date>,
     pub detail: Option<String>,
+    /// The order's owners, for the policy (sharing may have changed since).
+    pub organization_id: i64,
+    pub placed_by: Option<i64>,
+    pub members_see_all_orders: bool,
 }
 
 pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<CaseLinkRow>> {
@@ -627,9 +631,11 @@ pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Op
                 o.currency,
                 coalesce(i.total_minor, l.line_total_minor, o.total_minor) AS amount_minor,
                 coalesce(i.due_on, d.shipped_on, o.ordered_on) AS day,
-                coalesce(d.carrier || ' ' || d.tracking_number, p.name) AS detail
+                coalesce(d.carrier || ' ' || d.tracking_number, p.name) AS detail,
+                o.organization_id, o.placed_by, org.members_see_all_orders
          FROM case_links k
          JOIN orders o ON o.id = k.order_id
+         JOIN organizations org ON org.id = o.organization_id
          LEFT JOIN order_lines l ON l.id = k.order_line_id
          LEFT JOIN products p ON p.id = l.product_id
          LEFT JOIN invoices i ON i.id = k.invoice_id
