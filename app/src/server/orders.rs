@@ -44,16 +44,11 @@ fn item_scope(actor: &Actor) -> Result<OrderScope, AppError> {
 }
 
 /// The policy's verdict on one item the scope already let through: both must agree.
-fn check_view(
-    actor: &Actor,
-    organization_id: i64,
-    placed_by: Option<i64>,
-    shared_with_members: bool,
-) -> Result<(), AppError> {
+fn check_view(actor: &Actor, owners: db::Owners) -> Result<(), AppError> {
     let order = OrderRef {
-        organization_id,
-        placed_by,
-        shared_with_members,
+        organization_id: owners.organization_id,
+        placed_by: owners.placed_by,
+        shared_with_members: owners.members_see_all_orders,
     };
     policy::authorize(Some(actor), &Action::ViewOrder(order)).map_err(|_| AppError::NotFound)
 }
@@ -232,12 +227,7 @@ pub async fn order_detail(
     let row = db::find_order(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(
-        actor,
-        row.organization_id,
-        row.placed_by,
-        row.members_see_all_orders,
-    )?;
+    check_view(actor, row.owners)?;
     let (lines, invoices, deliveries) = tokio::try_join!(
         db::order_lines(pool, row.id),
         db::invoices_where(pool, Some(row.id), None),
@@ -331,12 +321,7 @@ pub async fn invoice_detail(
     let row = db::find_invoice(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(
-        actor,
-        row.organization_id,
-        row.placed_by,
-        row.members_see_all_orders,
-    )?;
+    check_view(actor, row.owners)?;
     let lines = db::invoice_lines(pool, row.id).await?;
     let currency = row.currency.clone();
     let money = |minor: i64| format_money(minor, &currency);
@@ -440,12 +425,7 @@ pub async fn delivery_detail(
     let row = db::find_delivery(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_view(
-        actor,
-        row.organization_id,
-        row.placed_by,
-        row.members_see_all_orders,
-    )?;
+    check_view(actor, row.owners)?;
     let (lines, events) = tokio::try_join!(
         db::delivery_lines(pool, row.id),
         db::delivery_events(pool, row.id),
@@ -500,12 +480,7 @@ pub async fn find_item(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    check_view(
-        actor,
-        row.organization_id,
-        row.placed_by,
-        row.members_see_all_orders,
-    )?;
+    check_view(actor, row.owners)?;
     Ok((item, row))
 }
 
@@ -576,14 +551,7 @@ pub async fn case_link(
     };
     // The reader of the case may no longer see the order (its organization
     // stopped sharing orders with members): then the case does not show it.
-    if check_view(
-        actor,
-        row.organization_id,
-        row.placed_by,
-        row.members_see_all_orders,
-    )
-    .is_err()
-    {
+    if check_view(actor, row.owners).is_err() {
         return Ok(None);
     }
     let kind = stored(ItemKind::parse(&row.kind), "case link kind", &row.kind)?;

@@ -6,6 +6,16 @@ use super::cases::COUNT_LIMIT;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 use time::{Date, OffsetDateTime};
 
+/// Whose an order is, as the rules need it. Invoices and deliveries are their
+/// order's, so every row that is shown on its own carries these.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Owners {
+    pub organization_id: i64,
+    pub placed_by: Option<i64>,
+    /// The organization lets every member see all its orders.
+    pub members_see_all_orders: bool,
+}
+
 /// Whose orders a reader may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderScope {
@@ -91,12 +101,11 @@ const ORDER_FROM: &str = " FROM orders o
 
 #[derive(Debug, Clone, FromRow)]
 pub struct OrderRow {
+    #[sqlx(flatten)]
+    pub owners: Owners,
     pub id: i64,
     pub number: String,
-    pub organization_id: i64,
     pub organization_name: String,
-    pub members_see_all_orders: bool,
-    pub placed_by: Option<i64>,
     pub placed_by_name: Option<String>,
     pub status: String,
     pub ordered_on: Date,
@@ -233,13 +242,12 @@ const INVOICE_FROM: &str = " FROM invoices i
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InvoiceRow {
+    #[sqlx(flatten)]
+    pub owners: Owners,
     pub id: i64,
     pub number: String,
     pub order_number: String,
-    pub organization_id: i64,
     pub organization_name: String,
-    pub members_see_all_orders: bool,
-    pub placed_by: Option<i64>,
     pub placed_by_name: Option<String>,
     pub issued_on: Date,
     pub due_on: Date,
@@ -398,13 +406,12 @@ const DELIVERY_FROM: &str = " FROM deliveries d
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DeliveryRow {
+    #[sqlx(flatten)]
+    pub owners: Owners,
     pub id: i64,
     pub number: String,
     pub order_number: String,
-    pub organization_id: i64,
     pub organization_name: String,
-    pub members_see_all_orders: bool,
-    pub placed_by: Option<i64>,
     pub carrier: String,
     pub tracking_number: String,
     pub status: String,
@@ -536,13 +543,12 @@ pub async fn delivery_events(
 /// The rows a case link points at, found by kind and number within `scope`.
 #[derive(Debug, Clone, FromRow)]
 pub struct ItemRow {
+    #[sqlx(flatten)]
+    pub owners: Owners,
     pub order_id: i64,
     pub order_line_id: Option<i64>,
     pub invoice_id: Option<i64>,
     pub delivery_id: Option<i64>,
-    pub organization_id: i64,
-    pub placed_by: Option<i64>,
-    pub members_see_all_orders: bool,
 }
 
 /// Find the order, order line, invoice or delivery `kind`/`number`/`line` in `scope`.
@@ -606,6 +612,8 @@ pub async fn link_case(
 /// facts for the case page.
 #[derive(Debug, Clone, FromRow)]
 pub struct CaseLinkRow {
+    #[sqlx(flatten)]
+    pub owners: Owners,
     pub kind: String,
     pub number: String,
     pub line: Option<i32>,
@@ -615,10 +623,6 @@ pub struct CaseLinkRow {
     pub amount_minor: i64,
     pub day: Option<Date>,
     pub detail: Option<String>,
-    /// The order's owners, for the policy (sharing may have changed since).
-    pub organization_id: i64,
-    pub placed_by: Option<i64>,
-    pub members_see_all_orders: bool,
 }
 
 pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<CaseLinkRow>> {
