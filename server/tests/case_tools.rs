@@ -695,4 +695,44 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
     assert_eq!(for_customer["first_response_due"], Value::Null);
     assert_eq!(for_customer["resolution_due"], Value::Null);
     assert_eq!(for_customer["sla_breached"], false);
+
+    // Nor in the customer's list: no deadline, no breach mark, no order by deadline.
+    sqlx::query("UPDATE cases SET resolution_due_at = now() - interval '1 day'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, staff_list) = queue(&app, &agent, &[("queue", "open")]).await;
+    assert!(staff_list["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["breached"] == true));
+    let list: Value = app
+        .call(
+            &carla,
+            "my_cases",
+            &[("status", ""), ("query", ""), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rows = list["cases"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|c| c["due"] == Value::Null && c["breached"] == false));
+    let by_due = app
+        .call(
+            &carla,
+            "my_cases",
+            &[
+                ("status", ""),
+                ("query", ""),
+                ("sort", "due"),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(by_due.status(), 422);
 }

@@ -190,7 +190,11 @@ pub async fn create(
     Ok(CaseNumber(number))
 }
 
-fn summary(row: db::ListRow) -> Result<CaseSummary, AppError> {
+/// One row of a case list. SLA deadlines are the support team's internal
+/// promises: only staff lists carry them (and the breach mark).
+fn summary(row: db::ListRow, staff_view: bool) -> Result<CaseSummary, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let due_at = row.due_at.filter(|_| staff_view);
     Ok(CaseSummary {
         number: CaseNumber(row.number).to_string(),
         subject: row.subject,
@@ -203,18 +207,17 @@ fn summary(row: db::ListRow) -> Result<CaseSummary, AppError> {
         last_speaker: row.last_speaker,
         updated: format_time(row.updated_at),
         tags: row.tags,
-        due: row
-            .due_at
-            .map(|due| sla::describe_due(due, OffsetDateTime::now_utc())),
-        breached: row
-            .due_at
-            .is_some_and(|due| due < OffsetDateTime::now_utc()),
+        due: due_at.map(|due| sla::describe_due(due, now)),
+        breached: due_at.is_some_and(|due| due < now),
     })
 }
 
-fn page_of(rows: Vec<db::ListRow>, page: i64) -> Result<CaseList, AppError> {
+fn page_of(rows: Vec<db::ListRow>, page: i64, staff_view: bool) -> Result<CaseList, AppError> {
     let counted = rows.first().map(|r| r.total).unwrap_or(0);
-    let cases = rows.into_iter().map(summary).collect::<Result<_, _>>()?;
+    let cases = rows
+        .into_iter()
+        .map(|row| summary(row, staff_view))
+        .collect::<Result<_, _>>()?;
     Ok(CaseList {
         cases,
         total: counted.min(db::COUNT_LIMIT),
@@ -242,10 +245,20 @@ pub async fn customer_list(
             .as_str()],
     };
     let search: String = search.chars().take(200).collect();
+    // Deadlines are staff-only, so is the order they give.
+    let sort = match sort_of(sort)? {
+        ListSort::Due => {
+            return Err(AppError::invalid(
+                "sort",
+                "Choose one of the listed orders.",
+            ))
+        }
+        sort => sort,
+    };
     let filter = ListFilter {
         statuses: &statuses,
         search: &search,
-        sort: sort_of(sort)?,
+        sort,
         ..ListFilter::default()
     };
     let rows = db::list(
@@ -256,7 +269,8 @@ pub async fn customer_list(
         (page - 1) * CASES_PER_PAGE,
     )
     .await?;
-    page_of(rows, page)
+    // A customer admin's list is not a staff view, even though it spans people.
+    page_of(rows, page, false)
 }
 
 fn describe_change(field: &str, old: Option<&str>, new: Option<&str>) -> String {
@@ -1212,7 +1226,7 @@ pub async fn queue(pool: &PgPool, actor: &Actor, q: QueueQuery<'_>) -> Result<Qu
             pending: counts.pending,
             solved_recently: counts.solved_recently,
         },
-        list: page_of(rows, page)?,
+        list: page_of(rows, page, true)?,
         choices,
     })
 }
