@@ -10,6 +10,8 @@ async function personPage(browser, email) {
 }
 
 test('an agent uses a canned reply, tags the case, and a second agent is shown as present', async ({ browser }) => {
+  // Presence is polled every 20 s: this test waits up to two intervals for it.
+  test.setTimeout(120_000);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/queue?queue=open');
   await agent.getByRole('link', { name: 'Canned replies' }).click();
@@ -32,12 +34,21 @@ test('an agent uses a canned reply, tags the case, and a second agent is shown a
   await agent.getByRole('button', { name: 'Save changes' }).click();
   await expect(agent.locator('.facts .tag')).toHaveText(['mail-delivery', 'spf']);
 
-  // A second agent opens the same case: both are warned.
+  // A second agent opens the same case: both are warned. The first agent's
+  // page is not reloaded: it asks who else is there every 20 seconds
+  // (`Presence` in app/src/pages/case_page.rs), so the warning comes within
+  // one interval. The timeouts leave a whole second interval to spare.
+  await expect(agent).toHaveURL(caseUrl);
+  // Gone after any reload or full navigation: proof the page stayed as it was.
+  await agent.evaluate(() => { window.__presenceNoReload = true; });
   const admin = await personPage(browser, 'admin@rapport.example');
   await admin.goto(caseUrl);
-  await expect(admin.getByRole('status').filter({ hasText: 'Also working on this case: Sam Agent' })).toBeVisible();
-  await agent.reload();
-  await expect(agent.getByRole('status').filter({ hasText: 'Also working on this case: Ada Admin' })).toBeVisible();
+  await expect(admin.getByRole('status').filter({ hasText: 'Also working on this case: Sam Agent' }))
+    .toBeVisible({ timeout: 20_000 });
+  await expect(agent.getByRole('status').filter({ hasText: 'Also working on this case: Ada Admin' }))
+    .toBeVisible({ timeout: 45_000 });
+  expect(await agent.evaluate(() => window.__presenceNoReload)).toBe(true);
+  await expect(agent).toHaveURL(caseUrl);
 
   // The queue filters by the new tag.
   await agent.goto('/queue?queue=open');

@@ -379,7 +379,13 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
     let body =
         format!("numbers%5B%5D={a}&numbers%5B%5D=C-999999&assignee_id=none&status=&back=%2Fqueue");
     let response = post_encoded(&app, &agent, "bulk_update_cases", body).await;
-    assert_eq!(response.status(), 404);
+    assert_eq!(response.status(), 422);
+    let refusal: Value = response.json().await.unwrap();
+    assert_eq!(refusal["Invalid"]["field"], "numbers");
+    assert!(refusal["Invalid"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("There is no case C-999999."));
     let after: i64 = sqlx::query_scalar("SELECT sum(version) FROM cases")
         .fetch_one(&app.pool)
         .await
@@ -735,4 +741,697 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         )
         .await;
     assert_eq!(by_due.status(), 422);
+}
+
+// ---------------------------------------------------------------------------
+// Reopening, the requester's other cases, queue filters and sizes, oversized
+// descriptions, and people who must not reach a case.
+
+/// A server whose auto-close job closes nothing: the job runs once at start,
+/// concurrently with the test, and would otherwise close the demo's older
+/// solved cases between two snapshots of a test.
+async fn quiet_app(pool: PgPool) -> TestApp {
+    TestApp::spawn_with(pool, |config| config.auto_close_days = 36_500).await
+}
+
+/// A customer opens a case (the multipart form, as the app posts it), with
+/// `files`; returns its number.
+async fn new_case(
+    app: &TestApp,
+    client: &reqwest::Client,
+    subject: &str,
+    files: &[(&str, &[u8])],
+) -> String {
+    let category: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let response = app
+        .call_multipart(
+            client,
+            "create_case",
+            &[
+                ("subject", subject),
+                ("description", "Please help."),
+                ("category_id", &category.to_string()),
+                ("priority", "normal"),
+            ],
+            files,
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    let location = response.headers()["location"].to_str().unwrap();
+    location.trim_start_matches("/cases/").to_string()
+}
+
+async fn status_of(app: &TestApp, number: &str) -> String {
+    let n: i64 = number.trim_start_matches("C-").parse().unwrap();
+    sqlx::query_scalar("SELECT status FROM cases WHERE number = $1")
+        .bind(n)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// The history of a case: (field, old, new, actor's e-mail), in order.
+async fn events_of(
+    app: &TestApp,
+    number: &str,
+) -> Vec<(String, Option<String>, Option<String>, String)> {
+    let n: i64 = number.trim_start_matches("C-").parse().unwrap();
+    sqlx::query_as(
+        "SELECT e.field, e.old_value, e.new_value, u.email
+         FROM case_events e JOIN cases c ON c.id = e.case_id JOIN users u ON u.id = e.actor_id
+         WHERE c.number = $1 ORDER BY e.id",
+    )
+    .bind(n)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Everything a case action could write: every row of the case tables (cases
+/// with their version and updated_at), and the number of queued mails (the
+/// mail sender changes their rows as it sends, never their number).
+async fn snapshot(app: &TestApp) -> Vec<(&'static str, String)> {
+    let mut tables = Vec::new();
+    for table in [
+        "cases",
+        "case_messages",
+        "case_events",
+        "case_attachments",
+        "case_tags",
+        "case_ratings",
+        "case_links",
+        "case_viewers",
+    ] {
+        let rows: String = sqlx::query_scalar(&format!(
+            "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM {table} t"
+        ))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        tables.push((table, rows));
+    }
+    tables.push((
+        "outbound_mails (count)",
+        count_rows(app, "outbound_mails").await.to_string(),
+    ));
+    tables
+}
+
+fn assert_same(before: &[(&str, String)], after: &[(&str, String)], what: &str) {
+    for ((table, old), (_, new)) in before.iter().zip(after) {
+        assert_eq!(old, new, "{what} changed {table}");
+    }
+}
+
+/// An agent's public reply that sets a status; it must succeed.
+async fn reply_with_status(app: &TestApp, agent: &reqwest::Client, number: &str, status: &str) {
+    let response = app
+        .call(
+            agent,
+            "reply_to_case",
+            &[
+                ("number", number),
+                ("body", "Done, I think."),
+                ("version", &version_of(app, number).await),
+                ("status", status),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number = new_case(&app, &nick, "Label printer prints blank pages", &[]).await;
+    reply_with_status(&app, &agent, &number, "solved").await;
+    assert_eq!(status_of(&app, &number).await, "solved");
+    let events_before = events_of(&app, &number).await;
+    let version = version_of(&app, &number).await;
+
+    // Solved: the requester opens it again, and the history says who did.
+    let reopened = app
+        .call(
+            &nick,
+            "set_case_open",
+            &[("number", &number), ("open", "true")],
+        )
+        .await;
+    assert_eq!(reopened.status(), 200, "{:?}", reopened.text().await);
+    assert_eq!(
+        reopened.headers()["location"],
+        format!("/cases/{number}").as_str()
+    );
+    assert_eq!(status_of(&app, &number).await, "open");
+    assert_ne!(
+        version_of(&app, &number).await,
+        version,
+        "a change raises the version"
+    );
+    let events = events_of(&app, &number).await;
+    assert_eq!(events.len(), events_before.len() + 1, "{events:?}");
+    assert_eq!(
+        events.last().unwrap(),
+        &(
+            "status".to_string(),
+            Some("solved".to_string()),
+            Some("open".to_string()),
+            "nick@northwind.example".to_string()
+        )
+    );
+    let solved_at: Option<time::OffsetDateTime> =
+        sqlx::query_scalar("SELECT solved_at FROM cases WHERE number = $1")
+            .bind(number.trim_start_matches("C-").parse::<i64>().unwrap())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(solved_at, None, "an open case is no longer solved");
+    let (_, view) = detail(&app, &nick, &number, &[]).await;
+    assert_eq!(view["status"], "open");
+
+    // Reopening an open case is a no-op: no event, no new version.
+    let version = version_of(&app, &number).await;
+    let again = app
+        .call(
+            &nick,
+            "set_case_open",
+            &[("number", &number), ("open", "true")],
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(events_of(&app, &number).await.len(), events.len());
+    assert_eq!(version_of(&app, &number).await, version);
+
+    // The agent closes it for good: the customer can no longer reopen it.
+    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    let closed = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &version),
+                ("status", "closed"),
+                ("priority", "normal"),
+                ("category_id", &case["category_id"].to_string()),
+                ("assignee_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(closed.status(), 200, "{:?}", closed.text().await);
+    assert_eq!(status_of(&app, &number).await, "closed");
+    let before = snapshot(&app).await;
+    let events_before = count_rows(&app, "case_events").await;
+    let refused = app
+        .call(
+            &nick,
+            "set_case_open",
+            &[("number", &number), ("open", "true")],
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    let message = refused.text().await.unwrap();
+    assert!(
+        message.contains("This case is closed for good. Open a new case"),
+        "{message}"
+    );
+    assert_eq!(count_rows(&app, "case_events").await, events_before);
+    assert_eq!(status_of(&app, &number).await, "closed");
+    assert_same(&before, &snapshot(&app).await, "a refused reopening");
+    let (_, view) = detail(&app, &nick, &number, &[]).await;
+    assert_eq!(view["status"], "closed");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number = case_number(&app, "Cannot export the monthly report to CSV").await;
+    // A case Nick opens now is the newest of his others.
+    let newest = new_case(&app, &nick, "Barcode scanner beeps twice", &[]).await;
+
+    let (status, view) = detail(&app, &agent, &number, &[]).await;
+    assert_eq!(status, 200);
+    let n: i64 = number.trim_start_matches("C-").parse().unwrap();
+    let expected: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT o.number, o.subject, o.status FROM cases o
+         WHERE o.requester_id = (SELECT requester_id FROM cases WHERE number = $1)
+           AND o.number <> $1
+         ORDER BY o.updated_at DESC, o.id DESC LIMIT 5",
+    )
+    .bind(n)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(expected.len() >= 2, "Nick has other cases: {expected:?}");
+    let expected: Vec<Value> = expected
+        .into_iter()
+        .map(|(number, subject, status)| {
+            serde_json::json!({"number": format!("C-{number}"), "subject": subject, "status": status})
+        })
+        .collect();
+    assert_eq!(view["other_cases"], Value::Array(expected));
+    let others = view["other_cases"].as_array().unwrap();
+    assert_eq!(others[0]["number"], newest.as_str());
+    assert_eq!(others[0]["subject"], "Barcode scanner beeps twice");
+    assert_eq!(others[0]["status"], "new");
+    assert!(
+        others.iter().all(|c| c["number"] != number.as_str()),
+        "never the case itself"
+    );
+    // Only Nick's: not Olivia's, though she is of the same organization.
+    let olivias: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.number FROM cases c JOIN users u ON u.id = c.requester_id
+         WHERE u.email = 'olivia@northwind.example'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!olivias.is_empty());
+    assert!(others.iter().all(|c| !olivias
+        .iter()
+        .any(|o| c["number"] == format!("C-{o}").as_str())));
+
+    // The requester and the organization's admin read the case without them.
+    for who in ["nick@northwind.example", "olivia@northwind.example"] {
+        let client = app.signed_in(who).await;
+        let (status, view) = detail(&app, &client, &number, &[]).await;
+        assert_eq!(status, 200, "{who}");
+        assert_eq!(view["other_cases"], serde_json::json!([]), "{who}");
+        assert!(
+            !view.to_string().contains("Barcode scanner beeps twice"),
+            "{who}: {view}"
+        );
+    }
+}
+
+/// Numbers ("C-…") of the cases matching `condition` (SQL on `cases c`, with
+/// `$1` bound to `bind`), in the queue's default order (latest activity first).
+async fn expected_numbers(app: &TestApp, condition: &str, bind: &str) -> Vec<String> {
+    sqlx::query_scalar(&format!(
+        "SELECT 'C-' || c.number FROM cases c WHERE ($1::text IS NOT NULL) AND {condition}
+         ORDER BY c.updated_at DESC, c.id DESC"
+    ))
+    .bind(bind)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// The queue answers exactly the expected cases: the count, and the first page in order.
+fn assert_queue(page: &Value, expected: &[String], what: &str) {
+    assert_eq!(page["list"]["total"], expected.len() as i64, "{what}");
+    let first: Vec<String> = expected.iter().take(25).cloned().collect();
+    assert_eq!(numbers(page), first, "{what}");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    const ACTIVE: &str = "c.status IN ('new', 'open', 'on_hold')";
+    let id_of = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .to_string()
+        }
+    };
+
+    // By category.
+    let technical = id_of("SELECT id FROM case_categories WHERE name = 'Technical problem'").await;
+    let expected = expected_numbers(
+        &app,
+        &format!("{ACTIVE} AND c.category_id = $1::bigint"),
+        &technical,
+    )
+    .await;
+    assert!(!expected.is_empty());
+    let (status, page) = queue(&app, &agent, &[("category", &technical)]).await;
+    assert_eq!(status, 200);
+    assert_queue(&page, &expected, "category");
+    assert!(page["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["category"] == "Technical problem"));
+
+    // By organization.
+    let northwind = id_of("SELECT id FROM organizations WHERE name = 'Northwind Traders'").await;
+    let expected = expected_numbers(
+        &app,
+        &format!("{ACTIVE} AND c.organization_id = $1::bigint"),
+        &northwind,
+    )
+    .await;
+    assert!(!expected.is_empty());
+    let (_, page) = queue(&app, &agent, &[("organization", &northwind)]).await;
+    assert_queue(&page, &expected, "organization");
+    assert!(page["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["organization"] == "Northwind Traders"));
+
+    // By assignee.
+    let sam = id_of("SELECT id FROM users WHERE email = 'agent@rapport.example'").await;
+    let expected = expected_numbers(
+        &app,
+        &format!("{ACTIVE} AND c.assignee_id = $1::bigint"),
+        &sam,
+    )
+    .await;
+    assert!(!expected.is_empty());
+    let (_, page) = queue(&app, &agent, &[("assignee", &sam)]).await;
+    assert_queue(&page, &expected, "assignee");
+    assert!(page["list"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["assignee"] == "Sam Agent"));
+    // Nobody else's cases: an agent who has none gets none.
+    let ada = id_of("SELECT id FROM users WHERE email = 'admin@rapport.example'").await;
+    let (_, page) = queue(&app, &agent, &[("assignee", &ada)]).await;
+    assert_queue(
+        &page,
+        &expected_numbers(
+            &app,
+            &format!("{ACTIVE} AND c.assignee_id = $1::bigint"),
+            &ada,
+        )
+        .await,
+        "another assignee",
+    );
+
+    // Search: subject and description, and the public messages.
+    let expected = expected_numbers(
+        &app,
+        &format!("{ACTIVE} AND (c.subject ILIKE '%' || $1 || '%' OR c.description ILIKE '%' || $1 || '%')"),
+        "firmware",
+    )
+    .await;
+    assert!(!expected.is_empty());
+    let (_, page) = queue(&app, &agent, &[("query", "firmware")]).await;
+    assert_queue(&page, &expected, "search in subjects");
+    let export = case_number(&app, "Cannot export the monthly report to CSV").await;
+    let (_, page) = queue(&app, &agent, &[("query", "40,000 rows")]).await;
+    assert_eq!(
+        numbers(&page),
+        vec![export.clone()],
+        "search in a public reply"
+    );
+    let (_, page) = queue(&app, &agent, &[("query", "no-such-words-anywhere")]).await;
+    assert_eq!(page["list"]["total"], 0);
+    // Filters combine: a category that does not match the search leaves nothing.
+    let other = id_of("SELECT id FROM case_categories WHERE name = 'Other'").await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        &[("query", "40,000 rows"), ("category", &other)],
+    )
+    .await;
+    assert_eq!(page["list"]["total"], 0);
+
+    // The queue sizes, after changes made now: Sam takes an unassigned case
+    // (mine grows) and solves another (solved recently grows).
+    let unassigned = case_number(&app, "Delivery of our last order is late").await;
+    let (_, case) = detail(&app, &agent, &unassigned, &[]).await;
+    let taken = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &unassigned),
+                ("version", &version_of(&app, &unassigned).await),
+                ("status", "open"),
+                ("priority", "high"),
+                ("category_id", &case["category_id"].to_string()),
+                ("assignee_id", &sam),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), 200, "{:?}", taken.text().await);
+    reply_with_status(&app, &agent, &export, "solved").await;
+
+    let mine = expected_numbers(
+        &app,
+        "c.assignee_id = $1::bigint AND c.status IN ('new', 'open', 'pending', 'on_hold')",
+        &sam,
+    )
+    .await;
+    let pending = expected_numbers(&app, "c.status = 'pending'", "").await;
+    let solved = expected_numbers(
+        &app,
+        "c.status = 'solved' AND c.solved_at > now() - interval '7 days'",
+        "",
+    )
+    .await;
+    assert!(mine.contains(&unassigned) && solved.contains(&export));
+    assert!(!pending.is_empty());
+    for (name, size, expected) in [
+        ("mine", "mine", &mine),
+        ("pending", "pending", &pending),
+        ("solved", "solved_recently", &solved),
+    ] {
+        let (status, page) = queue(&app, &agent, &[("queue", name)]).await;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(page["sizes"][size], expected.len() as i64, "size of {name}");
+        assert_queue(&page, expected, name);
+    }
+    // Every queue page carries all the sizes.
+    let (_, page) = queue(&app, &agent, &[("queue", "open")]).await;
+    assert_eq!(page["sizes"]["mine"], mine.len() as i64);
+    assert_eq!(page["sizes"]["pending"], pending.len() as i64);
+    assert_eq!(page["sizes"]["solved_recently"], solved.len() as i64);
+    // An id that is not among the choices is named.
+    let (status, body) = queue(&app, &agent, &[("category", "999999")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["field"], "category");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let category: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let before = snapshot(&app).await;
+    let description = "x".repeat(10 * 1024 * 1024);
+    let response = app
+        .call_multipart(
+            &nick,
+            "create_case",
+            &[
+                ("subject", "A very long story"),
+                ("description", &description),
+                ("category_id", &category.to_string()),
+                ("priority", "normal"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["Invalid"]["field"], "description", "{body}");
+    let message = body["Invalid"]["message"].as_str().unwrap();
+    assert!(message.contains("50000 characters"), "{message}");
+    assert_same(&before, &snapshot(&app).await, "a refused case");
+    assert!(app.stored_files().is_empty());
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let carla = app.signed_in("carla@acme.example").await;
+    let number = new_case(
+        &app,
+        &nick,
+        "Northwind pallet labels",
+        &[("labels.txt", b"northwind-secret-labels")],
+    )
+    .await;
+    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    let category = case["category_id"].to_string();
+    // Solved and tagged: something to reopen, rate and retag.
+    let solved = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &version_of(&app, &number).await),
+                ("status", "solved"),
+                ("priority", "normal"),
+                ("category_id", &category),
+                ("assignee_id", ""),
+                ("tags", "labels"),
+            ],
+        )
+        .await;
+    assert_eq!(solved.status(), 200, "{:?}", solved.text().await);
+    let file: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM case_attachments a JOIN cases c ON c.id = a.case_id WHERE 'C-' || c.number = $1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let own = case_number(&app, "Delivery of our last order is late").await;
+    let version = version_of(&app, &number).await;
+    let files = app.stored_files().len();
+    let before = snapshot(&app).await;
+
+    let (status, body) = detail(&app, &carla, &number, &[]).await;
+    assert_eq!(status, 404);
+    assert!(!body.to_string().contains("pallet"));
+    let reply = app
+        .call_multipart(
+            &carla,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Mine now"),
+                ("version", &version),
+            ],
+            &[("evil.txt", b"evil")],
+        )
+        .await;
+    assert_eq!(reply.status(), 404, "reply_to_case");
+    let attempts: Vec<(&str, Vec<(&str, &str)>, u16)> = vec![
+        (
+            "update_case",
+            vec![
+                ("number", &number),
+                ("version", &version),
+                ("status", "open"),
+                ("priority", "high"),
+                ("category_id", &category),
+                ("assignee_id", ""),
+                ("tags", "hacked"),
+            ],
+            403,
+        ),
+        (
+            "set_case_open",
+            vec![("number", &number), ("open", "true")],
+            404,
+        ),
+        (
+            "set_case_open",
+            vec![("number", &number), ("open", "false")],
+            404,
+        ),
+        (
+            "rate_case",
+            vec![("number", &number), ("score", "1"), ("comment", "Bad")],
+            404,
+        ),
+        (
+            "merge_case",
+            vec![("number", &number), ("version", &version), ("into", &own)],
+            403,
+        ),
+        (
+            "merge_case",
+            vec![("number", &own), ("version", "1"), ("into", &number)],
+            403,
+        ),
+        ("case_presence", vec![("number", &number)], 403),
+    ];
+    for (name, form, expected) in attempts {
+        let response = app.call(&carla, name, &form).await;
+        assert_eq!(response.status(), expected, "{name} {form:?}");
+        let text = response.text().await.unwrap();
+        assert!(!text.contains("pallet"), "{name}: {text}");
+    }
+    let download = carla
+        .get(app.url(&format!("/cases/{number}/attachments/{file}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 404);
+    assert!(!download
+        .text()
+        .await
+        .unwrap()
+        .contains("northwind-secret-labels"));
+
+    assert_same(&before, &snapshot(&app).await, "Carla's attempts");
+    assert_eq!(app.stored_files().len(), files, "no file of hers was kept");
+    assert_eq!(status_of(&app, &number).await, "solved");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let trainer = app.signed_in("trainer@rapport.example").await;
+    let number = case_number(&app, "Cannot export the monthly report to CSV").await;
+    let before = snapshot(&app).await;
+
+    let list = app
+        .call(
+            &trainer,
+            "my_cases",
+            &[("status", ""), ("query", ""), ("page", "1")],
+        )
+        .await;
+    assert_eq!(list.status(), 403);
+    assert!(!list.text().await.unwrap().contains("monthly report"));
+    let (status, body) = detail(&app, &trainer, &number, &[]).await;
+    assert_eq!(status, 404);
+    assert!(!body.to_string().contains("monthly report"));
+    let (status, body) = queue(&app, &trainer, &[("queue", "open")]).await;
+    assert_eq!(status, 403);
+    assert!(!body.to_string().contains("monthly report"));
+    let reply = app
+        .call(
+            &trainer,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Have you read our article?"),
+                ("version", &version_of(&app, &number).await),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status(), 404);
+    let note = app
+        .call(
+            &trainer,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "A note"),
+                ("version", &version_of(&app, &number).await),
+                ("internal", "on"),
+                ("status", "solved"),
+            ],
+        )
+        .await;
+    assert!(
+        [403, 404].contains(&note.status().as_u16()),
+        "{}",
+        note.status()
+    );
+    assert_same(&before, &snapshot(&app).await, "the trainer's attempts");
 }

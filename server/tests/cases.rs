@@ -329,10 +329,42 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
         .await;
     assert_eq!(second.status(), 409);
     let message: Value = second.json().await.unwrap();
-    assert!(message["Conflict"]
-        .as_str()
-        .unwrap()
-        .contains("Someone else changed this case"));
+    let message = message["Conflict"].as_str().unwrap();
+    assert!(
+        message.starts_with("Someone else changed this case while you were working on it: since you opened it, Ada Admin changed status from New to Open; Ada Admin changed priority from Normal to High.")
+            && message.contains("Nothing of yours was saved"),
+        "the refusal says what changed, and by whom: {message}"
+    );
+    // Nick's reply since then is named too; nothing from before the agent's version is.
+    let replied = app
+        .call(
+            &nick,
+            "reply_to_case",
+            &[("number", &number), ("body", "Any news?"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(replied.status(), 200);
+    let again = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &version),
+                ("status", "solved"),
+                ("priority", "low"),
+                ("category_id", &category),
+                ("assignee_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    let message: Value = again.json().await.unwrap();
+    let message = message["Conflict"].as_str().unwrap();
+    assert!(
+        message.contains("changed priority from Normal to High; Nick Northwind replied."),
+        "{message}"
+    );
     let stale_reply = app
         .call(
             &agent,
@@ -482,4 +514,102 @@ async fn agents_see_queues_with_their_sizes(pool: PgPool) {
         )
         .await;
     assert_eq!(unknown.status(), 422);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    // Only this test's case: the demo's own cases may send mail too.
+    let mails_to = |address: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT subject, body FROM outbound_mails
+                 WHERE to_address LIKE '%' || $1 || '>' AND subject LIKE '%Label printer offline'
+                 ORDER BY id",
+            )
+            .bind(address)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Label printer offline", "It stopped at noon.").await;
+    let to_nick = mails_to("nick@northwind.example").await;
+    assert_eq!(to_nick.len(), 1, "{to_nick:?}");
+    assert_eq!(
+        to_nick[0].0,
+        format!("[{number}] We received your case: Label printer offline")
+    );
+
+    // The agent takes it; another staff member (the admin) answers it.
+    let agent = app.signed_in("agent@rapport.example").await;
+    let (_, case) = detail(&app, &agent, &number).await;
+    let agent_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@rapport.example'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let taken = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &number),
+                ("version", &case["version"].to_string()),
+                ("status", "open"),
+                ("priority", "normal"),
+                ("category_id", &case["category_id"].to_string()),
+                ("assignee_id", &agent_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status(), 200);
+    let admin = app.signed_in("admin@rapport.example").await;
+    let (_, case) = detail(&app, &admin, &number).await;
+    let answered = app
+        .call(
+            &admin,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Please restart it."),
+                ("version", &case["version"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status(), 200);
+    let reply = mails_to("nick@northwind.example")
+        .await
+        .into_iter()
+        .find(|(subject, _)| subject.contains("New reply from support"))
+        .expect("the requester is told of the reply");
+    assert!(
+        reply.1.starts_with("Ada Admin wrote on case"),
+        "the mail names who wrote the reply, not the assignee: {}",
+        reply.1
+    );
+    assert!(!reply.1.contains("Sam Agent wrote"));
+
+    // The customer answers: the assignee hears of it.
+    let before = mails_to("agent@rapport.example").await.len();
+    let (_, case) = detail(&app, &nick, &number).await;
+    let answered = app
+        .call(
+            &nick,
+            "reply_to_case",
+            &[
+                ("number", &number),
+                ("body", "Restarted, it works."),
+                ("version", &case["version"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status(), 200);
+    let to_agent = mails_to("agent@rapport.example").await;
+    assert_eq!(to_agent.len(), before + 1, "{to_agent:?}");
+    let (subject, body) = to_agent.last().unwrap();
+    assert!(subject.contains("Nick Northwind replied"), "{subject}");
+    assert!(body.contains("Restarted, it works."));
 }

@@ -409,3 +409,77 @@ async fn the_page_works_without_javascript(pool: PgPool) {
     assert!(page.contains("Not available"), "{page}");
     assert!(!page.contains("field-time_zone"));
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let number: i64 =
+        sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let plain = |priority: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            let created: OffsetDateTime =
+                sqlx::query_scalar("SELECT created_at FROM cases WHERE number = $1")
+                    .bind(number)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            sla::due_times(&pool, priority, created).await.unwrap()
+        }
+    };
+    // The case waited for the customer before: its deadline is two business
+    // days (16 business hours) later than the plain one.
+    let normal = plain("normal").await;
+    let calendar = sla::load_calendar(&app.pool).await.unwrap();
+    let waited = calendar.add_business_minutes(normal.resolution_due_at, 16 * 60);
+    sqlx::query("UPDATE cases SET priority = 'normal', resolution_due_at = $2 WHERE number = $1")
+        .bind(number)
+        .bind(waited)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let case: Value = app
+        .call(&agent, "case_detail", &[("number", &format!("C-{number}"))])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let changed = app
+        .call(
+            &agent,
+            "update_case",
+            &[
+                ("number", &format!("C-{number}")),
+                ("version", &case["version"].to_string()),
+                ("status", case["status"].as_str().unwrap()),
+                ("priority", "urgent"),
+                ("category_id", &case["category_id"].to_string()),
+                (
+                    "assignee_id",
+                    &case["assignee_id"]
+                        .as_i64()
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{:?}", changed.text().await);
+    let stored: OffsetDateTime =
+        sqlx::query_scalar("SELECT resolution_due_at FROM cases WHERE number = $1")
+            .bind(number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let urgent = plain("urgent").await;
+    assert_eq!(
+        calendar.business_minutes_between(urgent.resolution_due_at, stored),
+        16 * 60,
+        "the urgent deadline keeps the 16 business hours waited: {stored} vs plain {}",
+        urgent.resolution_due_at
+    );
+}

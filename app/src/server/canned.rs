@@ -47,12 +47,30 @@ pub fn fill(body: &str, with: &Fill<'_>) -> String {
         with.organization,
         with.agent_name,
     ];
-    PLACEHOLDERS
-        .iter()
-        .zip(values)
-        .fold(body.to_string(), |text, ((placeholder, _), value)| {
-            text.replace(placeholder, value)
-        })
+    // One pass over the text: a value that itself looks like a placeholder
+    // (a subject typed as "{{agent_name}}") is left as it is.
+    let mut filled = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        filled.push_str(&rest[..start]);
+        let at = &rest[start..];
+        match PLACEHOLDERS
+            .iter()
+            .zip(values)
+            .find(|((placeholder, _), _)| at.starts_with(placeholder))
+        {
+            Some(((placeholder, _), value)) => {
+                filled.push_str(value);
+                rest = &at[placeholder.len()..];
+            }
+            None => {
+                filled.push_str("{{");
+                rest = &at[2..];
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
 }
 
 pub async fn list(pool: &PgPool, actor: &Actor) -> Result<Vec<CannedReply>, AppError> {
@@ -123,6 +141,24 @@ mod tests {
         assert_eq!(
             text,
             "Hi Nick, about C-1042 (Scanner) at Northwind Traders: {{unknown}}. Sam Agent for Nick Northwind"
+        );
+    }
+
+    #[test]
+    fn values_that_look_like_placeholders_are_not_filled_again() {
+        let with = Fill {
+            customer_name: "{{agent_name}}",
+            case_number: "C-1",
+            case_subject: "{{organization}} {{",
+            organization: "Acme",
+            agent_name: "Sam",
+        };
+        assert_eq!(
+            fill(
+                "{{customer_name}} / {{case_subject}} / {{agent_name}} {{",
+                &with
+            ),
+            "{{agent_name}} / {{organization}} {{ / Sam {{"
         );
     }
 }

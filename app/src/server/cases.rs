@@ -68,7 +68,11 @@ async fn load(
 }
 
 pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, AppError> {
+    // Staff get the choices of their case tools; others only when they may open a case.
     let staff = policy::allows(Some(actor), &Action::WorkCases);
+    if !staff {
+        policy::authorize(Some(actor), &Action::OpenCase)?;
+    }
     let mut options = CaseFormOptions::default();
     for (kind, id, name) in db::form_choices(pool, staff).await? {
         let list = match kind.as_str() {
@@ -261,14 +265,8 @@ pub async fn customer_list(
         sort,
         ..ListFilter::default()
     };
-    let rows = db::list(
-        pool,
-        scope,
-        &filter,
-        CASES_PER_PAGE,
-        (page - 1) * CASES_PER_PAGE,
-    )
-    .await?;
+    let (page, offset) = super::forms::page_offset(page, CASES_PER_PAGE)?;
+    let rows = db::list(pool, scope, &filter, CASES_PER_PAGE, offset).await?;
     // A customer admin's list is not a staff view, even though it spans people.
     page_of(rows, page, false)
 }
@@ -434,17 +432,56 @@ pub async fn detail(
     })
 }
 
-/// The message shown when someone else changed the case first.
-fn stale(row: &db::CaseRow) -> AppError {
-    let status = CaseStatus::parse(&row.status)
-        .map(CaseStatus::staff_label)
-        .unwrap_or("changed");
-    let assignee = row.assignee_name.as_deref().unwrap_or("nobody");
-    AppError::Conflict(format!(
-        "Someone else changed this case while you were working on it: it is now {status}, assigned to {assignee}, \
-         priority {}. Nothing of yours was saved; your text is still in the form. Reload the page to see the changes, then send again.",
-        row.priority
-    ))
+/// The message shown when someone else changed the case first: what happened
+/// since the version the person saw (newest last), else how the case is now.
+async fn stale(
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
+    actor: &Actor,
+    seen: i32,
+) -> Result<AppError, AppError> {
+    let staff_view = policy::allows(Some(actor), &Action::WorkCases);
+    let since: Vec<String> = db::thread(&mut *tx, row.id, staff_view)
+        .await?
+        .into_iter()
+        .filter(|item| item.version.is_some_and(|v| v > seen))
+        .map(|item| match item.kind.as_str() {
+            "message" => format!("{} replied", item.author_name),
+            "note" => format!("{} added an internal note", item.author_name),
+            _ => format!(
+                "{} {}",
+                item.author_name,
+                describe_change(
+                    item.field.as_deref().unwrap_or(""),
+                    item.old_value.as_deref(),
+                    item.new_value.as_deref(),
+                )
+            ),
+        })
+        .collect();
+    const SHOWN: usize = 6;
+    let what = if since.is_empty() {
+        let status = CaseStatus::parse(&row.status)
+            .map(CaseStatus::staff_label)
+            .unwrap_or("changed");
+        let priority = Priority::parse(&row.priority)
+            .map(Priority::label)
+            .unwrap_or("changed");
+        let assignee = row.assignee_name.as_deref().unwrap_or("nobody");
+        format!("it is now {status}, assigned to {assignee}, priority {priority}")
+    } else {
+        let skipped = since.len().saturating_sub(SHOWN);
+        let mut shown = since[skipped..].join("; ");
+        if skipped > 0 {
+            shown = format!("{skipped} earlier changes; {shown}");
+        }
+        format!("since you opened it, {shown}")
+    };
+    Ok(AppError::Conflict(format!(
+        "Someone else changed this case while you were working on it: {what}. \
+         Nothing of yours was saved; your text is still in the form. \
+         Reload the page to see the changes, then send again."
+    )))
 }
 
 /// The case as it is, with a new status (and the speaker of a public message).
@@ -462,16 +499,18 @@ fn with_status<'a>(
     }
 }
 
-/// Write `change` if the case is still at `version`; otherwise say who got there first.
+/// Write `change` if the case is still at `version`; otherwise say what
+/// others changed first.
 async fn apply(
     tx: &mut sqlx::PgConnection,
     row: &db::CaseRow,
+    actor: &Actor,
     version: i32,
     change: CaseChange<'_>,
 ) -> Result<(), AppError> {
-    match db::update(tx, row.id, version, change).await? {
+    match db::update(&mut *tx, row.id, version, change).await? {
         Some(_) => Ok(()),
-        None => Err(stale(row)),
+        None => Err(stale(tx, row, actor, version).await?),
     }
 }
 
@@ -581,8 +620,18 @@ async fn update_sla(
         row.sla_paused_at,
     );
     if priority != row.priority {
-        let due = sla::due_times(&mut *tx, priority, row.created_at).await?;
-        (first, resolution) = (Some(due.first_response_due_at), Some(due.resolution_due_at));
+        // The new targets count from when the case was opened, and the
+        // resolution deadline keeps the business time already spent waiting
+        // for the customer: the distance between the old priority's plain
+        // deadline and the stored one.
+        let new = sla::due_times(&mut *tx, priority, row.created_at).await?;
+        let old = sla::due_times(&mut *tx, &row.priority, row.created_at).await?;
+        let calendar = sla::load_calendar(&mut *tx).await?;
+        first = Some(new.first_response_due_at);
+        resolution = Some(match row.resolution_due_at {
+            Some(stored) => calendar.resume(new.resolution_due_at, old.resolution_due_at, stored),
+            None => new.resolution_due_at,
+        });
     }
     match (from == CaseStatus::Pending, to == CaseStatus::Pending) {
         (false, true) => paused = Some(now),
@@ -649,7 +698,7 @@ pub async fn reply(
     let change = with_status(&row, new_status, speaker);
     // Staff write against the version they saw; a customer's reply always lands.
     let expected = if staff { reply.version } else { row.version };
-    apply(&mut tx, &row, expected, change).await?;
+    apply(&mut tx, &row, actor, expected, change).await?;
     let message_id =
         db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
     files
@@ -660,13 +709,11 @@ pub async fn reply(
         update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
     }
     if !reply.internal {
-        let author = if staff {
-            // Customers see the support team's replies; the agent's name is in the thread.
-            row.assignee_name
-                .clone()
-                .unwrap_or_else(|| "Support".into())
-        } else {
+        // The one who wrote it (any agent may answer, not only the assignee).
+        let author = if actor.user_id == row.requester_id {
             row.requester_name.clone()
+        } else {
+            super::db::users::display_name(&mut *tx, actor.user_id).await?
         };
         let news = CaseNews::Reply {
             from_support: staff,
@@ -740,7 +787,7 @@ pub async fn update(
         assignee_id: assignee.map(|a| a.0),
         public_speaker: None,
     };
-    apply(&mut tx, &row, version, change).await?;
+    apply(&mut tx, &row, actor, version, change).await?;
     update_sla(
         &mut tx,
         &row,
@@ -822,7 +869,7 @@ pub async fn customer_open_or_close(
     };
     let mut tx = pool.begin().await?;
     let change = with_status(&row, new_status, None);
-    apply(&mut tx, &row, row.version, change).await?;
+    apply(&mut tx, &row, actor, row.version, change).await?;
     record_status_change(&mut tx, &row, actor, current, new_status).await?;
     tell_status(&mut tx, &row, actor, new_status).await?;
     tx.commit().await?;
@@ -924,6 +971,7 @@ pub async fn merge(
     apply(
         &mut tx,
         &source,
+        actor,
         version,
         with_status(&source, CaseStatus::Closed, Some("agent")),
     )
@@ -932,6 +980,7 @@ pub async fn merge(
     apply(
         &mut tx,
         &target,
+        actor,
         target.version,
         with_status(&target, target_status, Some("agent")),
     )
@@ -1061,8 +1110,17 @@ pub async fn bulk_update(
     wanted.dedup();
     // One query for all of them; a number that does not exist fails the whole action.
     let rows = db::find_many(pool, &wanted, CaseScope::All).await?;
-    if rows.len() != wanted.len() {
-        return Err(AppError::NotFound);
+    if let Some(missing) = wanted
+        .iter()
+        .find(|n| !rows.iter().any(|r| r.number == **n))
+    {
+        return Err(AppError::invalid(
+            "numbers",
+            format!(
+                "There is no case {}. Nothing was changed; reload the queue and tick the cases again.",
+                CaseNumber(*missing)
+            ),
+        ));
     }
     let mut tx = pool.begin().await?;
     for row in &rows {
@@ -1079,7 +1137,7 @@ pub async fn bulk_update(
             assignee_id: assignee.as_ref().map(|a| a.0),
             public_speaker: None,
         };
-        apply(&mut tx, row, row.version, change).await?;
+        apply(&mut tx, row, actor, row.version, change).await?;
         if to != from {
             record_status_change(&mut tx, row, actor, from, to).await?;
             tell_status(&mut tx, row, actor, to).await?;
@@ -1154,7 +1212,7 @@ pub async fn queue(pool: &PgPool, actor: &Actor, q: QueueQuery<'_>) -> Result<Qu
     policy::authorize(Some(actor), &Action::WorkCases)?;
     const ACTIVE: &[&str] = &["new", "open", "on_hold"];
     const MINE: &[&str] = &["new", "open", "pending", "on_hold"];
-    let (statuses, mut assignee, updated_within_days, breaching): (
+    let (statuses, mut assignee, solved_within_days, breaching): (
         &[&str],
         Option<Option<i64>>,
         Option<i32>,
@@ -1202,20 +1260,13 @@ pub async fn queue(pool: &PgPool, actor: &Actor, q: QueueQuery<'_>) -> Result<Qu
         organization_id,
         assignee,
         search: &search,
-        updated_within_days,
+        solved_within_days,
         tag: tag.as_ref().map(Tag::as_str),
         breaching,
         sort,
     };
-    let page = q.page.max(1);
-    let rows = db::list(
-        pool,
-        CaseScope::All,
-        &filter,
-        CASES_PER_PAGE,
-        (page - 1) * CASES_PER_PAGE,
-    )
-    .await?;
+    let (page, offset) = super::forms::page_offset(q.page, CASES_PER_PAGE)?;
+    let rows = db::list(pool, CaseScope::All, &filter, CASES_PER_PAGE, offset).await?;
     let counts = db::queue_counts(pool, actor.user_id).await?;
     Ok(QueuePage {
         sizes: QueueSizes {

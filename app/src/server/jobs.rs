@@ -90,18 +90,35 @@ async fn pause(interval: Duration, stopped: &mut watch::Receiver<bool>) -> bool 
 }
 
 /// Close the cases solved more than `older_than_days` days ago, with a status
-/// event for each; returns how many were closed.
+/// event for each and a mail to each requester; returns how many were closed.
 ///
-/// One statement: several servers may run it at once, and PostgreSQL's row
-/// locks make the second one skip a case the first closed (its re-checked
-/// `status = 'solved'` no longer holds), so no case gets two events. Raising
-/// `version` makes an agent's change prepared against the solved case a
-/// refused stale change rather than silently reopening it.
+/// One statement closes them: several servers may run it at once, and
+/// PostgreSQL's row locks make the second one skip a case the first closed (its
+/// re-checked `status = 'solved'` no longer holds), so no case gets two events
+/// or two mails. Raising `version` makes an agent's change prepared against the
+/// solved case a refused stale change rather than silently reopening it. The
+/// mails are queued in the same transaction: closed means told.
 ///
-/// Who closed it: `case_events.actor_id` must be a user, and there is no system
-/// user. The event is recorded under the case's assignee (the agent who solved
-/// it, whose queue it leaves), else the requester; the thread shows it as an
-/// ordinary status change by that person.
+/// The history shows Rapport, not a person, as the one who closed the case.
 pub async fn close_solved_cases(pool: &PgPool, older_than_days: i32) -> sqlx::Result<u64> {
-    super::db::cases::close_solved(pool, older_than_days).await
+    use super::case_mail::{self, CaseNews, Recipient};
+    use crate::domain::{CaseNumber, CaseStatus};
+    let mut tx = pool.begin().await?;
+    let closed = super::db::cases::close_solved(&mut *tx, older_than_days).await?;
+    for case in &closed {
+        let to = Recipient {
+            name: &case.requester_name,
+            email: &case.requester_email,
+        };
+        case_mail::send(
+            &mut tx,
+            &[to],
+            CaseNumber(case.number),
+            &case.subject,
+            CaseNews::Status(CaseStatus::Closed),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(closed.len() as u64)
 }

@@ -3,6 +3,7 @@
 //! "not found", exactly like one that does not exist.
 
 use super::db::orders::{self as db, InvoiceFilter, OrderScope};
+use super::forms::page_offset;
 use super::policy::{self, Action, Actor, OrderRef};
 use crate::api::orders::{
     DeliveryEventView, DeliveryLineView, DeliverySummary, DeliveryView, InvoiceLineView,
@@ -86,17 +87,6 @@ fn page_of<R, T>(
         page,
         staff,
     })
-}
-
-fn page_offset(page: i64) -> Result<(i64, i64), AppError> {
-    // Deep pages are not a use case; a bounded offset keeps every page cheap.
-    if !(1..=400).contains(&page) {
-        return Err(AppError::invalid(
-            "page",
-            "Choose a page between 1 and 400.",
-        ));
-    }
-    Ok((page, (page - 1) * ORDERS_PER_PAGE))
 }
 
 fn order_summary(row: db::OrderRow) -> Result<OrderSummary, AppError> {
@@ -187,7 +177,7 @@ pub async fn order_list(
     page: i64,
 ) -> Result<Listing<OrderSummary>, AppError> {
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page)?;
+    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let status = match filter.status.trim() {
         "" | "all" => None,
         other => Some(
@@ -287,7 +277,7 @@ pub async fn invoice_list(
     page: i64,
 ) -> Result<Listing<InvoiceSummary>, AppError> {
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page)?;
+    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let status = match status.trim() {
         "" | "all" => InvoiceFilter::All,
         "due" => InvoiceFilter::Due,
@@ -399,7 +389,7 @@ pub async fn delivery_list(
     page: i64,
 ) -> Result<Listing<DeliverySummary>, AppError> {
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page)?;
+    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let statuses: Vec<&str> = match status.trim() {
         "" | "all" => vec![],
         "moving" => DeliveryStatus::ALL

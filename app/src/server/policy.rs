@@ -414,9 +414,15 @@ mod tests {
                 Action::CloseOrReopenCase(own_case_mine),
                 signed_in && !is(Trainer),
             ));
+            rows.push((
+                role,
+                Action::CloseOrReopenCase(own_case_colleague),
+                is(CustomerAdmin) || staff_works,
+            ));
             rows.push((role, Action::CloseOrReopenCase(other_case), staff_works));
             rows.push((role, Action::RateCase(own_case_mine), signed_in));
             rows.push((role, Action::RateCase(own_case_colleague), false));
+            rows.push((role, Action::RateCase(other_case), false));
             rows.push((role, Action::WorkCases, staff_works));
             rows.push((role, Action::ViewSlaPolicies, staff_works));
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));

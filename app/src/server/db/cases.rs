@@ -170,6 +170,8 @@ pub struct ThreadItem {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub at: OffsetDateTime,
+    /// The version of the case this entry came with (None for older entries).
+    pub version: Option<i32>,
     /// The files of a message: ids, names and sizes in bytes.
     pub file_ids: Vec<i64>,
     pub file_names: Vec<String>,
@@ -188,16 +190,17 @@ pub async fn thread(
             SELECT CASE WHEN m.internal THEN 'note' ELSE 'message' END AS kind,
                    u.display_name AS author_name, u.role AS author_role, m.body,
                    NULL::text AS field, NULL::text AS old_value, NULL::text AS new_value,
-                   m.created_at AS at, m.id AS seq,
+                   m.created_at AS at, m.id AS seq, m.version,
                    array(SELECT f.id FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_ids,
                    array(SELECT f.file_name FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_names,
                    array(SELECT f.size_bytes FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_sizes
             FROM case_messages m JOIN users u ON u.id = m.author_id
             WHERE m.case_id = $1 AND (NOT m.internal OR $2)
             UNION ALL
-            SELECT 'event', u.display_name, u.role, '', e.field, e.old_value, e.new_value, e.at, e.id,
+            SELECT 'event', coalesce(u.display_name, 'Rapport'), coalesce(u.role, 'system'), '',
+                   e.field, e.old_value, e.new_value, e.at, e.id, e.version,
                    '{}'::bigint[], '{}'::text[], '{}'::bigint[]
-            FROM case_events e JOIN users u ON u.id = e.actor_id
+            FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.case_id = $1 AND $2
          ) t ORDER BY at, seq",
     )
@@ -263,7 +266,7 @@ pub struct ListFilter<'a> {
     pub assignee: Option<Option<i64>>,
     pub search: &'a str,
     /// Only cases updated in the last N days.
-    pub updated_within_days: Option<i32>,
+    pub solved_within_days: Option<i32>,
     pub tag: Option<&'a str>,
     /// Only active cases past an SLA deadline.
     pub breaching: bool,
@@ -326,8 +329,8 @@ fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, scope: CaseScope, filter: &
             .push_bind(pattern)
             .push("))");
     }
-    if let Some(days) = filter.updated_within_days {
-        sql.push(" AND c.updated_at > now() - make_interval(days => ")
+    if let Some(days) = filter.solved_within_days {
+        sql.push(" AND c.solved_at > now() - make_interval(days => ")
             .push_bind(days)
             .push(")");
     }
@@ -415,7 +418,7 @@ pub async fn queue_counts(db: impl PgExecutor<'_>, agent_id: i64) -> sqlx::Resul
            count(*) FILTER (WHERE assignee_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold')) AS mine,
            count(*) FILTER (WHERE status IN ('new', 'open', 'on_hold')) AS open,
            count(*) FILTER (WHERE status = 'pending') AS pending,
-           count(*) FILTER (WHERE status = 'solved' AND updated_at > now() - interval '7 days') AS solved_recently,
+           count(*) FILTER (WHERE status = 'solved' AND solved_at > now() - interval '7 days') AS solved_recently,
            count(*) FILTER (WHERE {BREACHING}) AS breaching
          FROM cases c WHERE status <> 'closed'"
     );
@@ -433,7 +436,8 @@ pub async fn add_message(
     body: &str,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO case_messages (case_id, author_id, internal, body) VALUES ($1, $2, $3, $4)
+        "INSERT INTO case_messages (case_id, author_id, internal, body, version)
+         VALUES ($1, $2, $3, $4, (SELECT version FROM cases WHERE id = $1))
          RETURNING id",
     )
     .bind(case_id)
@@ -452,14 +456,19 @@ pub async fn record_event(
     old_value: Option<&str>,
     new_value: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO case_events (case_id, actor_id, field, old_value, new_value) VALUES ($1, $2, $3, $4, $5)")
-        .bind(case_id)
-        .bind(actor_id)
-        .bind(field)
-        .bind(old_value)
-        .bind(new_value)
-        .execute(db)
-        .await?;
+    // Every action changes the case (raising its version) before it records
+    // what it did, so the entry carries the version the change produced.
+    sqlx::query(
+        "INSERT INTO case_events (case_id, actor_id, field, old_value, new_value, version)
+         VALUES ($1, $2, $3, $4, $5, (SELECT version FROM cases WHERE id = $1))",
+    )
+    .bind(case_id)
+    .bind(actor_id)
+    .bind(field)
+    .bind(old_value)
+    .bind(new_value)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -503,23 +512,39 @@ pub async fn update(
     .await
 }
 
+/// A case the close job closed, with what its requester's mail needs.
+#[derive(Debug, FromRow)]
+pub struct ClosedCase {
+    pub number: i64,
+    pub subject: String,
+    pub requester_name: String,
+    pub requester_email: String,
+}
+
 /// Close the cases solved more than `older_than_days` ago, each with its
-/// history entry, in one statement (see `jobs::close_solved_cases` for why).
-pub async fn close_solved(db: impl PgExecutor<'_>, older_than_days: i32) -> sqlx::Result<u64> {
-    let result = sqlx::query(
+/// history entry (by no person: Rapport did it), in one statement (see
+/// `jobs::close_solved_cases` for why).
+pub async fn close_solved(
+    db: impl PgExecutor<'_>,
+    older_than_days: i32,
+) -> sqlx::Result<Vec<ClosedCase>> {
+    sqlx::query_as(
         "WITH closed AS (
             UPDATE cases
             SET status = 'closed', closed_at = now(), version = version + 1, updated_at = now()
             WHERE status = 'solved' AND solved_at < now() - make_interval(days => $1)
-            RETURNING id, coalesce(assignee_id, requester_id) AS actor_id
+            RETURNING id, number, subject, requester_id, version
+         ), events AS (
+            INSERT INTO case_events (case_id, actor_id, field, old_value, new_value, version)
+            SELECT id, NULL, 'status', 'solved', 'closed', version FROM closed
          )
-         INSERT INTO case_events (case_id, actor_id, field, old_value, new_value)
-         SELECT id, actor_id, 'status', 'solved', 'closed' FROM closed",
+         SELECT c.number, c.subject, u.display_name AS requester_name, u.email AS requester_email
+         FROM closed c JOIN users u ON u.id = c.requester_id
+         ORDER BY c.number",
     )
     .bind(older_than_days)
-    .execute(db)
-    .await?;
-    Ok(result.rows_affected())
+    .fetch_all(db)
+    .await
 }
 
 /// Store the rating; false when the case was rated already.
@@ -697,6 +722,7 @@ pub async fn backdate(
         "UPDATE cases SET created_at = created_at - make_interval(days => $2),
                           updated_at = updated_at - make_interval(days => $2) + make_interval(hours => $2),
                           solved_at = solved_at - make_interval(days => $2) + make_interval(hours => $2),
+                          closed_at = closed_at - make_interval(days => $2) + make_interval(hours => $2),
                           first_response_at = first_response_at - make_interval(days => $2) + make_interval(hours => $2)
          WHERE id = $1 RETURNING created_at",
     )

@@ -61,6 +61,13 @@ pub async fn id_by_email(
         .await
 }
 
+pub async fn display_name(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
 pub async fn password_hash(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)
