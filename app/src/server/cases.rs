@@ -6,6 +6,7 @@ use super::attachments::Attachments;
 use super::canned;
 use super::case_mail::{self, CaseNews, Recipient};
 use super::db::canned as canned_db;
+use super::db::case_sidebar::case_sidebar;
 use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter, ListSort};
 use super::forms::required_text;
 use super::markdown;
@@ -73,8 +74,13 @@ pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Ap
     if !staff {
         policy::authorize(Some(actor), &Action::OpenCase)?;
     }
+    Ok(options_from(db::form_choices(pool, staff).await?))
+}
+
+/// The form choices from their (kind, id, name) rows.
+fn options_from(choices: Vec<(String, i64, String)>) -> CaseFormOptions {
     let mut options = CaseFormOptions::default();
-    for (kind, id, name) in db::form_choices(pool, staff).await? {
+    for (kind, id, name) in choices {
         let list = match kind.as_str() {
             "category" => &mut options.categories,
             "agent" => &mut options.agents,
@@ -83,7 +89,7 @@ pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Ap
         };
         list.push((id, name));
     }
-    Ok(options)
+    options
 }
 
 /// The new-case form, as typed.
@@ -387,16 +393,24 @@ pub async fn detail(
         })
         .collect::<Result<_, AppError>>()?;
     let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
-    let options = if staff_view {
-        options(pool, actor).await?
+    // Staff get their tools, what the case is about and the organization's
+    // business in one statement; others only what the case is about.
+    let (options, linked, business) = if staff_view {
+        let side = case_sidebar(pool, row.id, row.organization_id).await?;
+        let linked = match side.link {
+            Some(link) => super::orders::case_link_item(actor, link.0)?,
+            None => None,
+        };
+        let business = super::orders::organization_business(
+            actor,
+            side.orders.0,
+            side.invoices.0,
+            side.deliveries.0,
+        )?;
+        (options_from(side.choices.0), linked, Some(business))
     } else {
-        CaseFormOptions::default()
-    };
-    let linked = super::orders::case_link(pool, actor, row.id).await?;
-    let business = if staff_view {
-        Some(super::orders::organization_business(pool, actor, row.organization_id).await?)
-    } else {
-        None
+        let linked = super::orders::case_link(pool, actor, row.id).await?;
+        (CaseFormOptions::default(), linked, None)
     };
     Ok(CaseView {
         number,

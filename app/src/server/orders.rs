@@ -220,8 +220,8 @@ pub async fn order_detail(
     check_view(actor, row.owners)?;
     let (lines, invoices, deliveries) = tokio::try_join!(
         db::order_lines(pool, row.id),
-        db::invoices_where(pool, Some(row.id), None),
-        db::deliveries_where(pool, Some(row.id), None),
+        db::invoices_of_order(pool, row.id),
+        db::deliveries_of_order(pool, row.id),
     )?;
     let currency = row.currency.clone();
     let about = ItemRef {
@@ -536,9 +536,14 @@ pub async fn case_link(
     actor: &Actor,
     case_id: i64,
 ) -> Result<Option<LinkedItem>, AppError> {
-    let Some(row) = db::case_link(pool, case_id).await? else {
-        return Ok(None);
-    };
+    match db::case_link(pool, case_id).await? {
+        Some(row) => case_link_item(actor, row),
+        None => Ok(None),
+    }
+}
+
+/// The item a case is about, as its page shows it, if the reader may see it.
+pub fn case_link_item(actor: &Actor, row: db::CaseLinkRow) -> Result<Option<LinkedItem>, AppError> {
     // The reader of the case may no longer see the order (its organization
     // stopped sharing orders with members): then the case does not show it.
     if check_view(actor, row.owners).is_err() {
@@ -575,18 +580,15 @@ pub async fn case_link(
 }
 
 /// Beside a case, for staff: the organization's latest orders, open invoices
-/// and deliveries on their way. Three small queries, whatever the history.
-pub async fn organization_business(
-    pool: &PgPool,
+/// and deliveries on their way (read with the case's other staff panels, see
+/// `db::case_sidebar`).
+pub fn organization_business(
     actor: &Actor,
-    organization_id: i64,
+    orders: Vec<db::OrderRow>,
+    invoices: Vec<db::InvoiceRow>,
+    deliveries: Vec<db::DeliveryRow>,
 ) -> Result<OrganizationBusiness, AppError> {
     policy::authorize(Some(actor), &Action::LookUpOrders)?;
-    let (orders, invoices, deliveries) = tokio::try_join!(
-        db::recent_orders(pool, organization_id, 5),
-        db::invoices_where(pool, None, Some(organization_id)),
-        db::deliveries_where(pool, None, Some(organization_id)),
-    )?;
     Ok(OrganizationBusiness {
         recent_orders: orders
             .into_iter()

@@ -567,28 +567,32 @@ pub async fn rate(
 
 /// The choices of the case forms in one query: categories, and for staff the
 /// people cases can be assigned to, the organizations, and the canned replies.
-/// Each row is (kind, id, name).
-pub async fn form_choices(
-    db: impl PgExecutor<'_>,
-    staff: bool,
-) -> sqlx::Result<Vec<(String, i64, String)>> {
-    sqlx::query_as(
+/// Each row is (kind, id, name). `staff` is an SQL boolean (a parameter or a literal).
+pub(super) fn form_choices_sql(staff: &str) -> String {
+    format!(
         "SELECT kind, id, name FROM (
             SELECT 'category' AS kind, id, name FROM case_categories
             UNION ALL
             SELECT 'agent', id, display_name FROM users
-            WHERE $1 AND role IN ('agent', 'admin') AND NOT disabled
+            WHERE {staff} AND role IN ('agent', 'admin') AND NOT disabled
             UNION ALL
-            SELECT 'organization', id, name FROM organizations WHERE $1
+            SELECT 'organization', id, name FROM organizations WHERE {staff}
             UNION ALL
-            SELECT 'canned', id, title FROM canned_replies WHERE $1
+            SELECT 'canned', id, title FROM canned_replies WHERE {staff}
          ) choices
          -- Categories in their given order, the rest by name.
-         ORDER BY kind, CASE WHEN kind = 'category' THEN lpad(id::text, 20, '0') ELSE lower(name) END",
+         ORDER BY kind, CASE WHEN kind = 'category' THEN lpad(id::text, 20, '0') ELSE lower(name) END"
     )
-    .bind(staff)
-    .fetch_all(db)
-    .await
+}
+
+pub async fn form_choices(
+    db: impl PgExecutor<'_>,
+    staff: bool,
+) -> sqlx::Result<Vec<(String, i64, String)>> {
+    sqlx::query_as(&form_choices_sql("$1"))
+        .bind(staff)
+        .fetch_all(db)
+        .await
 }
 
 /// Replace a case's tags with `tags`.

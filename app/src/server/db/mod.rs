@@ -7,6 +7,7 @@ pub mod articles;
 pub mod attachments;
 pub mod audit;
 pub mod canned;
+pub mod case_sidebar;
 pub mod cases;
 pub mod invitations;
 pub mod mail;

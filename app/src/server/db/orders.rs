@@ -3,12 +3,17 @@
 //! seen through their order, so one rule decides all three.
 
 use super::cases::COUNT_LIMIT;
+use serde::Deserialize;
 use sqlx::{FromRow, PgExecutor, Postgres, QueryBuilder};
 use time::{Date, OffsetDateTime};
 
+// Rows also come as JSON when several lists share one statement (see
+// `case_sidebar`): PostgreSQL writes dates there as "2026-11-24".
+time::serde::format_description!(json_date, Date, "[year]-[month]-[day]");
+
 /// Whose an order is, as the rules need it. Invoices and deliveries are their
 /// order's, so every row that is shown on its own carries these.
-#[derive(Debug, Clone, Copy, FromRow)]
+#[derive(Debug, Clone, Copy, FromRow, Deserialize)]
 pub struct Owners {
     pub organization_id: i64,
     pub placed_by: Option<i64>,
@@ -99,15 +104,17 @@ const ORDER_FROM: &str = " FROM orders o
     JOIN organizations org ON org.id = o.organization_id
     LEFT JOIN users p ON p.id = o.placed_by";
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, Deserialize)]
 pub struct OrderRow {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub owners: Owners,
     pub id: i64,
     pub number: String,
     pub organization_name: String,
     pub placed_by_name: Option<String>,
     pub status: String,
+    #[serde(with = "json_date")]
     pub ordered_on: Date,
     pub currency: String,
     pub total_minor: i64,
@@ -115,6 +122,7 @@ pub struct OrderRow {
     pub first_line: Option<String>,
     /// Lists: how many match, counted up to `COUNT_LIMIT + 1` (0 elsewhere).
     #[sqlx(default)]
+    #[serde(default)]
     pub total: i64,
 }
 
@@ -185,19 +193,12 @@ pub async fn find_order(
         .await
 }
 
-/// The latest orders of an organization (staff, beside a case).
-pub async fn recent_orders(
-    db: impl PgExecutor<'_>,
-    organization_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<OrderRow>> {
-    let mut sql = QueryBuilder::new(format!(
-        "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.organization_id = "
-    ));
-    sql.push_bind(organization_id)
-        .push(" ORDER BY o.ordered_on DESC, o.id DESC LIMIT ")
-        .push_bind(limit);
-    sql.build_query_as().fetch_all(db).await
+/// The latest orders of an organization (staff, beside a case), for `case_sidebar`.
+pub(super) fn recent_orders_sql(organization: &str) -> String {
+    format!(
+        "SELECT {ORDER_COLUMNS} {ORDER_FROM} WHERE o.organization_id = {organization}
+         ORDER BY o.ordered_on DESC, o.id DESC LIMIT 5"
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -240,17 +241,21 @@ const INVOICE_FROM: &str = " FROM invoices i
     JOIN organizations org ON org.id = o.organization_id
     LEFT JOIN users p ON p.id = o.placed_by";
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, Deserialize)]
 pub struct InvoiceRow {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub owners: Owners,
     pub id: i64,
     pub number: String,
     pub order_number: String,
     pub organization_name: String,
     pub placed_by_name: Option<String>,
+    #[serde(with = "json_date")]
     pub issued_on: Date,
+    #[serde(with = "json_date")]
     pub due_on: Date,
+    #[serde(with = "json_date::option")]
     pub paid_on: Option<Date>,
     pub currency: String,
     pub status: String,
@@ -260,6 +265,7 @@ pub struct InvoiceRow {
     pub tax_total_minor: i64,
     pub total_minor: i64,
     #[sqlx(default)]
+    #[serde(default)]
     pub total: i64,
 }
 
@@ -349,22 +355,26 @@ pub async fn find_invoice(
         .await
 }
 
-/// The invoices of one order, or the open ones of an organization (beside a case).
-pub async fn invoices_where(
+/// The invoices of one order.
+pub async fn invoices_of_order(
     db: impl PgExecutor<'_>,
-    order_id: Option<i64>,
-    open_of_organization: Option<i64>,
+    order_id: i64,
 ) -> sqlx::Result<Vec<InvoiceRow>> {
     sqlx::query_as(&format!(
-        "SELECT {INVOICE_COLUMNS} {INVOICE_FROM}
-         WHERE ($1::bigint IS NULL OR i.order_id = $1)
-           AND ($2::bigint IS NULL OR (i.organization_id = $2 AND i.status = 'open'))
-         ORDER BY i.due_on, i.id LIMIT 20"
+        "SELECT {INVOICE_COLUMNS} {INVOICE_FROM} WHERE i.order_id = $1 ORDER BY i.due_on, i.id"
     ))
     .bind(order_id)
-    .bind(open_of_organization)
     .fetch_all(db)
     .await
+}
+
+/// The open invoices of an organization (staff, beside a case), for `case_sidebar`.
+pub(super) fn open_invoices_sql(organization: &str) -> String {
+    format!(
+        "SELECT {INVOICE_COLUMNS} {INVOICE_FROM}
+         WHERE i.organization_id = {organization} AND i.status = 'open'
+         ORDER BY i.due_on, i.id LIMIT 20"
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -404,9 +414,10 @@ const DELIVERY_FROM: &str = " FROM deliveries d
     JOIN orders o ON o.id = d.order_id
     JOIN organizations org ON org.id = o.organization_id";
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, Deserialize)]
 pub struct DeliveryRow {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub owners: Owners,
     pub id: i64,
     pub number: String,
@@ -415,9 +426,12 @@ pub struct DeliveryRow {
     pub carrier: String,
     pub tracking_number: String,
     pub status: String,
+    #[serde(with = "json_date::option")]
     pub shipped_on: Option<Date>,
+    #[serde(with = "json_date::option")]
     pub delivered_on: Option<Date>,
     #[sqlx(default)]
+    #[serde(default)]
     pub total: i64,
 }
 
@@ -479,23 +493,28 @@ pub async fn find_delivery(
         .await
 }
 
-/// The deliveries of one order, or those of an organization still on their way.
-pub async fn deliveries_where(
+/// The deliveries of one order.
+pub async fn deliveries_of_order(
     db: impl PgExecutor<'_>,
-    order_id: Option<i64>,
-    moving_of_organization: Option<i64>,
+    order_id: i64,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
     sqlx::query_as(&format!(
-        "SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM}
-         WHERE ($1::bigint IS NULL OR d.order_id = $1)
-           AND ($2::bigint IS NULL OR (d.organization_id = $2
-                AND d.status IN ('in_transit', 'out_for_delivery', 'exception')))
-         ORDER BY d.shipped_on DESC NULLS FIRST, d.id DESC LIMIT 20"
+        "SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM} WHERE d.order_id = $1
+         ORDER BY d.shipped_on DESC NULLS FIRST, d.id DESC"
     ))
     .bind(order_id)
-    .bind(moving_of_organization)
     .fetch_all(db)
     .await
+}
+
+/// The deliveries of an organization on their way (staff, beside a case), for `case_sidebar`.
+pub(super) fn moving_deliveries_sql(organization: &str) -> String {
+    format!(
+        "SELECT {DELIVERY_COLUMNS} {DELIVERY_FROM}
+         WHERE d.organization_id = {organization}
+           AND d.status IN ('in_transit', 'out_for_delivery', 'exception')
+         ORDER BY d.shipped_on DESC NULLS FIRST, d.id DESC LIMIT 20"
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -610,9 +629,10 @@ pub async fn link_case(
 
 /// What a case is about, as kind, number and line, with the item's status and
 /// facts for the case page.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, Deserialize)]
 pub struct CaseLinkRow {
     #[sqlx(flatten)]
+    #[serde(flatten)]
     pub owners: Owners,
     pub kind: String,
     pub number: String,
@@ -621,12 +641,14 @@ pub struct CaseLinkRow {
     pub past_due: bool,
     pub currency: String,
     pub amount_minor: i64,
+    #[serde(with = "json_date::option")]
     pub day: Option<Date>,
     pub detail: Option<String>,
 }
 
-pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<CaseLinkRow>> {
-    sqlx::query_as(
+/// What a case is about, for `case_link` and `case_sidebar`.
+pub(super) fn case_link_sql(case_id: &str) -> String {
+    format!(
         "SELECT k.kind,
                 coalesce(i.number, d.number, o.number) AS number,
                 l.position AS line,
@@ -644,11 +666,15 @@ pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Op
          LEFT JOIN products p ON p.id = l.product_id
          LEFT JOIN invoices i ON i.id = k.invoice_id
          LEFT JOIN deliveries d ON d.id = k.delivery_id
-         WHERE k.case_id = $1",
+         WHERE k.case_id = {case_id}"
     )
-    .bind(case_id)
-    .fetch_optional(db)
-    .await
+}
+
+pub async fn case_link(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<CaseLinkRow>> {
+    sqlx::query_as(&case_link_sql("$1"))
+        .bind(case_id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Every order, invoice and delivery number that is like `number` (staff lookup).
