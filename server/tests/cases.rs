@@ -613,3 +613,57 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
     assert!(subject.contains("Nick Northwind replied"), "{subject}");
     assert!(body.contains("Restarted, it works."));
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn case_times_are_shown_in_the_readers_time_zone(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let number = open_case(&app, &nick, "Clock check", "What time is it?").await;
+    let created = |case: &Value| case["created"].as_str().unwrap().to_string();
+    // No zone chosen and none from the browser: UTC.
+    let (status, case) = detail(&app, &nick, &number).await;
+    assert_eq!(status, 200, "{case}");
+    assert!(created(&case).ends_with(" UTC"), "{}", created(&case));
+    // The account's zone wins.
+    sqlx::query("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE email = 'nick@northwind.example'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, case) = detail(&app, &nick, &number).await;
+    assert!(created(&case).ends_with(" JST"), "{}", created(&case));
+    let list: Value = app
+        .call(
+            &nick,
+            "my_cases",
+            &[("status", ""), ("query", ""), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["cases"][0]["updated"]
+            .as_str()
+            .is_some_and(|at| at.ends_with(" JST")),
+        "{list}"
+    );
+    // Someone else, without a zone of their own, reads the browser's.
+    let agent = app.bare();
+    let signed = app
+        .sign_in(&agent, "agent@rapport.example", "rapport-demo")
+        .await;
+    let session = common::cookie_pair(signed.headers()["set-cookie"].to_str().unwrap());
+    let case: Value = agent
+        .post(app.url("/api/case_detail"))
+        .header("accept", "application/json")
+        .header("cookie", format!("{session}; tz=America%2FNew_York"))
+        .form(&[("number", number.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let at = created(&case);
+    assert!(at.ends_with(" EST") || at.ends_with(" EDT"), "{at}");
+}

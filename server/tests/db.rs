@@ -156,3 +156,158 @@ async fn the_demo_seed_fills_an_empty_database_once(pool: PgPool) {
     assert_eq!(total as usize, app::server::seed::DEMO_ACCOUNTS.len());
     assert_eq!(organizations::count(&pool).await.unwrap(), 3);
 }
+
+/// The demo looks like a desk in use: every agent queue has cases, nothing is
+/// left for the auto-close job on the first start, closed cases were closed
+/// in the past, and customers have rated some answers.
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_demo_cases_fill_every_queue_and_are_settled_in_time(pool: PgPool) {
+    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
+    };
+    let queues = [
+        (
+            "unassigned",
+            "SELECT count(*) FROM cases WHERE status IN ('new', 'open', 'on_hold') AND assignee_id IS NULL",
+        ),
+        (
+            "mine (agent@rapport.example)",
+            "SELECT count(*) FROM cases c JOIN users u ON u.id = c.assignee_id
+             WHERE u.email = 'agent@rapport.example' AND c.status IN ('new', 'open', 'pending', 'on_hold')",
+        ),
+        (
+            "all open",
+            "SELECT count(*) FROM cases WHERE status IN ('new', 'open', 'on_hold')",
+        ),
+        (
+            "breaching SLA",
+            "SELECT count(*) FROM cases WHERE status IN ('new', 'open', 'on_hold')
+               AND (resolution_due_at < now() OR (first_response_at IS NULL AND first_response_due_at < now()))",
+        ),
+        (
+            "waiting for the customer",
+            "SELECT count(*) FROM cases WHERE status = 'pending'",
+        ),
+        (
+            "solved this week",
+            "SELECT count(*) FROM cases WHERE status = 'solved' AND solved_at > now() - interval '7 days'",
+        ),
+    ];
+    for (queue, sql) in queues {
+        assert!(count(sql).await > 0, "the {queue} queue is empty");
+    }
+    // The same, as the agents' queue page counts them.
+    let agent: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'agent@rapport.example'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let sizes = db::cases::queue_counts(&pool, agent).await.unwrap();
+    assert!(
+        [
+            sizes.unassigned,
+            sizes.mine,
+            sizes.open,
+            sizes.pending,
+            sizes.solved_recently,
+            sizes.breaching
+        ]
+        .iter()
+        .all(|n| *n > 0),
+        "{sizes:?}"
+    );
+    // Every status, priority and organization shows up.
+    assert_eq!(count("SELECT count(DISTINCT status) FROM cases").await, 6);
+    assert_eq!(count("SELECT count(DISTINCT priority) FROM cases").await, 4);
+    assert_eq!(
+        count("SELECT count(DISTINCT organization_id) FROM cases").await,
+        3
+    );
+
+    // Solved cases are recent: the close job has nothing to close at first start.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM cases WHERE status = 'solved'
+               AND (solved_at IS NULL OR solved_at <= now() - interval '7 days')"
+        )
+        .await,
+        0,
+        "solved cases older than the auto-close days"
+    );
+    // Closed ones were closed in the past, after they were opened and solved,
+    // with the close in their history as the job writes it.
+    assert!(count("SELECT count(*) FROM cases WHERE status = 'closed'").await > 0);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM cases WHERE status = 'closed'
+               AND (closed_at IS NULL OR closed_at > now() OR closed_at < created_at
+                    OR solved_at IS NULL OR solved_at > closed_at)"
+        )
+        .await,
+        0,
+        "closed cases with a closed_at out of place"
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM cases c WHERE status = 'closed' AND NOT EXISTS (
+               SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.field = 'status'
+                 AND e.new_value = 'closed' AND e.at = c.closed_at)"
+        )
+        .await,
+        0,
+        "closed cases without their closing event"
+    );
+    // Nothing happened in the future, or before its case was opened.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM cases WHERE updated_at > now() OR updated_at < created_at
+               OR solved_at > now() OR solved_at < created_at
+               OR first_response_at < created_at"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM case_messages m JOIN cases c ON c.id = m.case_id
+             WHERE m.created_at > now() OR m.created_at < c.created_at OR m.created_at > c.updated_at"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id
+             WHERE e.at > now() OR e.at < c.created_at"
+        )
+        .await,
+        0
+    );
+
+    // Ratings: on solved and closed cases only, with scores spread out.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM case_ratings r JOIN cases c ON c.id = r.case_id
+             WHERE c.status NOT IN ('solved', 'closed') OR r.rated_at > now() OR r.rated_at < c.solved_at"
+        )
+        .await,
+        0
+    );
+    assert!(count("SELECT count(DISTINCT score) FROM case_ratings").await >= 3);
+    assert!(count("SELECT count(*) FROM case_ratings WHERE comment <> ''").await > 0);
+
+    // Real variety: many subjects, internal notes, tags.
+    assert!(
+        count("SELECT count(DISTINCT subject) FROM cases").await >= 38,
+        "the subjects vary"
+    );
+    assert!(count("SELECT count(*) FROM case_messages WHERE internal").await >= 3);
+    assert!(count("SELECT count(DISTINCT case_id) FROM case_tags").await >= 5);
+}

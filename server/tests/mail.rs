@@ -414,12 +414,11 @@ struct CaseState {
     closed: bool,
     version: i32,
     assignee_id: Option<i64>,
-    requester_id: i64,
 }
 
 async fn case_state(pool: &PgPool, id: i64) -> CaseState {
     sqlx::query_as(
-        "SELECT status, closed_at IS NOT NULL AS closed, version, assignee_id, requester_id
+        "SELECT status, closed_at IS NOT NULL AS closed, version, assignee_id
          FROM cases WHERE id = $1",
     )
     .bind(id)

@@ -13,17 +13,11 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-/// How times are shown until people can choose their time zone.
+/// A moment as the reader reads it: "2026-12-08 14:00 CET" in their time
+/// zone (account, else browser, else UTC; see `time_zones::reader_zone`).
 pub fn format_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+    let (_, zone) = super::time_zones::reader_zone();
+    super::time_zones::date_time(t, &zone)
 }
 
 fn role_of(stored: &str) -> Result<Role, AppError> {

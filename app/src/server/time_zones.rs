@@ -65,6 +65,14 @@ pub fn day_and_time(t: OffsetDateTime, zone: &TimeZone) -> String {
         .to_string()
 }
 
+/// "2026-12-08 14:00 CET" in `zone`: a moment in lists, threads and histories.
+pub fn date_time(t: OffsetDateTime, zone: &TimeZone) -> String {
+    timestamp(t)
+        .to_zoned(zone.clone())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
 /// "14:00" in `zone`.
 pub fn clock(t: OffsetDateTime, zone: &TimeZone) -> String {
     timestamp(t)
@@ -138,6 +146,8 @@ mod tests {
         );
         let (_, tokyo) = parse("time_zone", "Asia/Tokyo").unwrap();
         assert_eq!(day_and_time(t, &tokyo), "Tue 8 Dec 2026, 22:00");
+        assert_eq!(date_time(t, &zurich), "2026-12-08 14:00 CET");
+        assert_eq!(date_time(t, &TimeZone::UTC), "2026-12-08 13:00 UTC");
         assert_eq!(month_label(t, &zurich), "December 2026");
     }
 
