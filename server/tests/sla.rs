@@ -483,3 +483,53 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
         urgent.resolution_due_at
     );
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_settled_case_says_which_targets_were_kept_and_which_missed(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let number: i64 =
+        sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    // Answered two hours early, solved a day and three hours late.
+    sqlx::query(
+        "UPDATE cases SET status = 'solved',
+                first_response_due_at = now() - interval '3 days',
+                first_response_at = now() - interval '3 days 2 hours',
+                resolution_due_at = now() - interval '1 day 3 hours',
+                solved_at = now()
+         WHERE number = $1",
+    )
+    .bind(number)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let read = |email: &'static str| {
+        let app = &app;
+        async move {
+            let client = app.signed_in(email).await;
+            let case: Value = app
+                .call(
+                    &client,
+                    "case_detail",
+                    &[("number", &format!("C-{number}"))],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            case
+        }
+    };
+    let case = read("agent@rapport.example").await;
+    assert_eq!(case["first_response_due"], "met, 2 h to spare");
+    assert_eq!(case["first_response_missed"], false);
+    assert_eq!(case["resolution_due"], "missed by 1 day 3 h");
+    assert_eq!(case["resolution_missed"], true);
+    assert_eq!(case["sla_breached"], true);
+    let case = read("carla@acme.example").await;
+    assert_eq!(case["first_response_due"], Value::Null);
+    assert_eq!(case["resolution_due"], Value::Null);
+    assert_eq!(case["sla_breached"], false);
+}

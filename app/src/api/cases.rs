@@ -94,9 +94,14 @@ pub struct CaseView {
     pub tags: Vec<String>,
     /// The case this one was merged into.
     pub merged_into: Option<String>,
-    /// Staff only: SLA deadlines still running, in words; None when met or paused.
+    /// Staff only: the SLA targets in words: time left while they run ("due in
+    /// 3 h"), kept or missed once done ("missed by 2 h"); None when there is
+    /// none to show (paused while waiting for the customer, or customers).
     pub first_response_due: Option<String>,
     pub resolution_due: Option<String>,
+    /// Staff: this target is overdue, or was missed.
+    pub first_response_missed: bool,
+    pub resolution_missed: bool,
     pub sla_breached: bool,
     /// Staff only: the requester's other recent cases.
     pub other_cases: Vec<CaseLink>,

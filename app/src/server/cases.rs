@@ -368,17 +368,30 @@ pub async fn detail(
         && matches!(status, CaseStatus::Solved | CaseStatus::Closed)
         && policy::allows(Some(actor), &Action::RateCase(case_ref(&row)));
     let now = OffsetDateTime::now_utc();
-    // While the case waits for the customer the clock stands still: no deadline to show.
-    // SLA targets are the support team's internal promises: staff see them, customers do not.
-    let active = status.is_active() && staff_view;
-    let first_response_due = row
-        .first_response_due_at
-        .filter(|_| active && row.first_response_at.is_none());
-    let resolution_due = row.resolution_due_at.filter(|_| active);
-    let sla_breached = first_response_due
-        .into_iter()
-        .chain(resolution_due)
-        .any(|due| due < now);
+    // SLA targets are the support team's internal promises: staff see them,
+    // customers do not. Each is shown as time left while it runs, and as kept
+    // or missed once done. While the case waits for the customer the
+    // resolution clock stands still: no deadline to show.
+    let (first_response_due, first_response_missed) =
+        match (staff_view, row.first_response_due_at, row.first_response_at) {
+            (true, Some(due), Some(done)) => (Some(sla::describe_outcome(due, done)), done > due),
+            (true, Some(due), None) if status.is_active() => {
+                (Some(sla::describe_due(due, now)), due < now)
+            }
+            _ => (None, false),
+        };
+    let settled = matches!(status, CaseStatus::Solved | CaseStatus::Closed);
+    let (resolution_due, resolution_missed) =
+        match (staff_view, row.resolution_due_at, row.solved_at) {
+            (true, Some(due), Some(done)) if settled => {
+                (Some(sla::describe_outcome(due, done)), done > due)
+            }
+            (true, Some(due), _) if status.is_active() => {
+                (Some(sla::describe_due(due, now)), due < now)
+            }
+            _ => (None, false),
+        };
+    let sla_breached = first_response_missed || resolution_missed;
     let other_cases = row
         .other_numbers
         .iter()
@@ -434,8 +447,10 @@ pub async fn detail(
         can_rate,
         tags: row.tags,
         merged_into: row.merged_into_number.map(|n| CaseNumber(n).to_string()),
-        first_response_due: first_response_due.map(|due| sla::describe_due(due, now)),
-        resolution_due: resolution_due.map(|due| sla::describe_due(due, now)),
+        first_response_due,
+        resolution_due,
+        first_response_missed,
+        resolution_missed,
         sla_breached,
         other_cases,
         reply_draft,

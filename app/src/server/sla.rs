@@ -259,6 +259,19 @@ pub fn describe_due(due: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
+/// How a deadline was kept by the moment the work was `done`: "met, 2 h to
+/// spare", "missed by 1 day 3 h" (staff read it on settled cases).
+pub fn describe_outcome(due: OffsetDateTime, done: OffsetDateTime) -> String {
+    let seconds = (due - done).whole_seconds();
+    let minutes = seconds.unsigned_abs() / 60;
+    match (seconds >= 0, minutes) {
+        (true, 0) => "met".to_string(),
+        (true, m) => format!("met, {} to spare", describe_minutes(m)),
+        (false, 0) => "missed by under 1 min".to_string(),
+        (false, m) => format!("missed by {}", describe_minutes(m)),
+    }
+}
+
 /// "2 days 1 h", "3 h 20 min", "5 min": the two largest units, the smaller left
 /// out when it is zero.
 fn describe_minutes(minutes: u64) -> String {
@@ -900,6 +913,27 @@ mod tests {
         for (due, expected) in cases {
             assert_eq!(describe_due(due, now), expected, "{due}");
         }
+    }
+
+    #[test]
+    fn kept_and_missed_deadlines_are_described_in_words() {
+        let due = datetime!(2024-06-03 10:00 UTC);
+        assert_eq!(
+            describe_outcome(due, datetime!(2024-06-03 08:00 UTC)),
+            "met, 2 h to spare"
+        );
+        assert_eq!(
+            describe_outcome(due, datetime!(2024-06-03 09:59:30 UTC)),
+            "met"
+        );
+        assert_eq!(
+            describe_outcome(due, datetime!(2024-06-04 13:10 UTC)),
+            "missed by 1 day 3 h"
+        );
+        assert_eq!(
+            describe_outcome(due, datetime!(2024-06-03 10:00:20 UTC)),
+            "missed by under 1 min"
+        );
     }
 
     fn target<'a>(hours: &'a str, minutes: &'a str) -> TargetInput<'a> {

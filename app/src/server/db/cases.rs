@@ -85,6 +85,7 @@ pub struct CaseRow {
     pub first_response_due_at: Option<OffsetDateTime>,
     pub resolution_due_at: Option<OffsetDateTime>,
     pub sla_paused_at: Option<OffsetDateTime>,
+    pub solved_at: Option<OffsetDateTime>,
     /// Staff only (empty for customers): the requester's other recent cases,
     /// newest first, as three arrays of the same length.
     pub other_numbers: Vec<i64>,
@@ -119,7 +120,7 @@ pub async fn find_many(
                 cr.score AS rating_score, cr.comment AS rating_comment,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
                 m.number AS merged_into_number, c.first_response_at, c.first_response_due_at,
-                c.resolution_due_at, c.sla_paused_at,
+                c.resolution_due_at, c.sla_paused_at, c.solved_at,
                 array(SELECT o.number FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
                       AND o.requester_id = c.requester_id AND o.id <> c.id
                       ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_numbers,
