@@ -26,9 +26,16 @@ test('an agent uses a canned reply, tags the case, and a second agent is shown a
   await agent.getByRole('link', { name: 'Password reset e-mail never arrives' }).click();
   const caseUrl = agent.url();
   const number = caseUrl.split('/').pop();
+  // Hydrated, the canned reply goes into what was typed; the page stays as it is.
+  await agent.locator('body[data-hydrated]').waitFor();
+  const message = agent.getByLabel('Message');
+  await message.fill('Thanks for the screenshots.');
   await agent.getByLabel('Canned reply').selectOption({ label: title });
   await agent.getByRole('button', { name: 'Insert into reply' }).click();
-  await expect(agent.getByLabel('Message')).toHaveValue(`Hello Greta, please update the firmware (${number}).`);
+  await expect(message).toHaveValue(
+    `Thanks for the screenshots.\n\nHello Greta, please update the firmware (${number}).`);
+  await expect(message).toBeFocused();
+  await expect(agent).toHaveURL(caseUrl);
 
   await agent.getByLabel('Tags').fill('mail-delivery, spf');
   await agent.getByRole('button', { name: 'Save changes' }).click();

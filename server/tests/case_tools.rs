@@ -1317,7 +1317,9 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
         )
         .await;
     assert_eq!(reply.status(), 404, "reply_to_case");
-    let attempts: Vec<(&str, Vec<(&str, &str)>, u16)> = vec![
+    // (server function, form, expected status)
+    type Attempt<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16);
+    let attempts: Vec<Attempt> = vec![
         (
             "update_case",
             vec![
@@ -1434,4 +1436,118 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
         note.status()
     );
     assert_same(&before, &snapshot(&app).await, "the trainer's attempts");
+}
+
+/// `canned_reply_text`: what "Insert into reply" inserts (with JavaScript) into
+/// the reply being typed.
+async fn canned_text(
+    app: &TestApp,
+    client: &reqwest::Client,
+    number: &str,
+    id: &str,
+) -> (u16, String) {
+    let response = app
+        .call(
+            client,
+            "canned_reply_text",
+            &[("number", number), ("id", id)],
+        )
+        .await;
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(pool: PgPool) {
+    let app = quiet_app(pool).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+    let saved = app
+        .call(
+            &agent,
+            "save_canned_reply",
+            &[
+                ("id", ""),
+                ("title", "Full greeting"),
+                (
+                    "body",
+                    "Dear {{customer_name}} ({{organization}}), about {{case_number}} \"{{case_subject}}\": {{agent_name}} {{nope}}",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM canned_replies WHERE title = 'Full greeting'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let id = id.to_string();
+    let number = case_number(&app, "Cannot export the monthly report to CSV").await;
+    let before = snapshot(&app).await;
+    let library: String = sqlx::query_scalar(
+        "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM canned_replies t",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+
+    let (status, body) = canned_text(&app, &agent, &number, &id).await;
+    assert_eq!(status, 200, "{body}");
+    let text: String = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "Dear Nick Northwind (Northwind Traders), about {number} \"Cannot export the monthly report to CSV\": Sam Agent {{{{nope}}}}"
+        )
+    );
+    // The same text the page without JavaScript fills the reply box with.
+    let (_, case) = detail(&app, &agent, &number, &[("canned", &id)]).await;
+    assert_eq!(case["reply_draft"], text);
+    // An admin works cases too, and signs with their own name.
+    let admin = app.signed_in("admin@rapport.example").await;
+    let (status, body) = canned_text(&app, &admin, &number, &id).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Ada Admin"), "{body}");
+
+    // Customers (the requester, their admin, another organization's admin) and
+    // trainers are refused, and learn nothing about the case.
+    for email in [
+        "nick@northwind.example",
+        "olivia@northwind.example",
+        "carla@acme.example",
+        "trainer@rapport.example",
+    ] {
+        let client = app.signed_in(email).await;
+        let (status, body) = canned_text(&app, &client, &number, &id).await;
+        assert_eq!(status, 403, "{email}: {body}");
+        assert!(
+            !body.contains("Nick") && !body.contains("monthly"),
+            "{email}: {body}"
+        );
+    }
+    let visitor = app.browser();
+    let (status, _) = canned_text(&app, &visitor, &number, &id).await;
+    assert_eq!(status, 401);
+
+    // An unknown case or canned reply is not found.
+    for (case, canned) in [
+        ("C-999999", id.as_str()),
+        ("not-a-case", id.as_str()),
+        (number.as_str(), "999999"),
+    ] {
+        let (status, body) = canned_text(&app, &agent, case, canned).await;
+        assert_eq!(status, 404, "{case} {canned}: {body}");
+        assert!(!body.contains("Nick"), "{body}");
+    }
+
+    // Nothing was written: no case row, history, viewer or mail, no canned reply.
+    assert_same(&before, &snapshot(&app).await, "canned_reply_text");
+    let after: String = sqlx::query_scalar(
+        "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM canned_replies t",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(library, after);
 }

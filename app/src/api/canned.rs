@@ -34,6 +34,16 @@ pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
     })
 }
 
+/// Canned reply `id` with its placeholders filled in for case `number`: what
+/// "Insert into reply" puts into the reply being typed (with JavaScript; without,
+/// the case page is loaded again with `?canned=`).
+#[server(endpoint = "canned_reply_text")]
+pub async fn canned_reply_text(number: String, id: i64) -> Result<String, AppError> {
+    use crate::server::{auth, canned, AppState};
+    let state = expect_context::<AppState>();
+    canned::reply_text(&state.pool, &auth::require_actor()?, &number, id).await
+}
+
 /// Create a canned reply (empty id) or change one.
 #[server(endpoint = "save_canned_reply")]
 pub async fn save_canned_reply(id: String, title: String, body: String) -> Result<(), AppError> {

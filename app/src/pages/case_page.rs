@@ -1,6 +1,7 @@
 //! The case page: the thread and the customer's actions, and for agents their tools.
 
 use super::case_reply::{reply_action, ReplyForm};
+use crate::api::canned::canned_reply_text;
 use crate::api::cases::{
     case_detail, case_presence, CaseView, EntryKind, MergeCase, RateCase, SetCaseOpen, UpdateCase,
 };
@@ -10,7 +11,7 @@ use crate::components::attachments::UploadAction;
 use crate::components::business::{BusinessPanel, LinkedItemCard};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{CaseStatus, Priority};
+use crate::domain::{AppError, CaseStatus, Priority};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,6 +71,17 @@ fn CaseBody(
     let (number_reply, number_rate, number_open) =
         (c.number.clone(), c.number.clone(), c.number.clone());
     let agent_case = c.clone();
+    // The message box, for the agent's tools to insert a canned reply into, and
+    // whether the cursor was put in it (else a box filled before, untouched,
+    // says its cursor is at the start: a canned reply goes after its text).
+    let reply_box = NodeRef::<leptos::html::Textarea>::new();
+    let cursor_placed = StoredValue::new(false);
+    let on_focus = move |ev: leptos::ev::FocusEvent| {
+        let target = ev.target().map(wasm_bindgen::JsValue::from);
+        if target.is_some() && target == reply_box.get_untracked().map(Into::into) {
+            cursor_placed.set_value(true);
+        }
+    };
     view! {
         <Title text=title/>
         <p class="breadcrumbs">
@@ -117,7 +129,8 @@ fn CaseBody(
                         }
                     }).collect_view()}
                 </section>
-                {(!closed).then(|| view! { <ReplyForm reply number=number_reply version=c.version staff initial_body=c.reply_draft.clone()/> })}
+                {(!closed).then(|| view! { <ReplyForm reply number=number_reply staff body_ref=reply_box initial_body=c.reply_draft.clone()
+                    version=c.version {..} on:focusin=on_focus/> })}
                 {c.rating.clone().map(move |(score, comment)| view! {
                     <section class="panel">
                         <h2>"Rating"</h2>
@@ -155,10 +168,10 @@ fn CaseBody(
                         <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
                         <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
                         {c.first_response_due.clone().map(|due| view! {
-                            <dt>"First response"</dt><dd class:sla-breached=c.sla_breached>{due}</dd>
+                            <dt>"First response"</dt><dd class:sla-breached=c.first_response_missed>{due}</dd>
                         })}
                         {c.resolution_due.clone().map(|due| view! {
-                            <dt>"Resolution"</dt><dd class:sla-breached=c.sla_breached>{due}</dd>
+                            <dt>"Resolution"</dt><dd class:sla-breached=c.resolution_missed>{due}</dd>
                         })}
                         {(staff && !c.tags.is_empty()).then(|| view! {
                             <dt>"Tags"</dt>
@@ -190,7 +203,7 @@ fn CaseBody(
                     let (number, version) = (agent_case.number.clone(), agent_case.version);
                     view! {
                         <Presence number=number.clone()/>
-                        <AgentTools c=agent_case.clone() update/>
+                        <AgentTools c=agent_case.clone() update reply_box cursor_placed/>
                         <RequesterPanel c=agent_case.clone()/>
                         {agent_case.business.clone().map(|business| view! {
                             <BusinessPanel business organization=agent_case.organization.clone()/>
@@ -281,17 +294,103 @@ fn RequesterPanel(c: CaseView) -> impl IntoView {
     }
 }
 
+/// The byte index in `text` of a position counted in UTF-16 code units (as
+/// the browser counts them in a text box).
+fn byte_index(text: &str, utf16: u32) -> usize {
+    let mut units = 0;
+    for (index, c) in text.char_indices() {
+        if units >= utf16 as usize {
+            return index;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `typed` with `text` put in place of its range `start..end` (UTF-16; the
+/// cursor when empty) as a paragraph of its own: a blank line between it and
+/// any text before or after. Returns the new text and the position after `text`.
+fn insert_paragraph(typed: &str, start: u32, end: u32, text: &str) -> (String, u32) {
+    let (start, end) = (byte_index(typed, start), byte_index(typed, end.max(start)));
+    let (before, after) = (&typed[..start], &typed[end..]);
+    let gap = |beside: &str, newlines: usize| match (beside.is_empty(), newlines) {
+        (true, _) | (false, 2..) => "",
+        (false, 1) => "\n",
+        (false, _) => "\n\n",
+    };
+    let lead = gap(
+        before,
+        before.chars().rev().take_while(|c| *c == '\n').count(),
+    );
+    let trail = gap(after, after.chars().take_while(|c| *c == '\n').count());
+    let head = format!("{before}{lead}{text}");
+    let cursor = head.encode_utf16().count() as u32;
+    (format!("{head}{trail}{after}"), cursor)
+}
+
+/// Put `text` into the message box: at the cursor (over the selected text)
+/// when the agent placed it there, else after what was typed; then the cursor
+/// goes after it, in the box.
+fn insert_into(reply_box: &web_sys::HtmlTextAreaElement, text: &str, at_cursor: bool) {
+    let typed = reply_box.value();
+    let length = typed.encode_utf16().count() as u32;
+    let selection = |at: Result<Option<u32>, _>| at.ok().flatten().filter(|_| at_cursor);
+    let start = selection(reply_box.selection_start()).unwrap_or(length);
+    let end = selection(reply_box.selection_end()).unwrap_or(start);
+    let (value, cursor) = insert_paragraph(&typed, start, end, text);
+    reply_box.set_value(&value);
+    let _ = reply_box.set_selection_range(cursor, cursor);
+    let _ = reply_box.focus();
+}
+
 /// Status, priority, category and assignee, for agents.
 #[component]
-fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
+fn AgentTools(
+    c: CaseView,
+    update: ServerAction<UpdateCase>,
+    /// The message box, when the case can be answered.
+    reply_box: NodeRef<leptos::html::Textarea>,
+    /// The cursor was put in the message box.
+    cursor_placed: StoredValue<bool>,
+) -> impl IntoView {
     let error = action_error(update);
     let auth = use_auth();
+    // With JavaScript, "Insert into reply" fetches the canned reply filled in for
+    // this case and inserts it into what was typed. Without (or with no message
+    // box), the form loads the page again with `?canned=`, the box filled with it.
+    let canned_pick = NodeRef::<leptos::html::Select>::new();
+    let canned_error = RwSignal::new(None::<AppError>);
+    let inserting = RwSignal::new(false);
+    let number_insert = c.number.clone();
+    let insert_canned = move |ev: leptos::ev::SubmitEvent| {
+        let id = canned_pick
+            .get_untracked()
+            .and_then(|pick| pick.value().parse::<i64>().ok());
+        let (Some(reply_box), Some(id)) = (reply_box.get_untracked(), id) else {
+            return;
+        };
+        ev.prevent_default();
+        if inserting.get_untracked() {
+            return;
+        }
+        inserting.set(true);
+        canned_error.set(None);
+        let number = number_insert.clone();
+        leptos::task::spawn_local(async move {
+            match canned_reply_text(number, id).await {
+                Ok(text) => insert_into(&reply_box, &text, cursor_placed.get_value()),
+                Err(e) => canned_error.set(Some(e)),
+            }
+            inserting.set(false);
+        });
+    };
     view! {
         <section class="panel" aria-labelledby="manage-heading">
             <h2 id="manage-heading">"Manage"</h2>
             <Transition fallback=|| ()>
                 {move || {
                     let c = c.clone();
+                    let insert_canned = insert_canned.clone();
                     Suspend::new(async move {
                         // The choices come with the case; the user is the header's, already loaded.
                         let options = c.options.clone();
@@ -339,16 +438,20 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                             </ActionForm>
                             {(!options.canned_replies.is_empty()).then(|| view! {
                                 // A plain GET form: the page comes back with the reply filled in.
-                                <form method="get" action=format!("/cases/{number_canned}") class="form form-separated">
+                                // Once hydrated, the reply is inserted into what was typed instead.
+                                <form method="get" action=format!("/cases/{number_canned}") class="form form-separated"
+                                    on:submit=insert_canned>
+                                    <FormError error=canned_error.into()/>
                                     <div class="field">
                                         <label for="canned-pick">"Canned reply"</label>
-                                        <select id="canned-pick" name="canned">
+                                        <select id="canned-pick" name="canned" node_ref=canned_pick>
                                             {options.canned_replies.iter().map(|(id, title)| view! {
                                                 <option value=id.to_string()>{title.clone()}</option>
                                             }).collect_view()}
                                         </select>
                                     </div>
-                                    <button type="submit" class="button button-secondary">"Insert into reply"</button>
+                                    <button type="submit" class="button button-secondary"
+                                        disabled=move || inserting.get()>"Insert into reply"</button>
                                 </form>
                             })}
                         }
@@ -357,5 +460,34 @@ fn AgentTools(c: CaseView, update: ServerAction<UpdateCase>) -> impl IntoView {
                 }}
             </Transition>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_paragraph;
+
+    #[test]
+    fn a_canned_reply_is_a_paragraph_of_its_own() {
+        let text = "Hello,\n\nsee below.";
+        let end = |s: &str| s.encode_utf16().count() as u32;
+        // An empty box: the text alone.
+        assert_eq!(insert_paragraph("", 0, 0, text), (text.into(), end(text)));
+        // After what was typed, after a blank line (however many newlines it ends with).
+        for typed in ["Thanks.", "Thanks.\n", "Thanks.\n\n"] {
+            let (value, cursor) = insert_paragraph(typed, end(typed), end(typed), text);
+            assert_eq!(value, format!("Thanks.\n\n{text}"), "{typed:?}");
+            assert_eq!(cursor, end(&value));
+        }
+        // At the cursor, between two lines: blank lines on both sides, the
+        // cursor right after the inserted text.
+        let (value, cursor) = insert_paragraph("First.\nLast.", 7, 7, text);
+        assert_eq!(value, format!("First.\n\n{text}\n\nLast."));
+        assert_eq!(cursor, end(&format!("First.\n\n{text}")));
+        // Over a selection, counted in UTF-16 like the browser ("é" is one unit, "🙂" two).
+        let (value, _) = insert_paragraph("Ré 🙂 XXX\n\nBye", 6, 9, text);
+        assert_eq!(value, format!("Ré 🙂 \n\n{text}\n\nBye"));
+        let (value, _) = insert_paragraph("Start", 0, 0, text);
+        assert_eq!(value, format!("{text}\n\nStart"));
     }
 }

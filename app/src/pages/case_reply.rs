@@ -27,6 +27,9 @@ pub fn ReplyForm(
     /// The text the message box starts with (a canned reply, say).
     #[prop(optional, into)]
     initial_body: String,
+    /// The message box, for the page to insert text into (a canned reply, say).
+    #[prop(optional)]
+    body_ref: NodeRef<leptos::html::Textarea>,
 ) -> impl IntoView {
     let reply_error = reply.error();
     let chosen = RwSignal::new(Vec::<ChosenFile>::new());
@@ -58,7 +61,7 @@ pub fn ReplyForm(
                 <input type="hidden" name="number" value=number/>
                 <input type="hidden" name="version" value=version/>
                 <TextArea label="Message" name="body" rows=6 hint=MARKDOWN_HINT value=body
-                    error=field_error(reply_error, "body")/>
+                    error=field_error(reply_error, "body") node_ref=body_ref/>
                 {staff.then(|| view! {
                     <div class="field checkbox">
                         <input type="checkbox" id="field-internal" name="internal" value="on"/>

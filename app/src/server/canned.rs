@@ -2,11 +2,11 @@
 //! into replies, with placeholders filled in for the case at hand.
 
 use super::accounts::format_time;
-use super::db::{self, canned as db_canned};
+use super::db::{self, canned as db_canned, cases::CaseRow};
 use super::forms::required_text;
 use super::policy::{self, Action, Actor};
 use crate::api::canned::CannedReply;
-use crate::domain::AppError;
+use crate::domain::{AppError, CaseNumber};
 use sqlx::PgPool;
 
 const MAX_TITLE: usize = 100;
@@ -71,6 +71,46 @@ pub fn fill(body: &str, with: &Fill<'_>) -> String {
     }
     filled.push_str(rest);
     filled
+}
+
+/// Canned reply `id` with its placeholders filled in for `case`, as `actor`
+/// (the agent about to use it) would send it; "not found" for an unknown id.
+/// The one place a canned reply meets a case: the case page's `?canned=` and
+/// `reply_text` both come here.
+pub async fn fill_for_case(
+    pool: &PgPool,
+    actor: &Actor,
+    id: i64,
+    case: &CaseRow,
+) -> Result<String, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let (body, agent_name) = db_canned::body_for(pool, id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(fill(
+        &body,
+        &Fill {
+            customer_name: &case.requester_name,
+            case_number: &CaseNumber(case.number).to_string(),
+            case_subject: &case.subject,
+            organization: &case.organization_name,
+            agent_name: &agent_name,
+        },
+    ))
+}
+
+/// Canned reply `id` filled in for case `number`, to insert into the reply
+/// being typed. Reads only. The case is found as `cases::detail` finds it: in
+/// the actor's scope, and "not found" when they may not see it.
+pub async fn reply_text(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    id: i64,
+) -> Result<String, AppError> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let case = super::cases::load(pool, actor, number, Action::ViewCase).await?;
+    fill_for_case(pool, actor, id, &case).await
 }
 
 pub async fn list(pool: &PgPool, actor: &Actor) -> Result<Vec<CannedReply>, AppError> {

@@ -5,7 +5,6 @@ use super::accounts::format_time;
 use super::attachments::Attachments;
 use super::canned;
 use super::case_mail::{self, CaseNews, Recipient};
-use super::db::canned as canned_db;
 use super::db::case_sidebar::case_sidebar;
 use super::db::cases::{self as db, CaseChange, CaseScope, ListFilter, ListSort};
 use super::forms::required_text;
@@ -53,7 +52,7 @@ fn priority_of(stored: &str) -> Result<Priority, AppError> {
 
 /// Load a case the actor may see (and that `action` allows), or "not found":
 /// a case of another organization is indistinguishable from one that does not exist.
-async fn load(
+pub(crate) async fn load(
     pool: &PgPool,
     actor: &Actor,
     number: &str,
@@ -310,21 +309,7 @@ pub async fn detail(
     let staff_view = policy::allows(Some(actor), &Action::WorkCases);
     let number = CaseNumber(row.number).to_string();
     let reply_draft = match canned.filter(|_| staff_view) {
-        Some(id) => {
-            let (body, agent_name) = canned_db::body_for(pool, id, actor.user_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            canned::fill(
-                &body,
-                &canned::Fill {
-                    customer_name: &row.requester_name,
-                    case_number: &number,
-                    case_subject: &row.subject,
-                    organization: &row.organization_name,
-                    agent_name: &agent_name,
-                },
-            )
-        }
+        Some(id) => canned::fill_for_case(pool, actor, id, &row).await?,
         None => String::new(),
     };
     let thread = db::thread(pool, row.id, staff_view)

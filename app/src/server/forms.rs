@@ -81,6 +81,18 @@ pub fn back_to_form(
     }
 }
 
+/// The page asked for and its offset. Deep pages are not a use case; a
+/// bounded offset keeps every page cheap (and its arithmetic sound).
+pub fn page_offset(page: i64, per_page: i64) -> Result<(i64, i64), AppError> {
+    if !(1..=400).contains(&page) {
+        return Err(AppError::invalid(
+            "page",
+            "Choose a page between 1 and 400.",
+        ));
+    }
+    Ok((page, (page - 1) * per_page))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,16 +114,4 @@ mod tests {
         );
         assert!(!address.contains("next="), "empty values are left out");
     }
-}
-
-/// The page asked for and its offset. Deep pages are not a use case; a
-/// bounded offset keeps every page cheap (and its arithmetic sound).
-pub fn page_offset(page: i64, per_page: i64) -> Result<(i64, i64), AppError> {
-    if !(1..=400).contains(&page) {
-        return Err(AppError::invalid(
-            "page",
-            "Choose a page between 1 and 400.",
-        ));
-    }
-    Ok((page, (page - 1) * per_page))
 }

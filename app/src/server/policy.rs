@@ -71,6 +71,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("canned_replies", Gate::Agent),
     ("save_canned_reply", Gate::Agent),
     ("delete_canned_reply", Gate::Agent),
+    ("canned_reply_text", Gate::Agent),
     ("kb_home", Gate::Anyone),
     ("search_articles", Gate::Anyone),
     ("search_suggestions", Gate::Anyone),

@@ -864,8 +864,7 @@ async fn seed_demo_cases(tx: &mut sqlx::PgConnection) -> Result<(), AppError> {
             .thread
             .iter()
             .zip(&staff)
-            .filter(|((_, internal, _), _)| !internal)
-            .last()
+            .rfind(|((_, internal, _), _)| !internal)
             .map(|(_, staff)| if *staff { "agent" } else { "customer" });
         let assignee_id = match case.assignee {
             Some(email) => Some(user_by_email(&mut *tx, email).await?.0),
@@ -896,9 +895,8 @@ async fn seed_demo_cases(tx: &mut sqlx::PgConnection) -> Result<(), AppError> {
                     .iter()
                     .zip(&staff)
                     .zip(&times.messages)
-                    .filter(|(((_, internal, _), staff), _)| **staff && !internal)
+                    .rfind(|(((_, internal, _), staff), _)| **staff && !internal)
                     .map(|(_, at)| *at)
-                    .last()
             })
             .flatten();
         // The solving answer, and the job closing it, as the history shows them.
