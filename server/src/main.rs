@@ -2,6 +2,9 @@
 
 mod bench_search;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use app::domain::Role;
 use app::server::config::{self, MailTransport};
