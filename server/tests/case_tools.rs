@@ -1074,57 +1074,48 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         }
     };
 
-    // By category.
-    let technical = id_of("SELECT id FROM case_categories WHERE name = 'Technical problem'").await;
-    let expected = expected_numbers(
-        &app,
-        &format!("{ACTIVE} AND c.category_id = $1::bigint"),
-        &technical,
-    )
-    .await;
-    assert!(!expected.is_empty());
-    let (status, page) = queue(&app, &agent, &[("category", &technical)]).await;
-    assert_eq!(status, 200);
-    assert_queue(&page, &expected, "category");
-    assert!(page["list"]["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["category"] == "Technical problem"));
-
-    // By organization.
-    let northwind = id_of("SELECT id FROM organizations WHERE name = 'Northwind Traders'").await;
-    let expected = expected_numbers(
-        &app,
-        &format!("{ACTIVE} AND c.organization_id = $1::bigint"),
-        &northwind,
-    )
-    .await;
-    assert!(!expected.is_empty());
-    let (_, page) = queue(&app, &agent, &[("organization", &northwind)]).await;
-    assert_queue(&page, &expected, "organization");
-    assert!(page["list"]["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["organization"] == "Northwind Traders"));
-
-    // By assignee.
     let sam = id_of("SELECT id FROM users WHERE email = 'agent@rapport.example'").await;
-    let expected = expected_numbers(
-        &app,
-        &format!("{ACTIVE} AND c.assignee_id = $1::bigint"),
-        &sam,
-    )
-    .await;
-    assert!(!expected.is_empty());
-    let (_, page) = queue(&app, &agent, &[("assignee", &sam)]).await;
-    assert_queue(&page, &expected, "assignee");
-    assert!(page["list"]["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["assignee"] == "Sam Agent"));
+    // By category, organization and assignee: (queue filter, column, the
+    // chosen one's id, the row field that shows it, what it shows).
+    let filters = [
+        (
+            "category",
+            "c.category_id",
+            id_of("SELECT id FROM case_categories WHERE name = 'Technical problem'").await,
+            "category",
+            "Technical problem",
+        ),
+        (
+            "organization",
+            "c.organization_id",
+            id_of("SELECT id FROM organizations WHERE name = 'Northwind Traders'").await,
+            "organization",
+            "Northwind Traders",
+        ),
+        (
+            "assignee",
+            "c.assignee_id",
+            sam.clone(),
+            "assignee",
+            "Sam Agent",
+        ),
+    ];
+    for (filter, column, id, field, shown) in &filters {
+        let expected =
+            expected_numbers(&app, &format!("{ACTIVE} AND {column} = $1::bigint"), id).await;
+        assert!(!expected.is_empty(), "{filter}");
+        let (status, page) = queue(&app, &agent, &[(filter, id)]).await;
+        assert_eq!(status, 200, "{filter}");
+        assert_queue(&page, &expected, filter);
+        assert!(
+            page["list"]["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c[field] == *shown),
+            "{filter}"
+        );
+    }
     // Nobody else's cases: an agent who has none gets none.
     let ada = id_of("SELECT id FROM users WHERE email = 'admin@rapport.example'").await;
     let (_, page) = queue(&app, &agent, &[("assignee", &ada)]).await;

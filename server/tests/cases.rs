@@ -298,38 +298,33 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
     let version = case["version"].to_string();
     let category = case["category_id"].to_string();
 
-    let first = app
-        .call(
-            &admin,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &version),
-                ("status", "open"),
-                ("priority", "high"),
-                ("category_id", &category),
-                ("assignee_id", ""),
-            ],
-        )
-        .await;
-    assert_eq!(first.status(), 200);
-    let second = app
-        .call(
-            &agent,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &version),
-                ("status", "solved"),
-                ("priority", "low"),
-                ("category_id", &category),
-                ("assignee_id", ""),
-            ],
-        )
-        .await;
-    assert_eq!(second.status(), 409);
-    let message: Value = second.json().await.unwrap();
-    let message = message["Conflict"].as_str().unwrap();
+    // A change of status and priority, against the version both agents saw.
+    let change = |client: &Client, status: &'static str, priority: &'static str| {
+        let (app, number, version, category) = (&app, &number, &version, &category);
+        let client = client.clone();
+        async move {
+            app.call(
+                &client,
+                "update_case",
+                &[
+                    ("number", number),
+                    ("version", version),
+                    ("status", status),
+                    ("priority", priority),
+                    ("category_id", category),
+                    ("assignee_id", ""),
+                ],
+            )
+            .await
+        }
+    };
+    let conflict = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 409);
+        let message: Value = response.json().await.unwrap();
+        message["Conflict"].as_str().unwrap().to_string()
+    };
+    assert_eq!(change(&admin, "open", "high").await.status(), 200);
+    let message = conflict(change(&agent, "solved", "low").await).await;
     assert!(
         message.starts_with("Someone else changed this case while you were working on it: since you opened it, Ada Admin changed status from New to Open; Ada Admin changed priority from Normal to High.")
             && message.contains("Nothing of yours was saved"),
@@ -344,23 +339,7 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
         )
         .await;
     assert_eq!(replied.status(), 200);
-    let again = app
-        .call(
-            &agent,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &version),
-                ("status", "solved"),
-                ("priority", "low"),
-                ("category_id", &category),
-                ("assignee_id", ""),
-            ],
-        )
-        .await;
-    assert_eq!(again.status(), 409);
-    let message: Value = again.json().await.unwrap();
-    let message = message["Conflict"].as_str().unwrap();
+    let message = conflict(change(&agent, "solved", "low").await).await;
     assert!(
         message.contains("changed priority from Normal to High; Nick Northwind replied."),
         "{message}"
