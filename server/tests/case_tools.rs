@@ -308,6 +308,18 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
         merged.headers()["location"],
         format!("/cases/{target}").as_str()
     );
+    // The moved messages arrived with the merge: they carry the survivor's
+    // version, so a stale change there names them.
+    // (Its messages, the duplicate's description and the merge notice.)
+    let arrived: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM case_messages m JOIN cases c ON c.id = m.case_id
+         WHERE c.number = $1 AND m.version = c.version",
+    )
+    .bind(target.trim_start_matches("C-").parse::<i64>().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(arrived, messages_before + 2);
 
     // The customer sees the old thread inside the survivor, and a pointer on the duplicate.
     let nick = app.signed_in("nick@northwind.example").await;

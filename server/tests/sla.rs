@@ -431,17 +431,28 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
             sla::due_times(&pool, priority, created).await.unwrap()
         }
     };
-    // The case waited for the customer before: its deadline is two business
-    // days (16 business hours) later than the plain one.
+    // The case waited for the customer before, two business days (16 business
+    // hours), so its deadline is that much later than the plain one; its first
+    // response came in time.
     let normal = plain("normal").await;
     let calendar = sla::load_calendar(&app.pool).await.unwrap();
     let waited = calendar.add_business_minutes(normal.resolution_due_at, 16 * 60);
-    sqlx::query("UPDATE cases SET priority = 'normal', resolution_due_at = $2 WHERE number = $1")
-        .bind(number)
-        .bind(waited)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE cases SET priority = 'normal', resolution_due_at = $2, sla_waited_seconds = 16 * 3600,
+                          first_response_at = first_response_due_at - interval '1 hour'
+         WHERE number = $1",
+    )
+    .bind(number)
+    .bind(waited)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let first_due_before: Option<OffsetDateTime> =
+        sqlx::query_scalar("SELECT first_response_due_at FROM cases WHERE number = $1")
+            .bind(number)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let case: Value = app
         .call(&agent, "case_detail", &[("number", &format!("C-{number}"))])
         .await
@@ -469,12 +480,17 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
         )
         .await;
     assert_eq!(changed.status(), 200, "{:?}", changed.text().await);
-    let stored: OffsetDateTime =
-        sqlx::query_scalar("SELECT resolution_due_at FROM cases WHERE number = $1")
-            .bind(number)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (stored, first_due): (OffsetDateTime, Option<OffsetDateTime>) = sqlx::query_as(
+        "SELECT resolution_due_at, first_response_due_at FROM cases WHERE number = $1",
+    )
+    .bind(number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        first_due, first_due_before,
+        "a first response already given keeps the target it met"
+    );
     let urgent = plain("urgent").await;
     assert_eq!(
         calendar.business_minutes_between(urgent.resolution_due_at, stored),

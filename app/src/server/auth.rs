@@ -90,9 +90,12 @@ pub async fn resolve(state: &AppState, session: &Session) -> Result<Option<Signe
 
 /// The signed-in user of the current request (pages and server functions).
 pub fn signed_in() -> Option<SignedIn> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestUser>().cloned())
-        .and_then(|user| user.0)
+    // Read in place: the request's parts are not copied for each look.
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+        parts.extensions.get::<RequestUser>().cloned()
+    })
+    .flatten()
+    .and_then(|user| user.0)
 }
 
 /// The actor of the current request, or `None` for a visitor.

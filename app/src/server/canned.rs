@@ -64,8 +64,9 @@ pub fn fill(body: &str, with: &Fill<'_>) -> String {
                 rest = &at[placeholder.len()..];
             }
             None => {
-                filled.push_str("{{");
-                rest = &at[2..];
+                // Not a placeholder here; one might start at the next brace ("{{{x}}}").
+                filled.push('{');
+                rest = &at[1..];
             }
         }
     }
@@ -200,5 +201,6 @@ mod tests {
             ),
             "{{agent_name}} / {{organization}} {{ / Sam {{"
         );
+        assert_eq!(fill("{{{case_number}}}", &with), "{C-1}");
     }
 }

@@ -172,14 +172,13 @@ pub async fn create(
         super::db::orders::link_case(&mut *tx, case_id, item.kind.as_str(), row).await?;
     }
     let due = sla::due_times(&mut *tx, priority.as_str(), OffsetDateTime::now_utc()).await?;
-    db::set_sla(
-        &mut *tx,
-        case_id,
-        Some(due.first_response_due_at),
-        Some(due.resolution_due_at),
-        None,
-    )
-    .await?;
+    let clock = db::SlaClock {
+        first_response_due_at: Some(due.first_response_due_at),
+        resolution_due_at: Some(due.resolution_due_at),
+        paused_at: None,
+        waited_seconds: 0,
+    };
+    db::set_sla(&mut *tx, case_id, clock).await?;
     let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
     let requester = Recipient {
         name: &name,
@@ -454,8 +453,15 @@ async fn stale(
     actor: &Actor,
     seen: i32,
 ) -> Result<AppError, AppError> {
-    let staff_view = policy::allows(Some(actor), &Action::WorkCases);
-    let since: Vec<String> = db::thread(&mut *tx, row.id, staff_view)
+    if !policy::allows(Some(actor), &Action::WorkCases) {
+        // Customers race only with staff, whose changes they need not read about.
+        return Ok(AppError::Conflict(
+            "This case changed while you were writing. Nothing of yours was saved; your text \
+             is still in the form. Reload the page to see the changes, then send again."
+                .into(),
+        ));
+    }
+    let since: Vec<String> = db::thread(&mut *tx, row.id, true)
         .await?
         .into_iter()
         .filter(|item| item.version.is_some_and(|v| v > seen))
@@ -617,9 +623,10 @@ fn parse_tags(text: &str) -> Result<Vec<String>, AppError> {
 }
 
 /// Keep the SLA clock right after a change of status or priority: new targets
-/// for a new priority (counted from when the case was opened), the resolution
-/// clock stopped while the case waits for the customer and its deadline moved
-/// on by the business time it waited.
+/// for a new priority (counted from when the case was opened, plus the time it
+/// has waited for the customer; a first response already given keeps its
+/// target), the resolution clock stopped while the case waits for the customer
+/// and its deadline moved on by the business time it waited.
 async fn update_sla(
     tx: &mut sqlx::PgConnection,
     row: &db::CaseRow,
@@ -627,45 +634,39 @@ async fn update_sla(
     to: CaseStatus,
     priority: &str,
 ) -> Result<(), AppError> {
+    let stored = db::SlaClock {
+        first_response_due_at: row.first_response_due_at,
+        resolution_due_at: row.resolution_due_at,
+        paused_at: row.sla_paused_at,
+        waited_seconds: row.sla_waited_seconds,
+    };
     let now = OffsetDateTime::now_utc();
-    let (mut first, mut resolution, mut paused) = (
-        row.first_response_due_at,
-        row.resolution_due_at,
-        row.sla_paused_at,
-    );
-    if priority != row.priority {
-        // The new targets count from when the case was opened, and the
-        // resolution deadline keeps the business time already spent waiting
-        // for the customer: the distance between the old priority's plain
-        // deadline and the stored one.
-        let new = sla::due_times(&mut *tx, priority, row.created_at).await?;
-        let old = sla::due_times(&mut *tx, &row.priority, row.created_at).await?;
+    let mut clock = stored;
+    if to == CaseStatus::Pending && from != CaseStatus::Pending {
+        clock.paused_at = Some(now);
+    }
+    let resumes = from == CaseStatus::Pending && to != CaseStatus::Pending;
+    if resumes || priority != row.priority {
         let calendar = sla::load_calendar(&mut *tx).await?;
-        first = Some(new.first_response_due_at);
-        resolution = Some(match row.resolution_due_at {
-            Some(stored) => calendar.resume(new.resolution_due_at, old.resolution_due_at, stored),
-            None => new.resolution_due_at,
-        });
-    }
-    match (from == CaseStatus::Pending, to == CaseStatus::Pending) {
-        (false, true) => paused = Some(now),
-        (true, false) => {
-            if let (Some(since), Some(due)) = (paused, resolution) {
-                let calendar = sla::load_calendar(&mut *tx).await?;
-                resolution = Some(calendar.resume(due, since, now));
-            }
-            paused = None;
+        if let Some(since) = clock.paused_at.filter(|_| resumes) {
+            let waited = calendar.business_seconds_between(since, now);
+            clock.paused_at = None;
+            clock.waited_seconds += waited;
+            clock.resolution_due_at = clock
+                .resolution_due_at
+                .map(|due| calendar.add_business_seconds(due, waited));
         }
-        _ => {}
+        if priority != row.priority {
+            let new = sla::due_times(&mut *tx, priority, row.created_at).await?;
+            if row.first_response_at.is_none() {
+                clock.first_response_due_at = Some(new.first_response_due_at);
+            }
+            clock.resolution_due_at =
+                Some(calendar.add_business_seconds(new.resolution_due_at, clock.waited_seconds));
+        }
     }
-    if (first, resolution, paused)
-        != (
-            row.first_response_due_at,
-            row.resolution_due_at,
-            row.sla_paused_at,
-        )
-    {
-        db::set_sla(&mut *tx, row.id, first, resolution, paused).await?;
+    if clock != stored {
+        db::set_sla(&mut *tx, row.id, clock).await?;
     }
     Ok(())
 }

@@ -1051,14 +1051,13 @@ async fn finish_demo_case(
     let due = super::sla::due_times(&mut *tx, priority, created_at).await?;
     let paused =
         paused.map(|ago| created_at + time::Duration::minutes((times.opened - ago).into()));
-    case_db::set_sla(
-        &mut *tx,
-        case_id,
-        Some(due.first_response_due_at),
-        Some(due.resolution_due_at),
-        paused,
-    )
-    .await?;
+    let clock = case_db::SlaClock {
+        first_response_due_at: Some(due.first_response_due_at),
+        resolution_due_at: Some(due.resolution_due_at),
+        paused_at: paused,
+        waited_seconds: 0,
+    };
+    case_db::set_sla(&mut *tx, case_id, clock).await?;
     Ok(())
 }
 

@@ -164,7 +164,7 @@ impl Calendar {
     }
 
     /// The moment when `seconds` of business time have passed after `start`.
-    fn add_business_seconds(&self, start: OffsetDateTime, seconds: i64) -> OffsetDateTime {
+    pub fn add_business_seconds(&self, start: OffsetDateTime, seconds: i64) -> OffsetDateTime {
         if seconds <= 0 {
             return start;
         }
@@ -192,7 +192,7 @@ impl Calendar {
     }
 
     /// The business seconds between `from` and `to` (0 when `to` is not later).
-    fn business_seconds_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> i64 {
+    pub fn business_seconds_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> i64 {
         if to <= from {
             return 0;
         }

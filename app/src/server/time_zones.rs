@@ -35,16 +35,26 @@ pub fn parse(field: &str, name: &str) -> Result<(String, TimeZone), AppError> {
 /// The zone the current reader reads times in, with its name.
 pub fn reader_zone() -> (String, TimeZone) {
     let chosen = super::auth::signed_in().and_then(|user| user.time_zone);
+    // Read in place (the request is not copied): this runs for every time shown.
     let browser = || {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-        cookies.split(';').find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == BROWSER_ZONE_COOKIE).then(|| {
-                percent_encoding::percent_decode_str(value)
-                    .decode_utf8_lossy()
-                    .into_owned()
+        leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+            let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+            cookies.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == BROWSER_ZONE_COOKIE).then(|| {
+                    percent_encoding::percent_decode_str(value)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                })
             })
+        })
+        .flatten()
+        // Only what could be a zone name is looked up: the cookie is the browser's to set.
+        .filter(|name| {
+            name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
         })
     };
     chosen

@@ -85,6 +85,8 @@ pub struct CaseRow {
     pub first_response_due_at: Option<OffsetDateTime>,
     pub resolution_due_at: Option<OffsetDateTime>,
     pub sla_paused_at: Option<OffsetDateTime>,
+    /// Business time spent waiting for the customer so far.
+    pub sla_waited_seconds: i64,
     pub solved_at: Option<OffsetDateTime>,
     /// Staff only (empty for customers): the requester's other recent cases,
     /// newest first, as three arrays of the same length.
@@ -120,7 +122,7 @@ pub async fn find_many(
                 cr.score AS rating_score, cr.comment AS rating_comment,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
                 m.number AS merged_into_number, c.first_response_at, c.first_response_due_at,
-                c.resolution_due_at, c.sla_paused_at, c.solved_at,
+                c.resolution_due_at, c.sla_paused_at, c.sla_waited_seconds, c.solved_at,
                 array(SELECT o.number FROM cases o WHERE $2::bigint IS NULL AND $3::bigint IS NULL
                       AND o.requester_id = c.requester_id AND o.id <> c.id
                       ORDER BY o.updated_at DESC, o.id DESC LIMIT 5) AS other_numbers,
@@ -617,22 +619,30 @@ pub async fn set_tags(
     Ok(())
 }
 
-/// The SLA state of a case: its deadlines, and since when its clock is paused.
-pub async fn set_sla(
-    db: impl PgExecutor<'_>,
-    case_id: i64,
-    first_response_due_at: Option<OffsetDateTime>,
-    resolution_due_at: Option<OffsetDateTime>,
-    sla_paused_at: Option<OffsetDateTime>,
-) -> sqlx::Result<()> {
+/// The SLA state of a case: its deadlines, since when its clock is paused,
+/// and how long it has waited for the customer so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlaClock {
+    pub first_response_due_at: Option<OffsetDateTime>,
+    pub resolution_due_at: Option<OffsetDateTime>,
+    /// Set while the case waits for the customer.
+    pub paused_at: Option<OffsetDateTime>,
+    /// Business time waited for the customer so far.
+    pub waited_seconds: i64,
+}
+
+pub async fn set_sla(db: impl PgExecutor<'_>, case_id: i64, clock: SlaClock) -> sqlx::Result<()> {
+    // Write the whole clock at once, so its parts never disagree.
     sqlx::query(
-        "UPDATE cases SET first_response_due_at = $2, resolution_due_at = $3, sla_paused_at = $4
+        "UPDATE cases SET first_response_due_at = $2, resolution_due_at = $3, sla_paused_at = $4,
+                          sla_waited_seconds = $5
          WHERE id = $1",
     )
     .bind(case_id)
-    .bind(first_response_due_at)
-    .bind(resolution_due_at)
-    .bind(sla_paused_at)
+    .bind(clock.first_response_due_at)
+    .bind(clock.resolution_due_at)
+    .bind(clock.paused_at)
+    .bind(clock.waited_seconds)
     .execute(db)
     .await?;
     Ok(())
@@ -644,9 +654,10 @@ pub async fn set_sla(
 pub async fn merge(db: &mut sqlx::PgConnection, source: i64, target: i64) -> sqlx::Result<()> {
     sqlx::query(
         "WITH moved AS (
-            INSERT INTO case_messages (case_id, author_id, internal, body, created_at)
-            SELECT $2, requester_id, false, description, created_at FROM cases
-            WHERE id = $1 AND length(btrim(description)) > 0
+            INSERT INTO case_messages (case_id, author_id, internal, body, created_at, version)
+            SELECT $2, requester_id, false, description, created_at,
+                   (SELECT version FROM cases WHERE id = $2)
+            FROM cases WHERE id = $1 AND length(btrim(description)) > 0
             RETURNING id
          )
          -- The description's files go with it.
@@ -657,15 +668,21 @@ pub async fn merge(db: &mut sqlx::PgConnection, source: i64, target: i64) -> sql
     .bind(target)
     .execute(&mut *db)
     .await?;
-    for table in ["case_messages", "case_attachments"] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET case_id = $2 WHERE case_id = $1"
-        ))
+    // The moved messages arrive with the merge: they carry the target's
+    // version of it, so a change refused as stale there names them.
+    sqlx::query(
+        "UPDATE case_messages SET case_id = $2, version = (SELECT version FROM cases WHERE id = $2)
+         WHERE case_id = $1",
+    )
+    .bind(source)
+    .bind(target)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query("UPDATE case_attachments SET case_id = $2 WHERE case_id = $1")
         .bind(source)
         .bind(target)
         .execute(&mut *db)
         .await?;
-    }
     sqlx::query("UPDATE cases SET merged_into_id = $2 WHERE id = $1")
         .bind(source)
         .bind(target)
