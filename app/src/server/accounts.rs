@@ -233,7 +233,7 @@ pub async fn organization_overview(
     pool: &PgPool,
     organization_id: i64,
 ) -> Result<OrganizationDetails, AppError> {
-    let name = organizations::name_of(pool, organization_id)
+    let overview = organizations::overview(pool, organization_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let members = users::members_of(pool, organization_id)
@@ -241,13 +241,11 @@ pub async fn organization_overview(
         .into_iter()
         .map(|m| member_view(m, None))
         .collect::<Result<_, _>>()?;
-    let open_invitations = invitations::open_count(pool, organization_id).await?;
-    let members_see_all_orders = super::orders::order_sharing(pool, organization_id).await?;
     Ok(OrganizationDetails {
-        name,
+        name: overview.name,
         members,
-        open_invitations,
-        members_see_all_orders,
+        open_invitations: overview.open_invitations,
+        members_see_all_orders: overview.members_see_all_orders,
     })
 }
 

@@ -647,11 +647,6 @@ pub async fn set_order_sharing(pool: &PgPool, actor: &Actor, share: bool) -> Res
     Ok(())
 }
 
-/// Whether the organization shares its orders with all members.
-pub async fn order_sharing(pool: &PgPool, organization_id: i64) -> Result<bool, AppError> {
-    Ok(db::sharing(pool, organization_id).await?)
-}
-
 /// Customers' dashboard: (overdue, open and not yet due) among the invoices they may see.
 pub async fn invoices_due(pool: &PgPool, actor: &Actor) -> Result<Option<(i64, i64)>, AppError> {
     let Some(scope) = scope_for(actor) else {

@@ -55,12 +55,5 @@ pub async fn accept(db: impl PgExecutor<'_>, id: i64, user_id: i64) -> sqlx::Res
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn open_count(db: impl PgExecutor<'_>, organization_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM invitations
-         WHERE organization_id = $1 AND accepted_at IS NULL AND expires_at > now()",
-    )
-    .bind(organization_id)
-    .fetch_one(db)
-    .await
-}
+/// An invitation that can still be used (SQL, on `invitations`).
+pub const OPEN: &str = "accepted_at IS NULL AND expires_at > now()";

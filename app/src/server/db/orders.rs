@@ -707,10 +707,3 @@ pub async fn set_sharing(
         .await?;
     Ok(())
 }
-
-pub async fn sharing(db: impl PgExecutor<'_>, organization_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT members_see_all_orders FROM organizations WHERE id = $1")
-        .bind(organization_id)
-        .fetch_one(db)
-        .await
-}

@@ -21,11 +21,26 @@ pub async fn find_by_name(
     .await
 }
 
-pub async fn name_of(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+/// An organization as its overview shows it: name, whether members see all
+/// its orders, and its invitations still open, in one query.
+#[derive(Debug, Clone, FromRow)]
+pub struct OverviewRow {
+    pub name: String,
+    pub members_see_all_orders: bool,
+    pub open_invitations: i64,
+}
+
+pub async fn overview(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<OverviewRow>> {
+    sqlx::query_as(&format!(
+        "SELECT o.name, o.members_see_all_orders,
+                (SELECT count(*) FROM invitations i WHERE i.organization_id = o.id
+                   AND {open}) AS open_invitations
+         FROM organizations o WHERE o.id = $1",
+        open = super::invitations::OPEN
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 #[derive(Debug, Clone, FromRow)]
