@@ -117,3 +117,68 @@ pub fn filter_params(names: &[&str], values: &[String]) -> Vec<(String, String)>
 pub fn FilterError(error: crate::domain::AppError) -> impl IntoView {
     view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
 }
+
+/// The invoices and deliveries lists: a status and a search in the address,
+/// the filter form, then the list (`list`) or what was wrong with the filter.
+/// `load` is the list's server function (status, search, page).
+pub fn status_search_page<T, Fut>(
+    title: &'static str,
+    path: &'static str,
+    status_options: Vec<(String, String)>,
+    search_label: &'static str,
+    load: fn(String, String, i64) -> Fut,
+    list: fn(crate::api::orders::Listing<T>, Vec<(String, String)>) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<
+            Output = Result<crate::api::orders::Listing<T>, crate::domain::AppError>,
+        > + Send
+        + 'static,
+{
+    use crate::components::form::{Field, Select};
+    use crate::components::panels::ErrorPanel;
+    use crate::pages::cases::page_number;
+    use leptos_router::hooks::use_query_map;
+    /// The filters of the address, in the order the server functions take them.
+    const FILTERS: [&str; 2] = ["status", "q"];
+    let query = use_query_map();
+    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
+    let page = move || page_number(&query);
+    let listing = Resource::new(
+        move || (filters(), page()),
+        move |([status, q], page)| load(status, q, page),
+    );
+    view! {
+        <leptos_meta::Title text=title/>
+        <h1>{title}</h1>
+        <OrdersNav current=path/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            // Read the address before waiting: afterwards the request may be gone.
+            {move || {
+                let values = filters();
+                let params = filter_params(&FILTERS, &values);
+                let [status, q] = values;
+                let status_options = status_options.clone();
+                Suspend::new(async move {
+                    let shown = match listing.await {
+                        Ok(listing) => list(listing, params),
+                        Err(e) if e.field().is_some() => view! { <FilterError error=e/> }.into_any(),
+                        Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                    };
+                    view! {
+                        <form method="get" action=path class="filters" role="search">
+                            <Select label="Status" name="status" options=status_options selected=status
+                                error=Signal::derive(|| None::<String>)/>
+                            <Field label=search_label name="q" kind="search" value=q
+                                required=false error=Signal::derive(|| None::<String>)/>
+                            <button type="submit" class="button">"Show"</button>
+                        </form>
+                        {shown}
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+    }
+}

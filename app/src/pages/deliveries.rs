@@ -1,75 +1,37 @@
 //! Deliveries: the list, and the delivery page with what it carries and where
 //! it has been.
 
-use super::cases::{page_address, page_number, Pager};
+use super::cases::{page_address, Pager};
 use crate::api::orders::{delivery_detail, delivery_list, DeliverySummary, DeliveryView, Listing};
 use crate::components::commerce::{
-    count_line, delivery_href, filter_params, order_href, page_count, DeliveryBadge, FilterError,
-    OpenCaseButton, OrdersNav, TrackingLink,
+    count_line, delivery_href, order_href, page_count, status_search_page, DeliveryBadge,
+    OpenCaseButton, TrackingLink,
 };
-use crate::components::form::{Field, Select};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::DeliveryStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The filters of the address, in the order the server function takes them.
-const FILTERS: [&str; 2] = ["status", "q"];
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
-    let query = use_query_map();
-    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
-    let page = move || page_number(&query);
-    let deliveries = Resource::new(
-        move || (filters(), page()),
-        |([status, q], page)| delivery_list(status, q, page),
+    let mut status_options = vec![
+        (String::new(), "All".to_string()),
+        ("moving".to_string(), "On its way".to_string()),
+    ];
+    status_options.extend(
+        DeliveryStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label().to_string())),
     );
-    let status_options = {
-        let mut options = vec![
-            (String::new(), "All".to_string()),
-            ("moving".to_string(), "On its way".to_string()),
-        ];
-        options.extend(
-            DeliveryStatus::ALL
-                .iter()
-                .map(|s| (s.as_str().to_string(), s.label().to_string())),
-        );
-        options
-    };
-    view! {
-        <Title text="Deliveries"/>
-        <h1>"Deliveries"</h1>
-        <OrdersNav current="/deliveries"/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            // Read the address before waiting: afterwards the request may be gone.
-            {move || {
-                let values = filters();
-                let params = filter_params(&FILTERS, &values);
-                let [status, q] = values;
-                let status_options = status_options.clone();
-                Suspend::new(async move {
-                    let list = match deliveries.await {
-                        Ok(listing) => view! { <DeliveryList listing params/> }.into_any(),
-                        Err(e) if e.field().is_some() => view! { <FilterError error=e/> }.into_any(),
-                        Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
-                    };
-                    view! {
-                        <form method="get" action="/deliveries" class="filters" role="search">
-                            <Select label="Status" name="status" options=status_options selected=status
-                                error=Signal::derive(|| None::<String>)/>
-                            <Field label="Delivery, order or tracking number" name="q" kind="search" value=q
-                                required=false error=Signal::derive(|| None::<String>)/>
-                            <button type="submit" class="button">"Show"</button>
-                        </form>
-                        {list}
-                    }
-                    .into_any()
-                })
-            }}
-        </Transition>
-    }
+    status_search_page(
+        "Deliveries",
+        "/deliveries",
+        status_options,
+        "Delivery, order or tracking number",
+        delivery_list,
+        |listing, params| view! { <DeliveryList listing params/> }.into_any(),
+    )
 }
 
 #[component]

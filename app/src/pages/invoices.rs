@@ -1,75 +1,37 @@
 //! Invoices: the list, and the invoice page, laid out like the paper invoice
 //! and printable.
 
-use super::cases::{page_address, page_number, Pager};
+use super::cases::{page_address, Pager};
 use crate::api::orders::{invoice_detail, invoice_list, InvoiceSummary, InvoiceView, Listing};
 use crate::components::commerce::{
-    count_line, filter_params, invoice_href, order_href, overdue_text, page_count, FilterError,
-    InvoiceBadge, OpenCaseButton, OrdersNav,
+    count_line, invoice_href, order_href, overdue_text, page_count, status_search_page,
+    InvoiceBadge, OpenCaseButton,
 };
-use crate::components::form::{Field, Select};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::InvoiceStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The filters of the address, in the order the server function takes them.
-const FILTERS: [&str; 2] = ["status", "q"];
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
-    let query = use_query_map();
-    let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
-    let page = move || page_number(&query);
-    let invoices = Resource::new(
-        move || (filters(), page()),
-        |([status, q], page)| invoice_list(status, q, page),
+    let mut status_options = vec![
+        (String::new(), "All".to_string()),
+        ("due".to_string(), "Due (open and overdue)".to_string()),
+    ];
+    status_options.extend(
+        InvoiceStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label().to_string())),
     );
-    let status_options = {
-        let mut options = vec![
-            (String::new(), "All".to_string()),
-            ("due".to_string(), "Due (open and overdue)".to_string()),
-        ];
-        options.extend(
-            InvoiceStatus::ALL
-                .iter()
-                .map(|s| (s.as_str().to_string(), s.label().to_string())),
-        );
-        options
-    };
-    view! {
-        <Title text="Invoices"/>
-        <h1>"Invoices"</h1>
-        <OrdersNav current="/invoices"/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            // Read the address before waiting: afterwards the request may be gone.
-            {move || {
-                let values = filters();
-                let params = filter_params(&FILTERS, &values);
-                let [status, q] = values;
-                let status_options = status_options.clone();
-                Suspend::new(async move {
-                    let list = match invoices.await {
-                        Ok(listing) => view! { <InvoiceList listing params/> }.into_any(),
-                        Err(e) if e.field().is_some() => view! { <FilterError error=e/> }.into_any(),
-                        Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
-                    };
-                    view! {
-                        <form method="get" action="/invoices" class="filters" role="search">
-                            <Select label="Status" name="status" options=status_options selected=status
-                                error=Signal::derive(|| None::<String>)/>
-                            <Field label="Invoice or order number" name="q" kind="search" value=q required=false
-                                error=Signal::derive(|| None::<String>)/>
-                            <button type="submit" class="button">"Show"</button>
-                        </form>
-                        {list}
-                    }
-                    .into_any()
-                })
-            }}
-        </Transition>
-    }
+    status_search_page(
+        "Invoices",
+        "/invoices",
+        status_options,
+        "Invoice or order number",
+        invoice_list,
+        |listing, params| view! { <InvoiceList listing params/> }.into_any(),
+    )
 }
 
 #[component]
