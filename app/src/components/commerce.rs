@@ -182,3 +182,28 @@ where
         </Transition>
     }
 }
+
+/// One page of a list of orders, invoices or deliveries: how many, the rows
+/// (`table` gets them and whether the reader is staff), and the pager; or
+/// "No … here." `nouns` is (one, many), e.g. ("invoice", "invoices").
+pub fn list_part<T>(
+    listing: crate::api::orders::Listing<T>,
+    path: &'static str,
+    params: Vec<(String, String)>,
+    nouns: (&'static str, &'static str),
+    table: impl FnOnce(Vec<T>, bool) -> AnyView,
+) -> AnyView {
+    use crate::pages::cases::{page_address, Pager};
+    if listing.items.is_empty() {
+        let empty = format!("No {} here.", nouns.1);
+        return view! { <p class="panel muted">{empty}</p> }.into_any();
+    }
+    let pages = page_count(listing.total);
+    let link_to = move |page: i64| page_address(path, &params, page);
+    view! {
+        <p class="muted" role="status">{count_line(listing.total, listing.more, nouns.0, nouns.1)}</p>
+        {table(listing.items, listing.staff)}
+        <Pager page=listing.page pages more=listing.more link_to/>
+    }
+    .into_any()
+}

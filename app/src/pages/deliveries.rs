@@ -1,11 +1,10 @@
 //! Deliveries: the list, and the delivery page with what it carries and where
 //! it has been.
 
-use super::cases::{page_address, Pager};
-use crate::api::orders::{delivery_detail, delivery_list, DeliverySummary, DeliveryView, Listing};
+use crate::api::orders::{delivery_detail, delivery_list, DeliverySummary, DeliveryView};
 use crate::components::commerce::{
-    count_line, delivery_href, order_href, page_count, status_search_page, DeliveryBadge,
-    OpenCaseButton, TrackingLink,
+    delivery_href, list_part, order_href, status_search_page, DeliveryBadge, OpenCaseButton,
+    TrackingLink,
 };
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::DeliveryStatus;
@@ -30,23 +29,19 @@ pub fn DeliveriesPage() -> impl IntoView {
         status_options,
         "Delivery, order or tracking number",
         delivery_list,
-        |listing, params| view! { <DeliveryList listing params/> }.into_any(),
+        |listing, params| {
+            list_part(
+                listing,
+                "/deliveries",
+                params,
+                ("delivery", "deliveries"),
+                |items, staff| {
+                    view! { <DeliveryTable items show_order=true show_organization=staff/> }
+                        .into_any()
+                },
+            )
+        },
     )
-}
-
-#[component]
-fn DeliveryList(listing: Listing<DeliverySummary>, params: Vec<(String, String)>) -> impl IntoView {
-    if listing.items.is_empty() {
-        return view! { <p class="panel muted">"No deliveries here."</p> }.into_any();
-    }
-    let pages = page_count(listing.total);
-    let link_to = move |page: i64| page_address("/deliveries", &params, page);
-    view! {
-        <p class="muted" role="status">{count_line(listing.total, listing.more, "delivery", "deliveries")}</p>
-        <DeliveryTable items=listing.items show_order=true show_organization=listing.staff/>
-        <Pager page=listing.page pages more=listing.more link_to/>
-    }
-    .into_any()
 }
 
 /// Deliveries as a table: on the list, and on an order's page (without the order column).

@@ -1,11 +1,10 @@
 //! Invoices: the list, and the invoice page, laid out like the paper invoice
 //! and printable.
 
-use super::cases::{page_address, Pager};
-use crate::api::orders::{invoice_detail, invoice_list, InvoiceSummary, InvoiceView, Listing};
+use crate::api::orders::{invoice_detail, invoice_list, InvoiceSummary, InvoiceView};
 use crate::components::commerce::{
-    count_line, invoice_href, order_href, overdue_text, page_count, status_search_page,
-    InvoiceBadge, OpenCaseButton,
+    invoice_href, list_part, order_href, overdue_text, status_search_page, InvoiceBadge,
+    OpenCaseButton,
 };
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::domain::InvoiceStatus;
@@ -30,23 +29,19 @@ pub fn InvoicesPage() -> impl IntoView {
         status_options,
         "Invoice or order number",
         invoice_list,
-        |listing, params| view! { <InvoiceList listing params/> }.into_any(),
+        |listing, params| {
+            list_part(
+                listing,
+                "/invoices",
+                params,
+                ("invoice", "invoices"),
+                |items, staff| {
+                    view! { <InvoiceTable items show_order=true show_organization=staff/> }
+                        .into_any()
+                },
+            )
+        },
     )
-}
-
-#[component]
-fn InvoiceList(listing: Listing<InvoiceSummary>, params: Vec<(String, String)>) -> impl IntoView {
-    if listing.items.is_empty() {
-        return view! { <p class="panel muted">"No invoices here."</p> }.into_any();
-    }
-    let pages = page_count(listing.total);
-    let link_to = move |page: i64| page_address("/invoices", &params, page);
-    view! {
-        <p class="muted" role="status">{count_line(listing.total, listing.more, "invoice", "invoices")}</p>
-        <InvoiceTable items=listing.items show_order=true show_organization=listing.staff/>
-        <Pager page=listing.page pages more=listing.more link_to/>
-    }
-    .into_any()
 }
 
 /// Invoices as a table: on the list, and on an order's page (without the order column).

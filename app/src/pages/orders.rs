@@ -1,7 +1,7 @@
 //! Orders: the list (with, for staff, the lookup by number) and the order page
 //! with its lines, invoices and deliveries.
 
-use super::cases::{page_address, page_number, Pager};
+use super::cases::page_number;
 use super::deliveries::DeliveryTable;
 use super::invoices::InvoiceTable;
 use crate::api::orders::{
@@ -9,8 +9,7 @@ use crate::api::orders::{
 };
 use crate::app::use_auth;
 use crate::components::commerce::{
-    count_line, filter_params, order_href, page_count, FilterError, OpenCaseButton, OrderBadge,
-    OrdersNav,
+    filter_params, list_part, order_href, FilterError, OpenCaseButton, OrderBadge, OrdersNav,
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
@@ -129,14 +128,13 @@ fn OrderTable(
     show_placed_by: bool,
     params: Vec<(String, String)>,
 ) -> impl IntoView {
-    if listing.items.is_empty() {
-        return view! { <p class="panel muted">"No orders here."</p> }.into_any();
-    }
-    let staff = listing.staff;
-    let pages = page_count(listing.total);
-    let link_to = move |page: i64| page_address("/orders", &params, page);
-    view! {
-        <p class="muted" role="status">{count_line(listing.total, listing.more, "order", "orders")}</p>
+    list_part(
+        listing,
+        "/orders",
+        params,
+        ("order", "orders"),
+        move |items, staff| {
+            view! {
         <div class="table-scroll">
             <table class="table">
                 <thead>
@@ -151,7 +149,7 @@ fn OrderTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {listing.items.into_iter().map(|o| view! {
+                    {items.into_iter().map(|o| view! {
                         <tr>
                             <td class="nowrap"><a href=order_href(&o.number)>{o.number.clone()}</a></td>
                             <td class="nowrap">{o.ordered_on}</td>
@@ -165,9 +163,9 @@ fn OrderTable(
                 </tbody>
             </table>
         </div>
-        <Pager page=listing.page pages more=listing.more link_to/>
-    }
-    .into_any()
+    }.into_any()
+        },
+    )
 }
 
 #[component]
