@@ -1,14 +1,15 @@
 //! The page shell, the application root and its routes.
 
-use crate::api::auth::{current_user, SignOut, UserSummary};
+use crate::api::auth::{current_user, SignOut};
 use crate::components::nav::SiteHeader;
-use crate::domain::AppError;
+use crate::error::AppError;
 use crate::pages::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
+use rapport_types::views::auth::UserSummary;
 
 /// The HTML document around the application (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -16,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Content-Security-Policy header of this response allows.
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<http::request::Parts>() {
-        if let Some(nonce) = parts.extensions.get::<crate::server::security::CspNonce>() {
+        if let Some(nonce) = parts.extensions.get::<crate::web::security::CspNonce>() {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
         }
     }
@@ -108,7 +109,7 @@ fn remember_browser_zone() -> bool {
     if let Some(zone) = zone {
         let cookie = format!(
             "{prefix}{}; path=/; max-age=31536000; samesite=lax",
-            crate::domain::urlencode(&zone)
+            rapport_types::urlencode(&zone)
         );
         return document.set_cookie(&cookie).is_ok();
     }

@@ -1,17 +1,19 @@
 //! Rapport: a self-service customer support portal.
 //!
-//! One crate for both sides: compiled with `ssr` for the server (pages rendered
-//! there, server functions run there, and `server/` with everything server-only),
-//! and with `hydrate` to wasm for the browser.
+//! The Leptos application, one crate for both sides: compiled with `ssr` for
+//! the server (pages rendered there, server functions run there, and `web/`,
+//! the glue to axum and the core's services), and with `hydrate` to wasm for
+//! the browser. The types both sides exchange are `rapport_types`; the
+//! services behind the server functions are `rapport_core` (server only).
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
 pub mod components;
-pub mod domain;
+pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod web;
 
 /// The browser entry point: hydrate the server-rendered page.
 #[cfg(feature = "hydrate")]

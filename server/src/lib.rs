@@ -2,13 +2,12 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::server::jobs::Jobs;
-use app::server::mail::Mailer;
-use app::server::{attachments, security, AppState};
+use app::web::{security, uploads, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::migrate::Migrator;
+use rapport_core::jobs::Jobs;
+use rapport_core::mail::Mailer;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
@@ -24,8 +23,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-/// The migrations in `migrations/`, compiled into the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+pub use rapport_core::db::MIGRATOR;
 
 /// Connect to PostgreSQL, failing with a clear message if it cannot be reached.
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
@@ -64,17 +62,17 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             config.session_idle.as_secs() as i64,
         )));
-    let request_id = http::HeaderName::from_static(app::server::error::REQUEST_ID_HEADER);
+    let request_id = http::HeaderName::from_static(app::web::error::REQUEST_ID_HEADER);
     let options = state.leptos_options.clone();
     Router::new()
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .route(
             "/cases/{number}/attachments/{id}",
-            axum::routing::get(attachments::download),
+            axum::routing::get(uploads::download),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the gate: only callers who may use the upload functions get this far.
-        .layer(from_fn(attachments::limit_uploads))
+        .layer(from_fn(uploads::limit_uploads))
         .layer(from_fn(security::guard_server_functions))
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)
@@ -82,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             let id = req
                 .headers()
-                .get(app::server::error::REQUEST_ID_HEADER)
+                .get(app::web::error::REQUEST_ID_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
@@ -131,14 +129,14 @@ pub async fn serve(
     let mailer = Mailer::from_config(&state.config).map_err(|e| {
         std::io::Error::other(match e.field() {
             Some(field) => format!("{field}: {e}"),
-            None => e.to_string(),
+            None => e.chain(),
         })
     })?;
     let jobs = Jobs::start(state.pool.clone(), mailer, &state.config);
     // Published, edited and archived articles reach the search index by
     // PostgreSQL notifications, from this process or any other.
     let index_updater =
-        app::server::search::sync::spawn_updater(state.pool.clone(), state.search.clone());
+        rapport_core::search_sync::spawn_updater(state.pool.clone(), state.search.clone());
     let app = router(state);
     let served = axum::serve(
         listener,

@@ -1,17 +1,17 @@
 //! `rapport`: the Rapport web server and its administration commands.
 
-mod bench_search;
-
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::Context;
-use app::domain::Role;
-use app::server::config::{self, MailTransport};
-use app::server::mail::Mailer;
-use app::server::search::{sync, SearchIndex};
-use app::server::{accounts, seed, AppState, Config};
+use app::web::AppState;
 use clap::{Args, Parser, Subcommand};
+use rapport_core::config::{self, MailTransport};
+use rapport_core::mail::Mailer;
+use rapport_core::search_sync as sync;
+use rapport_core::{accounts, Backend, Config};
+use rapport_search::SearchIndex;
+use rapport_types::Role;
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,11 +44,6 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations that have not been applied yet, then exit.
     Migrate,
-    /// Fill an empty database with demo organizations, one account per role, cases,
-    /// a year of orders, invoices and deliveries, and sessions of the workshops
-    /// imported by `import-content` (run that first). Does nothing when the
-    /// database already has users.
-    SeedDemo,
     /// Create an account. The password is read from standard input when it is not
     /// a terminal; otherwise a strong one is generated and printed.
     CreateUser(CreateUserArgs),
@@ -67,10 +62,6 @@ enum Command {
     /// Compare the knowledge search index with PostgreSQL and report what is
     /// missing or out of date (the server repairs drift by itself on start).
     CheckIndex(IndexArgs),
-    /// Knowledge search against PostgreSQL full-text search on generated
-    /// articles; run by `cargo xtask bench search` on a private database.
-    #[command(hide = true)]
-    BenchSearch(bench_search::BenchArgs),
 }
 
 #[derive(Args)]
@@ -288,14 +279,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date.");
             Ok(())
         }
-        Some(Command::SeedDemo) => seed_demo(&pool).await,
         Some(Command::CreateUser(args)) => create_user(&pool, args).await,
         Some(Command::ImportContent(args)) => {
             server::MIGRATOR
                 .run(&pool)
                 .await
                 .context("migrating the database")?;
-            let report = app::server::content_import::import_dir(&pool, &args.folder)
+            let report = rapport_core::content_import::import_dir(&pool, &args.folder)
                 .await
                 .with_context(|| format!("importing {}", args.folder.display()))?;
             println!("Imported {}: {report}.", args.folder.display());
@@ -304,7 +294,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ImportOrders(args)) => import_orders(&pool, args).await,
         Some(Command::Reindex(args)) => reindex(&pool, &args.index_dir).await,
         Some(Command::CheckIndex(args)) => check_index(&pool, &args.index_dir).await,
-        Some(Command::BenchSearch(args)) => bench_search::run(&pool, args).await,
     }
 }
 
@@ -313,7 +302,7 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
     // Check the mail settings now, so a mistake stops the start with its name.
     Mailer::from_config(&config).map_err(|e| match e.field() {
         Some(field) => anyhow::anyhow!("{field}: {e}"),
-        None => anyhow::anyhow!("{e}"),
+        None => anyhow::anyhow!("{}", e.chain()),
     })?;
     if args.smtp_url.is_none() && args.mail_dir.is_none() {
         tracing::warn!(
@@ -353,7 +342,7 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
                 config.index_dir.display()
             )
         })?;
-    let state = AppState::new(config.clone(), pool, search);
+    let state = AppState::new(Backend::new(config.clone(), pool, search));
     tracing::info!("Rapport is serving on http://{}", listener.local_addr()?);
     server::serve(state, listener, shutdown_signal()).await?;
     tracing::info!("Rapport stopped");
@@ -376,33 +365,6 @@ async fn shutdown_signal() {
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
     tracing::info!("shutting down");
-}
-
-async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<()> {
-    server::MIGRATOR
-        .run(pool)
-        .await
-        .context("migrating the database")?;
-    if seed::seed_demo(pool)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
-        println!(
-            "Demo data created. Every demo account's password is: {}",
-            seed::DEMO_PASSWORD
-        );
-        for account in seed::DEMO_ACCOUNTS {
-            println!(
-                "  {:<16} {:<28} {}",
-                account.role.label(),
-                account.email,
-                account.organization.unwrap_or("")
-            );
-        }
-    } else {
-        println!("The database already has users; the demo was not added.");
-    }
-    Ok(())
 }
 
 async fn create_user(pool: &sqlx::PgPool, args: CreateUserArgs) -> anyhow::Result<()> {
@@ -434,7 +396,7 @@ async fn create_user(pool: &sqlx::PgPool, args: CreateUserArgs) -> anyhow::Resul
     .await
     .map_err(|e| match e.field() {
         Some(field) => anyhow::anyhow!("{field}: {e}"),
-        None => anyhow::anyhow!("{e}"),
+        None => anyhow::anyhow!("{}", e.chain()),
     })?;
     println!(
         "Created {} {} (user {id}).",
@@ -460,7 +422,7 @@ fn generate_password() -> String {
 
 /// `rapport import-orders`: one CSV or JSON file from the order system.
 async fn import_orders(pool: &sqlx::PgPool, args: ImportOrdersArgs) -> anyhow::Result<()> {
-    use app::server::order_import;
+    use rapport_core::order_import;
     server::MIGRATOR
         .run(pool)
         .await
@@ -502,7 +464,9 @@ async fn reindex(pool: &sqlx::PgPool, dir: &std::path::Path) -> anyhow::Result<(
     let (index, _) = tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&folder))
         .await?
         .with_context(|| format!("opening the search index in {}", dir.display()))?;
-    let total = app::server::db::search_docs::count_live(pool).await?.max(0) as u64;
+    let total = rapport_core::db::search_docs::count_live(pool)
+        .await?
+        .max(0) as u64;
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -534,7 +498,7 @@ async fn check_index(pool: &sqlx::PgPool, dir: &std::path::Path) -> anyhow::Resu
     let folder = dir.to_path_buf();
     let (index, opened) =
         tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&folder)).await??;
-    if let app::server::search::Opened::Recreated { reason } = opened {
+    if let rapport_search::Opened::Recreated { reason } = opened {
         println!("The index could not be used and was emptied ({reason}); run `rapport reindex`.");
     }
     let drift = sync::check(pool, &index).await?;

@@ -681,7 +681,7 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
         .json()
         .await
         .unwrap();
-    assert_eq!(body["total"], app::server::db::cases::COUNT_LIMIT);
+    assert_eq!(body["total"], rapport_core::db::cases::COUNT_LIMIT);
     assert_eq!(body["more"], true);
     assert_eq!(body["cases"].as_array().unwrap().len(), 25);
     let few: Value = app

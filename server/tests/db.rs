@@ -1,7 +1,7 @@
 //! Database tests of the user and organization queries, each on a fresh database.
 
-use app::domain::{DisplayName, Email, OrganizationName, Role};
-use app::server::db::{self, organizations, users};
+use rapport_core::db::{self, organizations, users};
+use rapport_types::{DisplayName, Email, OrganizationName, Role};
 use sqlx::PgPool;
 
 fn email(s: &str) -> Email {
@@ -149,11 +149,11 @@ async fn disabling_moves_the_session_cut_off_and_enabling_keeps_it(pool: PgPool)
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_demo_seed_fills_an_empty_database_once(pool: PgPool) {
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
-    assert!(!app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
+    assert!(!rapport_demo::seed::seed_demo(&pool).await.unwrap());
     let counts = users::count_by_role(&pool).await.unwrap();
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
-    assert_eq!(total as usize, app::server::seed::DEMO_ACCOUNTS.len());
+    assert_eq!(total as usize, rapport_demo::seed::DEMO_ACCOUNTS.len());
     assert_eq!(organizations::count(&pool).await.unwrap(), 3);
 }
 
@@ -162,7 +162,7 @@ async fn the_demo_seed_fills_an_empty_database_once(pool: PgPool) {
 /// in the past, and customers have rated some answers.
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_demo_cases_fill_every_queue_and_are_settled_in_time(pool: PgPool) {
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
     let count = |sql: &'static str| {
         let pool = pool.clone();
         async move {

@@ -2,8 +2,8 @@
 
 mod common;
 
-use app::server::policy::{Gate, SERVER_FUNCTIONS};
 use common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
+use rapport_core::policy::{Gate, SERVER_FUNCTIONS};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use sqlx::PgPool;
 
@@ -276,7 +276,7 @@ fn every_registered_server_function_is_in_the_policy_table() {
     assert!(registered.len() >= SERVER_FUNCTIONS.len(), "{registered:?}");
     for path in &registered {
         assert!(
-            app::server::policy::gate_for_path(path).is_some(),
+            rapport_core::policy::gate_for_path(path).is_some(),
             "{path} is not in server::policy::SERVER_FUNCTIONS: add it with its gate"
         );
     }

@@ -2,10 +2,10 @@
 
 mod common;
 
-use app::domain::{ArticleKind, ArticleState, Audience};
-use app::server::content_import::{import_dir, ImportError};
-use app::server::db::articles::{self as db, RevisionContent};
 use common::{page_text, TestApp};
+use rapport_core::content_import::{import_dir, ImportError};
+use rapport_core::db::articles::{self as db, RevisionContent};
+use rapport_types::{ArticleKind, ArticleState, Audience};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 

@@ -4,9 +4,9 @@
 
 mod common;
 
-use app::server::jobs::close_solved_cases;
-use app::server::mail::{self, Mailer, OutgoingMail, MAX_ATTEMPTS};
 use common::TestApp;
+use rapport_core::jobs::close_solved_cases;
+use rapport_core::mail::{self, Mailer, OutgoingMail, MAX_ATTEMPTS};
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -441,7 +441,7 @@ async fn close_events(pool: &PgPool, id: i64) -> Vec<Option<i64>> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool) {
-    app::server::seed::seed_demo(&pool).await.unwrap();
+    rapport_demo::seed::seed_demo(&pool).await.unwrap();
     // The demo may have old solved cases of its own: settle them first.
     close_solved_cases(&pool, 7).await.unwrap();
     let agent = Some("agent@rapport.example");
@@ -493,7 +493,7 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_server_closes_old_solved_cases_when_it_starts(pool: PgPool) {
-    app::server::seed::seed_demo(&pool).await.unwrap();
+    rapport_demo::seed::seed_demo(&pool).await.unwrap();
     let id = solved_case(&pool, None, 8).await;
     // `spawn` finds the demo already there and starts the server with its jobs.
     let app = TestApp::spawn(pool).await;

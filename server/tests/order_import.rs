@@ -4,9 +4,9 @@
 //! Each test makes the organizations and accounts the samples name itself
 //! (not the demo seed), so what the demo holds does not change these tests.
 
-use app::domain::{DisplayName, Email, OrganizationName, Role};
-use app::server::db::{organizations, users};
-use app::server::order_import::{import_file, Counts, ImportError, ImportSummary};
+use rapport_core::db::{organizations, users};
+use rapport_core::order_import::{import_file, Counts, ImportError, ImportSummary};
+use rapport_types::{DisplayName, Email, OrganizationName, Role};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 

@@ -6,12 +6,12 @@
 
 mod common;
 
-use app::domain::{DeliveryStatus, InvoiceStatus, OrderStatus, Tax, TaxRate};
-use app::server::db::order_records::{
+use common::TestApp;
+use rapport_core::db::order_records::{
     write_delivery, write_invoice, write_order, write_product, DeliveryRecord, InvoiceLineRecord,
     InvoiceRecord, OrderLineRecord, OrderRecord, ProductRecord,
 };
-use common::TestApp;
+use rapport_types::{DeliveryStatus, InvoiceStatus, OrderStatus, Tax, TaxRate};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;

@@ -3,10 +3,11 @@
 //! notifications within a second; a rebuild from the database equals the
 //! index built by notifications; missed notifications are found as drift.
 
-use app::domain::{Audience, SearchRequest};
-use app::server::db::search_docs;
-use app::server::policy::ArticleScope;
-use app::server::search::{sync, Opened, SearchIndex};
+use rapport_core::db::search_docs;
+use rapport_core::search_sync as sync;
+use rapport_search::{Opened, SearchIndex};
+use rapport_types::ArticleScope;
+use rapport_types::{Audience, SearchRequest};
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 

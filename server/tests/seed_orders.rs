@@ -25,7 +25,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_demo_has_a_year_of_orders_invoices_and_deliveries_in_every_state(pool: PgPool) {
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
 
     let products = count(&pool, "SELECT count(*) FROM products").await;
     assert!((12..=20).contains(&products), "{products} products");
@@ -271,11 +271,11 @@ async fn the_demo_has_a_year_of_orders_invoices_and_deliveries_in_every_state(po
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn seeding_the_demo_twice_changes_nothing(pool: PgPool) {
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
     let sizes = "SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM orders)
                       + (SELECT count(*) FROM invoices) + (SELECT count(*) FROM deliveries)
                       + (SELECT count(*) FROM delivery_events)";
     let before = count(&pool, sizes).await;
-    assert!(!app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(!rapport_demo::seed::seed_demo(&pool).await.unwrap());
     assert_eq!(count(&pool, sizes).await, before);
 }

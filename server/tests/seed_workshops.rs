@@ -2,7 +2,7 @@
 //! sessions, a full one with a waitlist, a cancelled one and a clean clinic;
 //! and nothing at all (and no error) when the content was not imported.
 
-use app::server::content_import::import_dir;
+use rapport_core::content_import::import_dir;
 use sqlx::PgPool;
 use std::path::Path;
 
@@ -23,7 +23,7 @@ const SESSIONS: &str = "
 async fn the_demo_has_held_full_cancelled_and_open_workshop_sessions(pool: PgPool) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     import_dir(&pool, &content).await.unwrap();
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
 
     let workshops = count(
         &pool,
@@ -165,7 +165,7 @@ async fn the_demo_has_held_full_cancelled_and_open_workshop_sessions(pool: PgPoo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn without_the_content_the_demo_has_no_workshop_sessions(pool: PgPool) {
-    assert!(app::server::seed::seed_demo(&pool).await.unwrap());
+    assert!(rapport_demo::seed::seed_demo(&pool).await.unwrap());
     assert_eq!(
         count(&pool, "SELECT count(*) FROM workshop_sessions").await,
         0

@@ -3,8 +3,8 @@
 
 mod common;
 
-use app::server::sla::{self, DueTimes};
 use common::TestApp;
+use rapport_core::sla::{self, DueTimes};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::Value;
 use sqlx::PgPool;

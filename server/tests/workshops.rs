@@ -5,11 +5,11 @@
 
 mod common;
 
-use app::domain::{RegistrationStatus, Role};
-use app::server::db::search_docs;
-use app::server::policy::Actor;
-use app::server::workshops;
 use common::TestApp;
+use rapport_core::db::search_docs;
+use rapport_core::policy::Actor;
+use rapport_core::workshops;
+use rapport_types::{RegistrationStatus, Role};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;

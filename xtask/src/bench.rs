@@ -12,7 +12,7 @@
 mod cases;
 
 use crate::postgres::Cluster;
-use crate::{build, repo_root, run_command, step, tools, Result};
+use crate::{build, repo_root, step, tools, Result};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -197,7 +197,8 @@ pub fn bench() -> Result {
     let root = repo_root();
     tools::ensure_build_tools(&root)?;
     tools::ensure_apt_program("wrk", "wrk")?;
-    let binary = build::build_all(&root, true)?;
+    let binaries = build::build_all(&root, true)?;
+    let binary = binaries.server.clone();
 
     let cluster = Cluster::start_with(
         &root.join("target/rapport/bench"),
@@ -212,11 +213,7 @@ pub fn bench() -> Result {
         )?;
         let url = cluster.url(DATABASE);
         crate::import_content(&root, &binary, &url)?;
-        run_command(
-            Command::new(&binary)
-                .arg("seed-demo")
-                .env("DATABASE_URL", &url),
-        )?;
+        crate::seed_demo(&binaries, &url)?;
         let port = crate::free_port()?;
         let addr = format!("127.0.0.1:{port}");
         let base = format!("http://{addr}");

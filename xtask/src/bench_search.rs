@@ -1,9 +1,9 @@
 //! `cargo xtask bench search`: knowledge search in the engine against
 //! PostgreSQL full-text search on the same generated articles (10k and 100k).
 //!
-//! Builds the release server, starts a private PostgreSQL, and runs the
-//! hidden `rapport bench-search` command against it, which generates and
-//! loads the corpus and prints the tables (see server/src/bench_search.rs).
+//! Builds the release demo program, starts a private PostgreSQL, and runs the
+//! `rapport-demo bench-search` command against it, which generates and
+//! loads the corpus and prints the tables (see server/demo/src/bench_search.rs).
 //! Figures only; it never fails on a time.
 
 use crate::postgres::Cluster;
@@ -19,10 +19,10 @@ const DATABASE: &str = "rapport_bench_search";
 const POSTGRES_OPTIONS: &str =
     "-c shared_buffers=512MB -c maintenance_work_mem=512MB -c work_mem=16MB -c autovacuum=off";
 
-/// `extra` is passed on to `rapport bench-search` (e.g. `--sizes 10000`).
+/// `extra` is passed on to `rapport-demo bench-search` (e.g. `--sizes 10000`).
 pub fn bench(extra: &[String]) -> Result {
     let root = repo_root();
-    let binary = build::build_server(&root, true)?;
+    let binary = build::build_binaries(&root, true)?.demo;
     let base = root.join("target/rapport/bench-search");
     let cluster = Cluster::start_with(&base.join("postgres"), true, POSTGRES_OPTIONS)?;
     let outcome = (|| {

@@ -1,4 +1,13 @@
 //! Building the server and the browser bundle (what cargo-leptos would do).
+//!
+//! Every cargo command here goes through [`cargo`], so that all of them build
+//! with the same flags and share their work:
+//! - `--cfg erase_components` (Leptos' type erasure) is added to whatever
+//!   `RUSTFLAGS` the environment has, so it cannot be lost: the server and the
+//!   browser must agree on it;
+//! - the host's target triple is always named (`--target`), so build scripts
+//!   and proc macros are built without those flags in every build and the
+//!   wasm build, the server build and the test build reuse one copy of them.
 
 use crate::{run_command, step, Result};
 use std::path::{Path, PathBuf};
@@ -19,52 +28,98 @@ pub fn cargo_target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// Build the wasm bundle into target/site/pkg and the server binary; returns the binary.
-pub fn build_all(root: &Path, release: bool) -> Result<PathBuf> {
-    build_site(root, release)?;
-    build_server(root, release)
+/// The triple of this machine, as rustc names it (`x86_64-unknown-linux-gnu`).
+pub fn host_triple() -> Result<String> {
+    let output = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("could not run rustc: {e}"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_string)
+        .ok_or_else(|| "rustc -vV did not name the host".to_string())
 }
 
-pub fn build_server(root: &Path, release: bool) -> Result<PathBuf> {
-    step("Building the server");
+/// `cargo <subcommand>` in the repository with the flags every build shares.
+/// Pass `target` (the host's triple, or wasm32) after the subcommand's own arguments.
+pub fn cargo(root: &Path, subcommand: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO"));
+    let rustflags = format!(
+        "{} --cfg erase_components",
+        std::env::var("RUSTFLAGS").unwrap_or_default()
+    );
     cmd.current_dir(root)
-        .args(["build", "--package", "server", "--bin", "rapport"]);
+        .arg(subcommand)
+        .env("RUSTFLAGS", rustflags.trim())
+        // Would take precedence over RUSTFLAGS and drop the flag above.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd
+}
+
+/// The two programs `cargo xtask` runs: the server and the demo loader.
+pub struct Binaries {
+    /// `rapport`: the server and its administration commands.
+    pub server: PathBuf,
+    /// `rapport-demo`: the demo data and the search benchmark.
+    pub demo: PathBuf,
+}
+
+impl Binaries {
+    /// Where a build for `profile` ("debug" or "release") put them.
+    pub fn in_profile(root: &Path, profile: &str) -> Result<Binaries> {
+        let dir = cargo_target_dir(root).join(host_triple()?).join(profile);
+        Ok(Binaries {
+            server: dir.join("rapport"),
+            demo: dir.join("rapport-demo"),
+        })
+    }
+}
+
+/// Build the wasm bundle into target/site/pkg and the two programs.
+pub fn build_all(root: &Path, release: bool) -> Result<Binaries> {
+    build_site(root, release)?;
+    build_binaries(root, release)
+}
+
+pub fn build_binaries(root: &Path, release: bool) -> Result<Binaries> {
+    step("Building the server");
+    let mut cmd = cargo(root, "build");
+    cmd.args([
+        "--package",
+        "server",
+        "--bin",
+        "rapport",
+        "--package",
+        "rapport-demo",
+        "--bin",
+        "rapport-demo",
+        "--target",
+        &host_triple()?,
+    ]);
     if release {
         cmd.arg("--release");
     }
     run_command(&mut cmd)?;
-    let profile = if release { "release" } else { "debug" };
-    Ok(cargo_target_dir(root).join(profile).join("rapport"))
+    Binaries::in_profile(root, if release { "release" } else { "debug" })
 }
 
 pub fn build_site(root: &Path, release: bool) -> Result {
     step("Building the browser bundle (wasm)");
     let profile = if release { "wasm-release" } else { "dev" };
-    // Leptos' type erasure for views: a smaller bundle and a faster build, same HTML.
-    let rustflags = format!(
-        "{} --cfg erase_components",
-        std::env::var("RUSTFLAGS").unwrap_or_default()
-    );
-    run_command(
-        Command::new(env!("CARGO"))
-            .current_dir(root)
-            .env("RUSTFLAGS", rustflags.trim())
-            .args([
-                "rustc",
-                "--package",
-                "app",
-                "--lib",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--crate-type",
-                "cdylib",
-                "--features",
-                "hydrate",
-                "--profile",
-                profile,
-            ]),
-    )?;
+    run_command(cargo(root, "rustc").args([
+        "--package",
+        "app",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--crate-type",
+        "cdylib",
+        "--features",
+        "hydrate",
+        "--profile",
+        profile,
+    ]))?;
     let out_dir = if release { "wasm-release" } else { "debug" };
     let wasm = cargo_target_dir(root)
         .join("wasm32-unknown-unknown")

@@ -32,6 +32,11 @@ USAGE:
         Chromium. Uses its own fresh PostgreSQL (or DATABASE_URL), never the
         data of `run`.
 
+    cargo xtask lint
+        What CI checks before the tests: `cargo fmt --check`, and clippy with
+        warnings denied on every crate and test for the server, and on the
+        browser (wasm) build.
+
     cargo xtask build [--release]
         Only build the server and the browser bundle into target/site.
 
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
             Some("search") => bench_search::bench(&args[2..]),
             Some(other) => Err(format!("unknown benchmark {other:?}\n\n{HELP}")),
         },
+        Some("lint") => lint(),
         Some("build") => {
             build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ())
         }
@@ -139,7 +145,7 @@ fn run(args: &[String]) -> Result {
     let addr = flag_value(args, "--addr").unwrap_or_else(|| "127.0.0.1:3000".into());
     let interrupted = catch_interrupts();
     tools::ensure_build_tools(&root)?;
-    let binary = build::build_all(&root, release)?;
+    let binaries = build::build_all(&root, release)?;
     let (database_url, cluster) = match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => (url, None),
         _ => {
@@ -151,17 +157,13 @@ fn run(args: &[String]) -> Result {
     let outcome = (|| {
         step("Preparing the database (migrations, demo data, the knowledge base in content/)");
         // The knowledge base first: the demo's searches and votes refer to it.
-        import_content(&root, &binary, &database_url)?;
-        run_command(
-            Command::new(&binary)
-                .arg("seed-demo")
-                .env("DATABASE_URL", &database_url),
-        )?;
+        import_content(&root, &binaries.server, &database_url)?;
+        seed_demo(&binaries, &database_url)?;
         step(&format!(
             "Serving Rapport on http://{addr}  (Ctrl-C stops it)"
         ));
         println!("Sign in with any demo account above; they all use the printed password.");
-        let mut command = server_command(&root, &binary, &database_url, &addr, "info");
+        let mut command = server_command(&root, &binaries.server, &database_url, &addr, "info");
         // Files people attach stay with the private database, unless you chose a folder.
         if std::env::var_os("RAPPORT_ATTACHMENTS_DIR").is_none_or(|v| v.is_empty()) {
             command.env(
@@ -224,6 +226,47 @@ fn wait_for(child: &mut Child, interrupted: &AtomicBool) -> String {
     }
 }
 
+/// Formatting and clippy, as CI runs them: the server side (every crate, its
+/// tests included) and the browser build, with the flags of every other build.
+fn lint() -> Result {
+    let root = repo_root();
+    tools::ensure_build_tools(&root)?;
+    step("Formatting (cargo fmt --check)");
+    run_command(
+        Command::new(env!("CARGO"))
+            .current_dir(&root)
+            .args(["fmt", "--all", "--check"]),
+    )
+    .map_err(|_| "some files are not formatted: run `cargo fmt --all`".to_string())?;
+    step("Clippy: the server and the tests");
+    run_command(build::cargo(&root, "clippy").args([
+        "--workspace",
+        "--all-targets",
+        "--features",
+        "app/ssr",
+        "--target",
+        &build::host_triple()?,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("Clippy: the browser build");
+    run_command(build::cargo(&root, "clippy").args([
+        "--package",
+        "app",
+        "--package",
+        "rapport-types",
+        "--lib",
+        "--features",
+        "app/hydrate",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
 fn test(args: &[String]) -> Result {
     let root = repo_root();
     let browser = !args.iter().any(|a| a == "--no-browser");
@@ -256,18 +299,23 @@ fn run_all_tests(
     browser: bool,
 ) -> Result {
     step("Unit, database and HTTP tests");
+    // xtask is not tested here: its own dependencies would change the features
+    // of everything else, and the browser tests below would then need a second
+    // build of the server instead of the one these tests build.
     let rust_tests = run_command(
-        Command::new(env!("CARGO"))
-            .current_dir(root)
+        build::cargo(root, "nextest")
             .args([
-                "nextest",
                 "run",
                 "--workspace",
+                "--exclude",
+                "xtask",
                 "--features",
                 "app/ssr",
                 "--no-fail-fast",
                 "--config-file",
                 ".cargo/nextest.toml",
+                "--target",
+                &build::host_triple()?,
             ])
             .env("DATABASE_URL", database_url),
     )
@@ -280,10 +328,21 @@ fn run_all_tests(
     rust_tests.and(e2e)
 }
 
-/// Build the app, serve it on a free port against a fresh seeded database,
-/// and run the Playwright specs in Debian's Chromium.
+/// Build the browser bundle, serve it on a free port against a fresh seeded
+/// database, and run the Playwright specs in Debian's Chromium. The server and
+/// the demo loader are the ones the Rust tests built (same features, same
+/// flags): nothing is compiled twice.
 fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>) -> Result {
-    let binary = build::build_all(root, false)?;
+    build::build_site(root, false)?;
+    let binaries = build::Binaries::in_profile(root, "debug")?;
+    for program in [&binaries.server, &binaries.demo] {
+        if !program.exists() {
+            return Err(format!(
+                "{} was not built by the Rust tests; run `cargo xtask test` again",
+                program.display()
+            ));
+        }
+    }
     let database_url = match cluster {
         Some(cluster) => {
             cluster.drop_database("rapport_e2e")?;
@@ -294,15 +353,11 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
         None => admin_url.to_string(),
     };
     step("End-to-end tests in headless Chromium");
-    import_content(root, &binary, &database_url)?;
-    run_command(
-        Command::new(&binary)
-            .arg("seed-demo")
-            .env("DATABASE_URL", &database_url),
-    )?;
+    import_content(root, &binaries.server, &database_url)?;
+    seed_demo(&binaries, &database_url)?;
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
-    let mut server = spawn_server(root, &binary, &database_url, &addr, "warn")?;
+    let mut server = spawn_server(root, &binaries.server, &database_url, &addr, "warn")?;
     let result = wait_until_listening(&addr, &mut server).and_then(|_| {
         run_command(
             Command::new("npx")
@@ -325,6 +380,15 @@ pub fn import_content(root: &Path, binary: &Path, database_url: &str) -> Result 
         Command::new(binary)
             .arg("import-content")
             .arg(root.join("content"))
+            .env("DATABASE_URL", database_url),
+    )
+}
+
+/// `rapport-demo seed`: the demo, into a database without users.
+pub fn seed_demo(binaries: &build::Binaries, database_url: &str) -> Result {
+    run_command(
+        Command::new(&binaries.demo)
+            .arg("seed")
             .env("DATABASE_URL", database_url),
     )
 }

@@ -1,15 +1,18 @@
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(display_name: String) -> Result<(), AppError> {
-    use crate::domain::DisplayName;
-    use crate::server::{auth, db, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{db, policy};
+    use rapport_types::DisplayName;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
     let name = DisplayName::parse("display_name", &display_name)?;
-    db::users::update_display_name(&state.pool, actor.user_id, &name).await?;
+    db::users::update_display_name(&state.pool, actor.user_id, &name)
+        .await
+        .map_err(rapport_core::Error::from)?;
     leptos_axum::redirect("/account?saved=profile");
     Ok(())
 }
@@ -19,7 +22,8 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;

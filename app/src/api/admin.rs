@@ -1,23 +1,20 @@
-use super::PersonView;
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-pub const USERS_PER_PAGE: i64 = 50;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub users: Vec<PersonView>,
-    pub total: i64,
-    pub page: i64,
-}
+use rapport_types::views::admin::{OrganizationItem, UserPage};
 
 #[server(endpoint = "list_users")]
 pub async fn list_users(query: String, page: i64) -> Result<UserPage, AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
-    accounts::list_users(&state.pool, &query, page.max(1)).await
+    Ok(accounts::list_users(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &query,
+        page.max(1),
+    )
+    .await?)
 }
 
 #[server(endpoint = "create_staff_user")]
@@ -27,7 +24,8 @@ pub async fn create_staff_user(
     role: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(Some(&actor), &policy::Action::CreateStaffUser)?;
@@ -48,7 +46,8 @@ pub async fn create_staff_user(
 
 #[server(endpoint = "change_role")]
 pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(
@@ -58,12 +57,13 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
         },
     )?;
     let ip = auth::client_ip(&state);
-    accounts::change_role(&state.pool, &actor, user_id, &role, &ip).await
+    Ok(accounts::change_role(&state.pool, &actor, user_id, &role, &ip).await?)
 }
 
 #[server(endpoint = "set_user_disabled")]
 pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     policy::authorize(
@@ -73,22 +73,14 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
         },
     )?;
     let ip = auth::client_ip(&state);
-    accounts::set_disabled(&state.pool, &actor, user_id, disabled, &ip).await
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganizationItem {
-    pub id: i64,
-    pub name: String,
-    pub created: String,
-    pub members: i64,
-    pub admins: i64,
+    Ok(accounts::set_disabled(&state.pool, &actor, user_id, disabled, &ip).await?)
 }
 
 #[server(endpoint = "list_organizations")]
 pub async fn list_organizations() -> Result<Vec<OrganizationItem>, AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
-    accounts::list_organizations(&state.pool).await
+    Ok(accounts::list_organizations(&crate::web::reader::zone(), &state.pool).await?)
 }

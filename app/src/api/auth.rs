@@ -1,37 +1,11 @@
-use crate::domain::{AppError, Role};
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// The signed-in person, as the header and pages show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub organization_name: Option<String>,
-    /// The time zone chosen under Account (IANA name); `None`: the browser's.
-    pub time_zone: Option<String>,
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::server::auth::SignedIn> for UserSummary {
-    fn from(s: crate::server::auth::SignedIn) -> UserSummary {
-        UserSummary {
-            id: s.actor.user_id,
-            email: s.email,
-            display_name: s.display_name,
-            role: s.actor.role,
-            organization_name: s.organization_name,
-            time_zone: s.time_zone,
-        }
-    }
-}
+use rapport_types::views::auth::UserSummary;
 
 /// Who is signed in, or `None` for a visitor.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
-    Ok(crate::server::auth::signed_in().map(UserSummary::from))
+    Ok(crate::web::auth::signed_in().map(UserSummary::from))
 }
 
 #[server(endpoint = "sign_in")]
@@ -40,7 +14,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, forms, AppState};
+    use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let session = auth::session().await?;
@@ -58,7 +32,8 @@ pub async fn sign_in(
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::{auth, db::audit, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::db::audit;
     let state = expect_context::<AppState>();
     if let Some(user) = auth::signed_in() {
         let ip = auth::client_ip(&state);
@@ -73,14 +48,15 @@ pub async fn sign_out() -> Result<(), AppError> {
                 ..Default::default()
             },
         )
-        .await?;
+        .await
+        .map_err(rapport_core::Error::from)?;
     }
     // Deletes the session from the store and tells the browser to drop the cookie.
     auth::session()
         .await?
         .flush()
         .await
-        .map_err(crate::server::internal)?;
+        .map_err(crate::web::error::internal)?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -88,11 +64,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The organization an invitation link joins, to show on the registration form.
 #[server(endpoint = "invitation_details")]
 pub async fn invitation_details(invitation: String) -> Result<String, AppError> {
-    use crate::server::{accounts, AppState};
+    use crate::web::AppState;
+    use rapport_core::accounts;
     let state = expect_context::<AppState>();
-    accounts::open_invitation(&state.pool, &invitation)
+    Ok(accounts::open_invitation(&state.pool, &invitation)
         .await
-        .map(|i| i.organization_name)
+        .map(|i| i.organization_name)?)
 }
 
 /// Create a customer account: a new organization (its admin), or joining one by invitation.
@@ -104,8 +81,9 @@ pub async fn register(
     password: String,
     invitation: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, forms, AppState};
+    use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
+    use rapport_core::accounts;
     let state = expect_context::<AppState>();
     let form = accounts::Registration {
         email,
@@ -124,6 +102,7 @@ pub async fn register(
     let (user_id, signed_in_at) = match accounts::register(&state.pool, form, &ip).await {
         Ok(done) => done,
         Err(e) => {
+            let e = AppError::from(e);
             let kept: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
             forms::back_to_form("/register", &kept, Register::PATH, &e);
             return Err(e);

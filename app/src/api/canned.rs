@@ -1,30 +1,20 @@
 //! Canned replies: reusable answers agents manage and insert into replies.
 
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CannedReply {
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-    /// When and by whom it was last changed, in words.
-    pub updated: String,
-}
-
-/// The library, with the placeholders a reply may use (placeholder, meaning).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CannedLibrary {
-    pub replies: Vec<CannedReply>,
-    pub placeholders: Vec<(String, String)>,
-}
+use rapport_types::views::canned::CannedLibrary;
 
 #[server(endpoint = "canned_replies")]
 pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
-    use crate::server::{auth, canned, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::canned;
     let state = expect_context::<AppState>();
-    let replies = canned::list(&state.pool, &auth::require_actor()?).await?;
+    let replies = canned::list(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &auth::require_actor()?,
+    )
+    .await?;
     Ok(CannedLibrary {
         replies,
         placeholders: canned::PLACEHOLDERS
@@ -39,15 +29,17 @@ pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
 /// the case page is loaded again with `?canned=`).
 #[server(endpoint = "canned_reply_text")]
 pub async fn canned_reply_text(number: String, id: i64) -> Result<String, AppError> {
-    use crate::server::{auth, canned, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::canned;
     let state = expect_context::<AppState>();
-    canned::reply_text(&state.pool, &auth::require_actor()?, &number, id).await
+    Ok(canned::reply_text(&state.pool, &auth::require_actor()?, &number, id).await?)
 }
 
 /// Create a canned reply (empty id) or change one.
 #[server(endpoint = "save_canned_reply")]
 pub async fn save_canned_reply(id: String, title: String, body: String) -> Result<(), AppError> {
-    use crate::server::{auth, canned, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::canned;
     let state = expect_context::<AppState>();
     let id = match id.trim() {
         "" => None,
@@ -60,7 +52,8 @@ pub async fn save_canned_reply(id: String, title: String, body: String) -> Resul
 
 #[server(endpoint = "delete_canned_reply")]
 pub async fn delete_canned_reply(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth, canned, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::canned;
     let state = expect_context::<AppState>();
     canned::delete(&state.pool, &auth::require_actor()?, id).await?;
     leptos_axum::redirect("/canned-replies");

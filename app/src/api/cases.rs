@@ -4,163 +4,27 @@
 // plain HTML form posts), so the queue's filters make a long argument list.
 #![allow(clippy::too_many_arguments)]
 
-use crate::components::attachments::AttachmentLink;
-use crate::domain::{AppError, CaseStatus, Priority, SafeHtml};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
-use serde::{Deserialize, Serialize};
-
-pub const CASES_PER_PAGE: i64 = 25;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseSummary {
-    pub number: String,
-    pub subject: String,
-    pub status: CaseStatus,
-    pub priority: Priority,
-    pub category: String,
-    pub requester: String,
-    pub organization: String,
-    pub assignee: Option<String>,
-    /// "customer" or "agent": who wrote the last public message.
-    pub last_speaker: String,
-    pub updated: String,
-    pub tags: Vec<String>,
-    /// The next SLA deadline of an active case, in words ("due in 2 h").
-    pub due: Option<String>,
-    pub breached: bool,
-}
-
-/// Another case, as a link.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseLink {
-    pub number: String,
-    pub subject: String,
-    pub status: CaseStatus,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseList {
-    pub cases: Vec<CaseSummary>,
-    /// How many cases match, counted up to a limit ...
-    pub total: i64,
-    /// ... and whether there are more than that.
-    pub more: bool,
-    pub page: i64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EntryKind {
-    Message,
-    InternalNote,
-    Change,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThreadEntry {
-    pub kind: EntryKind,
-    pub author: String,
-    pub from_staff: bool,
-    /// Messages and notes: the rendered, sanitised body.
-    pub body: SafeHtml,
-    /// Changes: what changed, in words.
-    pub change: String,
-    pub at: String,
-    pub files: Vec<AttachmentLink>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseView {
-    pub number: String,
-    pub subject: String,
-    pub description: SafeHtml,
-    pub status: CaseStatus,
-    pub priority: Priority,
-    pub category_id: i64,
-    pub category: String,
-    pub requester: String,
-    pub requester_email: String,
-    pub organization: String,
-    pub assignee_id: Option<i64>,
-    pub assignee: Option<String>,
-    pub version: i32,
-    pub created: String,
-    pub updated: String,
-    pub thread: Vec<ThreadEntry>,
-    pub rating: Option<(i16, String)>,
-    /// The reader works for the company (sees notes and history, manages the case).
-    pub staff_view: bool,
-    pub can_rate: bool,
-    pub tags: Vec<String>,
-    /// The case this one was merged into.
-    pub merged_into: Option<String>,
-    /// Staff only: the SLA targets in words: time left while they run ("due in
-    /// 3 h"), kept or missed once done ("missed by 2 h"); None when there is
-    /// none to show (paused while waiting for the customer, or customers).
-    pub first_response_due: Option<String>,
-    pub resolution_due: Option<String>,
-    /// Staff: this target is overdue, or was missed.
-    pub first_response_missed: bool,
-    pub resolution_missed: bool,
-    pub sla_breached: bool,
-    /// Staff only: the requester's other recent cases.
-    pub other_cases: Vec<CaseLink>,
-    /// Staff only: a canned reply filled in for this case, to start the reply with.
-    pub reply_draft: String,
-    /// The files that came with the description.
-    pub files: Vec<AttachmentLink>,
-    /// Staff only: the choices of the agent's forms (empty for customers).
-    pub options: CaseFormOptions,
-    /// The order, order line, invoice or delivery the case is about.
-    pub linked: Option<crate::api::orders::LinkedItem>,
-    /// Staff only: the organization's recent orders, open invoices and
-    /// deliveries on their way.
-    pub business: Option<crate::api::orders::OrganizationBusiness>,
-}
-
-/// Choices for case forms and filters: (id, name) pairs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CaseFormOptions {
-    pub categories: Vec<(i64, String)>,
-    /// Staff only: who cases can be assigned to.
-    pub agents: Vec<(i64, String)>,
-    /// Staff only.
-    pub organizations: Vec<(i64, String)>,
-    /// Staff only: canned replies by title.
-    pub canned_replies: Vec<(i64, String)>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct QueueSizes {
-    pub unassigned: i64,
-    pub mine: i64,
-    pub open: i64,
-    pub breaching: i64,
-    pub pending: i64,
-    pub solved_recently: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueuePage {
-    pub sizes: QueueSizes,
-    pub list: CaseList,
-    /// The choices of the filters.
-    pub choices: CaseFormOptions,
-}
+use rapport_types::views::cases::{CaseFormOptions, CaseList, CaseView, QueuePage};
+use rapport_types::SafeHtml;
 
 #[server(endpoint = "case_options")]
 pub async fn case_options() -> Result<CaseFormOptions, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
-    cases::options(&state.pool, &auth::require_actor()?).await
+    Ok(cases::options(&state.pool, &auth::require_actor()?).await?)
 }
 
 /// Render Markdown as it will look once sent (the same sanitising renderer).
 #[server(endpoint = "preview_markdown")]
 pub async fn preview_markdown(text: String) -> Result<SafeHtml, AppError> {
-    use crate::server::{auth, markdown, policy};
+    use crate::web::auth;
+    use rapport_core::{markdown, policy};
     policy::authorize(auth::actor().as_ref(), &policy::Action::PreviewMarkdown)?;
-    if text.chars().count() > crate::server::cases::MAX_TEXT {
+    if text.chars().count() > rapport_core::cases::MAX_TEXT {
         return Err(AppError::invalid(
             "description",
             "This text is too long to preview.",
@@ -174,10 +38,11 @@ pub async fn preview_markdown(text: String) -> Result<SafeHtml, AppError> {
 /// without JavaScript.
 #[server(endpoint = "create_case", input = MultipartFormData)]
 pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
-    use crate::server::attachments::UploadForm;
-    use crate::server::policy::{self, Action};
-    use crate::server::{auth, cases, forms, AppState};
+    use crate::web::uploads::UploadForm;
+    use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
+    use rapport_core::cases;
+    use rapport_core::policy::{self, Action};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     // Only customers open cases: anyone else is refused before their files are read.
@@ -195,7 +60,7 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         };
-        cases::create(&state.pool, &actor, typed, attachments).await
+        Ok(cases::create(&state.pool, &actor, typed, attachments).await?)
     }
     .await;
     match created {
@@ -218,9 +83,11 @@ pub async fn my_cases(
     #[server(default)] sort: String,
     page: i64,
 ) -> Result<CaseList, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
-    cases::customer_list(
+    Ok(cases::customer_list(
+        &crate::web::reader::zone(),
         &state.pool,
         &auth::require_actor()?,
         &status,
@@ -228,15 +95,23 @@ pub async fn my_cases(
         &sort,
         page.max(1),
     )
-    .await
+    .await?)
 }
 
 /// A case; `canned` (staff) fills the reply form with that canned reply.
 #[server(endpoint = "case_detail")]
 pub async fn case_detail(number: String, canned: Option<i64>) -> Result<CaseView, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
-    cases::detail(&state.pool, &auth::require_actor()?, &number, canned).await
+    Ok(cases::detail(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &auth::require_actor()?,
+        &number,
+        canned,
+    )
+    .await?)
 }
 
 /// A public reply (or, for staff, an internal note), with an optional new status from staff.
@@ -246,10 +121,11 @@ pub async fn case_detail(number: String, canned: Option<i64>) -> Result<CaseView
 /// without JavaScript.
 #[server(endpoint = "reply_to_case", input = MultipartFormData)]
 pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
-    use crate::domain::CaseNumber;
-    use crate::server::attachments::UploadForm;
-    use crate::server::{auth, cases, forms, AppState};
+    use crate::web::uploads::UploadForm;
+    use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
+    use rapport_core::cases;
+    use rapport_types::CaseNumber;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let mut form =
@@ -267,7 +143,7 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
             internal: !internal.is_empty() && internal != "false",
             status: Some(form.text("status")).filter(|s| !s.is_empty()),
         };
-        cases::reply(&state.pool, &actor, &number, reply, attachments).await
+        Ok(cases::reply(&state.pool, &actor, &number, reply, attachments).await?)
     }
     .await;
     match sent {
@@ -296,7 +172,8 @@ pub async fn update_case(
     assignee_id: String,
     tags: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let fields = cases::Fields {
@@ -314,7 +191,8 @@ pub async fn update_case(
 /// The customer closes their case, or reopens a solved one.
 #[server(endpoint = "set_case_open")]
 pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     cases::customer_open_or_close(&state.pool, &auth::require_actor()?, &number, open).await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
@@ -323,7 +201,8 @@ pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
 
 #[server(endpoint = "rate_case")]
 pub async fn rate_case(number: String, score: i16, comment: String) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     cases::rate(
         &state.pool,
@@ -351,7 +230,8 @@ pub async fn case_queue(
     #[server(default)] sort: String,
     page: i64,
 ) -> Result<QueuePage, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     let q = cases::QueueQuery {
         queue: &queue,
@@ -364,13 +244,20 @@ pub async fn case_queue(
         sort: &sort,
         page,
     };
-    cases::queue(&state.pool, &auth::require_actor()?, q).await
+    Ok(cases::queue(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &auth::require_actor()?,
+        q,
+    )
+    .await?)
 }
 
 /// Merge this case (at the version the agent saw) into the case numbered `into`.
 #[server(endpoint = "merge_case")]
 pub async fn merge_case(number: String, version: i32, into: String) -> Result<(), AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     let target = cases::merge(
         &state.pool,
@@ -394,7 +281,8 @@ pub async fn bulk_update_cases(
     status: String,
     back: String,
 ) -> Result<usize, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
     let numbers = numbers.unwrap_or_default();
     let changed = cases::bulk_update(
@@ -418,7 +306,8 @@ pub async fn bulk_update_cases(
 /// Who else (staff) has this case open; also marks the caller as looking at it.
 #[server(endpoint = "case_presence")]
 pub async fn case_presence(number: String) -> Result<Vec<String>, AppError> {
-    use crate::server::{auth, cases, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::cases;
     let state = expect_context::<AppState>();
-    cases::presence(&state.pool, &auth::require_actor()?, &number).await
+    Ok(cases::presence(&state.pool, &auth::require_actor()?, &number).await?)
 }

@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each is a public HTTP endpoint at
-//! `/api/<name>` and is listed in `server::policy::SERVER_FUNCTIONS`.
-//! They stay thin: find the actor, ask the policy, call the server modules.
+//! `/api/<name>` and is listed in `rapport_core::policy::SERVER_FUNCTIONS`.
+//! They stay thin: find the actor, ask the policy, call the core's services.
+//! What they return are the view types of `rapport_types::views`.
 
 pub mod account;
 pub mod admin;
@@ -15,19 +16,3 @@ pub mod search;
 pub mod sla;
 pub mod workshops;
 pub mod writing;
-
-use crate::domain::Role;
-use serde::{Deserialize, Serialize};
-
-/// A person as lists show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonView {
-    pub id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub organization_name: Option<String>,
-    pub disabled: bool,
-    pub created: Option<String>,
-    pub last_sign_in: Option<String>,
-}

@@ -2,173 +2,12 @@
 //! as the policy allows), agents see any, and both can open the item a case is about.
 //! Amounts arrive formatted ("CHF 1,234.50"): the browser never does money arithmetic.
 
-use crate::domain::{AppError, DeliveryStatus, InvoiceStatus, OrderStatus};
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-pub const ORDERS_PER_PAGE: i64 = 25;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrderSummary {
-    pub number: String,
-    pub organization: String,
-    pub placed_by: Option<String>,
-    pub status: OrderStatus,
-    pub ordered_on: String,
-    pub total: String,
-    /// "2 × Gripper kit and 1 more".
-    pub contents: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceSummary {
-    pub number: String,
-    pub order_number: String,
-    pub organization: String,
-    pub issued_on: String,
-    pub due_on: String,
-    pub status: InvoiceStatus,
-    pub total: String,
-    /// What is still to be paid: the total while open or overdue, else nothing.
-    pub amount_due: String,
-    /// Overdue invoices: how many days past the due date.
-    pub days_overdue: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeliverySummary {
-    pub number: String,
-    pub order_number: String,
-    pub organization: String,
-    pub carrier: String,
-    pub tracking_number: String,
-    /// The carrier's tracking page, for carriers Rapport knows.
-    pub tracking_url: Option<String>,
-    pub status: DeliveryStatus,
-    pub shipped_on: Option<String>,
-    pub delivered_on: Option<String>,
-}
-
-/// One page of a list, with how many match (counted up to a limit).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    /// More match than were counted.
-    pub more: bool,
-    pub page: i64,
-    /// The reader is staff: show the organization column.
-    pub staff: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrderLineView {
-    pub position: i32,
-    pub sku: String,
-    pub product: String,
-    pub quantity: i32,
-    pub unit_price: String,
-    pub line_total: String,
-    /// How many of this line deliveries carry so far.
-    pub shipped: i64,
-    /// The reference for "open a case about this line" (`order_line:SO-1:2`).
-    pub about: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrderView {
-    pub number: String,
-    pub organization: String,
-    pub placed_by: Option<String>,
-    pub status: OrderStatus,
-    pub ordered_on: String,
-    pub total: String,
-    pub lines: Vec<OrderLineView>,
-    pub invoices: Vec<InvoiceSummary>,
-    pub deliveries: Vec<DeliverySummary>,
-    pub about: String,
-    pub staff: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceLineView {
-    pub position: i32,
-    pub description: String,
-    pub quantity: i32,
-    pub unit_price: String,
-    pub net: String,
-    /// "CH 8.1 %", or "US-CA 6 % + US-CA-LA 2.25 %"; empty when untaxed.
-    pub taxes: String,
-}
-
-/// The tax of one jurisdiction at one rate, over the whole invoice.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaxTotalView {
-    pub jurisdiction: String,
-    pub rate: String,
-    pub taxable: String,
-    pub amount: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceView {
-    pub summary: InvoiceSummary,
-    pub placed_by: Option<String>,
-    pub paid_on: Option<String>,
-    pub currency: String,
-    pub lines: Vec<InvoiceLineView>,
-    pub taxes: Vec<TaxTotalView>,
-    pub subtotal: String,
-    pub tax_total: String,
-    pub about: String,
-    pub staff: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryEventView {
-    pub status: DeliveryStatus,
-    pub at: String,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryLineView {
-    pub sku: String,
-    pub product: String,
-    pub quantity: i32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeliveryView {
-    pub summary: DeliverySummary,
-    pub lines: Vec<DeliveryLineView>,
-    /// Oldest first.
-    pub history: Vec<DeliveryEventView>,
-    pub about: String,
-    pub staff: bool,
-}
-
-/// An order, order line, invoice or delivery as a case shows what it is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkedItem {
-    /// The reference (`invoice:INV-2026-0042`).
-    pub about: String,
-    /// "Invoice INV-2026-0042".
-    pub title: String,
-    pub href: String,
-    /// Its status in words ("Overdue").
-    pub status: String,
-    /// One line of facts: "CHF 1,234.50 · due 2026-10-01".
-    pub facts: String,
-}
-
-/// Beside a case, for agents: the organization's recent business.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OrganizationBusiness {
-    pub recent_orders: Vec<OrderSummary>,
-    pub open_invoices: Vec<InvoiceSummary>,
-    pub moving_deliveries: Vec<DeliverySummary>,
-}
+use rapport_types::views::orders::{
+    DeliverySummary, DeliveryView, InvoiceSummary, InvoiceView, LinkedItem, Listing, OrderSummary,
+    OrderView,
+};
 
 /// Orders the reader may see, filtered: status, ordered from/to (YYYY-MM-DD),
 /// and a search over the order number and the products' names and SKUs.
@@ -180,7 +19,8 @@ pub async fn order_list(
     q: String,
     page: i64,
 ) -> Result<Listing<OrderSummary>, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
     let filter = orders::OrderFilter {
         status: &status,
@@ -188,14 +28,15 @@ pub async fn order_list(
         to: &to,
         search: &q,
     };
-    orders::order_list(&state.pool, &auth::require_actor()?, &filter, page).await
+    Ok(orders::order_list(&state.pool, &auth::require_actor()?, &filter, page).await?)
 }
 
 #[server(endpoint = "order_detail")]
 pub async fn order_detail(number: String) -> Result<OrderView, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::order_detail(&state.pool, &auth::require_actor()?, &number).await
+    Ok(orders::order_detail(&state.pool, &auth::require_actor()?, &number).await?)
 }
 
 /// Invoices the reader may see: status (`due` for open and overdue together)
@@ -206,16 +47,18 @@ pub async fn invoice_list(
     q: String,
     page: i64,
 ) -> Result<Listing<InvoiceSummary>, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::invoice_list(&state.pool, &auth::require_actor()?, &status, &q, page).await
+    Ok(orders::invoice_list(&state.pool, &auth::require_actor()?, &status, &q, page).await?)
 }
 
 #[server(endpoint = "invoice_detail")]
 pub async fn invoice_detail(number: String) -> Result<InvoiceView, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::invoice_detail(&state.pool, &auth::require_actor()?, &number).await
+    Ok(orders::invoice_detail(&state.pool, &auth::require_actor()?, &number).await?)
 }
 
 /// Deliveries the reader may see: status, and a search over the delivery,
@@ -226,31 +69,47 @@ pub async fn delivery_list(
     q: String,
     page: i64,
 ) -> Result<Listing<DeliverySummary>, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::delivery_list(&state.pool, &auth::require_actor()?, &status, &q, page).await
+    Ok(orders::delivery_list(&state.pool, &auth::require_actor()?, &status, &q, page).await?)
 }
 
 #[server(endpoint = "delivery_detail")]
 pub async fn delivery_detail(number: String) -> Result<DeliveryView, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::delivery_detail(&state.pool, &auth::require_actor()?, &number).await
+    Ok(orders::delivery_detail(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &auth::require_actor()?,
+        &number,
+    )
+    .await?)
 }
 
 /// The item a new case is about (`about=invoice:INV-1`), if the reader may see it.
 #[server(endpoint = "about_item")]
 pub async fn about_item(about: String) -> Result<LinkedItem, AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::linked_item(&state.pool, &auth::require_actor()?, &about).await
+    Ok(orders::linked_item(
+        &crate::web::reader::zone(),
+        &state.pool,
+        &auth::require_actor()?,
+        &about,
+    )
+    .await?)
 }
 
 /// Agents: go to the order, invoice or delivery with this number.
 #[server(endpoint = "find_by_number")]
 pub async fn find_by_number(number: String) -> Result<(), AppError> {
-    use crate::server::{auth, forms, orders, AppState};
+    use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     match orders::find_by_number(&state.pool, &actor, &number).await {
@@ -259,6 +118,7 @@ pub async fn find_by_number(number: String) -> Result<(), AppError> {
             Ok(())
         }
         Err(e) => {
+            let e = AppError::from(e);
             forms::back_to_form("/orders", &[("number", &number)], FindByNumber::PATH, &e);
             Err(e)
         }
@@ -269,7 +129,8 @@ pub async fn find_by_number(number: String) -> Result<(), AppError> {
 /// invoices and deliveries (`share` = "true"), or only those they placed.
 #[server(endpoint = "set_order_sharing")]
 pub async fn set_order_sharing(share: String) -> Result<(), AppError> {
-    use crate::server::{auth, orders, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::orders;
     let state = expect_context::<AppState>();
     orders::set_order_sharing(&state.pool, &auth::require_actor()?, share == "true").await?;
     leptos_axum::redirect("/organization");

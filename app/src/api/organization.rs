@@ -1,22 +1,12 @@
-use super::PersonView;
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganizationDetails {
-    pub name: String,
-    pub members: Vec<PersonView>,
-    pub open_invitations: i64,
-    /// Every member sees all the organization's orders, invoices and deliveries
-    /// (otherwise a customer sees those they placed).
-    pub members_see_all_orders: bool,
-}
+use rapport_types::views::organization::OrganizationDetails;
 
 /// A customer admin's view of their own organization.
 #[server(endpoint = "organization_overview")]
 pub async fn organization_overview() -> Result<OrganizationDetails, AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;
@@ -24,13 +14,17 @@ pub async fn organization_overview() -> Result<OrganizationDetails, AppError> {
         Some(&actor),
         &policy::Action::ViewOrganizationMembers { organization_id },
     )?;
-    accounts::organization_overview(&state.pool, organization_id).await
+    Ok(
+        accounts::organization_overview(&crate::web::reader::zone(), &state.pool, organization_id)
+            .await?,
+    )
 }
 
 /// Create a single-use invitation link (valid 7 days) to join the actor's organization.
 #[server(endpoint = "create_invitation")]
 pub async fn create_invitation() -> Result<(), AppError> {
-    use crate::server::{accounts, auth, policy, AppState};
+    use crate::web::{auth, AppState};
+    use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;

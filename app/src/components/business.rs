@@ -1,8 +1,7 @@
 //! Orders, invoices and deliveries beside cases: the item a case is about, and
 //! for agents the organization's recent business.
-
-use crate::api::orders::{LinkedItem, OrganizationBusiness};
 use leptos::prelude::*;
+use rapport_types::views::orders::{LinkedItem, OrganizationBusiness};
 
 /// The order, order line, invoice or delivery a case is about, as a card.
 #[component]

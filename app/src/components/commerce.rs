@@ -1,9 +1,10 @@
 //! Pieces the order, invoice and delivery pages share: the tabs between their
 //! lists, status badges, tracking links and the "open a case" button.
 
-use crate::domain::{DeliveryStatus, InvoiceStatus, ItemRef, OrderStatus};
 use crate::pages::cases::urlencode;
 use leptos::prelude::*;
+use rapport_types::views::orders::Listing;
+use rapport_types::{DeliveryStatus, InvoiceStatus, ItemRef, OrderStatus};
 
 /// The three lists, as tabs: `current` is the address of the one shown.
 #[component]
@@ -98,7 +99,7 @@ pub fn count_line(total: i64, more: bool, one: &str, many: &str) -> String {
 
 /// How many pages a list has.
 pub fn page_count(total: i64) -> i64 {
-    let per_page = crate::api::orders::ORDERS_PER_PAGE;
+    let per_page = rapport_types::views::orders::ORDERS_PER_PAGE;
     ((total + per_page - 1) / per_page).max(1)
 }
 
@@ -114,7 +115,7 @@ pub fn filter_params(names: &[&str], values: &[String]) -> Vec<(String, String)>
 
 /// A filter the server refused, shown above the list.
 #[component]
-pub fn FilterError(error: crate::domain::AppError) -> impl IntoView {
+pub fn FilterError(error: crate::error::AppError) -> impl IntoView {
     view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }
 }
 
@@ -127,14 +128,11 @@ pub fn status_search_page<T, Fut>(
     status_options: Vec<(String, String)>,
     search_label: &'static str,
     load: fn(String, String, i64) -> Fut,
-    list: fn(crate::api::orders::Listing<T>, Vec<(String, String)>) -> AnyView,
+    list: fn(Listing<T>, Vec<(String, String)>) -> AnyView,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    Fut: std::future::Future<
-            Output = Result<crate::api::orders::Listing<T>, crate::domain::AppError>,
-        > + Send
-        + 'static,
+    Fut: std::future::Future<Output = Result<Listing<T>, crate::error::AppError>> + Send + 'static,
 {
     use crate::components::form::{Field, Select};
     use crate::components::panels::ErrorPanel;
@@ -187,7 +185,7 @@ where
 /// (`table` gets them and whether the reader is staff), and the pager; or
 /// "No … here." `nouns` is (one, many), e.g. ("invoice", "invoices").
 pub fn list_part<T>(
-    listing: crate::api::orders::Listing<T>,
+    listing: Listing<T>,
     path: &'static str,
     params: Vec<(String, String)>,
     nouns: (&'static str, &'static str),

@@ -1,10 +1,10 @@
 //! Articles suggested beside the new-case form while the customer types: if
 //! one answers the question, "This solved my problem" ends the flow without a
 //! case (a deflected case, counted for the trainers).
-
-use crate::api::search::{case_suggestions, DeflectCase, SuggestedForCase};
-use crate::domain::AppError;
+use crate::api::search::{case_suggestions, DeflectCase};
+use crate::error::AppError;
 use leptos::prelude::*;
+use rapport_types::views::search::SuggestedForCase;
 use std::time::Duration;
 
 /// Wait this long after the last key before looking for articles.

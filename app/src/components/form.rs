@@ -1,6 +1,6 @@
 //! Form fields with labels and error messages, and reading errors from actions.
 
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -1,7 +1,7 @@
-use crate::api::auth::UserSummary;
 use crate::app::use_auth;
-use crate::domain::Role;
 use leptos::prelude::*;
+use rapport_types::views::auth::UserSummary;
+use rapport_types::Role;
 
 /// The links a person sees in the header, by role.
 pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static str)> {

@@ -1,4 +1,4 @@
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// What a page shows instead of its content when loading it failed.

@@ -1,6 +1,5 @@
 //! The header's search box: a plain GET form to the search page, with article
 //! titles suggested as you type once JavaScript is running.
-
 use crate::api::search::search_suggestions;
 use leptos::prelude::*;
 use std::time::Duration;

@@ -1,14 +1,13 @@
 //! The sessions of a workshop on its article page: when and where, the places
 //! left, and registering, joining the waitlist or giving a place up. Also the
 //! small pieces the workshop calendar shares: times, places and whereabouts.
-
-use crate::api::kb::ArticleView;
-use crate::api::workshops::{
-    workshop_sessions, CancelRegistration, RegisterForSession, SessionList, SessionView,
-};
+use crate::api::workshops::{workshop_sessions, CancelRegistration, RegisterForSession};
 use crate::components::form::FormError;
-use crate::domain::{AppError, ArticleKind, RegistrationStatus, SessionStatus};
+use crate::error::AppError;
 use leptos::prelude::*;
+use rapport_types::views::kb::ArticleView;
+use rapport_types::views::workshops::{SessionList, SessionView};
+use rapport_types::{ArticleKind, RegistrationStatus, SessionStatus};
 
 /// "90 minutes", "2 hours", "1 hour 30 minutes".
 pub fn duration_text(minutes: i32) -> String {

@@ -3,10 +3,11 @@ use crate::api::workshops::SetTimeZone;
 use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::panels::ErrorPanel;
-use crate::domain::{AppError, Password, TIME_ZONES};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::{Password, TIME_ZONES};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -1,15 +1,16 @@
 use crate::api::admin::{
-    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PER_PAGE,
+    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled,
 };
-use crate::api::PersonView;
 use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::components::panels::ErrorPanel;
-use crate::domain::{Password, Role};
 use crate::pages::cases::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::views::admin::USERS_PER_PAGE;
+use rapport_types::views::PersonView;
+use rapport_types::{Password, Role};
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {

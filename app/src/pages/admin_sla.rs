@@ -2,18 +2,17 @@
 //! calendar they count in (time zone, opening hours, holidays). For admins:
 //! agents may read the settings (`sla_settings`) but this page is for changing
 //! them. Every form posts without JavaScript.
-
-use crate::api::sla::{
-    format_business_minutes, sla_settings, AddHoliday, HolidayView, OpeningHoursView,
-    RemoveHoliday, SaveBusinessHours, SaveSlaPolicy, SlaPolicyView, MAX_TARGET_HOURS,
-    WEEKDAY_NAMES,
-};
+use crate::api::sla::{sla_settings, AddHoliday, RemoveHoliday, SaveBusinessHours, SaveSlaPolicy};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError};
 use crate::components::panels::ErrorPanel;
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::views::sla::{
+    format_business_minutes, HolidayView, OpeningHoursView, SlaPolicyView, MAX_TARGET_HOURS,
+    WEEKDAY_NAMES,
+};
 
 #[component]
 pub fn AdminSlaPage() -> impl IntoView {

@@ -1,9 +1,9 @@
 use crate::api::auth::{invitation_details, Register, SignIn};
 use crate::components::form::{action_error, field_error, Field, FormError};
-use crate::domain::Password;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::Password;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

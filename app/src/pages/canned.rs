@@ -1,10 +1,10 @@
 //! The agents' library of canned replies: add, change, remove.
-
-use crate::api::canned::{canned_replies, CannedReply, DeleteCannedReply, SaveCannedReply};
+use crate::api::canned::{canned_replies, DeleteCannedReply, SaveCannedReply};
 use crate::components::form::{action_error, field_error, success_count, FormError};
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use rapport_types::views::canned::CannedReply;
 
 #[component]
 pub fn CannedRepliesPage() -> impl IntoView {
@@ -49,7 +49,7 @@ fn CannedForm(
     reply: Option<CannedReply>,
     save: ServerAction<SaveCannedReply>,
     delete: ServerAction<DeleteCannedReply>,
-    error: Signal<Option<crate::domain::AppError>>,
+    error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     // Several forms share this page: ids carry the reply's id, and an error is
     // shown on the form that was sent.

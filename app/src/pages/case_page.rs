@@ -1,20 +1,19 @@
 //! The case page: the thread and the customer's actions, and for agents their tools.
-
 use super::case_reply::{reply_action, ReplyForm};
 use crate::api::canned::canned_reply_text;
-use crate::api::cases::{
-    case_detail, case_presence, CaseView, EntryKind, MergeCase, RateCase, SetCaseOpen, UpdateCase,
-};
+use crate::api::cases::{case_detail, case_presence, MergeCase, RateCase, SetCaseOpen, UpdateCase};
 use crate::app::use_auth;
 use crate::components::attachments::AttachmentList;
 use crate::components::attachments::UploadAction;
 use crate::components::business::{BusinessPanel, LinkedItemCard};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{AppError, CaseStatus, Priority};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use rapport_types::views::cases::{CaseView, EntryKind};
+use rapport_types::{CaseStatus, Priority};
 
 #[component]
 pub fn CasePage() -> impl IntoView {

@@ -3,14 +3,14 @@
 //!
 //! A plain multipart form posting to `reply_to_case`, so it works without
 //! JavaScript; once hydrated it sends the same form itself (see `UploadAction`).
-
 use super::cases::MARKDOWN_HINT;
 use crate::api::cases::{reply_to_case, ReplyToCase};
-use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
+use crate::components::attachments::{AttachmentInput, UploadAction};
 use crate::components::form::{field_error, FormError, Select, TextArea};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
+use rapport_types::attachments::{ChosenFile, FIELD};
 
 /// The action behind the reply form. The case page makes it (so it outlives
 /// the page's reloads) and reloads the case on `succeeded()`.

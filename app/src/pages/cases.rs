@@ -1,14 +1,14 @@
 //! The customer's case list, and the case table the agent queue shares.
-
-use crate::api::cases::{my_cases, CaseList, CASES_PER_PAGE};
+use crate::api::cases::my_cases;
 use crate::app::use_auth;
 use crate::components::form::Select;
 use crate::components::panels::ErrorPanel;
-pub use crate::domain::urlencode;
-use crate::domain::CaseStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+pub use rapport_types::urlencode;
+use rapport_types::views::cases::{CaseList, CASES_PER_PAGE};
+use rapport_types::CaseStatus;
 
 pub const MARKDOWN_HINT: &str =
     "You can use Markdown: **bold**, *italic*, lists, `code` and links.";
@@ -29,7 +29,7 @@ pub fn CasesPage() -> impl IntoView {
         auth.user
             .get()
             .and_then(|u| u.ok().flatten())
-            .is_some_and(|u| u.role == crate::domain::Role::CustomerAdmin)
+            .is_some_and(|u| u.role == rapport_types::Role::CustomerAdmin)
     });
     let status_options = {
         let mut options = vec![

@@ -1,9 +1,10 @@
-use crate::api::dashboard::{dashboard, DashboardData};
-use crate::api::PersonView;
+use crate::api::dashboard::dashboard;
 use crate::components::panels::ErrorPanel;
-use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use rapport_types::views::dashboard::DashboardData;
+use rapport_types::views::PersonView;
+use rapport_types::Role;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

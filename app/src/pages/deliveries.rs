@@ -1,16 +1,17 @@
 //! Deliveries: the list, and the delivery page with what it carries and where
 //! it has been.
 
-use crate::api::orders::{delivery_detail, delivery_list, DeliverySummary, DeliveryView};
+use crate::api::orders::{delivery_detail, delivery_list};
 use crate::components::commerce::{
     delivery_href, list_part, order_href, status_search_page, DeliveryBadge, OpenCaseButton,
     TrackingLink,
 };
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::DeliveryStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use rapport_types::views::orders::{DeliverySummary, DeliveryView};
+use rapport_types::DeliveryStatus;
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {

@@ -1,16 +1,16 @@
 //! Invoices: the list, and the invoice page, laid out like the paper invoice
 //! and printable.
-
-use crate::api::orders::{invoice_detail, invoice_list, InvoiceSummary, InvoiceView};
+use crate::api::orders::{invoice_detail, invoice_list};
 use crate::components::commerce::{
     invoice_href, list_part, order_href, overdue_text, status_search_page, InvoiceBadge,
     OpenCaseButton,
 };
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::InvoiceStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use rapport_types::views::orders::{InvoiceSummary, InvoiceView};
+use rapport_types::InvoiceStatus;
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {

@@ -1,17 +1,15 @@
 //! The knowledge base for readers: its home with categories and popular
 //! articles, category pages, and article pages.
-
 use super::writing_preview::TableOfContents;
-use crate::api::kb::{
-    kb_article, kb_category, kb_home, ArticleSummary, ArticleView, CategoryLink, Crumb, VoteArticle,
-};
+use crate::api::kb::{kb_article, kb_category, kb_home, VoteArticle};
 use crate::components::form::{action_error, success_count, FormError};
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::components::workshop_sessions::{WorkshopSessions, WorkshopSessionsPanel};
-use crate::domain::ArticleKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use rapport_types::views::kb::{ArticleSummary, ArticleView, CategoryLink, Crumb};
+use rapport_types::ArticleKind;
 
 /// The search box of the knowledge base: a plain GET form to the search page.
 #[component]

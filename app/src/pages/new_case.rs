@@ -4,20 +4,20 @@
 //! JavaScript (a refused form comes back with its error and what was typed);
 //! once hydrated it sends the same form itself, shows the chosen files first,
 //! and shows errors without leaving the page.
-
 use super::cases::MARKDOWN_HINT;
 use crate::api::cases::{case_options, create_case, preview_markdown, CreateCase};
 use crate::api::orders::about_item;
-use crate::components::attachments::{AttachmentInput, ChosenFile, UploadAction, FIELD};
+use crate::components::attachments::{AttachmentInput, UploadAction};
 use crate::components::business::LinkedItemCard;
 use crate::components::deflection::{form_text, Deflection, SuggestedArticles};
 use crate::components::form::{field_error, Field, FormError, Select, TextArea};
 use crate::components::panels::ErrorPanel;
-use crate::domain::Priority;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::attachments::{ChosenFile, FIELD};
+use rapport_types::Priority;
 
 #[component]
 pub fn NewCasePage() -> impl IntoView {
@@ -33,7 +33,7 @@ pub fn NewCasePage() -> impl IntoView {
     // Opened from an order, invoice or delivery ("Open a case about this"): the
     // address says which, and the form carries it along.
     let about = kept("about");
-    let about_kind = crate::domain::ItemRef::parse(&about).map(|item| item.kind);
+    let about_kind = rapport_types::ItemRef::parse(&about).map(|item| item.kind);
     let linked = Resource::new(
         move || about.clone(),
         |about| async move {

@@ -1,22 +1,20 @@
 //! Orders: the list (with, for staff, the lookup by number) and the order page
 //! with its lines, invoices and deliveries.
-
 use super::cases::page_number;
 use super::deliveries::DeliveryTable;
 use super::invoices::InvoiceTable;
-use crate::api::orders::{
-    order_detail, order_list, FindByNumber, Listing, OrderLineView, OrderSummary, OrderView,
-};
+use crate::api::orders::{order_detail, order_list, FindByNumber};
 use crate::app::use_auth;
 use crate::components::commerce::{
     filter_params, list_part, order_href, FilterError, OpenCaseButton, OrderBadge, OrdersNav,
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{ItemRef, OrderStatus, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use rapport_types::views::orders::{Listing, OrderLineView, OrderSummary, OrderView};
+use rapport_types::{ItemRef, OrderStatus, Role};
 
 /// The filters of the address, in the order the server function takes them.
 const FILTERS: [&str; 4] = ["status", "from", "to", "q"];

@@ -88,7 +88,7 @@ pub fn OrganizationPage() -> impl IntoView {
 fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        let scheme = match use_context::<crate::server::AppState>() {
+        let scheme = match use_context::<crate::web::AppState>() {
             Some(state) if state.config.secure_cookies => "https",
             _ => "http",
         };

@@ -1,13 +1,13 @@
 //! The agents' queues: sizes, filters, sort, and bulk changes to ticked cases.
-
 use super::cases::{current_params, page_number, CaseTable};
-use crate::api::cases::{case_queue, BulkUpdateCases, QueueSizes};
+use crate::api::cases::{case_queue, BulkUpdateCases};
 use crate::components::form::{action_error, success_count, FormError};
 use crate::components::panels::ErrorPanel;
-use crate::domain::{CaseStatus, Priority};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::views::cases::QueueSizes;
+use rapport_types::{CaseStatus, Priority};
 
 const QUEUES: [(&str, &str); 6] = [
     ("unassigned", "Unassigned"),

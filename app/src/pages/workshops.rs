@@ -1,9 +1,6 @@
 //! Workshops for readers: the calendar of upcoming sessions (filtered by category
 //! and month) and the signed-in person's own registrations.
-
-use crate::api::workshops::{
-    my_workshops, workshop_calendar, CalendarMonth, CalendarPage, MyRegistration, SessionView,
-};
+use crate::api::workshops::{my_workshops, workshop_calendar};
 use crate::app::use_auth;
 use crate::components::commerce::FilterError;
 use crate::components::form::{Field, Select};
@@ -11,10 +8,11 @@ use crate::components::panels::ErrorPanel;
 use crate::components::workshop_sessions::{
     places_text, SessionBadge, SessionTime, Whereabouts, ZoneNote,
 };
-use crate::domain::{RegistrationStatus, SessionStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::views::workshops::{CalendarMonth, CalendarPage, MyRegistration, SessionView};
+use rapport_types::{RegistrationStatus, SessionStatus};
 
 /// The filters of the address, in the order the server function takes them.
 const FILTERS: [&str; 2] = ["category", "month"];

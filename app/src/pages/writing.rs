@@ -1,15 +1,13 @@
 //! The writers' list (`/write`): every article in every state, filtered by
 //! state and kind and searched by title, a page at a time.
-
 use super::cases::{current_params, page_address, page_number, Pager};
-use crate::api::writing::{
-    state_label, writer_articles, WriterList, ARTICLES_PER_PAGE, STATE_FILTERS,
-};
+use crate::api::writing::writer_articles;
 use crate::components::panels::ErrorPanel;
-use crate::domain::ArticleKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::views::writing::{state_label, WriterList, ARTICLES_PER_PAGE, STATE_FILTERS};
+use rapport_types::ArticleKind;
 
 #[component]
 pub fn WritingListPage() -> impl IntoView {

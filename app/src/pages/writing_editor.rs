@@ -8,19 +8,18 @@
 //! made after someone else's is refused instead of overwriting it.
 
 use super::writing_preview::RenderedArticle;
-use crate::api::writing::{
-    article_editor, preview_article, ArticleHead, ArticlePreview, ChangeArticleState, Done,
-    EditorData, SaveArticle,
-};
+use crate::api::writing::{article_editor, preview_article, ChangeArticleState, SaveArticle};
 use crate::components::form::{
     action_error, field_error, success_count, Field, FormError, Select, TextArea,
 };
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{AppError, ArticleKind, ArticleState, Audience};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use rapport_types::views::writing::{ArticleHead, ArticlePreview, Done, EditorData};
+use rapport_types::{ArticleKind, ArticleState, Audience};
 use std::time::Duration;
 
 /// How long after the last key press the preview is rendered again.

@@ -2,13 +2,14 @@
 //! two of them (chosen with a plain GET form), and restoring an old one.
 
 use super::writing_preview::article_id;
-use crate::api::writing::{article_history, Comparison, History, LineChange, RestoreRevision};
+use crate::api::writing::{article_history, RestoreRevision};
 use crate::components::form::{action_error, FormError};
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::AppError;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use rapport_types::views::writing::{Comparison, History, LineChange};
 
 #[component]
 pub fn WritingHistoryPage() -> impl IntoView {

@@ -2,12 +2,14 @@
 //! as the published page renders it (the same `render_article`), so a writer
 //! without JavaScript can check a draft before publishing it.
 
-use crate::api::writing::{draft_preview, ArticlePreview, DraftView};
+use crate::api::writing::draft_preview;
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{AppError, TocEntry};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use rapport_types::views::writing::{ArticlePreview, DraftView};
+use rapport_types::TocEntry;
 
 /// The `:id` of a writing page's address; "not found" when it is not a number.
 pub fn article_id(params: &Memo<leptos_router::params::ParamsMap>) -> Result<i64, AppError> {

@@ -11,20 +11,18 @@
 //! Several forms share one action (one "Add" form and a "Change" form per
 //! session), so each remembers which form was sent last and only that form
 //! shows the answer.
-
 use super::writing_preview::article_id;
-use crate::api::workshops::{
-    workshop_admin, CancelSession, MarkAttendance, Participant, SaveSession, SessionAdmin,
-    SessionView, WorkshopPlan,
-};
+use crate::api::workshops::{workshop_admin, CancelSession, MarkAttendance, SaveSession};
 use crate::components::form::{action_error, field_error, success_count, FormError};
 use crate::components::panels::{title_text, ErrorPanel};
-use crate::domain::{AppError, RegistrationStatus, SessionStatus};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
+use rapport_types::views::workshops::{Participant, SessionAdmin, SessionView, WorkshopPlan};
+use rapport_types::{RegistrationStatus, SessionStatus};
 
 /// A new session's length and places, until the trainer says otherwise.
 const DEFAULT_DURATION: &str = "90";

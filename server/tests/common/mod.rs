@@ -2,14 +2,15 @@
 //! talked to with an HTTP client as a browser or a script would.
 #![allow(dead_code)]
 
-use app::server::config::MailTransport;
-use app::server::{AppState, Config};
+use app::web::AppState;
+use rapport_core::config::MailTransport;
+use rapport_core::{Backend, Config};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use sqlx::PgPool;
 
-pub const DEMO_PASSWORD: &str = app::server::seed::DEMO_PASSWORD;
+pub const DEMO_PASSWORD: &str = rapport_demo::seed::DEMO_PASSWORD;
 
 /// A request that takes longer than this fails the test with a clear error
 /// instead of waiting for ever.
@@ -18,7 +19,7 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 pub struct TestApp {
     pub base: String,
     /// The server's search index (to wait until it has caught up).
-    pub search: app::server::search::SearchIndex,
+    pub search: rapport_search::SearchIndex,
     pub pool: PgPool,
     /// The folder the server's mail sender writes mail into (.eml files).
     pub mail_dir: tempfile::TempDir,
@@ -36,7 +37,7 @@ impl TestApp {
 
     /// `spawn`, with settings changed by `configure`.
     pub async fn spawn_with(pool: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
-        app::server::seed::seed_demo(&pool)
+        rapport_demo::seed::seed_demo(&pool)
             .await
             .expect("seeding the demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -55,10 +56,10 @@ impl TestApp {
             ..Config::default()
         };
         configure(&mut config);
-        let search = app::server::search::sync::open_and_refresh(&pool, &config.index_dir)
+        let search = rapport_core::search_sync::open_and_refresh(&pool, &config.index_dir)
             .await
             .expect("opening the search index");
-        let state = AppState::new(config, pool.clone(), search.clone());
+        let state = AppState::new(Backend::new(config, pool.clone(), search.clone()));
         tokio::spawn(server::serve(state, listener, std::future::pending()));
         TestApp {
             base: format!("http://{addr}"),

@@ -1,0 +1,37 @@
+//! Rapport's types: the domain's values (parsed once, at the edge: parse,
+//! don't validate), the view types every page and server function exchange
+//! (`views`, one module per area), and the limits both sides enforce.
+//!
+//! Plain data with serde only: it compiles to wasm for the browser and is what
+//! the server's services return. No tokio, no sqlx, no leptos.
+
+mod account;
+mod address;
+mod article;
+pub mod attachments;
+mod case;
+mod commerce;
+mod error;
+mod money;
+mod role;
+mod safe_html;
+mod search;
+pub mod views;
+mod workshop;
+
+pub use account::{DisplayName, Email, OrganizationName, Password};
+pub use address::urlencode;
+pub use article::{ArticleKind, ArticleScope, ArticleState, Audience, Slug, TocEntry};
+pub use case::{CaseNumber, CaseStatus, Priority, Tag};
+pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
+pub use error::FieldError;
+pub use money::{
+    format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts,
+    LineInput, Tax, TaxRate, TaxSummary, RATE_SCALE,
+};
+pub use role::Role;
+pub use safe_html::SafeHtml;
+pub use search::{
+    Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
+};
+pub use workshop::{RegistrationStatus, SessionStatus, TIME_ZONES};

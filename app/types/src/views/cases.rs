@@ -1,0 +1,143 @@
+use super::orders::LinkedItem;
+use super::orders::OrganizationBusiness;
+use crate::attachments::AttachmentLink;
+use crate::{CaseStatus, Priority, SafeHtml};
+use serde::{Deserialize, Serialize};
+
+pub const CASES_PER_PAGE: i64 = 25;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub number: String,
+    pub subject: String,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub category: String,
+    pub requester: String,
+    pub organization: String,
+    pub assignee: Option<String>,
+    /// "customer" or "agent": who wrote the last public message.
+    pub last_speaker: String,
+    pub updated: String,
+    pub tags: Vec<String>,
+    /// The next SLA deadline of an active case, in words ("due in 2 h").
+    pub due: Option<String>,
+    pub breached: bool,
+}
+
+/// Another case, as a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseLink {
+    pub number: String,
+    pub subject: String,
+    pub status: CaseStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseList {
+    pub cases: Vec<CaseSummary>,
+    /// How many cases match, counted up to a limit ...
+    pub total: i64,
+    /// ... and whether there are more than that.
+    pub more: bool,
+    pub page: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    Message,
+    InternalNote,
+    Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadEntry {
+    pub kind: EntryKind,
+    pub author: String,
+    pub from_staff: bool,
+    /// Messages and notes: the rendered, sanitised body.
+    pub body: SafeHtml,
+    /// Changes: what changed, in words.
+    pub change: String,
+    pub at: String,
+    pub files: Vec<AttachmentLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub number: String,
+    pub subject: String,
+    pub description: SafeHtml,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub category_id: i64,
+    pub category: String,
+    pub requester: String,
+    pub requester_email: String,
+    pub organization: String,
+    pub assignee_id: Option<i64>,
+    pub assignee: Option<String>,
+    pub version: i32,
+    pub created: String,
+    pub updated: String,
+    pub thread: Vec<ThreadEntry>,
+    pub rating: Option<(i16, String)>,
+    /// The reader works for the company (sees notes and history, manages the case).
+    pub staff_view: bool,
+    pub can_rate: bool,
+    pub tags: Vec<String>,
+    /// The case this one was merged into.
+    pub merged_into: Option<String>,
+    /// Staff only: the SLA targets in words: time left while they run ("due in
+    /// 3 h"), kept or missed once done ("missed by 2 h"); None when there is
+    /// none to show (paused while waiting for the customer, or customers).
+    pub first_response_due: Option<String>,
+    pub resolution_due: Option<String>,
+    /// Staff: this target is overdue, or was missed.
+    pub first_response_missed: bool,
+    pub resolution_missed: bool,
+    pub sla_breached: bool,
+    /// Staff only: the requester's other recent cases.
+    pub other_cases: Vec<CaseLink>,
+    /// Staff only: a canned reply filled in for this case, to start the reply with.
+    pub reply_draft: String,
+    /// The files that came with the description.
+    pub files: Vec<AttachmentLink>,
+    /// Staff only: the choices of the agent's forms (empty for customers).
+    pub options: CaseFormOptions,
+    /// The order, order line, invoice or delivery the case is about.
+    pub linked: Option<LinkedItem>,
+    /// Staff only: the organization's recent orders, open invoices and
+    /// deliveries on their way.
+    pub business: Option<OrganizationBusiness>,
+}
+
+/// Choices for case forms and filters: (id, name) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseFormOptions {
+    pub categories: Vec<(i64, String)>,
+    /// Staff only: who cases can be assigned to.
+    pub agents: Vec<(i64, String)>,
+    /// Staff only.
+    pub organizations: Vec<(i64, String)>,
+    /// Staff only: canned replies by title.
+    pub canned_replies: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueSizes {
+    pub unassigned: i64,
+    pub mine: i64,
+    pub open: i64,
+    pub breaching: i64,
+    pub pending: i64,
+    pub solved_recently: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub sizes: QueueSizes,
+    pub list: CaseList,
+    /// The choices of the filters.
+    pub choices: CaseFormOptions,
+}

@@ -1,0 +1,32 @@
+//! What server functions return and pages show, one module per area. Plain
+//! data: the server fills it in, the browser renders it. Times are already
+//! formatted in the reader's time zone; money is already formatted.
+
+pub mod admin;
+pub mod auth;
+pub mod canned;
+pub mod cases;
+pub mod dashboard;
+pub mod kb;
+pub mod orders;
+pub mod organization;
+pub mod search;
+pub mod sla;
+pub mod workshops;
+pub mod writing;
+
+use crate::Role;
+use serde::{Deserialize, Serialize};
+
+/// A person as lists show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organization_name: Option<String>,
+    pub disabled: bool,
+    pub created: Option<String>,
+    pub last_sign_in: Option<String>,
+}

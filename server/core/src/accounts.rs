@@ -1,0 +1,499 @@
+//! Account rules: registration, invitations, passwords, roles and the views of
+//! people that pages show. Callers have already asked the policy.
+
+use super::db::{self, audit, invitations, organizations, users};
+use super::policy::Actor;
+use super::sign_in::{hash_password, verify_password, SignedIn};
+use crate::time_zones::ReaderZone;
+use crate::Error;
+use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
+use rapport_types::views::dashboard::{DashboardData, SecurityEvent};
+use rapport_types::views::organization::OrganizationDetails;
+use rapport_types::views::PersonView;
+use rapport_types::{DisplayName, Email, OrganizationName, Password, Role};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+fn role_of(stored: &str) -> Result<Role, Error> {
+    Role::parse(stored)
+        .ok_or_else(|| Error::internal(format!("unknown role {stored:?} in the database")))
+}
+
+/// Insert a user; an e-mail address already in use becomes a message on the e-mail field.
+async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user: users::NewUser<'_>,
+) -> Result<i64, Error> {
+    match users::create(&mut **tx, user).await {
+        Ok(id) => Ok(id),
+        Err(e) if db::is_unique_violation(&e, users::EMAIL_UNIQUE_INDEX) => Err(Error::invalid(
+            "email",
+            "An account with this e-mail address already exists. Sign in, or use another address.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the registration form sends.
+pub struct Registration {
+    pub email: String,
+    pub display_name: String,
+    pub organization_name: String,
+    pub password: String,
+    pub invitation: Option<String>,
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+pub async fn open_invitation(
+    pool: &PgPool,
+    token: &str,
+) -> Result<invitations::OpenInvitation, Error> {
+    invitations::find_open(pool, &token_hash(token)).await?.ok_or_else(|| {
+        Error::invalid(
+            "invitation",
+            "This invitation link is not valid any more: it was used or it expired. Ask your colleague for a new one.",
+        )
+    })
+}
+
+/// Register a customer: either the admin of a new organization, or a customer
+/// joining one by invitation. One transaction; returns the user and sign-in time.
+pub async fn register(
+    pool: &PgPool,
+    form: Registration,
+    ip: &str,
+) -> Result<(i64, OffsetDateTime), Error> {
+    let email = Email::parse("email", &form.email)?;
+    let name = DisplayName::parse("display_name", &form.display_name)?;
+    let invitation = match &form.invitation {
+        Some(token) => Some(open_invitation(pool, token).await?),
+        None => None,
+    };
+    let organization_name = match invitation {
+        Some(_) => None,
+        None => Some(OrganizationName::parse(
+            "organization_name",
+            &form.organization_name,
+        )?),
+    };
+    let password = Password::parse("password", &form.password)?;
+    let hash = hash_password(&password).await?;
+
+    let mut tx = pool.begin().await?;
+    let (organization_id, role) = match (&invitation, &organization_name) {
+        (Some(inv), _) => (inv.organization_id, Role::Customer),
+        (None, Some(name)) => (
+            organizations::create(&mut *tx, name).await?,
+            Role::CustomerAdmin,
+        ),
+        (None, None) => {
+            unreachable!("an organization name is parsed whenever there is no invitation")
+        }
+    };
+    let user_id = insert_user(
+        &mut tx,
+        users::NewUser {
+            email: &email,
+            display_name: &name,
+            role,
+            organization_id: Some(organization_id),
+            password_hash: &hash,
+        },
+    )
+    .await?;
+    if let Some(inv) = &invitation {
+        if !invitations::accept(&mut *tx, inv.id, user_id).await? {
+            return Err(Error::invalid(
+                "invitation",
+                "This invitation link was used a moment ago. Ask for a new one.",
+            ));
+        }
+    }
+    let signed_in_at = users::record_sign_in(&mut *tx, user_id).await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            kind: audit::REGISTERED,
+            actor_user_id: Some(user_id),
+            subject_user_id: Some(user_id),
+            email: Some(email.as_str()),
+            ip: Some(ip),
+            detail: if invitation.is_some() {
+                "joined by invitation"
+            } else {
+                "new organization"
+            },
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((user_id, signed_in_at))
+}
+
+/// A new invitation token; only its hash is stored.
+pub async fn create_invitation(
+    pool: &PgPool,
+    organization_id: i64,
+    invited_by: i64,
+) -> Result<String, Error> {
+    let mut bytes = [0u8; 24];
+    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
+    let token = hex::encode(bytes);
+    let mut tx = pool.begin().await?;
+    invitations::create(
+        &mut *tx,
+        &token_hash(&token),
+        organization_id,
+        invited_by,
+        7,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            kind: audit::INVITATION_CREATED,
+            actor_user_id: Some(invited_by),
+            detail: &format!("organization {organization_id}"),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Check the current password, store the new one and end the user's other sessions.
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    ip: &str,
+) -> Result<OffsetDateTime, Error> {
+    let stored = users::password_hash(pool, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !verify_password(current, Some(&stored)).await? {
+        return Err(Error::invalid(
+            "current_password",
+            "Your current password is not right.",
+        ));
+    }
+    let password = Password::parse("new_password", new)?;
+    if new == current {
+        return Err(Error::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let hash = hash_password(&password).await?;
+    let mut tx = pool.begin().await?;
+    let valid_from = users::update_password(&mut *tx, user_id, &hash).await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            kind: audit::PASSWORD_CHANGED,
+            actor_user_id: Some(user_id),
+            subject_user_id: Some(user_id),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(valid_from)
+}
+
+fn member_view(
+    zone: &ReaderZone,
+    m: users::Member,
+    organization_name: Option<String>,
+) -> Result<PersonView, Error> {
+    Ok(PersonView {
+        id: m.id,
+        email: m.email,
+        display_name: m.display_name,
+        role: role_of(&m.role)?,
+        organization_name,
+        disabled: m.disabled,
+        created: None,
+        last_sign_in: m.last_sign_in_at.map(|t| zone.date_time(t)),
+    })
+}
+
+pub async fn organization_overview(
+    zone: &ReaderZone,
+    pool: &PgPool,
+    organization_id: i64,
+) -> Result<OrganizationDetails, Error> {
+    let overview = organizations::overview(pool, organization_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let members = users::members_of(pool, organization_id)
+        .await?
+        .into_iter()
+        .map(|m| member_view(zone, m, None))
+        .collect::<Result<_, _>>()?;
+    Ok(OrganizationDetails {
+        name: overview.name,
+        members,
+        open_invitations: overview.open_invitations,
+        members_see_all_orders: overview.members_see_all_orders,
+    })
+}
+
+pub async fn dashboard(
+    zone: &ReaderZone,
+    pool: &PgPool,
+    user: SignedIn,
+) -> Result<DashboardData, Error> {
+    let role = user.actor.role;
+    let mut dashboard = DashboardData {
+        user: user.clone().into(),
+        colleagues: Vec::new(),
+        open_invitations: 0,
+        users_by_role: Vec::new(),
+        organizations: 0,
+        security_events: Vec::new(),
+        invoices_due: None,
+    };
+    if role.is_customer() {
+        dashboard.invoices_due = super::orders::invoices_due(pool, &user.actor).await?;
+    }
+    if role == Role::CustomerAdmin {
+        if let Some(organization_id) = user.actor.organization_id {
+            let overview = organization_overview(zone, pool, organization_id).await?;
+            dashboard.colleagues = overview.members;
+            dashboard.open_invitations = overview.open_invitations;
+        }
+    }
+    if role.is_staff() {
+        dashboard.users_by_role = users::count_by_role(pool)
+            .await?
+            .into_iter()
+            .map(|(r, n)| Ok((role_of(&r)?, n)))
+            .collect::<Result<_, Error>>()?;
+        dashboard.organizations = organizations::count(pool).await?;
+    }
+    if role == Role::Admin {
+        dashboard.security_events = audit::recent(pool, 10)
+            .await?
+            .into_iter()
+            .map(|e| SecurityEvent {
+                at: zone.date_time(e.at),
+                kind: e.kind,
+                email: e.email,
+                ip: e.ip,
+            })
+            .collect();
+    }
+    Ok(dashboard)
+}
+
+pub async fn list_users(
+    zone: &ReaderZone,
+    pool: &PgPool,
+    query: &str,
+    page: i64,
+) -> Result<UserPage, Error> {
+    let query: String = query.chars().take(200).collect();
+    let rows = users::search(pool, &query, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let users = rows
+        .into_iter()
+        .map(|r| {
+            Ok(PersonView {
+                id: r.id,
+                email: r.email,
+                display_name: r.display_name,
+                role: role_of(&r.role)?,
+                organization_name: r.organization_name,
+                disabled: r.disabled,
+                created: Some(zone.date_time(r.created_at)),
+                last_sign_in: r.last_sign_in_at.map(|t| zone.date_time(t)),
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(UserPage { users, total, page })
+}
+
+/// Create any kind of user (the CLI's `create-user`, and admins creating staff).
+/// Customers join the organization of that name, which is created when new.
+pub async fn create_user(
+    pool: &PgPool,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    organization: Option<&str>,
+    password: &str,
+) -> Result<i64, Error> {
+    let email = Email::parse("email", email)?;
+    let name = DisplayName::parse("display_name", display_name)?;
+    let organization = match (
+        role.is_customer(),
+        organization.map(str::trim).filter(|o| !o.is_empty()),
+    ) {
+        (true, Some(org)) => Some(OrganizationName::parse("organization", org)?),
+        (true, None) => {
+            return Err(Error::invalid(
+                "organization",
+                "Customers need an organization.",
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(Error::invalid(
+                "organization",
+                "Agents, trainers and admins do not belong to an organization.",
+            ))
+        }
+        (false, None) => None,
+    };
+    let password = Password::parse("password", password)?;
+    let hash = hash_password(&password).await?;
+    let mut tx = pool.begin().await?;
+    let organization_id = match &organization {
+        Some(name) => Some(match organizations::find_by_name(&mut *tx, name).await? {
+            Some(id) => id,
+            None => organizations::create(&mut *tx, name).await?,
+        }),
+        None => None,
+    };
+    let id = insert_user(
+        &mut tx,
+        users::NewUser {
+            email: &email,
+            display_name: &name,
+            role,
+            organization_id,
+            password_hash: &hash,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create_staff_user(
+    pool: &PgPool,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+    ip: &str,
+) -> Result<i64, Error> {
+    let role = Role::parse(role)
+        .filter(|r| r.is_staff())
+        .ok_or_else(|| Error::invalid("role", "Choose agent, trainer or admin."))?;
+    let id = create_user(pool, email, display_name, role, None, password).await?;
+    audit::record(
+        pool,
+        audit::Event {
+            kind: audit::USER_CREATED,
+            actor_user_id: Some(actor.user_id),
+            subject_user_id: Some(id),
+            email: Some(&email.trim().to_lowercase()),
+            ip: Some(ip),
+            detail: role.as_str(),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Change a user's role. Staff roles change among themselves and customer roles
+/// among themselves: moving between them would need an organization change.
+pub async fn change_role(
+    pool: &PgPool,
+    actor: &Actor,
+    user_id: i64,
+    role: &str,
+    ip: &str,
+) -> Result<(), Error> {
+    let new_role = Role::parse(role)
+        .ok_or_else(|| Error::invalid("role", "Choose one of the listed roles."))?;
+    let mut tx = pool.begin().await?;
+    let (current, _) = users::role_and_organization(&mut *tx, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let current = role_of(&current)?;
+    if current.is_customer() != new_role.is_customer() {
+        return Err(Error::invalid(
+            "role",
+            if current.is_customer() {
+                "A customer can be a customer or a customer admin."
+            } else {
+                "Company staff can be agents, trainers or admins."
+            },
+        ));
+    }
+    if current == new_role {
+        return Ok(());
+    }
+    users::set_role(&mut *tx, user_id, new_role).await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            kind: audit::ROLE_CHANGED,
+            actor_user_id: Some(actor.user_id),
+            subject_user_id: Some(user_id),
+            ip: Some(ip),
+            detail: &format!("{} -> {}", current.as_str(), new_role.as_str()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_disabled(
+    pool: &PgPool,
+    actor: &Actor,
+    user_id: i64,
+    disabled: bool,
+    ip: &str,
+) -> Result<(), Error> {
+    let mut tx = pool.begin().await?;
+    if !users::set_disabled(&mut *tx, user_id, disabled).await? {
+        return Err(Error::NotFound);
+    }
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            kind: if disabled {
+                audit::USER_DISABLED
+            } else {
+                audit::USER_ENABLED
+            },
+            actor_user_id: Some(actor.user_id),
+            subject_user_id: Some(user_id),
+            ip: Some(ip),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_organizations(
+    zone: &ReaderZone,
+    pool: &PgPool,
+) -> Result<Vec<OrganizationItem>, Error> {
+    Ok(organizations::list(pool)
+        .await?
+        .into_iter()
+        .map(|o| OrganizationItem {
+            id: o.id,
+            name: o.name,
+            created: zone.date_time(o.created_at),
+            members: o.members,
+            admins: o.admins,
+        })
+        .collect())
+}

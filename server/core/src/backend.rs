@@ -1,0 +1,33 @@
+//! What every service can reach: the database, the settings, the file store
+//! and the search index. Built once at start and cloned cheaply; the web layer
+//! wraps it (`app::web::AppState`), the command line uses it directly.
+
+use crate::attachments::{AttachmentStore, LocalDirStore};
+use crate::Config;
+use rapport_search::SearchIndex;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Backend {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    /// Where attachment files are kept (a local folder today).
+    pub attachments: Arc<dyn AttachmentStore>,
+    /// The knowledge search index (one writer per process; cheap to clone).
+    pub search: SearchIndex,
+}
+
+impl Backend {
+    /// `search` is opened (and brought up to date) by the caller, see
+    /// `search_sync::open_and_refresh`.
+    pub fn new(config: Config, pool: PgPool, search: SearchIndex) -> Backend {
+        crate::case_mail::set_public_url(&config.public_url);
+        Backend {
+            pool,
+            attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
+            search,
+            config: Arc::new(config),
+        }
+    }
+}

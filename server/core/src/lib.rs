@@ -1,0 +1,38 @@
+//! Rapport's server side, below the web layer: the permission rules
+//! (`policy`), the services by feature, the database queries (`db`), Markdown,
+//! mail, attachments, importers and background jobs. Never compiled to wasm,
+//! and free of leptos: the web layer (`app`) and the command line (`server`)
+//! both call into it.
+//!
+//! Services report [`Error`]; the web edge turns it into what a person sees.
+
+pub mod accounts;
+pub mod articles;
+pub mod attachments;
+mod backend;
+pub mod canned;
+pub mod case_mail;
+pub mod cases;
+pub mod config;
+pub mod content_import;
+pub mod db;
+mod error;
+pub mod input;
+pub mod jobs;
+pub mod kb;
+pub mod kb_search;
+pub mod mail;
+pub mod markdown;
+pub mod order_import;
+pub mod orders;
+pub mod policy;
+pub mod search_sync;
+pub mod sign_in;
+pub mod sla;
+pub mod time_zones;
+pub mod workshops;
+pub mod writing;
+
+pub use backend::Backend;
+pub use config::Config;
+pub use error::{Error, Result};
