@@ -2,9 +2,7 @@
 //! SMTP server inside the test), retries when the server is down, the folder
 //! transport, and the closing of solved cases.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use rapport_core::jobs::close_solved_cases;
 use rapport_core::mail::{self, Mailer, OutgoingMail, MAX_ATTEMPTS};
 use sqlx::PgPool;

@@ -2,9 +2,7 @@
 //! merging, bulk changes, presence and the SLA clock, each with the people who
 //! must not use them.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 use sqlx::PgPool;
 

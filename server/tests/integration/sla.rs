@@ -1,9 +1,9 @@
 //! SLA clocks and their settings: due times from the stored calendar and targets
 //! on a real database, and the admin endpoints on the real router.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use rapport_core::sla::{self, DueTimes};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::Value;
@@ -74,7 +74,9 @@ async fn a_holiday_moves_the_due_time(pool: PgPool) {
         calendar.business_minutes_between(MONDAY_10, datetime!(2024-06-05 10:00 UTC)),
         480
     );
-    sla::remove_holiday(&pool, "2024-06-04").await.unwrap();
+    sla::remove_holiday(&pool, "2024-06-04")
+        .await
+        .unwrap();
     let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
     assert_eq!(due.resolution_due_at, datetime!(2024-06-04 10:00 UTC));
 }

@@ -3,9 +3,7 @@
 //! them, cancellations and attendance, mails with calendar files, time zones,
 //! who may do what, and workshops in search.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use rapport_core::db::search_docs;
 use rapport_core::policy::Actor;
 use rapport_core::workshops;

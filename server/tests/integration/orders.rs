@@ -4,9 +4,9 @@
 //! Each test writes its own small order history (numbers starting with `T-`)
 //! through the same writers the import uses, so it does not depend on the demo's.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use rapport_core::db::order_records::{
     write_delivery, write_invoice, write_order, write_product, DeliveryRecord, InvoiceLineRecord,
     InvoiceRecord, OrderLineRecord, OrderRecord, ProductRecord,

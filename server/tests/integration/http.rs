@@ -1,8 +1,8 @@
 //! HTTP tests: the real router against a fresh database per test.
 
-mod common;
+use crate::common;
 
-use common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
+use crate::common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
 use rapport_core::policy::{Gate, SERVER_FUNCTIONS};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use sqlx::PgPool;

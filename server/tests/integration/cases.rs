@@ -1,8 +1,8 @@
 //! HTTP tests of cases: each action, and each forbidden one, on the real router.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;

@@ -2,9 +2,9 @@
 //! the workflow (review, publish, archive), stale saves, restore and diffs,
 //! the writers' list, the insights, and the people who must not write.
 
-mod common;
+use crate::common;
 
-use common::{page_text, TestApp};
+use crate::common::{page_text, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;

@@ -1,9 +1,9 @@
 //! HTTP tests of attachments: uploading with a new case and with replies,
 //! refusals that save nothing, and downloads only for those who may see the case.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::header::{
     ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
     X_CONTENT_TYPE_OPTIONS,

@@ -1,8 +1,6 @@
 //! The knowledge base: importing content/, revisions and what readers see.
 
-mod common;
-
-use common::{page_text, TestApp};
+use crate::common::{page_text, TestApp};
 use rapport_core::content_import::{import_dir, ImportError};
 use rapport_core::db::articles::{self as db, RevisionContent};
 use rapport_types::{ArticleKind, ArticleState, Audience};

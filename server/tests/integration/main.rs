@@ -1,0 +1,21 @@
+//! Rapport's integration tests, one binary of modules (one link instead of
+//! fifteen): database tests with `#[sqlx::test]` (a fresh database each) and
+//! HTTP tests against the real router on a free port (`common::TestApp`).
+
+mod common;
+
+mod attachments;
+mod case_tools;
+mod cases;
+mod db;
+mod http;
+mod kb;
+mod mail;
+mod order_import;
+mod orders;
+mod search;
+mod seed_orders;
+mod seed_workshops;
+mod sla;
+mod workshops;
+mod writing;
