@@ -13,6 +13,7 @@ use rapport_types::attachments::{
 use std::future::Future;
 use web_sys::{FormData, HtmlFormElement, SubmitEvent};
 
+/// The files of a message or of the case description; nothing when there are none.
 #[component]
 pub fn AttachmentList(files: Vec<AttachmentLink>) -> impl IntoView {
     (!files.is_empty()).then(|| {

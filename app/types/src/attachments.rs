@@ -161,8 +161,6 @@ impl AttachmentLink {
     }
 }
 
-/// The files of a message or of the case description; nothing when there are none.
-
 #[cfg(test)]
 mod tests {
     use super::*;

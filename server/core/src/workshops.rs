@@ -143,7 +143,7 @@ pub async fn sessions_for(
     Ok(SessionList {
         sessions: rows
             .iter()
-            .map(|row| session_view(row, &zone, places.get(&row.id).copied(), staff, now))
+            .map(|row| session_view(row, zone, places.get(&row.id).copied(), staff, now))
             .collect::<Result<_, _>>()?,
         can_register: policy::allows(actor, &Action::RegisterForWorkshop),
         signed_in: actor.is_some(),
@@ -200,7 +200,7 @@ pub async fn calendar(
         if !month.is_empty() && key != month {
             continue;
         }
-        let view = session_view(row, &zone, places.get(&row.id).copied(), staff, now)?;
+        let view = session_view(row, zone, places.get(&row.id).copied(), staff, now)?;
         match months.last_mut() {
             Some(current) if current.key == key => current.sessions.push(view),
             _ => months.push(CalendarMonth {
@@ -400,7 +400,7 @@ pub async fn mine(
             status,
             waitlist_place: 0,
         };
-        let mut session = session_view(&row, &zone, Some(mine), false, now)?;
+        let mut session = session_view(&row, zone, Some(mine), false, now)?;
         session.waitlist_place = None;
         let item = MyRegistration {
             session,
@@ -472,7 +472,7 @@ pub async fn admin(
             let local = TimeZone::get(&row.time_zone).unwrap_or(TimeZone::UTC);
             let (date, time) = time_zones::local_parts(row.starts_at, &local);
             Ok(SessionAdmin {
-                session: session_view(row, &zone, None, true, now)?,
+                session: session_view(row, zone, None, true, now)?,
                 date,
                 time,
                 time_zone: row.time_zone.clone(),
