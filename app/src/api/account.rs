@@ -26,16 +26,11 @@ pub async fn change_password(
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
+    let permit = policy::authorize(Some(&actor), &policy::Action::ManageOwnAccount)?;
     let ip = auth::client_ip(&state);
-    let valid_from = accounts::change_password(
-        &state.pool,
-        actor.user_id,
-        &current_password,
-        &new_password,
-        &ip,
-    )
-    .await?;
+    let valid_from =
+        accounts::change_password(&permit, &state.pool, &current_password, &new_password, &ip)
+            .await?;
     // Other sessions end; this one continues under a new id.
     auth::start_session(&auth::session().await?, actor.user_id, valid_from).await?;
     leptos_axum::redirect("/account?saved=password");

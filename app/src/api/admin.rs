@@ -7,8 +7,9 @@ pub async fn list_users(query: String, page: i64) -> Result<UserPage, AppError> 
     use crate::web::{auth, AppState};
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
     Ok(accounts::list_users(
+        &permit,
         &crate::web::reader::zone(),
         &state.pool,
         &query,
@@ -28,11 +29,11 @@ pub async fn create_staff_user(
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(Some(&actor), &policy::Action::CreateStaffUser)?;
+    let permit = policy::authorize(Some(&actor), &policy::Action::CreateStaffUser)?;
     let ip = auth::client_ip(&state);
     accounts::create_staff_user(
+        &permit,
         &state.pool,
-        &actor,
         &email,
         &display_name,
         &role,
@@ -50,14 +51,14 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(
+    let permit = policy::authorize(
         Some(&actor),
         &policy::Action::ChangeUserAccess {
             target_user_id: user_id,
         },
     )?;
     let ip = auth::client_ip(&state);
-    Ok(accounts::change_role(&state.pool, &actor, user_id, &role, &ip).await?)
+    Ok(accounts::change_role(&permit, &state.pool, user_id, &role, &ip).await?)
 }
 
 #[server(endpoint = "set_user_disabled")]
@@ -66,14 +67,14 @@ pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppEr
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    policy::authorize(
+    let permit = policy::authorize(
         Some(&actor),
         &policy::Action::ChangeUserAccess {
             target_user_id: user_id,
         },
     )?;
     let ip = auth::client_ip(&state);
-    Ok(accounts::set_disabled(&state.pool, &actor, user_id, disabled, &ip).await?)
+    Ok(accounts::set_disabled(&permit, &state.pool, user_id, disabled, &ip).await?)
 }
 
 #[server(endpoint = "list_organizations")]
@@ -81,6 +82,6 @@ pub async fn list_organizations() -> Result<Vec<OrganizationItem>, AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
-    Ok(accounts::list_organizations(&crate::web::reader::zone(), &state.pool).await?)
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
+    Ok(accounts::list_organizations(&permit, &crate::web::reader::zone(), &state.pool).await?)
 }

@@ -8,6 +8,7 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let user = auth::signed_in().ok_or(AppError::Unauthenticated)?;
-    policy::authorize(Some(&user.actor), &policy::Action::ViewDashboard)?;
-    Ok(accounts::dashboard(&crate::web::reader::zone(), &state.pool, user).await?)
+    let permit = policy::authorize(Some(&user.actor), &policy::Action::ViewDashboard)?;
+    let zone = crate::web::reader::zone();
+    Ok(accounts::dashboard(&permit, &zone, &state.pool, user).await?)
 }

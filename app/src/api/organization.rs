@@ -10,14 +10,12 @@ pub async fn organization_overview() -> Result<OrganizationDetails, AppError> {
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;
-    policy::authorize(
+    let permit = policy::authorize(
         Some(&actor),
         &policy::Action::ViewOrganizationMembers { organization_id },
     )?;
-    Ok(
-        accounts::organization_overview(&crate::web::reader::zone(), &state.pool, organization_id)
-            .await?,
-    )
+    let zone = crate::web::reader::zone();
+    Ok(accounts::organization_overview(&permit, &zone, &state.pool, organization_id).await?)
 }
 
 /// Create a single-use invitation link (valid 7 days) to join the actor's organization.
@@ -28,11 +26,11 @@ pub async fn create_invitation() -> Result<(), AppError> {
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
     let organization_id = actor.organization_id.ok_or(AppError::NotFound)?;
-    policy::authorize(
+    let permit = policy::authorize(
         Some(&actor),
         &policy::Action::InviteToOrganization { organization_id },
     )?;
-    let token = accounts::create_invitation(&state.pool, organization_id, actor.user_id).await?;
+    let token = accounts::create_invitation(&permit, &state.pool, organization_id).await?;
     // The link is shown once, on the organization page.
     leptos_axum::redirect(&format!("/organization?invitation={token}"));
     Ok(())

@@ -10,10 +10,8 @@ pub async fn sla_settings() -> Result<ServiceLevels, AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::{policy, sla};
     let state = expect_context::<AppState>();
-    let actor = auth::actor();
-    policy::authorize(actor.as_ref(), &policy::Action::ViewSlaPolicies)?;
-    let can_edit = policy::allows(actor.as_ref(), &policy::Action::ManageSlaPolicies);
-    Ok(sla::settings(&state.pool, can_edit).await?)
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ViewSlaPolicies)?;
+    Ok(sla::settings(&permit, &state.pool).await?)
 }
 
 /// The targets of one priority, each as hours and minutes of business time.
@@ -28,8 +26,9 @@ pub async fn save_sla_policy(
     use crate::web::{auth, AppState};
     use rapport_core::{policy, sla};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
     sla::save_policy(
+        &permit,
         &state.pool,
         &priority,
         sla::TargetInput {
@@ -57,8 +56,8 @@ pub async fn save_business_hours(
     use crate::web::{auth, AppState};
     use rapport_core::{policy, sla};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
-    sla::save_hours(&state.pool, &time_zone, &opens, &closes).await?;
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
+    sla::save_hours(&permit, &state.pool, &time_zone, &opens, &closes).await?;
     leptos_axum::redirect("/admin/sla?saved=hours");
     Ok(())
 }
@@ -68,8 +67,8 @@ pub async fn add_holiday(day: String, name: String) -> Result<(), AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::{policy, sla};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
-    sla::add_holiday(&state.pool, &day, &name).await?;
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
+    sla::add_holiday(&permit, &state.pool, &day, &name).await?;
     leptos_axum::redirect("/admin/sla?saved=holiday");
     Ok(())
 }
@@ -79,8 +78,8 @@ pub async fn remove_holiday(day: String) -> Result<(), AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::{policy, sla};
     let state = expect_context::<AppState>();
-    policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
-    sla::remove_holiday(&state.pool, &day).await?;
+    let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageSlaPolicies)?;
+    sla::remove_holiday(&permit, &state.pool, &day).await?;
     leptos_axum::redirect("/admin/sla?saved=removed");
     Ok(())
 }

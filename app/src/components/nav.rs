@@ -1,9 +1,9 @@
 use crate::app::use_auth;
 use leptos::prelude::*;
 use rapport_types::views::auth::UserSummary;
-use rapport_types::Role;
 
-/// The links a person sees in the header, by role.
+/// The links a person sees in the header: what their capabilities (computed
+/// by the server's policy) lead to.
 pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static str)> {
     let Some(user) = user else {
         return vec![
@@ -14,40 +14,27 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             ("/register", "Register"),
         ];
     };
-    let mut links = vec![("/dashboard", "Dashboard")];
-    match user.role {
-        Role::Customer => {
-            links.push(("/cases", "Cases"));
-            links.push(("/orders", "Orders"));
-            links.push(("/workshops", "Workshops"));
-        }
-        Role::CustomerAdmin => {
-            links.push(("/cases", "Cases"));
-            links.push(("/orders", "Orders"));
-            links.push(("/workshops", "Workshops"));
-            links.push(("/organization", "Organization"));
-        }
-        Role::Agent => {
-            links.push(("/queue", "Queue"));
-            links.push(("/orders", "Orders"));
-        }
-        Role::Trainer => {}
-        Role::Admin => {
-            links.push(("/queue", "Queue"));
-            links.push(("/orders", "Orders"));
-            links.push(("/admin/users", "Users"));
-            links.push(("/admin/organizations", "Organizations"));
-            links.push(("/admin/sla", "Service levels"));
-        }
-    }
-    // The people who write articles: trainers, and admins.
-    if matches!(user.role, Role::Trainer | Role::Admin) {
-        links.push(("/write", "Write"));
-        links.push(("/write/insights", "Insights"));
-    }
-    links.push(("/kb", "Knowledge base"));
-    links.push(("/account", "Account"));
+    let can = user.can;
+    let links = [
+        (true, "/dashboard", "Dashboard"),
+        (can.open_cases, "/cases", "Cases"),
+        (can.work_cases, "/queue", "Queue"),
+        (can.see_orders, "/orders", "Orders"),
+        (can.register_for_workshops, "/workshops", "Workshops"),
+        (can.manage_organization, "/organization", "Organization"),
+        (can.manage_users, "/admin/users", "Users"),
+        (can.manage_users, "/admin/organizations", "Organizations"),
+        (can.manage_service_levels, "/admin/sla", "Service levels"),
+        (can.write_articles, "/write", "Write"),
+        (can.write_articles, "/write/insights", "Insights"),
+        (true, "/kb", "Knowledge base"),
+        (true, "/account", "Account"),
+    ];
     links
+        .into_iter()
+        .filter(|(shown, _, _)| *shown)
+        .map(|(_, href, label)| (href, label))
+        .collect()
 }
 
 #[component]
@@ -93,85 +80,50 @@ pub fn SiteHeader() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn user(role: Role) -> UserSummary {
-        UserSummary {
-            id: 1,
-            email: "a@example.com".into(),
-            display_name: "A".into(),
-            role,
-            organization_name: None,
-            time_zone: None,
-        }
-    }
+    use rapport_types::views::auth::Capabilities;
+    use rapport_types::Role;
 
     fn labels(user: Option<&UserSummary>) -> Vec<&'static str> {
         navigation_for(user).into_iter().map(|(_, l)| l).collect()
     }
 
-    #[test]
-    fn each_role_gets_its_navigation() {
-        let table: [(Option<Role>, &[&str]); 6] = [
-            (
-                None,
-                &["Home", "Knowledge base", "Workshops", "Sign in", "Register"],
-            ),
-            (
-                Some(Role::Customer),
-                &[
-                    "Dashboard",
-                    "Cases",
-                    "Orders",
-                    "Workshops",
-                    "Knowledge base",
-                    "Account",
-                ],
-            ),
-            (
-                Some(Role::CustomerAdmin),
-                &[
-                    "Dashboard",
-                    "Cases",
-                    "Orders",
-                    "Workshops",
-                    "Organization",
-                    "Knowledge base",
-                    "Account",
-                ],
-            ),
-            (
-                Some(Role::Agent),
-                &["Dashboard", "Queue", "Orders", "Knowledge base", "Account"],
-            ),
-            (
-                Some(Role::Trainer),
-                &[
-                    "Dashboard",
-                    "Write",
-                    "Insights",
-                    "Knowledge base",
-                    "Account",
-                ],
-            ),
-            (
-                Some(Role::Admin),
-                &[
-                    "Dashboard",
-                    "Queue",
-                    "Orders",
-                    "Users",
-                    "Organizations",
-                    "Service levels",
-                    "Write",
-                    "Insights",
-                    "Knowledge base",
-                    "Account",
-                ],
-            ),
-        ];
-        for (role, expected) in table {
-            let user = role.map(user);
-            assert_eq!(labels(user.as_ref()), expected, "{role:?}");
+    fn user(can: Capabilities) -> UserSummary {
+        UserSummary {
+            id: 1,
+            email: "a@example.com".into(),
+            display_name: "A".into(),
+            role: Role::Customer,
+            organization_name: None,
+            time_zone: None,
+            can,
         }
+    }
+
+    // Which role gets which links is tested with the real policy in the
+    // integration tests (`navigation_follows_the_policy`).
+    #[test]
+    fn links_follow_capabilities_not_roles() {
+        assert_eq!(
+            labels(None),
+            ["Home", "Knowledge base", "Workshops", "Sign in", "Register"]
+        );
+        assert_eq!(
+            labels(Some(&user(Capabilities::default()))),
+            ["Dashboard", "Knowledge base", "Account"]
+        );
+        let writer = Capabilities {
+            write_articles: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            labels(Some(&user(writer))),
+            [
+                "Dashboard",
+                "Write",
+                "Insights",
+                "Knowledge base",
+                "Account"
+            ]
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! Account rules: registration, invitations, passwords, roles and the views of
-//! people that pages show. Callers have already asked the policy.
+//! people that pages show. Each takes the permit that `policy::authorize` gave for its action.
 
 use super::db::{self, audit, invitations, organizations, users};
-use super::policy::Actor;
 use super::sign_in::{hash_password, verify_password, SignedIn};
+use crate::policy::{Action, Permit};
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
@@ -136,10 +136,12 @@ pub async fn register(
 
 /// A new invitation token; only its hash is stored.
 pub async fn create_invitation(
+    permit: &Permit,
     pool: &PgPool,
     organization_id: i64,
-    invited_by: i64,
 ) -> Result<String, Error> {
+    permit.check(&Action::InviteToOrganization { organization_id })?;
+    let invited_by = permit.signed_in()?.user_id;
     let mut bytes = [0u8; 24];
     rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
     let token = hex::encode(bytes);
@@ -168,12 +170,14 @@ pub async fn create_invitation(
 
 /// Check the current password, store the new one and end the user's other sessions.
 pub async fn change_password(
+    permit: &Permit,
     pool: &PgPool,
-    user_id: i64,
     current: &str,
     new: &str,
     ip: &str,
 ) -> Result<OffsetDateTime, Error> {
+    permit.check(&Action::ManageOwnAccount)?;
+    let user_id = permit.signed_in()?.user_id;
     let stored = users::password_hash(pool, user_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -225,7 +229,18 @@ fn member_view(
     })
 }
 
+/// An organization's details and members, for its admin (or Rapport's).
 pub async fn organization_overview(
+    permit: &Permit,
+    zone: &ReaderZone,
+    pool: &PgPool,
+    organization_id: i64,
+) -> Result<OrganizationDetails, Error> {
+    permit.check(&Action::ViewOrganizationMembers { organization_id })?;
+    overview_of(zone, pool, organization_id).await
+}
+
+async fn overview_of(
     zone: &ReaderZone,
     pool: &PgPool,
     organization_id: i64,
@@ -247,10 +262,12 @@ pub async fn organization_overview(
 }
 
 pub async fn dashboard(
+    permit: &Permit,
     zone: &ReaderZone,
     pool: &PgPool,
     user: SignedIn,
 ) -> Result<DashboardData, Error> {
+    permit.check(&Action::ViewDashboard)?;
     let role = user.actor.role;
     let mut dashboard = DashboardData {
         user: user.clone().into(),
@@ -266,7 +283,7 @@ pub async fn dashboard(
     }
     if role == Role::CustomerAdmin {
         if let Some(organization_id) = user.actor.organization_id {
-            let overview = organization_overview(zone, pool, organization_id).await?;
+            let overview = overview_of(zone, pool, organization_id).await?;
             dashboard.colleagues = overview.members;
             dashboard.open_invitations = overview.open_invitations;
         }
@@ -295,11 +312,13 @@ pub async fn dashboard(
 }
 
 pub async fn list_users(
+    permit: &Permit,
     zone: &ReaderZone,
     pool: &PgPool,
     query: &str,
     page: i64,
 ) -> Result<UserPage, Error> {
+    permit.check(&Action::ManageUsers)?;
     let query: String = query.chars().take(200).collect();
     let rows = users::search(pool, &query, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
@@ -378,8 +397,8 @@ pub async fn create_user(
 }
 
 pub async fn create_staff_user(
+    permit: &Permit,
     pool: &PgPool,
-    actor: &Actor,
     email: &str,
     display_name: &str,
     role: &str,
@@ -389,6 +408,7 @@ pub async fn create_staff_user(
     let role = Role::parse(role)
         .filter(|r| r.is_staff())
         .ok_or_else(|| Error::invalid("role", "Choose agent, trainer or admin."))?;
+    let actor = permit.check(&Action::CreateStaffUser)?.signed_in()?;
     let id = create_user(pool, email, display_name, role, None, password).await?;
     audit::record(
         pool,
@@ -408,12 +428,17 @@ pub async fn create_staff_user(
 /// Change a user's role. Staff roles change among themselves and customer roles
 /// among themselves: moving between them would need an organization change.
 pub async fn change_role(
+    permit: &Permit,
     pool: &PgPool,
-    actor: &Actor,
     user_id: i64,
     role: &str,
     ip: &str,
 ) -> Result<(), Error> {
+    let actor = permit
+        .check(&Action::ChangeUserAccess {
+            target_user_id: user_id,
+        })?
+        .signed_in()?;
     let new_role = Role::parse(role)
         .ok_or_else(|| Error::invalid("role", "Choose one of the listed roles."))?;
     let mut tx = pool.begin().await?;
@@ -452,12 +477,17 @@ pub async fn change_role(
 }
 
 pub async fn set_disabled(
+    permit: &Permit,
     pool: &PgPool,
-    actor: &Actor,
     user_id: i64,
     disabled: bool,
     ip: &str,
 ) -> Result<(), Error> {
+    let actor = permit
+        .check(&Action::ChangeUserAccess {
+            target_user_id: user_id,
+        })?
+        .signed_in()?;
     let mut tx = pool.begin().await?;
     if !users::set_disabled(&mut *tx, user_id, disabled).await? {
         return Err(Error::NotFound);
@@ -482,9 +512,11 @@ pub async fn set_disabled(
 }
 
 pub async fn list_organizations(
+    permit: &Permit,
     zone: &ReaderZone,
     pool: &PgPool,
 ) -> Result<Vec<OrganizationItem>, Error> {
+    permit.check(&Action::ManageUsers)?;
     Ok(organizations::list(pool)
         .await?
         .into_iter()

@@ -36,7 +36,8 @@ fn check_view(actor: &Actor, owners: db::Owners) -> Result<(), Error> {
         placed_by: owners.placed_by,
         shared_with_members: owners.members_see_all_orders,
     };
-    policy::authorize(Some(actor), &Action::ViewOrder(order)).map_err(|_| Error::NotFound)
+    policy::authorize(Some(actor), &Action::ViewOrder(order)).map_err(|_| Error::NotFound)?;
+    Ok(())
 }
 
 fn is_staff(actor: &Actor) -> bool {

@@ -10,6 +10,7 @@
 //!   a user); every server function calls it with what it is about to do.
 
 use crate::Error;
+use rapport_types::views::auth::Capabilities;
 pub use rapport_types::ArticleScope;
 use rapport_types::{Audience, Role};
 
@@ -289,14 +290,76 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
     }
 }
 
-/// `allows`, as a result: a visitor is asked to sign in, anyone else is refused.
-pub fn authorize(actor: Option<&Actor>, action: &Action) -> Result<(), Error> {
+/// What `actor` may do, for the navigation and the links of pages. Each is
+/// `allows` of the action it leads to.
+pub fn capabilities(actor: &Actor) -> Capabilities {
+    let may = |action: &Action| allows(Some(actor), action);
+    Capabilities {
+        open_cases: may(&Action::OpenCase),
+        see_orders: may(&Action::ListOrders),
+        register_for_workshops: may(&Action::RegisterForWorkshop),
+        manage_organization: actor.organization_id.is_some_and(|organization_id| {
+            may(&Action::ViewOrganizationMembers { organization_id })
+        }),
+        work_cases: may(&Action::WorkCases),
+        manage_users: may(&Action::ManageUsers),
+        manage_service_levels: may(&Action::ManageSlaPolicies),
+        write_articles: may(&Action::WriteArticles),
+    }
+}
+
+/// `allows`, as a result: a visitor is asked to sign in, anyone else is
+/// refused. The permit it returns is what the services behind an action take.
+pub fn authorize(actor: Option<&Actor>, action: &Action) -> Result<Permit, Error> {
     if allows(actor, action) {
-        Ok(())
+        Ok(Permit {
+            actor: actor.cloned(),
+            action: action.clone(),
+        })
     } else if actor.is_none() {
         Err(Error::Unauthenticated)
     } else {
         Err(Error::Forbidden)
+    }
+}
+
+/// Proof that the policy allowed one action to one actor. Only [`authorize`]
+/// makes one, and the services that carry out an action the policy guards
+/// take one (`list_users(&permit, …)`), so none of them can be reached
+/// without asking the policy first. The service checks that the permit is for
+/// its own action ([`Permit::check`]), so a permit for another cannot be
+/// passed on by mistake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permit {
+    actor: Option<Actor>,
+    action: Action,
+}
+
+impl Permit {
+    /// Who was allowed: `None` for a visitor (actions open to everyone).
+    pub fn actor(&self) -> Option<&Actor> {
+        self.actor.as_ref()
+    }
+
+    /// The signed-in actor this permit was given to.
+    pub fn signed_in(&self) -> Result<&Actor, Error> {
+        self.actor.as_ref().ok_or(Error::Unauthenticated)
+    }
+
+    /// Is this the permit for `action`? A service calls this first with the
+    /// action it carries out; any other permit is refused.
+    pub fn check(&self, action: &Action) -> Result<&Permit, Error> {
+        if self.action == *action {
+            Ok(self)
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// May the permit's actor also do `action`? (An admin viewing the service
+    /// levels may also edit them.)
+    pub fn allows(&self, action: &Action) -> bool {
+        allows(self.actor.as_ref(), action)
     }
 }
 
@@ -635,6 +698,19 @@ mod tests {
             assert!(staff.may_read(Audience::Internal, None));
             assert!(staff.may_read(Audience::Customers, Some(OTHER_ORG)));
         }
+    }
+
+    #[test]
+    fn a_permit_is_for_its_own_action_only() {
+        let admin = actor(Admin);
+        let permit = authorize(Some(&admin), &Action::ManageUsers).unwrap();
+        assert_eq!(permit.signed_in().unwrap(), &admin);
+        assert!(permit.check(&Action::ManageUsers).is_ok());
+        assert!(matches!(
+            permit.check(&Action::ManageSlaPolicies),
+            Err(Error::Forbidden)
+        ));
+        assert!(permit.allows(&Action::ManageSlaPolicies));
     }
 
     #[test]

@@ -34,6 +34,7 @@ impl From<SignedIn> for UserSummary {
             role: s.actor.role,
             organization_name: s.organization_name,
             time_zone: s.time_zone,
+            can: crate::policy::capabilities(&s.actor),
         }
     }
 }

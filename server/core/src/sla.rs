@@ -11,6 +11,7 @@
 //! the admin page sends.
 
 use super::db::sla as db;
+use crate::policy::{Action, Permit};
 use crate::Error;
 use jiff::civil;
 use jiff::tz::TimeZone;
@@ -377,7 +378,11 @@ fn iso_date(d: time::Date) -> String {
 }
 
 /// Targets, time zone, opening hours and holidays, as the admin page shows them.
-pub async fn settings(pool: &PgPool, can_edit: bool) -> Result<ServiceLevels, Error> {
+/// The service levels as the settings page shows them; editable when the
+/// permit's holder may also change them.
+pub async fn settings(permit: &Permit, pool: &PgPool) -> Result<ServiceLevels, Error> {
+    permit.check(&Action::ViewSlaPolicies)?;
+    let can_edit = permit.allows(&Action::ManageSlaPolicies);
     let row = db::calendar(pool).await?.ok_or_else(no_calendar)?;
     let policies = db::policies(pool).await?;
     let mut week: Vec<OpeningHoursView> = (1..=7)
@@ -493,11 +498,13 @@ pub fn parse_policy(
 }
 
 pub async fn save_policy(
+    permit: &Permit,
     pool: &PgPool,
     priority: &str,
     first_response: TargetInput<'_>,
     resolution: TargetInput<'_>,
 ) -> Result<(), Error> {
+    permit.check(&Action::ManageSlaPolicies)?;
     let (priority, first, resolved) = parse_policy(priority, first_response, resolution)?;
     db::save_policy(pool, priority.as_str(), first, resolved).await?;
     Ok(())
@@ -563,11 +570,13 @@ pub fn parse_week(
 
 /// Save the time zone and the opening hours together, in one transaction.
 pub async fn save_hours(
+    permit: &Permit,
     pool: &PgPool,
     time_zone_name: &str,
     opens: &[String],
     closes: &[String],
 ) -> Result<(), Error> {
+    permit.check(&Action::ManageSlaPolicies)?;
     let zone = time_zone(time_zone_name)?;
     // Store the database's own spelling ("europe/berlin" becomes "Europe/Berlin").
     let zone_name = zone
@@ -594,7 +603,13 @@ pub fn parse_day(text: &str) -> Result<time::Date, Error> {
 
 const MAX_HOLIDAY_NAME: usize = 100;
 
-pub async fn add_holiday(pool: &PgPool, day: &str, name: &str) -> Result<(), Error> {
+pub async fn add_holiday(
+    permit: &Permit,
+    pool: &PgPool,
+    day: &str,
+    name: &str,
+) -> Result<(), Error> {
+    permit.check(&Action::ManageSlaPolicies)?;
     let day = parse_day(day)?;
     let name = name.trim();
     if name.is_empty() {
@@ -619,7 +634,8 @@ pub async fn add_holiday(pool: &PgPool, day: &str, name: &str) -> Result<(), Err
     Ok(())
 }
 
-pub async fn remove_holiday(pool: &PgPool, day: &str) -> Result<(), Error> {
+pub async fn remove_holiday(permit: &Permit, pool: &PgPool, day: &str) -> Result<(), Error> {
+    permit.check(&Action::ManageSlaPolicies)?;
     let day = parse_day(day)?;
     let calendar_id = db::calendar_id(pool).await?.ok_or_else(no_calendar)?;
     // Removing a holiday that is already gone (a second click) is not an error.

@@ -34,7 +34,8 @@ const LAST_PAGE: i64 = 10_000;
 const SEARCH_MAX: usize = 200;
 
 fn authorize(actor: &Actor) -> Result<(), Error> {
-    policy::authorize(Some(actor), &Action::WriteArticles)
+    policy::authorize(Some(actor), &Action::WriteArticles)?;
+    Ok(())
 }
 
 /// Who saved a revision that has no author: only `rapport import-content`
@@ -455,6 +456,9 @@ async fn create(
     })
 }
 
+// The reader's zone is one more argument until a reader context carries it
+// with the actor.
+#[allow(clippy::too_many_arguments)]
 async fn update(
     zone: &ReaderZone,
     conn: &mut PgConnection,

@@ -11,6 +11,7 @@ mod db;
 mod http;
 mod kb;
 mod mail;
+mod navigation;
 mod order_import;
 mod orders;
 mod search;

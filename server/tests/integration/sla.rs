@@ -4,6 +4,7 @@
 use crate::common;
 
 use crate::common::TestApp;
+use rapport_core::policy::{self, Action, Actor, Permit};
 use rapport_core::sla::{self, DueTimes};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::Value;
@@ -14,6 +15,16 @@ use time::OffsetDateTime;
 /// Monday 2024-06-03, 10:00 UTC: an hour into the default calendar's day
 /// (Monday to Friday, 09:00–17:00 UTC).
 const MONDAY_10: OffsetDateTime = datetime!(2024-06-03 10:00 UTC);
+
+/// The permit an admin gets to change the business calendar.
+fn calendar_admin() -> Permit {
+    let admin = Actor {
+        user_id: 1,
+        role: rapport_types::Role::Admin,
+        organization_id: None,
+    };
+    policy::authorize(Some(&admin), &Action::ManageSlaPolicies).unwrap()
+}
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn due_times_for_each_priority_in_the_default_calendar(pool: PgPool) {
@@ -60,7 +71,7 @@ async fn due_times_for_each_priority_in_the_default_calendar(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_holiday_moves_the_due_time(pool: PgPool) {
-    sla::add_holiday(&pool, "2024-06-04", "Founders' Day")
+    sla::add_holiday(&calendar_admin(), &pool, "2024-06-04", "Founders' Day")
         .await
         .unwrap();
     let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
@@ -74,7 +85,7 @@ async fn a_holiday_moves_the_due_time(pool: PgPool) {
         calendar.business_minutes_between(MONDAY_10, datetime!(2024-06-05 10:00 UTC)),
         480
     );
-    sla::remove_holiday(&pool, "2024-06-04")
+    sla::remove_holiday(&calendar_admin(), &pool, "2024-06-04")
         .await
         .unwrap();
     let due = sla::due_times(&pool, "urgent", MONDAY_10).await.unwrap();
@@ -97,7 +108,7 @@ fn office_week() -> Vec<(String, String)> {
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn opening_hours_count_in_the_calendar_time_zone(pool: PgPool) {
     let (opens, closes): (Vec<String>, Vec<String>) = office_week().into_iter().unzip();
-    sla::save_hours(&pool, "europe/berlin", &opens, &closes)
+    sla::save_hours(&calendar_admin(), &pool, "europe/berlin", &opens, &closes)
         .await
         .unwrap();
     let stored: String = sqlx::query_scalar("SELECT time_zone FROM business_calendars")
