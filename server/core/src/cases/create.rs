@@ -1,0 +1,120 @@
+//! Opening a case: the form's choices, and a new case with its files, its
+//! SLA clock and the mails it sends.
+
+use super::*;
+
+pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Error> {
+    // Staff get the choices of their case tools; others only when they may open a case.
+    let staff = policy::allows(Some(actor), &Action::WorkCases);
+    if !staff {
+        policy::authorize(Some(actor), &Action::OpenCase)?;
+    }
+    Ok(options_from(db::form_choices(pool, staff).await?))
+}
+
+/// The new-case form, as typed.
+pub struct NewCaseForm<'a> {
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub category_id: i64,
+    pub priority: &'a str,
+    /// What the case is about (`invoice:INV-1`), or empty.
+    pub about: &'a str,
+}
+
+/// Open a case for the actor's organization; returns its number.
+pub async fn create(
+    pool: &PgPool,
+    actor: &Actor,
+    form: NewCaseForm<'_>,
+    attachments: Attachments,
+) -> Result<CaseNumber, Error> {
+    let NewCaseForm {
+        subject,
+        description,
+        category_id,
+        priority,
+        about,
+    } = form;
+    policy::authorize(Some(actor), &Action::OpenCase)?;
+    let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
+    // Subjects are plain text: kept as typed, escaped wherever shown.
+    let subject = required_text("subject", subject, "a subject", MAX_SUBJECT)?;
+    let description = required_text(
+        "description",
+        description,
+        "a description of the problem",
+        MAX_TEXT,
+    )?;
+    let priority = Priority::parse(priority)
+        .filter(|p| Priority::FOR_CUSTOMERS.contains(p))
+        .ok_or_else(|| Error::invalid("priority", "Choose low, normal or high."))?;
+    let categories = db::categories(pool).await?;
+    if !categories.iter().any(|(id, _)| *id == category_id) {
+        return Err(Error::invalid(
+            "category_id",
+            "Choose one of the listed categories.",
+        ));
+    }
+    // What the case is about: an order, order line, invoice or delivery the
+    // customer may see. Anything else is refused, never silently dropped.
+    let linked = match about.trim() {
+        "" => None,
+        about => Some(
+            crate::orders::find_item(pool, actor, about)
+                .await
+                .map_err(|e| match e {
+                    Error::NotFound => Error::invalid(
+                        "about",
+                        "The order, invoice or delivery this case is about was not found. Open the case from its page again.",
+                    ),
+                    other => other,
+                })?,
+        ),
+    };
+    // The case and its files are saved together: stored files are removed again
+    // unless the transaction commits.
+    let files = attachments.store().await?;
+    let mut tx = pool.begin().await?;
+    let (case_id, number) = db::create(
+        &mut *tx,
+        db::NewCase {
+            subject: &subject,
+            description: &description,
+            category_id,
+            priority: priority.as_str(),
+            requester_id: actor.user_id,
+            organization_id,
+        },
+    )
+    .await?;
+    files.record(&mut tx, case_id, actor.user_id).await?;
+    if let Some((item, row)) = &linked {
+        crate::db::orders::link_case(&mut *tx, case_id, item.kind.as_str(), row).await?;
+    }
+    let due = sla::due_times(&mut *tx, priority.as_str(), OffsetDateTime::now_utc()).await?;
+    let clock = db::SlaClock {
+        first_response_due_at: Some(due.first_response_due_at),
+        resolution_due_at: Some(due.resolution_due_at),
+        paused_at: None,
+        waited_seconds: 0,
+    };
+    db::set_sla(&mut *tx, case_id, clock).await?;
+    let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
+    let requester = Recipient {
+        name: &name,
+        email: &email,
+    };
+    case_mail::send(
+        &mut tx,
+        &[requester],
+        CaseNumber(number),
+        &subject,
+        CaseNews::Opened,
+    )
+    .await?;
+    // The trainers' report of searches that did not help counts this case.
+    crate::db::search_log::link_case(&mut *tx, actor.user_id, case_id).await?;
+    files.commit(tx).await?;
+    Ok(CaseNumber(number))
+}

@@ -1,0 +1,112 @@
+//! The agents' queues, their sizes, and who else is looking at a case.
+
+use super::*;
+
+/// Mark the actor (staff) as looking at the case, and say who else is.
+pub async fn presence(pool: &PgPool, actor: &Actor, number: &str) -> Result<Vec<String>, Error> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let row = load(pool, actor, number, Action::ViewCase).await?;
+    Ok(db::touch_viewer(pool, row.id, actor.user_id).await?)
+}
+
+/// What an agent asks of a queue: which one, and its filters.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery<'a> {
+    pub queue: &'a str,
+    pub search: &'a str,
+    pub priority: &'a str,
+    pub category: &'a str,
+    pub organization: &'a str,
+    pub tag: &'a str,
+    pub assignee: &'a str,
+    pub sort: &'a str,
+    pub page: i64,
+}
+
+/// An optional id from a filter's drop-down: "" is any.
+fn filter_id(field: &str, value: &str, known: &[(i64, String)]) -> Result<Option<i64>, Error> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .ok()
+            .filter(|id| known.iter().any(|(k, _)| k == id))
+            .map(Some)
+            .ok_or_else(|| Error::invalid(field, "Choose one of the listed values.")),
+    }
+}
+
+pub async fn queue(
+    zone: &ReaderZone,
+    pool: &PgPool,
+    actor: &Actor,
+    q: QueueQuery<'_>,
+) -> Result<QueuePage, Error> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    const ACTIVE: &[&str] = &["new", "open", "on_hold"];
+    const MINE: &[&str] = &["new", "open", "pending", "on_hold"];
+    let (statuses, mut assignee, solved_within_days, breaching): (
+        &[&str],
+        Option<Option<i64>>,
+        Option<i32>,
+        bool,
+    ) = match q.queue {
+        "" | "unassigned" => (ACTIVE, Some(None), None, false),
+        "mine" => (MINE, Some(Some(actor.user_id)), None, false),
+        "open" => (ACTIVE, None, None, false),
+        "breaching" => (ACTIVE, None, None, true),
+        "pending" => (&["pending"], None, None, false),
+        "solved" => (&["solved"], None, Some(7), false),
+        _ => return Err(Error::invalid("queue", "Choose one of the listed queues.")),
+    };
+    let priority =
+        match q.priority {
+            "" => None,
+            p => Some(Priority::parse(p).ok_or_else(|| {
+                Error::invalid("priority", "Choose one of the listed priorities.")
+            })?),
+        };
+    let choices = options(pool, actor).await?;
+    let category_id = filter_id("category", q.category, &choices.categories)?;
+    let organization_id = filter_id("organization", q.organization, &choices.organizations)?;
+    // The assignee filter narrows the queues that are not about an assignee already.
+    if assignee.is_none() {
+        assignee = filter_id("assignee", q.assignee, &choices.agents)?.map(Some);
+    }
+    let tag = match q.tag.trim() {
+        "" => None,
+        t => Some(
+            Tag::parse(t)
+                .ok_or_else(|| Error::invalid("tag", "Tags are letters, digits and dashes."))?,
+        ),
+    };
+    let sort = sort_of(q.sort)?;
+    let search: String = q.search.chars().take(200).collect();
+    let filter = ListFilter {
+        statuses,
+        priority: priority.map(Priority::as_str),
+        category_id,
+        organization_id,
+        assignee,
+        search: &search,
+        solved_within_days,
+        tag: tag.as_ref().map(Tag::as_str),
+        breaching,
+        sort,
+    };
+    let (page, offset) = crate::input::page_offset(q.page, CASES_PER_PAGE)?;
+    let rows = db::list(pool, CaseScope::All, &filter, CASES_PER_PAGE, offset).await?;
+    let counts = db::queue_counts(pool, actor.user_id).await?;
+    Ok(QueuePage {
+        sizes: QueueSizes {
+            unassigned: counts.unassigned,
+            mine: counts.mine,
+            open: counts.open,
+            breaching: counts.breaching,
+            pending: counts.pending,
+            solved_recently: counts.solved_recently,
+        },
+        list: page_of(zone, rows, page, true)?,
+        choices,
+    })
+}

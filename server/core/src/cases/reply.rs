@@ -1,0 +1,81 @@
+//! A reply or an internal note, and what it does to the status.
+
+use super::*;
+
+pub struct Reply<'a> {
+    pub body: &'a str,
+    pub version: i32,
+    pub internal: bool,
+    /// Staff only: the status the case takes with this reply.
+    pub status: Option<&'a str>,
+}
+
+pub async fn reply(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    reply: Reply<'_>,
+    attachments: Attachments,
+) -> Result<(), Error> {
+    let row = load(pool, actor, number, Action::ViewCase).await?;
+    let staff = policy::allows(Some(actor), &Action::WorkCases);
+    if (reply.internal || reply.status.is_some()) && !staff {
+        return Err(Error::Forbidden);
+    }
+    let body = required_text("body", reply.body, "a message", MAX_TEXT)?;
+    let current = status_of(&row.status)?;
+    let new_status = if staff {
+        match reply.status {
+            Some(s) => CaseStatus::parse(s)
+                .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?,
+            // An agent's first public reply takes a new case to open.
+            None if !reply.internal && current == CaseStatus::New => CaseStatus::Open,
+            None => current,
+        }
+    } else {
+        current.after_customer_reply().ok_or_else(|| {
+            Error::invalid("body", "This case is closed and takes no more replies. Open a new case, and mention this one.")
+        })?
+    };
+    // Stored only now that the actor may write here; removed again unless the transaction commits.
+    let files = attachments.store().await?;
+    let mut tx = pool.begin().await?;
+    let speaker = (!reply.internal).then_some(if staff { "agent" } else { "customer" });
+    let change = with_status(&row, new_status, speaker);
+    // Staff write against the version they saw; a customer's reply always lands.
+    let expected = if staff { reply.version } else { row.version };
+    apply(&mut tx, &row, actor, expected, change).await?;
+    let message_id =
+        db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
+    files
+        .record_for_message(&mut tx, row.id, message_id, actor.user_id)
+        .await?;
+    if new_status != current {
+        record_status_change(&mut tx, &row, actor, current, new_status).await?;
+        update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
+    }
+    if !reply.internal {
+        // The one who wrote it (any agent may answer, not only the assignee).
+        let author = if actor.user_id == row.requester_id {
+            row.requester_name.clone()
+        } else {
+            crate::db::users::display_name(&mut *tx, actor.user_id).await?
+        };
+        let news = CaseNews::Reply {
+            from_support: staff,
+            author: &author,
+            body: &body,
+        };
+        let to = if staff {
+            vec![requester_of(&row)]
+        } else {
+            assignee_of(&row, actor).into_iter().collect()
+        };
+        case_mail::send(&mut tx, &to, CaseNumber(row.number), &row.subject, news).await?;
+    }
+    if new_status != current {
+        tell_status(&mut tx, &row, actor, new_status).await?;
+    }
+    files.commit(tx).await?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Staff changes to a case (status, priority, assignment, tags, category),
+//! and the customer's own: closing, reopening and rating.
+
+use super::*;
+
+pub struct Fields<'a> {
+    pub status: &'a str,
+    pub priority: &'a str,
+    pub category_id: i64,
+    /// An agent's id, or "" for nobody.
+    pub assignee: &'a str,
+    /// Comma-separated tags; None leaves the tags as they are.
+    pub tags: Option<&'a str>,
+}
+
+/// An agent changes status, priority, category or assignee, against the version they saw.
+pub async fn update(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    version: i32,
+    fields: Fields<'_>,
+) -> Result<(), Error> {
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let row = load(pool, actor, number, Action::ViewCase).await?;
+    let status = CaseStatus::parse(fields.status)
+        .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?;
+    let priority = Priority::parse(fields.priority)
+        .ok_or_else(|| Error::invalid("priority", "Choose one of the listed priorities."))?;
+    let options = options(pool, actor).await?;
+    let category = options
+        .categories
+        .iter()
+        .find(|(id, _)| *id == fields.category_id)
+        .ok_or_else(|| Error::invalid("category_id", "Choose one of the listed categories."))?;
+    let assignee = match fields.assignee.trim() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .ok()
+                .and_then(|id| options.agents.iter().find(|(a, _)| *a == id))
+                .ok_or_else(|| Error::invalid("assignee_id", "Choose one of the listed agents."))?,
+        ),
+    };
+    let tags = match fields.tags {
+        None => None,
+        Some(text) => Some(parse_tags(text)?),
+    };
+    let mut tx = pool.begin().await?;
+    let change = CaseChange {
+        status: status.as_str(),
+        priority: priority.as_str(),
+        category_id: category.0,
+        assignee_id: assignee.map(|a| a.0),
+        public_speaker: None,
+    };
+    apply(&mut tx, &row, actor, version, change).await?;
+    update_sla(
+        &mut tx,
+        &row,
+        status_of(&row.status)?,
+        status,
+        priority.as_str(),
+    )
+    .await?;
+    if let Some(tags) = tags.filter(|t| *t != row.tags) {
+        db::set_tags(&mut tx, row.id, &tags).await?;
+        db::record_event(
+            &mut *tx,
+            row.id,
+            actor.user_id,
+            "tags",
+            Some(&row.tags.join(", ")),
+            Some(&tags.join(", ")),
+        )
+        .await?;
+    }
+    let old_assignee = row.assignee_name.clone();
+    let changes = [
+        (
+            "status",
+            Some(row.status.clone()),
+            Some(status.as_str().to_string()),
+        ),
+        (
+            "priority",
+            Some(row.priority.clone()),
+            Some(priority.as_str().to_string()),
+        ),
+        (
+            "category",
+            Some(row.category_name.clone()),
+            Some(category.1.clone()),
+        ),
+        ("assignee", old_assignee, assignee.map(|a| a.1.clone())),
+    ];
+    for (field, old, new) in changes {
+        if old != new {
+            db::record_event(
+                &mut *tx,
+                row.id,
+                actor.user_id,
+                field,
+                old.as_deref(),
+                new.as_deref(),
+            )
+            .await?;
+        }
+    }
+    if status.as_str() != row.status {
+        tell_status(&mut tx, &row, actor, status).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer closes their case, or reopens a solved one.
+pub async fn customer_open_or_close(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    open: bool,
+) -> Result<(), Error> {
+    let row = load(pool, actor, number, Action::CloseOrReopenCase).await?;
+    let current = status_of(&row.status)?;
+    let new_status = match (open, current) {
+        (false, CaseStatus::Closed) => return Ok(()),
+        (false, _) => CaseStatus::Closed,
+        (true, CaseStatus::Solved) => CaseStatus::Open,
+        (true, CaseStatus::Closed) => {
+            return Err(Error::Conflict(
+                "This case is closed for good. Open a new case, and mention this one.".into(),
+            ))
+        }
+        (true, _) => return Ok(()),
+    };
+    let mut tx = pool.begin().await?;
+    let change = with_status(&row, new_status, None);
+    apply(&mut tx, &row, actor, row.version, change).await?;
+    record_status_change(&mut tx, &row, actor, current, new_status).await?;
+    tell_status(&mut tx, &row, actor, new_status).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn rate(
+    pool: &PgPool,
+    actor: &Actor,
+    number: &str,
+    score: i16,
+    comment: &str,
+) -> Result<(), Error> {
+    let row = load(pool, actor, number, Action::ViewCase).await?;
+    policy::authorize(Some(actor), &Action::RateCase(case_ref(&row)))?;
+    if !matches!(
+        status_of(&row.status)?,
+        CaseStatus::Solved | CaseStatus::Closed
+    ) {
+        return Err(Error::invalid(
+            "score",
+            "You can rate the answer once the case is solved.",
+        ));
+    }
+    if !(1..=5).contains(&score) {
+        return Err(Error::invalid(
+            "score",
+            "Choose from 1 (poor) to 5 (excellent).",
+        ));
+    }
+    let comment = comment.trim();
+    if comment.chars().count() > 2000 {
+        return Err(Error::invalid(
+            "comment",
+            "Keep the comment under 2000 characters.",
+        ));
+    }
+    if !db::rate(pool, row.id, score, comment).await? {
+        return Err(Error::Conflict(
+            "You have rated this case already. Thank you!".into(),
+        ));
+    }
+    Ok(())
+}
