@@ -60,7 +60,7 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         };
-        Ok(cases::create(&state.pool, &actor, typed, attachments).await?)
+        Ok(cases::create(&state.links, &state.pool, &actor, typed, attachments).await?)
     }
     .await;
     match created {
@@ -143,7 +143,15 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
             internal: !internal.is_empty() && internal != "false",
             status: Some(form.text("status")).filter(|s| !s.is_empty()),
         };
-        Ok(cases::reply(&state.pool, &actor, &number, reply, attachments).await?)
+        Ok(cases::reply(
+            &state.links,
+            &state.pool,
+            &actor,
+            &number,
+            reply,
+            attachments,
+        )
+        .await?)
     }
     .await;
     match sent {
@@ -183,7 +191,7 @@ pub async fn update_case(
         assignee: &assignee_id,
         tags: tags.as_deref(),
     };
-    cases::update(&state.pool, &actor, &number, version, fields).await?;
+    cases::update(&state.links, &state.pool, &actor, &number, version, fields).await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }
@@ -194,7 +202,14 @@ pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    cases::customer_open_or_close(&state.pool, &auth::require_actor()?, &number, open).await?;
+    cases::customer_open_or_close(
+        &state.links,
+        &state.pool,
+        &auth::require_actor()?,
+        &number,
+        open,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }
@@ -260,6 +275,7 @@ pub async fn merge_case(number: String, version: i32, into: String) -> Result<()
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let target = cases::merge(
+        &state.links,
         &state.pool,
         &auth::require_actor()?,
         &number,
@@ -286,6 +302,7 @@ pub async fn bulk_update_cases(
     let state = expect_context::<AppState>();
     let numbers = numbers.unwrap_or_default();
     let changed = cases::bulk_update(
+        &state.links,
         &state.pool,
         &auth::require_actor()?,
         &numbers,

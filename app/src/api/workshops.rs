@@ -50,7 +50,7 @@ pub async fn register_for_session(session_id: i64) -> Result<RegistrationStatus,
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    let status = workshops::register(&state.pool, &actor, session_id).await?;
+    let status = workshops::register(&state.links, &state.pool, &actor, session_id).await?;
     back_to_workshop(&state, session_id).await;
     Ok(status)
 }
@@ -62,7 +62,7 @@ pub async fn cancel_registration(session_id: i64) -> Result<(), AppError> {
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
     let actor = auth::require_actor()?;
-    workshops::cancel_registration(&state.pool, &actor, session_id).await?;
+    workshops::cancel_registration(&state.links, &state.pool, &actor, session_id).await?;
     back_to_workshop(&state, session_id).await;
     Ok(())
 }
@@ -137,7 +137,16 @@ pub async fn save_session(
         online_url: &online_url,
     };
     let page = format!("/write/{article_id}/sessions");
-    match workshops::save_session(&state.pool, &actor, article_id, session_id, version, &form).await
+    match workshops::save_session(
+        &state.links,
+        &state.pool,
+        &actor,
+        article_id,
+        session_id,
+        version,
+        &form,
+    )
+    .await
     {
         Ok(()) => {
             leptos_axum::redirect(&page);
@@ -169,9 +178,14 @@ pub async fn cancel_session(session_id: i64, version: i32) -> Result<(), AppErro
     use crate::web::{auth, AppState};
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    let article_id =
-        workshops::cancel_session(&state.pool, &auth::require_actor()?, session_id, version)
-            .await?;
+    let article_id = workshops::cancel_session(
+        &state.links,
+        &state.pool,
+        &auth::require_actor()?,
+        session_id,
+        version,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/write/{article_id}/sessions"));
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! wraps it (`app::web::AppState`), the command line uses it directly.
 
 use crate::attachments::{AttachmentStore, LocalDirStore};
+use crate::site::SiteLinks;
 use crate::Config;
 use rapport_search::SearchIndex;
 use sqlx::PgPool;
@@ -16,14 +17,16 @@ pub struct Backend {
     pub attachments: Arc<dyn AttachmentStore>,
     /// The knowledge search index (one writer per process; cheap to clone).
     pub search: SearchIndex,
+    /// Links to the site's pages, for mails.
+    pub links: SiteLinks,
 }
 
 impl Backend {
     /// `search` is opened (and brought up to date) by the caller, see
     /// `search_sync::open_and_refresh`.
     pub fn new(config: Config, pool: PgPool, search: SearchIndex) -> Backend {
-        crate::case_mail::set_public_url(&config.public_url);
         Backend {
+            links: SiteLinks::new(&config.public_url),
             pool,
             attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
             search,

@@ -4,29 +4,11 @@
 //! Each mail is queued in the transaction of the change (see `mail::queue`).
 
 use super::mail::{self, OutgoingMail};
+use crate::site::SiteLinks;
 use rapport_types::{CaseNumber, CaseStatus};
-use std::sync::OnceLock;
 
-/// The address of the site as people reach it, for links in mails. It is a
-/// setting of the process (`RAPPORT_PUBLIC_URL`), set once when the server
-/// state is built, so the case rules need not carry it around.
-static PUBLIC_URL: OnceLock<String> = OnceLock::new();
-
-pub fn set_public_url(url: &str) {
-    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_string());
-}
-
-/// The full address of a page of the site, for mails (`path` starts with `/`).
-pub fn site_link(path: &str) -> String {
-    let base = PUBLIC_URL
-        .get()
-        .map(String::as_str)
-        .unwrap_or("http://127.0.0.1:3000");
-    format!("{base}{path}")
-}
-
-fn case_link(number: CaseNumber) -> String {
-    site_link(&format!("/cases/{number}"))
+fn case_link(links: &SiteLinks, number: CaseNumber) -> String {
+    links.page(&format!("/cases/{number}"))
 }
 
 /// A person a mail goes to.
@@ -65,6 +47,7 @@ pub enum CaseNews<'a> {
 }
 
 fn compose(
+    links: &SiteLinks,
     to: &Recipient<'_>,
     number: CaseNumber,
     subject: &str,
@@ -85,19 +68,20 @@ fn compose(
         ),
         CaseNews::MergedInto(target) => (
             format!("Merged into {target}"),
-            format!("Case {number} “{subject}” was merged into {target}; its messages are there now. Please follow and answer {target}:\n{}", case_link(*target)),
+            format!("Case {number} “{subject}” was merged into {target}; its messages are there now. Please follow and answer {target}:\n{}", case_link(links, *target)),
         ),
     };
     OutgoingMail {
         to: to.address(),
         subject: format!("[{number}] {headline}: {subject}"),
-        body: format!("{text}\n\nOpen the case: {}\n\n-- \nRapport support portal. Reply on the case page; answers to this e-mail are not read.\n", case_link(number)),
+        body: format!("{text}\n\nOpen the case: {}\n\n-- \nRapport support portal. Reply on the case page; answers to this e-mail are not read.\n", case_link(links, number)),
         calendar: None,
     }
 }
 
 /// Queue the mail about `news` for each recipient.
 pub async fn send(
+    links: &SiteLinks,
     tx: &mut sqlx::PgConnection,
     recipients: &[Recipient<'_>],
     number: CaseNumber,
@@ -105,7 +89,7 @@ pub async fn send(
     news: CaseNews<'_>,
 ) -> sqlx::Result<()> {
     for to in recipients {
-        mail::queue(&mut *tx, &compose(to, number, subject, &news)).await?;
+        mail::queue(&mut *tx, &compose(links, to, number, subject, &news)).await?;
     }
     Ok(())
 }
@@ -125,7 +109,8 @@ mod tests {
             author: "Sam Agent",
             body: "Try **this**.",
         };
-        let mail = compose(&to, CaseNumber(1042), "Scanner", &news);
+        let links = SiteLinks::new("http://127.0.0.1:3000");
+        let mail = compose(&links, &to, CaseNumber(1042), "Scanner", &news);
         assert_eq!(mail.to, "\"Nick Northwind\" <nick@example.com>");
         assert_eq!(mail.subject, "[C-1042] New reply from support: Scanner");
         assert!(mail.body.contains("Sam Agent wrote on case C-1042"));

@@ -4,6 +4,7 @@
 
 use super::config::Config;
 use super::mail::{self, Mailer};
+use crate::site::SiteLinks;
 use sqlx::PgPool;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -44,13 +45,14 @@ impl Jobs {
         });
 
         let days = config.auto_close_days;
+        let site = SiteLinks::new(&config.public_url);
         let close_interval = config.auto_close_interval;
         let mut close_stopped = stopped;
         let closer = tokio::spawn(async move {
             // Runs at once on start, so closing never depends on an uptime
             // longer than the interval.
             loop {
-                match close_solved_cases(&pool, days).await {
+                match close_solved_cases(&site, &pool, days).await {
                     Ok(0) => {}
                     Ok(closed) => tracing::info!(closed, days, "closed solved cases"),
                     Err(err) => tracing::error!(error = %err,
@@ -100,7 +102,11 @@ async fn pause(interval: Duration, stopped: &mut watch::Receiver<bool>) -> bool 
 /// mails are queued in the same transaction: closed means told.
 ///
 /// The history shows Rapport, not a person, as the one who closed the case.
-pub async fn close_solved_cases(pool: &PgPool, older_than_days: i32) -> sqlx::Result<u64> {
+pub async fn close_solved_cases(
+    site: &SiteLinks,
+    pool: &PgPool,
+    older_than_days: i32,
+) -> sqlx::Result<u64> {
     use super::case_mail::{self, CaseNews, Recipient};
     use rapport_types::{CaseNumber, CaseStatus};
     let mut tx = pool.begin().await?;
@@ -111,6 +117,7 @@ pub async fn close_solved_cases(pool: &PgPool, older_than_days: i32) -> sqlx::Re
             email: &case.requester_email,
         };
         case_mail::send(
+            site,
             &mut tx,
             &[to],
             CaseNumber(case.number),

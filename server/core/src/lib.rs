@@ -28,6 +28,7 @@ pub mod orders;
 pub mod policy;
 pub mod search_sync;
 pub mod sign_in;
+pub mod site;
 pub mod sla;
 pub mod time_zones;
 pub mod workshops;

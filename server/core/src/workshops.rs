@@ -6,11 +6,11 @@
 //! (`db::lock_session`), so two people taking the last place at the same moment
 //! are served one after the other: one gets it, the other is waitlisted.
 
-use super::case_mail::site_link;
 use super::db::{self, workshops::SessionRow};
 use super::mail::{self, OutgoingMail};
 use super::policy::{self, Action, Actor};
 use super::time_zones;
+use crate::site::SiteLinks;
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use jiff::tz::TimeZone;
@@ -284,6 +284,7 @@ async fn visible_session(
 /// Take a place, or a waitlist place when the session is full. Registering
 /// again changes nothing and says where the person stands.
 pub async fn register(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     session_id: i64,
@@ -320,13 +321,14 @@ pub async fn register(
         RegistrationStatus::Registered => News::Registered,
         _ => News::Waitlisted,
     };
-    tell(&mut tx, actor.user_id, &row, news).await?;
+    tell(site, &mut tx, actor.user_id, &row, news).await?;
     tx.commit().await?;
     Ok(status)
 }
 
 /// Give up a place or a waitlist place; the first on the waitlist moves up.
 pub async fn cancel_registration(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     session_id: i64,
@@ -351,8 +353,8 @@ pub async fn cancel_registration(
         ));
     }
     db::workshops::cancel_registration(&mut tx, registration_id).await?;
-    tell(&mut tx, actor.user_id, &row, News::CancelledByYou).await?;
-    fill_free_places(&mut tx, &row, capacity).await?;
+    tell(site, &mut tx, actor.user_id, &row, News::CancelledByYou).await?;
+    fill_free_places(site, &mut tx, &row, capacity).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -360,6 +362,7 @@ pub async fn cancel_registration(
 /// Move people up from the waitlist while there are places, and tell them.
 /// Call with the session locked.
 async fn fill_free_places(
+    site: &SiteLinks,
     tx: &mut PgConnection,
     row: &SessionRow,
     capacity: i32,
@@ -368,7 +371,7 @@ async fn fill_free_places(
     let free = capacity as i64 - taken;
     if free > 0 {
         for user_id in db::workshops::promote(tx, row.id, free).await? {
-            tell(tx, user_id, row, News::MovedUp).await?;
+            tell(site, tx, user_id, row, News::MovedUp).await?;
         }
     }
     Ok(())
@@ -517,6 +520,7 @@ fn whole_number(field: &str, text: &str, min: i32, max: i32, what: &str) -> Resu
 
 /// Add a session (`session_id` 0) or change one still at `version`.
 pub async fn save_session(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     article_id: i64,
@@ -640,10 +644,17 @@ pub async fn save_session(
             .ok_or(Error::NotFound)?;
         if moved {
             for person in db::workshops::people_of(&mut *tx, session_id).await? {
-                tell(&mut tx, person.user_id, &updated, News::SessionChanged).await?;
+                tell(
+                    site,
+                    &mut tx,
+                    person.user_id,
+                    &updated,
+                    News::SessionChanged,
+                )
+                .await?;
             }
         }
-        fill_free_places(&mut tx, &updated, capacity).await?;
+        fill_free_places(site, &mut tx, &updated, capacity).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -651,6 +662,7 @@ pub async fn save_session(
 
 /// Cancel a session and tell everyone registered or waiting. Returns its workshop.
 pub async fn cancel_session(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     session_id: i64,
@@ -684,7 +696,7 @@ pub async fn cancel_session(
         ));
     }
     for person in db::workshops::people_of(&mut *tx, session_id).await? {
-        tell(&mut tx, person.user_id, &row, News::SessionCancelled).await?;
+        tell(site, &mut tx, person.user_id, &row, News::SessionCancelled).await?;
     }
     tx.commit().await?;
     Ok(row.article_id)
@@ -757,6 +769,7 @@ enum News {
 
 /// Queue the mail about `news` for one person, in the transaction of the change.
 async fn tell(
+    site: &SiteLinks,
     tx: &mut PgConnection,
     user_id: i64,
     row: &SessionRow,
@@ -778,7 +791,7 @@ async fn tell(
         ),
         zone.name.clone()
     );
-    let page = site_link(&format!("/kb/{}#sessions", row.slug));
+    let page = site.page(&format!("/kb/{}#sessions", row.slug));
     let whereabouts = match (row.place.is_empty(), row.online_url.is_empty()) {
         (false, false) => format!("Place: {}\nOnline: {}", row.place, row.online_url),
         (false, true) => format!("Place: {}", row.place),

@@ -270,8 +270,8 @@ async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_betwe
     for _ in 0..10 {
         let session = add_session(&app, &trainer, article, "1").await;
         let (a, b) = tokio::join!(
-            workshops::register(&app.pool, &first, session),
-            workshops::register(&app.pool, &second, session),
+            workshops::register(&app.links, &app.pool, &first, session),
+            workshops::register(&app.links, &app.pool, &second, session),
         );
         let mut outcomes = [a.unwrap(), b.unwrap()];
         outcomes.sort_by_key(|s| s.as_str());

@@ -1,6 +1,7 @@
 //! One change to many ticked cases at once, all or nothing.
 
 use super::*;
+use crate::site::SiteLinks;
 
 /// The most cases one bulk action changes.
 pub const MAX_BULK: usize = 100;
@@ -9,6 +10,7 @@ pub const MAX_BULK: usize = 100;
 /// case changes as it is now (there is no version from a list), with its own
 /// history entries; all or nothing.
 pub async fn bulk_update(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     numbers: &[String],
@@ -100,7 +102,7 @@ pub async fn bulk_update(
         apply(&mut tx, row, actor, row.version, change).await?;
         if to != from {
             record_status_change(&mut tx, row, actor, from, to).await?;
-            tell_status(&mut tx, row, actor, to).await?;
+            tell_status(site, &mut tx, row, actor, to).await?;
             update_sla(&mut tx, row, from, to, &row.priority).await?;
         }
         let new_name = assignee.map(|a| a.1);

@@ -2,6 +2,7 @@
 //! SLA clock and the mails it sends.
 
 use super::*;
+use crate::site::SiteLinks;
 
 pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Error> {
     // Staff get the choices of their case tools; others only when they may open a case.
@@ -24,6 +25,7 @@ pub struct NewCaseForm<'a> {
 
 /// Open a case for the actor's organization; returns its number.
 pub async fn create(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     form: NewCaseForm<'_>,
@@ -106,6 +108,7 @@ pub async fn create(
         email: &email,
     };
     case_mail::send(
+        site,
         &mut tx,
         &[requester],
         CaseNumber(number),

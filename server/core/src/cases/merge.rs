@@ -1,12 +1,14 @@
 //! Merging a duplicate into another case of the same requester.
 
 use super::*;
+use crate::site::SiteLinks;
 
 /// Merge a duplicate case into another: its thread and files move to the
 /// target, it is closed with a pointer to the target, and the customer is told
 /// in both threads. Only cases of the same requester are merged, so nobody
 /// loses sight of their own messages or sees someone else's.
 pub async fn merge(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     number: &str,
@@ -95,6 +97,7 @@ pub async fn merge(
     let source_status = status_of(&source.status)?;
     record_status_change(&mut tx, &source, actor, source_status, CaseStatus::Closed).await?;
     case_mail::send(
+        site,
         &mut tx,
         &[requester_of(&source)],
         source_number,

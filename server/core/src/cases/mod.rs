@@ -12,6 +12,7 @@ use super::markdown;
 use super::policy::{self, case_scope, Action, Actor, CaseRef, CaseScope};
 use super::sla;
 use crate::input::required_text;
+use crate::site::SiteLinks;
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use rapport_types::attachments::AttachmentLink;
@@ -237,6 +238,7 @@ fn assignee_of<'a>(row: &'a db::CaseRow, actor: &Actor) -> Option<Recipient<'a>>
 
 /// Mail the new status to the requester and the assignee, leaving out the actor.
 async fn tell_status(
+    site: &SiteLinks,
     tx: &mut sqlx::PgConnection,
     row: &db::CaseRow,
     actor: &Actor,
@@ -247,6 +249,7 @@ async fn tell_status(
         to.push(requester_of(row));
     }
     case_mail::send(
+        site,
         tx,
         &to,
         CaseNumber(row.number),

@@ -1,6 +1,7 @@
 //! A reply or an internal note, and what it does to the status.
 
 use super::*;
+use crate::site::SiteLinks;
 
 pub struct Reply<'a> {
     pub body: &'a str,
@@ -11,6 +12,7 @@ pub struct Reply<'a> {
 }
 
 pub async fn reply(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     number: &str,
@@ -71,10 +73,18 @@ pub async fn reply(
         } else {
             assignee_of(&row, actor).into_iter().collect()
         };
-        case_mail::send(&mut tx, &to, CaseNumber(row.number), &row.subject, news).await?;
+        case_mail::send(
+            site,
+            &mut tx,
+            &to,
+            CaseNumber(row.number),
+            &row.subject,
+            news,
+        )
+        .await?;
     }
     if new_status != current {
-        tell_status(&mut tx, &row, actor, new_status).await?;
+        tell_status(site, &mut tx, &row, actor, new_status).await?;
     }
     files.commit(tx).await?;
     Ok(())

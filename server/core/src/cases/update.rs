@@ -2,6 +2,7 @@
 //! and the customer's own: closing, reopening and rating.
 
 use super::*;
+use crate::site::SiteLinks;
 
 pub struct Fields<'a> {
     pub status: &'a str,
@@ -15,6 +16,7 @@ pub struct Fields<'a> {
 
 /// An agent changes status, priority, category or assignee, against the version they saw.
 pub async fn update(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     number: &str,
@@ -108,7 +110,7 @@ pub async fn update(
         }
     }
     if status.as_str() != row.status {
-        tell_status(&mut tx, &row, actor, status).await?;
+        tell_status(site, &mut tx, &row, actor, status).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -116,6 +118,7 @@ pub async fn update(
 
 /// The customer closes their case, or reopens a solved one.
 pub async fn customer_open_or_close(
+    site: &SiteLinks,
     pool: &PgPool,
     actor: &Actor,
     number: &str,
@@ -138,7 +141,7 @@ pub async fn customer_open_or_close(
     let change = with_status(&row, new_status, None);
     apply(&mut tx, &row, actor, row.version, change).await?;
     record_status_change(&mut tx, &row, actor, current, new_status).await?;
-    tell_status(&mut tx, &row, actor, new_status).await?;
+    tell_status(site, &mut tx, &row, actor, new_status).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use app::web::AppState;
 use rapport_core::config::MailTransport;
+use rapport_core::site::SiteLinks;
 use rapport_core::{Backend, Config};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::redirect::Policy;
@@ -27,6 +28,8 @@ pub struct TestApp {
     pub attachments_dir: tempfile::TempDir,
     /// The folder of the server's search index.
     pub index_dir: tempfile::TempDir,
+    /// Links to the server's pages, as its mails write them.
+    pub links: SiteLinks,
 }
 
 impl TestApp {
@@ -60,6 +63,7 @@ impl TestApp {
             .await
             .expect("opening the search index");
         let state = AppState::new(Backend::new(config, pool.clone(), search.clone()));
+        let links = state.links.clone();
         tokio::spawn(server::serve(state, listener, std::future::pending()));
         TestApp {
             base: format!("http://{addr}"),
@@ -68,6 +72,7 @@ impl TestApp {
             mail_dir,
             attachments_dir,
             index_dir,
+            links,
         }
     }
 
