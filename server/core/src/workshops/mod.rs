@@ -1,0 +1,152 @@
+//! Workshop rules: who sees which sessions (the workshop article's readers),
+//! registering with a waitlist that moves up in order, trainers' sessions,
+//! cancellation and attendance, and the mails (with a calendar file) that go with them.
+//! One file per use case (read, registration, planning, notices); here what
+//! they share: a session as a reader sees it and its places left.
+//!
+//! Every change of a session's places locks the session's row first
+//! (`db::lock_session`), so two people taking the last place at the same moment
+//! are served one after the other: one gets it, the other is waitlisted.
+
+use super::db::{self, workshops::SessionRow};
+use super::mail::{self, OutgoingMail};
+use super::policy::{self, Action, Actor};
+use super::time_zones;
+use crate::site::SiteLinks;
+use crate::time_zones::ReaderZone;
+use crate::Error;
+use jiff::tz::TimeZone;
+use rapport_types::views::workshops::{
+    CalendarMonth, CalendarPage, MyRegistration, MyRegistrations, Participant, SessionAdmin,
+    SessionList, SessionView, WorkshopPlan,
+};
+use rapport_types::{RegistrationStatus, SessionStatus};
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use time::{Duration, OffsetDateTime};
+
+mod notices;
+mod planning;
+mod read;
+mod registration;
+
+pub use notices::calendar_file;
+use notices::{tell, News};
+pub use planning::{admin, cancel_session, mark_attendance, save_session, SessionForm};
+pub use read::{calendar, mine, next_sessions_of, sessions_for};
+use registration::fill_free_places;
+pub use registration::{cancel_registration, register};
+
+fn stored_status(text: &str) -> Result<SessionStatus, Error> {
+    SessionStatus::parse(text)
+        .ok_or_else(|| Error::internal(format!("unknown session status {text:?}")))
+}
+
+fn stored_registration(text: &str) -> Result<RegistrationStatus, Error> {
+    RegistrationStatus::parse(text)
+        .ok_or_else(|| Error::internal(format!("unknown registration status {text:?}")))
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// What the reader knows of their own place in a session.
+#[derive(Clone, Copy)]
+struct Mine {
+    status: RegistrationStatus,
+    waitlist_place: i64,
+}
+
+fn session_view(
+    row: &SessionRow,
+    zone: &ReaderZone,
+    mine: Option<Mine>,
+    staff: bool,
+    now: OffsetDateTime,
+) -> Result<SessionView, Error> {
+    let (zone_name, tz) = (&zone.name, &zone.tz);
+    let ends_at = row.starts_at + Duration::minutes(row.duration_minutes as i64);
+    // People going to a place want its local time too, when they read another zone.
+    let local_time = (!row.place.is_empty() && row.time_zone != *zone_name)
+        .then(|| TimeZone::get(&row.time_zone).ok())
+        .flatten()
+        .map(|local| {
+            format!(
+                "{} in {}",
+                time_zones::clock(row.starts_at, &local),
+                row.time_zone
+            )
+        });
+    let registered = mine.is_some_and(|m| m.status == RegistrationStatus::Registered);
+    Ok(SessionView {
+        id: row.id,
+        workshop_slug: row.slug.clone(),
+        workshop_title: row.title.clone(),
+        starts: time_zones::day_and_time(row.starts_at, tz),
+        ends: time_zones::clock(ends_at, tz),
+        starts_at: rfc3339(row.starts_at),
+        duration_minutes: row.duration_minutes,
+        place: row.place.clone(),
+        online: !row.online_url.is_empty(),
+        online_url: (!row.online_url.is_empty() && (registered || staff))
+            .then(|| row.online_url.clone()),
+        local_time,
+        capacity: row.capacity,
+        registered: row.registered,
+        waitlisted: row.waitlisted,
+        places_left: (row.capacity as i64 - row.registered).max(0),
+        status: stored_status(&row.status)?,
+        past: row.starts_at <= now,
+        trainer: row.trainer_name.clone(),
+        mine: mine.map(|m| m.status),
+        waitlist_place: mine
+            .filter(|m| m.status == RegistrationStatus::Waitlisted)
+            .map(|m| m.waitlist_place),
+        version: row.version,
+    })
+}
+
+/// The reader's places in `sessions`, by session id.
+async fn places_of(
+    pool: &PgPool,
+    actor: Option<&Actor>,
+    sessions: &[SessionRow],
+) -> Result<HashMap<i64, Mine>, Error> {
+    let Some(actor) = actor else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let mut places = HashMap::new();
+    for (session_id, status, place) in db::workshops::my_places(pool, actor.user_id, &ids).await? {
+        let status = stored_registration(&status)?;
+        places.insert(
+            session_id,
+            Mine {
+                status,
+                waitlist_place: place,
+            },
+        );
+    }
+    Ok(places)
+}
+
+fn is_staff(actor: Option<&Actor>) -> bool {
+    policy::allows(actor, &Action::ManageWorkshops)
+}
+
+/// Choose the zone times are shown in; empty goes back to the browser's.
+pub async fn set_time_zone(pool: &PgPool, actor: &Actor, name: &str) -> Result<(), Error> {
+    policy::authorize(Some(actor), &Action::ManageOwnAccount)?;
+    let zone = match name.trim() {
+        "" => None,
+        name => Some(time_zones::parse("time_zone", name)?.0),
+    };
+    sqlx::query("UPDATE users SET time_zone = $2 WHERE id = $1")
+        .bind(actor.user_id)
+        .bind(zone)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
