@@ -1,6 +1,6 @@
 use crate::app::use_auth;
 use leptos::prelude::*;
-use rapport_types::views::auth::UserSummary;
+use rapport_types::views::auth::{Capability, UserSummary};
 
 /// The links a person sees in the header: what their capabilities (computed
 /// by the server's policy) lead to.
@@ -14,19 +14,39 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             ("/register", "Register"),
         ];
     };
-    let can = user.can;
+    let can = |capability| user.can.has(capability);
     let links = [
         (true, "/dashboard", "Dashboard"),
-        (can.open_cases, "/cases", "Cases"),
-        (can.work_cases, "/queue", "Queue"),
-        (can.see_orders, "/orders", "Orders"),
-        (can.register_for_workshops, "/workshops", "Workshops"),
-        (can.manage_organization, "/organization", "Organization"),
-        (can.manage_users, "/admin/users", "Users"),
-        (can.manage_users, "/admin/organizations", "Organizations"),
-        (can.manage_service_levels, "/admin/sla", "Service levels"),
-        (can.write_articles, "/write", "Write"),
-        (can.write_articles, "/write/insights", "Insights"),
+        (can(Capability::OpenCases), "/cases", "Cases"),
+        (can(Capability::WorkCases), "/queue", "Queue"),
+        (can(Capability::SeeOrders), "/orders", "Orders"),
+        (
+            can(Capability::RegisterForWorkshops),
+            "/workshops",
+            "Workshops",
+        ),
+        (
+            can(Capability::ManageOrganization),
+            "/organization",
+            "Organization",
+        ),
+        (can(Capability::ManageUsers), "/admin/users", "Users"),
+        (
+            can(Capability::ManageUsers),
+            "/admin/organizations",
+            "Organizations",
+        ),
+        (
+            can(Capability::ManageServiceLevels),
+            "/admin/sla",
+            "Service levels",
+        ),
+        (can(Capability::WriteArticles), "/write", "Write"),
+        (
+            can(Capability::WriteArticles),
+            "/write/insights",
+            "Insights",
+        ),
         (true, "/kb", "Knowledge base"),
         (true, "/account", "Account"),
     ];
@@ -111,10 +131,7 @@ mod tests {
             labels(Some(&user(Capabilities::default()))),
             ["Dashboard", "Knowledge base", "Account"]
         );
-        let writer = Capabilities {
-            write_articles: true,
-            ..Default::default()
-        };
+        let writer = Capabilities::default().with(Capability::WriteArticles, true);
         assert_eq!(
             labels(Some(&user(writer))),
             [

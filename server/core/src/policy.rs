@@ -10,7 +10,7 @@
 //!   a user); every server function calls it with what it is about to do.
 
 use crate::Error;
-use rapport_types::views::auth::Capabilities;
+use rapport_types::views::auth::{Capabilities, Capability};
 pub use rapport_types::ArticleScope;
 use rapport_types::{Audience, Role};
 
@@ -294,18 +294,24 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
 /// `allows` of the action it leads to.
 pub fn capabilities(actor: &Actor) -> Capabilities {
     let may = |action: &Action| allows(Some(actor), action);
-    Capabilities {
-        open_cases: may(&Action::OpenCase),
-        see_orders: may(&Action::ListOrders),
-        register_for_workshops: may(&Action::RegisterForWorkshop),
-        manage_organization: actor.organization_id.is_some_and(|organization_id| {
-            may(&Action::ViewOrganizationMembers { organization_id })
-        }),
-        work_cases: may(&Action::WorkCases),
-        manage_users: may(&Action::ManageUsers),
-        manage_service_levels: may(&Action::ManageSlaPolicies),
-        write_articles: may(&Action::WriteArticles),
-    }
+    let manage_organization = actor
+        .organization_id
+        .is_some_and(|organization_id| may(&Action::ViewOrganizationMembers { organization_id }));
+    Capabilities::default()
+        .with(Capability::OpenCases, may(&Action::OpenCase))
+        .with(Capability::SeeOrders, may(&Action::ListOrders))
+        .with(
+            Capability::RegisterForWorkshops,
+            may(&Action::RegisterForWorkshop),
+        )
+        .with(Capability::ManageOrganization, manage_organization)
+        .with(Capability::WorkCases, may(&Action::WorkCases))
+        .with(Capability::ManageUsers, may(&Action::ManageUsers))
+        .with(
+            Capability::ManageServiceLevels,
+            may(&Action::ManageSlaPolicies),
+        )
+        .with(Capability::WriteArticles, may(&Action::WriteArticles))
 }
 
 /// `allows`, as a result: a visitor is asked to sign in, anyone else is
