@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// The cookie in which the browser reports its time zone (the server reads it
-/// in `server::time_zones::reader_zone`).
+/// in `web::reader::zone`).
 const BROWSER_ZONE_COOKIE: &str = "tz";
 
 /// Counts the times the browser's zone became known to the server during this

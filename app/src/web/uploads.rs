@@ -109,7 +109,7 @@ impl UploadForm {
     }
 
     /// The values of `names` to put back into a form after a failed plain post
-    /// (see `forms::back_to_form`); very long ones are left out of the address.
+    /// (see `web::forms::back_to_form`); very long ones are left out of the address.
     pub fn kept<'a>(&'a self, names: &[&'a str]) -> Vec<(&'a str, &'a str)> {
         names
             .iter()

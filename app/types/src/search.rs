@@ -1,6 +1,6 @@
 //! Knowledge search as the pages see it: what a reader asks for and what comes
 //! back. Plain data, compiled for the browser too; the engine that answers
-//! lives in `server::search` (server only).
+//! lives in `rapport_search` (server only).
 
 use super::{ArticleKind, SafeHtml};
 use serde::{Deserialize, Serialize};

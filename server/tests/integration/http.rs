@@ -277,7 +277,7 @@ fn every_registered_server_function_is_in_the_policy_table() {
     for path in &registered {
         assert!(
             rapport_core::policy::gate_for_path(path).is_some(),
-            "{path} is not in server::policy::SERVER_FUNCTIONS: add it with its gate"
+            "{path} is not in rapport_core::policy::SERVER_FUNCTIONS: add it with its gate"
         );
     }
     for (name, _) in SERVER_FUNCTIONS {

@@ -1,5 +1,5 @@
 //! The outbox (`outbound_mails`): mail is queued in the same transaction as the
-//! change it reports, and the sender (`server::mail::send_due_mails`) delivers it.
+//! change it reports, and the sender (`mail::send_due_mails`) delivers it.
 //!
 //! A row is sent when `sent_at` is set. A row the sender gave up on keeps
 //! `sent_at` NULL and gets `next_attempt_at = 'infinity'`, so it is never due
