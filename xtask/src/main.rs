@@ -74,7 +74,14 @@ fn main() -> ExitCode {
         },
         Some("lint") => lint(),
         Some("build") => {
-            build::build_all(&repo_root(), args.iter().any(|a| a == "--release")).map(|_| ())
+            let root = repo_root();
+            build::build_all(&root, args.iter().any(|a| a == "--release")).map(|binaries| {
+                println!(
+                    "\nBuilt {} (the server) and {} (the browser bundle and CSS).",
+                    binaries.server.display(),
+                    root.join("target/site").display()
+                );
+            })
         }
         Some("-h") | Some("--help") | Some("help") | None => {
             print!("{HELP}");
