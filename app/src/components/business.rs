@@ -38,7 +38,7 @@ pub fn BusinessPanel(business: OrganizationBusiness, organization: String) -> im
                     <ul class="plain-list">
                         {open_invoices.into_iter().map(|i| view! {
                             <li>
-                                <a href=format!("/invoices/{}", crate::pages::cases::urlencode(&i.number))>{i.number.clone()}</a>
+                                <a href=format!("/invoices/{}", rapport_types::urlencode(&i.number))>{i.number.clone()}</a>
                                 " " <span class=format!("badge invoice-{}", i.status.as_str())>{i.status.label()}</span>
                                 <br/><span class="muted">{format!("{} · due {}", i.total, i.due_on)}</span>
                             </li>
@@ -54,7 +54,7 @@ pub fn BusinessPanel(business: OrganizationBusiness, organization: String) -> im
                     <ul class="plain-list">
                         {moving_deliveries.into_iter().map(|d| view! {
                             <li>
-                                <a href=format!("/deliveries/{}", crate::pages::cases::urlencode(&d.number))>{d.number.clone()}</a>
+                                <a href=format!("/deliveries/{}", rapport_types::urlencode(&d.number))>{d.number.clone()}</a>
                                 " " <span class="badge">{d.status.label()}</span>
                                 <br/><span class="muted">{format!("{} {} · order {}", d.carrier, d.tracking_number, d.order_number)}</span>
                             </li>
@@ -70,7 +70,7 @@ pub fn BusinessPanel(business: OrganizationBusiness, organization: String) -> im
                     <ul class="plain-list">
                         {recent_orders.into_iter().map(|o| view! {
                             <li>
-                                <a href=format!("/orders/{}", crate::pages::cases::urlencode(&o.number))>{o.number.clone()}</a>
+                                <a href=format!("/orders/{}", rapport_types::urlencode(&o.number))>{o.number.clone()}</a>
                                 " " <span class="badge">{o.status.label()}</span>
                                 <br/><span class="muted">{format!("{} · {}", o.ordered_on, o.total)}</span>
                             </li>

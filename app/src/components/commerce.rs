@@ -1,8 +1,8 @@
 //! Pieces the order, invoice and delivery pages share: the tabs between their
 //! lists, status badges, tracking links and the "open a case" button.
 
-use crate::pages::cases::urlencode;
 use leptos::prelude::*;
+use rapport_types::urlencode;
 use rapport_types::views::orders::Listing;
 use rapport_types::{DeliveryStatus, InvoiceStatus, ItemRef, OrderStatus};
 
@@ -135,8 +135,8 @@ where
     Fut: std::future::Future<Output = Result<Listing<T>, crate::error::AppError>> + Send + 'static,
 {
     use crate::components::form::{Field, Select};
+    use crate::components::pager::page_number;
     use crate::components::panels::ErrorPanel;
-    use crate::pages::cases::page_number;
     use leptos_router::hooks::use_query_map;
     /// The filters of the address, in the order the server functions take them.
     const FILTERS: [&str; 2] = ["status", "q"];
@@ -191,7 +191,7 @@ pub fn list_part<T>(
     nouns: (&'static str, &'static str),
     table: impl FnOnce(Vec<T>, bool) -> AnyView,
 ) -> AnyView {
-    use crate::pages::cases::{page_address, Pager};
+    use crate::components::pager::{page_address, Pager};
     if listing.items.is_empty() {
         let empty = format!("No {} here.", nouns.1);
         return view! { <p class="panel muted">{empty}</p> }.into_any();

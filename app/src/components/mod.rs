@@ -6,6 +6,7 @@ pub mod commerce;
 pub mod deflection;
 pub mod form;
 pub mod nav;
+pub mod pager;
 pub mod panels;
 pub mod search_box;
 pub mod workshop_sessions;

@@ -4,10 +4,10 @@ use crate::api::admin::{
 use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::components::panels::ErrorPanel;
-use crate::pages::cases::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::urlencode;
 use rapport_types::views::admin::USERS_PER_PAGE;
 use rapport_types::views::PersonView;
 use rapport_types::{Password, Role};

@@ -1,10 +1,10 @@
 //! `/write/insights`: the trainers' list of what to write next, from what
 //! readers searched for and how articles fared in the last 30 days.
-use super::cases::urlencode;
 use crate::api::writing::writing_insights;
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use rapport_types::urlencode;
 use rapport_types::views::writing::{Insights, SearchFigure};
 
 #[component]

@@ -1,6 +1,5 @@
 //! Orders: the list (with, for staff, the lookup by number) and the order page
 //! with its lines, invoices and deliveries.
-use super::cases::page_number;
 use super::deliveries::DeliveryTable;
 use super::invoices::InvoiceTable;
 use crate::api::orders::{order_detail, order_list, FindByNumber};
@@ -9,6 +8,7 @@ use crate::components::commerce::{
     filter_params, list_part, order_href, FilterError, OpenCaseButton, OrderBadge, OrdersNav,
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
+use crate::components::pager::page_number;
 use crate::components::panels::{title_text, ErrorPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,7 +1,8 @@
 //! The agents' queues: sizes, filters, sort, and bulk changes to ticked cases.
-use super::cases::{current_params, page_number, CaseTable};
+use super::cases::CaseTable;
 use crate::api::cases::{case_queue, BulkUpdateCases};
 use crate::components::form::{action_error, success_count, FormError};
+use crate::components::pager::{current_params, page_number};
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -119,7 +120,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                 let back = {
                     let pairs: Vec<String> = params
                         .iter()
-                        .map(|(k, v)| format!("{k}={}", super::cases::urlencode(v)))
+                        .map(|(k, v)| format!("{k}={}", rapport_types::urlencode(v)))
                         .collect();
                     format!("/queue?{}", pairs.join("&"))
                 };

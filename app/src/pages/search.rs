@@ -1,12 +1,12 @@
 //! The search page: a GET form (works without JavaScript), results with
 //! highlighted snippets, facets by kind and category, and pages.
-use super::cases::urlencode;
 use super::kb::KbSearchForm;
 use crate::api::search::search_articles;
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use rapport_types::urlencode;
 use rapport_types::views::search::SearchPage as SearchPageData;
 use rapport_types::ArticleKind;
 

@@ -1,7 +1,7 @@
 //! The writers' list (`/write`): every article in every state, filtered by
 //! state and kind and searched by title, a page at a time.
-use super::cases::{current_params, page_address, page_number, Pager};
 use crate::api::writing::writer_articles;
+use crate::components::pager::{current_params, page_address, page_number, Pager};
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
