@@ -26,7 +26,12 @@ pub fn request_id() -> String {
 /// Log a failure of the web layer itself (a session store, a header) and
 /// return the error a person may see.
 pub fn internal(cause: impl Display) -> AppError {
-    let request_id = request_id();
+    logged(request_id(), cause)
+}
+
+/// Log `cause` under `request_id` and return the error a person sees: only
+/// the id. For handlers outside server functions, which know their request.
+pub fn logged(request_id: String, cause: impl Display) -> AppError {
     tracing::error!(request_id = %request_id, error = %cause, "internal error");
     AppError::Internal { request_id }
 }
@@ -43,9 +48,11 @@ pub fn from_core(err: rapport_core::Error, request_id: impl FnOnce() -> String) 
         E::Conflict(message) => AppError::Conflict(message),
         E::BadRequest(message) => AppError::BadRequest(message),
         internal @ (E::Database(_) | E::Io(_) | E::Search(_) | E::Internal(_)) => {
-            let request_id = request_id();
-            tracing::error!(request_id = %request_id, error = ?internal, cause = %internal.chain(), "internal error");
-            AppError::Internal { request_id }
+            // The chain on one line, and the whole value for the details.
+            logged(
+                request_id(),
+                format_args!("{} ({internal:?})", internal.chain()),
+            )
         }
     }
 }

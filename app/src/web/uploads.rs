@@ -25,7 +25,6 @@ use rapport_types::attachments::{
     case_too_large, content_type_for, file_too_large, format_size, too_many_files,
     type_not_allowed, FIELD, MAX_CASE_BYTES, MAX_FILES_PER_MESSAGE, MAX_FILE_BYTES,
 };
-use std::fmt::Display;
 
 /// The largest upload request: every file a case may hold, plus the text
 /// fields and the multipart framing. Bigger bodies are cut off unread.
@@ -226,14 +225,6 @@ pub async fn limit_uploads(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Log an internal failure of the download with the request's id.
-fn failed(request_id: &str, cause: impl Display) -> AppError {
-    tracing::error!(request_id = %request_id, error = %cause, "internal error");
-    AppError::Internal {
-        request_id: request_id.to_string(),
-    }
-}
-
 /// A small page for a download that cannot be served (the address is opened
 /// in the browser, so a page rather than JSON).
 fn error_page(err: &AppError) -> Response {
@@ -294,7 +285,7 @@ pub async fn download(
         Ok(stream) => stream,
         Err(err) => {
             let cause = format!("reading attachment {}: {err}", file.storage_key);
-            return error_page(&failed(&request_id, cause));
+            return error_page(&super::error::logged(request_id, cause));
         }
     };
     let content_type = HeaderValue::from_str(&file.content_type)

@@ -75,15 +75,6 @@ impl Error {
         )
     }
 
-    /// The unique or foreign-key constraint a database error violated, if that
-    /// is what it was: the caller turns a known one into a message on a field.
-    pub fn violated_constraint(&self) -> Option<&str> {
-        match self {
-            Error::Database(sqlx::Error::Database(db)) => db.constraint(),
-            _ => None,
-        }
-    }
-
     /// The whole cause chain on one line, for the command line and the log.
     pub fn chain(&self) -> String {
         let mut text = self.to_string();
