@@ -12,7 +12,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use rapport_types::views::cases::{CaseView, EntryKind};
+use rapport_types::views::cases::{CaseFormOptions, CaseLink, CaseView, EntryKind};
 use rapport_types::{CaseStatus, Priority};
 
 #[component]
@@ -64,7 +64,7 @@ fn CaseBody(
     let set_open_error = action_error(set_open);
     let rate_error = action_error(rate);
     let title = title_text(&format!("{} {}", c.number, c.subject));
-    let staff = c.staff_view;
+    let staff = c.staff.is_some();
     let closed = c.status == CaseStatus::Closed;
     // Each form carries the case number; each gets its own copy.
     let (number_reply, number_rate, number_open) =
@@ -128,7 +128,7 @@ fn CaseBody(
                         }
                     }).collect_view()}
                 </section>
-                {(!closed).then(|| view! { <ReplyForm reply number=number_reply staff body_ref=reply_box initial_body=c.reply_draft.clone()
+                {(!closed).then(|| view! { <ReplyForm reply number=number_reply staff body_ref=reply_box initial_body=c.staff.as_ref().map(|s| s.reply_draft.clone()).unwrap_or_default()
                     version=c.version {..} on:focusin=on_focus/> })}
                 {c.rating.clone().map(move |(score, comment)| view! {
                     <section class="panel">
@@ -166,11 +166,13 @@ fn CaseBody(
                         <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
                         <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
                         <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
-                        {c.first_response_due.clone().map(|due| view! {
-                            <dt>"First response"</dt><dd class:sla-breached=c.first_response_missed>{due}</dd>
-                        })}
-                        {c.resolution_due.clone().map(|due| view! {
-                            <dt>"Resolution"</dt><dd class:sla-breached=c.resolution_missed>{due}</dd>
+                        {c.staff.as_ref().map(|s| view! {
+                            {s.first_response_due.clone().map(|due| view! {
+                                <dt>"First response"</dt><dd class:sla-breached=s.first_response_missed>{due}</dd>
+                            })}
+                            {s.resolution_due.clone().map(|due| view! {
+                                <dt>"Resolution"</dt><dd class:sla-breached=s.resolution_missed>{due}</dd>
+                            })}
                         })}
                         {(staff && !c.tags.is_empty()).then(|| view! {
                             <dt>"Tags"</dt>
@@ -198,15 +200,13 @@ fn CaseBody(
                         }}
                     })}
                 </section>
-                {staff.then(|| {
+                {agent_case.staff.clone().map(|part| {
                     let (number, version) = (agent_case.number.clone(), agent_case.version);
                     view! {
                         <Presence number=number.clone()/>
-                        <AgentTools c=agent_case.clone() update reply_box cursor_placed/>
-                        <RequesterPanel c=agent_case.clone()/>
-                        {agent_case.business.clone().map(|business| view! {
-                            <BusinessPanel business organization=agent_case.organization.clone()/>
-                        })}
+                        <AgentTools c=agent_case.clone() options=part.options update reply_box cursor_placed/>
+                        <RequesterPanel c=agent_case.clone() other_cases=part.other_cases/>
+                        <BusinessPanel business=part.business organization=agent_case.organization.clone()/>
                         // Merging is rare: last.
                         {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
                     }
@@ -269,18 +269,18 @@ fn MergeForm(number: String, version: i32) -> impl IntoView {
 
 /// The requester and their other recent cases, beside the case for agents.
 #[component]
-fn RequesterPanel(c: CaseView) -> impl IntoView {
+fn RequesterPanel(c: CaseView, other_cases: Vec<CaseLink>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="requester-heading">
             <h2 id="requester-heading">"Requester"</h2>
             <p><strong>{c.requester.clone()}</strong><br/>{c.requester_email.clone()}<br/>{c.organization.clone()}</p>
             <h3>"Other recent cases"</h3>
-            {if c.other_cases.is_empty() {
+            {if other_cases.is_empty() {
                 view! { <p class="muted">"None."</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain-list">
-                        {c.other_cases.iter().map(|o| view! {
+                        {other_cases.iter().map(|o| view! {
                             <li>
                                 <a href=format!("/cases/{}", o.number)>{o.number.clone()} " " {o.subject.clone()}</a>
                                 " " <span class=format!("status status-{}", o.status.as_str())>{o.status.staff_label()}</span>
@@ -346,6 +346,8 @@ fn insert_into(reply_box: &web_sys::HtmlTextAreaElement, text: &str, at_cursor: 
 #[component]
 fn AgentTools(
     c: CaseView,
+    /// The choices of the agent's forms.
+    options: CaseFormOptions,
     update: ServerAction<UpdateCase>,
     /// The message box, when the case can be answered.
     reply_box: NodeRef<leptos::html::Textarea>,
@@ -389,10 +391,10 @@ fn AgentTools(
             <Transition fallback=|| ()>
                 {move || {
                     let c = c.clone();
+                    let options = options.clone();
                     let insert_canned = insert_canned.clone();
                     Suspend::new(async move {
                         // The choices come with the case; the user is the header's, already loaded.
-                        let options = c.options.clone();
                         let me = auth.user.await.ok().flatten().map(|u| u.id);
                         let statuses: Vec<(String, String)> =
                             CaseStatus::ALL.iter().map(|s| (s.as_str().into(), s.staff_label().into())).collect();

@@ -223,7 +223,7 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
     let (status, case) = detail(&app, &agent, &number, &[("canned", &id.to_string())]).await;
     assert_eq!(status, 200);
     assert_eq!(
-        case["reply_draft"],
+        case["staff"]["reply_draft"],
         format!("Hi Nick, about {number}: Sam Agent")
     );
 
@@ -247,7 +247,8 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
         403
     );
     let (_, case) = detail(&app, &nick, &number, &[("canned", &id.to_string())]).await;
-    assert_eq!(case["reply_draft"], "");
+    // No staff part at all for a customer, so no reply draft in it.
+    assert_eq!(case["staff"], Value::Null);
 
     let removed = app
         .call(&agent, "delete_canned_reply", &[("id", &id.to_string())])
@@ -703,14 +704,13 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
     let number = case_number(&app, "Delivery of our last order is late").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let (_, for_agent) = detail(&app, &agent, &number, &[]).await;
-    assert!(for_agent["resolution_due"]
+    assert!(for_agent["staff"]["resolution_due"]
         .as_str()
         .is_some_and(|d| d.starts_with("due in") || d.starts_with("overdue")));
     let carla = app.signed_in("carla@acme.example").await;
     let (_, for_customer) = detail(&app, &carla, &number, &[]).await;
-    assert_eq!(for_customer["first_response_due"], Value::Null);
-    assert_eq!(for_customer["resolution_due"], Value::Null);
-    assert_eq!(for_customer["sla_breached"], false);
+    // Customers get no staff part: no deadlines, no breach mark.
+    assert_eq!(for_customer["staff"], Value::Null);
 
     // Nor in the customer's list: no deadline, no breach mark, no order by deadline.
     sqlx::query("UPDATE cases SET resolution_due_at = now() - interval '1 day'")
@@ -1013,8 +1013,8 @@ async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool
             serde_json::json!({"number": format!("C-{number}"), "subject": subject, "status": status})
         })
         .collect();
-    assert_eq!(view["other_cases"], Value::Array(expected));
-    let others = view["other_cases"].as_array().unwrap();
+    assert_eq!(view["staff"]["other_cases"], Value::Array(expected));
+    let others = view["staff"]["other_cases"].as_array().unwrap();
     assert_eq!(others[0]["number"], newest.as_str());
     assert_eq!(others[0]["subject"], "Barcode scanner beeps twice");
     assert_eq!(others[0]["status"], "new");
@@ -1040,7 +1040,7 @@ async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool
         let client = app.signed_in(who).await;
         let (status, view) = detail(&app, &client, &number, &[]).await;
         assert_eq!(status, 200, "{who}");
-        assert_eq!(view["other_cases"], serde_json::json!([]), "{who}");
+        assert_eq!(view["staff"], Value::Null, "{who}");
         assert!(
             !view.to_string().contains("Barcode scanner beeps twice"),
             "{who}: {view}"
@@ -1504,7 +1504,7 @@ async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(p
     );
     // The same text the page without JavaScript fills the reply box with.
     let (_, case) = detail(&app, &agent, &number, &[("canned", &id)]).await;
-    assert_eq!(case["reply_draft"], text);
+    assert_eq!(case["staff"]["reply_draft"], text);
     // An admin works cases too, and signs with their own name.
     let admin = app.signed_in("admin@rapport.example").await;
     let (status, body) = canned_text(&app, &admin, &number, &id).await;

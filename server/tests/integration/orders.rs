@@ -424,12 +424,12 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
     let (_, case) = call_json(&app, &ahmed, "case_detail", &[("number", &number)]).await;
     assert_eq!(case["linked"]["title"], "Invoice T-INV-1");
     assert_eq!(case["linked"]["href"], "/invoices/T-INV-1");
-    assert!(case["business"].is_null(), "customers get no agent panel");
+    assert!(case["staff"].is_null(), "customers get no agent panel");
 
     let (_, case) = call_json(&app, &agent, "case_detail", &[("number", &number)]).await;
     assert_eq!(case["linked"]["title"], "Invoice T-INV-1");
     // Beside it, Acme's business (the demo's too): ours among it, Northwind's nowhere.
-    let business = &case["business"];
+    let business = &case["staff"]["business"];
     let listed = |list: &str| -> Vec<String> {
         business[list]
             .as_array()

@@ -82,34 +82,42 @@ pub struct CaseView {
     pub updated: String,
     pub thread: Vec<ThreadEntry>,
     pub rating: Option<(i16, String)>,
-    /// The reader works for the company (sees notes and history, manages the case).
-    pub staff_view: bool,
     pub can_rate: bool,
     pub tags: Vec<String>,
     /// The case this one was merged into.
     pub merged_into: Option<String>,
-    /// Staff only: the SLA targets in words: time left while they run ("due in
-    /// 3 h"), kept or missed once done ("missed by 2 h"); None when there is
-    /// none to show (paused while waiting for the customer, or customers).
+    /// The files that came with the description.
+    pub files: Vec<AttachmentLink>,
+    /// The order, order line, invoice or delivery the case is about.
+    pub linked: Option<LinkedItem>,
+    /// What only the company's staff see: present when the reader works for
+    /// the company (and then also sees notes and history, and manages the
+    /// case). Customers get None, so a new staff field cannot reach them by
+    /// being forgotten.
+    pub staff: Option<StaffCaseView>,
+}
+
+/// The staff-only part of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseView {
+    /// The SLA targets in words: time left while they run ("due in 3 h"),
+    /// kept or missed once done ("missed by 2 h"); None when there is none to
+    /// show (paused while waiting for the customer).
     pub first_response_due: Option<String>,
     pub resolution_due: Option<String>,
-    /// Staff: this target is overdue, or was missed.
+    /// This target is overdue, or was missed.
     pub first_response_missed: bool,
     pub resolution_missed: bool,
     pub sla_breached: bool,
-    /// Staff only: the requester's other recent cases.
+    /// The requester's other recent cases.
     pub other_cases: Vec<CaseLink>,
-    /// Staff only: a canned reply filled in for this case, to start the reply with.
+    /// A canned reply filled in for this case, to start the reply with.
     pub reply_draft: String,
-    /// The files that came with the description.
-    pub files: Vec<AttachmentLink>,
-    /// Staff only: the choices of the agent's forms (empty for customers).
+    /// The choices of the agent's forms.
     pub options: CaseFormOptions,
-    /// The order, order line, invoice or delivery the case is about.
-    pub linked: Option<LinkedItem>,
-    /// Staff only: the organization's recent orders, open invoices and
-    /// deliveries on their way.
-    pub business: Option<OrganizationBusiness>,
+    /// The organization's recent orders, open invoices and deliveries on
+    /// their way.
+    pub business: OrganizationBusiness,
 }
 
 /// Choices for case forms and filters: (id, name) pairs.

@@ -2,6 +2,9 @@
 //! targets, the requester's other cases and the organization's business.
 
 use super::*;
+use db::CaseRow;
+use rapport_types::views::cases::StaffCaseView;
+use rapport_types::views::orders::OrganizationBusiness;
 
 /// A case as its reader may see it. `canned` (staff only) is a canned reply to
 /// put into the reply form, with its placeholders filled in for this case.
@@ -59,48 +62,9 @@ pub async fn detail(
     let can_rate = rating.is_none()
         && matches!(status, CaseStatus::Solved | CaseStatus::Closed)
         && policy::allows(Some(actor), &Action::RateCase(case_ref(&row)));
-    let now = OffsetDateTime::now_utc();
-    // SLA targets are the support team's internal promises: staff see them,
-    // customers do not. Each is shown as time left while it runs, and as kept
-    // or missed once done. While the case waits for the customer the
-    // resolution clock stands still: no deadline to show.
-    let (first_response_due, first_response_missed) =
-        match (staff_view, row.first_response_due_at, row.first_response_at) {
-            (true, Some(due), Some(done)) => (Some(sla::describe_outcome(due, done)), done > due),
-            (true, Some(due), None) if status.is_active() => {
-                (Some(sla::describe_due(due, now)), due < now)
-            }
-            _ => (None, false),
-        };
-    let settled = matches!(status, CaseStatus::Solved | CaseStatus::Closed);
-    let (resolution_due, resolution_missed) =
-        match (staff_view, row.resolution_due_at, row.solved_at) {
-            (true, Some(due), Some(done)) if settled => {
-                (Some(sla::describe_outcome(due, done)), done > due)
-            }
-            (true, Some(due), _) if status.is_active() => {
-                (Some(sla::describe_due(due, now)), due < now)
-            }
-            _ => (None, false),
-        };
-    let sla_breached = first_response_missed || resolution_missed;
-    let other_cases = row
-        .other_numbers
-        .iter()
-        .zip(&row.other_subjects)
-        .zip(&row.other_statuses)
-        .map(|((number, subject), status)| {
-            Ok(CaseLink {
-                number: CaseNumber(*number).to_string(),
-                subject: subject.clone(),
-                status: status_of(status)?,
-            })
-        })
-        .collect::<Result<_, Error>>()?;
-    let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
     // Staff get their tools, what the case is about and the organization's
     // business in one statement; others only what the case is about.
-    let (options, linked, business) = if staff_view {
+    let (linked, staff) = if staff_view {
         let side = case_sidebar(pool, row.id, row.organization_id).await?;
         let linked = match side.link {
             Some(link) => crate::orders::case_link_item(actor, link.0)?,
@@ -112,11 +76,15 @@ pub async fn detail(
             side.invoices.0,
             side.deliveries.0,
         )?;
-        (options_from(side.choices.0), linked, Some(business))
+        let options = options_from(side.choices.0);
+        (
+            linked,
+            Some(staff_part(&row, status, reply_draft, options, business)?),
+        )
     } else {
-        let linked = crate::orders::case_link(pool, actor, row.id).await?;
-        (CaseFormOptions::default(), linked, None)
+        (crate::orders::case_link(pool, actor, row.id).await?, None)
     };
+    let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
     Ok(CaseView {
         number,
         subject: row.subject,
@@ -135,20 +103,64 @@ pub async fn detail(
         updated: zone.date_time(row.updated_at),
         thread,
         rating,
-        staff_view,
         can_rate,
         tags: row.tags,
         merged_into: row.merged_into_number.map(|n| CaseNumber(n).to_string()),
+        files,
+        linked,
+        staff,
+    })
+}
+
+/// The staff-only part of a case: the SLA targets, the requester's other
+/// cases, the reply to start with, the agent's choices and the business.
+fn staff_part(
+    row: &CaseRow,
+    status: CaseStatus,
+    reply_draft: String,
+    options: CaseFormOptions,
+    business: OrganizationBusiness,
+) -> Result<StaffCaseView, Error> {
+    let now = OffsetDateTime::now_utc();
+    // SLA targets are the support team's internal promises. Each is shown as
+    // time left while it runs, and as kept or missed once done. While the case
+    // waits for the customer the resolution clock stands still: no deadline.
+    let (first_response_due, first_response_missed) =
+        match (row.first_response_due_at, row.first_response_at) {
+            (Some(due), Some(done)) => (Some(sla::describe_outcome(due, done)), done > due),
+            (Some(due), None) if status.is_active() => {
+                (Some(sla::describe_due(due, now)), due < now)
+            }
+            _ => (None, false),
+        };
+    let settled = matches!(status, CaseStatus::Solved | CaseStatus::Closed);
+    let (resolution_due, resolution_missed) = match (row.resolution_due_at, row.solved_at) {
+        (Some(due), Some(done)) if settled => (Some(sla::describe_outcome(due, done)), done > due),
+        (Some(due), _) if status.is_active() => (Some(sla::describe_due(due, now)), due < now),
+        _ => (None, false),
+    };
+    let other_cases = row
+        .other_numbers
+        .iter()
+        .zip(&row.other_subjects)
+        .zip(&row.other_statuses)
+        .map(|((number, subject), status)| {
+            Ok(CaseLink {
+                number: CaseNumber(*number).to_string(),
+                subject: subject.clone(),
+                status: status_of(status)?,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(StaffCaseView {
         first_response_due,
         resolution_due,
         first_response_missed,
         resolution_missed,
-        sla_breached,
+        sla_breached: first_response_missed || resolution_missed,
         other_cases,
         reply_draft,
-        files,
         options,
-        linked,
         business,
     })
 }
