@@ -10,7 +10,7 @@ pub async fn list_users(query: String, page: i64) -> Result<UserPage, AppError> 
     let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
     Ok(accounts::list_users(
         &permit,
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
         &query,
         page.max(1),
@@ -83,5 +83,5 @@ pub async fn list_organizations() -> Result<Vec<OrganizationItem>, AppError> {
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
-    Ok(accounts::list_organizations(&permit, &crate::web::reader::zone(), &state.pool).await?)
+    Ok(accounts::list_organizations(&permit, &crate::web::reader::current(), &state.pool).await?)
 }

@@ -6,15 +6,10 @@ use rapport_types::views::canned::CannedLibrary;
 
 #[server(endpoint = "canned_replies")]
 pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::canned;
     let state = expect_context::<AppState>();
-    let replies = canned::list(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-    )
-    .await?;
+    let replies = canned::list(&crate::web::reader::current(), &state.pool).await?;
     Ok(CannedLibrary {
         replies,
         placeholders: canned::PLACEHOLDERS
@@ -29,33 +24,40 @@ pub async fn canned_replies() -> Result<CannedLibrary, AppError> {
 /// the case page is loaded again with `?canned=`).
 #[server(endpoint = "canned_reply_text")]
 pub async fn canned_reply_text(number: String, id: i64) -> Result<String, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::canned;
     let state = expect_context::<AppState>();
-    Ok(canned::reply_text(&state.pool, &auth::require_actor()?, &number, id).await?)
+    Ok(canned::reply_text(&crate::web::reader::current(), &state.pool, &number, id).await?)
 }
 
 /// Create a canned reply (empty id) or change one.
 #[server(endpoint = "save_canned_reply")]
 pub async fn save_canned_reply(id: String, title: String, body: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::canned;
     let state = expect_context::<AppState>();
     let id = match id.trim() {
         "" => None,
         id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
     };
-    canned::save(&state.pool, &auth::require_actor()?, id, &title, &body).await?;
+    canned::save(
+        &crate::web::reader::current(),
+        &state.pool,
+        id,
+        &title,
+        &body,
+    )
+    .await?;
     leptos_axum::redirect("/canned-replies");
     Ok(())
 }
 
 #[server(endpoint = "delete_canned_reply")]
 pub async fn delete_canned_reply(id: i64) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::canned;
     let state = expect_context::<AppState>();
-    canned::delete(&state.pool, &auth::require_actor()?, id).await?;
+    canned::delete(&crate::web::reader::current(), &state.pool, id).await?;
     leptos_axum::redirect("/canned-replies");
     Ok(())
 }

@@ -12,10 +12,10 @@ use rapport_types::SafeHtml;
 
 #[server(endpoint = "case_options")]
 pub async fn case_options() -> Result<CaseFormOptions, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    Ok(cases::options(&state.pool, &auth::require_actor()?).await?)
+    Ok(cases::options(&crate::web::reader::current(), &state.pool).await?)
 }
 
 /// Render Markdown as it will look once sent (the same sanitising renderer).
@@ -60,7 +60,14 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         };
-        Ok(cases::create(&state.links, &state.pool, &actor, typed, attachments).await?)
+        Ok(cases::create(
+            &crate::web::reader::current(),
+            &state.links,
+            &state.pool,
+            typed,
+            attachments,
+        )
+        .await?)
     }
     .await;
     match created {
@@ -83,13 +90,12 @@ pub async fn my_cases(
     #[server(default)] sort: String,
     page: i64,
 ) -> Result<CaseList, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     Ok(cases::customer_list(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
-        &auth::require_actor()?,
         &status,
         &query,
         &sort,
@@ -101,17 +107,10 @@ pub async fn my_cases(
 /// A case; `canned` (staff) fills the reply form with that canned reply.
 #[server(endpoint = "case_detail")]
 pub async fn case_detail(number: String, canned: Option<i64>) -> Result<CaseView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    Ok(cases::detail(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        &number,
-        canned,
-    )
-    .await?)
+    Ok(cases::detail(&crate::web::reader::current(), &state.pool, &number, canned).await?)
 }
 
 /// A public reply (or, for staff, an internal note), with an optional new status from staff.
@@ -122,12 +121,14 @@ pub async fn case_detail(number: String, canned: Option<i64>) -> Result<CaseView
 #[server(endpoint = "reply_to_case", input = MultipartFormData)]
 pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
     use crate::web::uploads::UploadForm;
-    use crate::web::{auth, forms, AppState};
+    use crate::web::{forms, AppState};
     use leptos::server_fn::ServerFn;
     use rapport_core::cases;
     use rapport_types::CaseNumber;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
+    let reader = crate::web::reader::current();
+    // Visitors are refused before their files are read.
+    reader.signed_in()?;
     let mut form =
         UploadForm::read(data, &["number", "body", "version", "internal", "status"]).await?;
     let number = form.text("number").trim().to_string();
@@ -144,9 +145,9 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
             status: Some(form.text("status")).filter(|s| !s.is_empty()),
         };
         Ok(cases::reply(
+            &reader,
             &state.links,
             &state.pool,
-            &actor,
             &number,
             reply,
             attachments,
@@ -180,10 +181,10 @@ pub async fn update_case(
     assignee_id: String,
     tags: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
+    let reader = crate::web::reader::current();
     let fields = cases::Fields {
         status: &status,
         priority: &priority,
@@ -191,7 +192,7 @@ pub async fn update_case(
         assignee: &assignee_id,
         tags: tags.as_deref(),
     };
-    cases::update(&state.links, &state.pool, &actor, &number, version, fields).await?;
+    cases::update(&reader, &state.links, &state.pool, &number, version, fields).await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }
@@ -199,13 +200,13 @@ pub async fn update_case(
 /// The customer closes their case, or reopens a solved one.
 #[server(endpoint = "set_case_open")]
 pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     cases::customer_open_or_close(
+        &crate::web::reader::current(),
         &state.links,
         &state.pool,
-        &auth::require_actor()?,
         &number,
         open,
     )
@@ -216,12 +217,12 @@ pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
 
 #[server(endpoint = "rate_case")]
 pub async fn rate_case(number: String, score: i16, comment: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     cases::rate(
+        &crate::web::reader::current(),
         &state.pool,
-        &auth::require_actor()?,
         &number,
         score,
         &comment,
@@ -245,7 +246,7 @@ pub async fn case_queue(
     #[server(default)] sort: String,
     page: i64,
 ) -> Result<QueuePage, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let q = cases::QueueQuery {
@@ -259,25 +260,19 @@ pub async fn case_queue(
         sort: &sort,
         page,
     };
-    Ok(cases::queue(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        q,
-    )
-    .await?)
+    Ok(cases::queue(&crate::web::reader::current(), &state.pool, q).await?)
 }
 
 /// Merge this case (at the version the agent saw) into the case numbered `into`.
 #[server(endpoint = "merge_case")]
 pub async fn merge_case(number: String, version: i32, into: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let target = cases::merge(
+        &crate::web::reader::current(),
         &state.links,
         &state.pool,
-        &auth::require_actor()?,
         &number,
         version,
         &into,
@@ -297,14 +292,14 @@ pub async fn bulk_update_cases(
     status: String,
     back: String,
 ) -> Result<usize, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let numbers = numbers.unwrap_or_default();
     let changed = cases::bulk_update(
+        &crate::web::reader::current(),
         &state.links,
         &state.pool,
-        &auth::require_actor()?,
         &numbers,
         &assignee_id,
         &status,
@@ -323,8 +318,8 @@ pub async fn bulk_update_cases(
 /// Who else (staff) has this case open; also marks the caller as looking at it.
 #[server(endpoint = "case_presence")]
 pub async fn case_presence(number: String) -> Result<Vec<String>, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    Ok(cases::presence(&state.pool, &auth::require_actor()?, &number).await?)
+    Ok(cases::presence(&crate::web::reader::current(), &state.pool, &number).await?)
 }

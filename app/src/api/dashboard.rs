@@ -9,6 +9,6 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
     let state = expect_context::<AppState>();
     let user = auth::signed_in().ok_or(AppError::Unauthenticated)?;
     let permit = policy::authorize(Some(&user.actor), &policy::Action::ViewDashboard)?;
-    let zone = crate::web::reader::zone();
-    Ok(accounts::dashboard(&permit, &zone, &state.pool, user).await?)
+    let reader = crate::web::reader::current();
+    Ok(accounts::dashboard(&permit, &reader, &state.pool, user).await?)
 }

@@ -7,29 +7,18 @@ use rapport_types::views::kb::{ArticleView, KbCategoryData, KbHomeData};
 
 #[server(endpoint = "kb_home")]
 pub async fn kb_home() -> Result<KbHomeData, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb;
     let state = expect_context::<AppState>();
-    Ok(kb::home(
-        &crate::web::reader::zone(),
-        &state.pool,
-        auth::actor().as_ref(),
-    )
-    .await?)
+    Ok(kb::home(&crate::web::reader::current(), &state.pool).await?)
 }
 
 #[server(endpoint = "kb_category")]
 pub async fn kb_category(slug: String) -> Result<KbCategoryData, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb;
     let state = expect_context::<AppState>();
-    Ok(kb::category(
-        &crate::web::reader::zone(),
-        &state.pool,
-        auth::actor().as_ref(),
-        &slug,
-    )
-    .await?)
+    Ok(kb::category(&crate::web::reader::current(), &state.pool, &slug).await?)
 }
 
 /// The article at `slug`. `from_search` is the search that led here (its log
@@ -39,13 +28,12 @@ pub async fn kb_article(
     slug: String,
     #[server(default)] from_search: Option<i64>,
 ) -> Result<ArticleView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb;
     let state = expect_context::<AppState>();
     Ok(kb::article(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
-        auth::actor().as_ref(),
         &slug,
         from_search,
     )
@@ -55,12 +43,12 @@ pub async fn kb_article(
 /// "Was this helpful?" Once per person and revision; back to the article.
 #[server(endpoint = "vote_article")]
 pub async fn vote_article(slug: String, revision_id: i64, helpful: bool) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb;
     let state = expect_context::<AppState>();
     kb::vote(
+        &crate::web::reader::current(),
         &state.pool,
-        &auth::require_actor()?,
         &slug,
         revision_id,
         helpful,

@@ -19,7 +19,7 @@ pub async fn order_list(
     q: String,
     page: i64,
 ) -> Result<Listing<OrderSummary>, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
     let filter = orders::OrderFilter {
@@ -28,15 +28,15 @@ pub async fn order_list(
         to: &to,
         search: &q,
     };
-    Ok(orders::order_list(&state.pool, &auth::require_actor()?, &filter, page).await?)
+    Ok(orders::order_list(&crate::web::reader::current(), &state.pool, &filter, page).await?)
 }
 
 #[server(endpoint = "order_detail")]
 pub async fn order_detail(number: String) -> Result<OrderView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::order_detail(&state.pool, &auth::require_actor()?, &number).await?)
+    Ok(orders::order_detail(&crate::web::reader::current(), &state.pool, &number).await?)
 }
 
 /// Invoices the reader may see: status (`due` for open and overdue together)
@@ -47,18 +47,25 @@ pub async fn invoice_list(
     q: String,
     page: i64,
 ) -> Result<Listing<InvoiceSummary>, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::invoice_list(&state.pool, &auth::require_actor()?, &status, &q, page).await?)
+    Ok(orders::invoice_list(
+        &crate::web::reader::current(),
+        &state.pool,
+        &status,
+        &q,
+        page,
+    )
+    .await?)
 }
 
 #[server(endpoint = "invoice_detail")]
 pub async fn invoice_detail(number: String) -> Result<InvoiceView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::invoice_detail(&state.pool, &auth::require_actor()?, &number).await?)
+    Ok(orders::invoice_detail(&crate::web::reader::current(), &state.pool, &number).await?)
 }
 
 /// Deliveries the reader may see: status, and a search over the delivery,
@@ -69,50 +76,45 @@ pub async fn delivery_list(
     q: String,
     page: i64,
 ) -> Result<Listing<DeliverySummary>, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::delivery_list(&state.pool, &auth::require_actor()?, &status, &q, page).await?)
+    Ok(orders::delivery_list(
+        &crate::web::reader::current(),
+        &state.pool,
+        &status,
+        &q,
+        page,
+    )
+    .await?)
 }
 
 #[server(endpoint = "delivery_detail")]
 pub async fn delivery_detail(number: String) -> Result<DeliveryView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::delivery_detail(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        &number,
-    )
-    .await?)
+    Ok(orders::delivery_detail(&crate::web::reader::current(), &state.pool, &number).await?)
 }
 
 /// The item a new case is about (`about=invoice:INV-1`), if the reader may see it.
 #[server(endpoint = "about_item")]
 pub async fn about_item(about: String) -> Result<LinkedItem, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    Ok(orders::linked_item(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        &about,
-    )
-    .await?)
+    Ok(orders::linked_item(&crate::web::reader::current(), &state.pool, &about).await?)
 }
 
 /// Agents: go to the order, invoice or delivery with this number.
 #[server(endpoint = "find_by_number")]
 pub async fn find_by_number(number: String) -> Result<(), AppError> {
-    use crate::web::{auth, forms, AppState};
+    use crate::web::{forms, AppState};
     use leptos::server_fn::ServerFn;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    match orders::find_by_number(&state.pool, &actor, &number).await {
+    let reader = crate::web::reader::current();
+    match orders::find_by_number(&reader, &state.pool, &number).await {
         Ok(href) => {
             leptos_axum::redirect(&href);
             Ok(())
@@ -129,10 +131,10 @@ pub async fn find_by_number(number: String) -> Result<(), AppError> {
 /// invoices and deliveries (`share` = "true"), or only those they placed.
 #[server(endpoint = "set_order_sharing")]
 pub async fn set_order_sharing(share: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::orders;
     let state = expect_context::<AppState>();
-    orders::set_order_sharing(&state.pool, &auth::require_actor()?, share == "true").await?;
+    orders::set_order_sharing(&crate::web::reader::current(), &state.pool, share == "true").await?;
     leptos_axum::redirect("/organization");
     Ok(())
 }

@@ -14,8 +14,8 @@ pub async fn organization_overview() -> Result<OrganizationDetails, AppError> {
         Some(&actor),
         &policy::Action::ViewOrganizationMembers { organization_id },
     )?;
-    let zone = crate::web::reader::zone();
-    Ok(accounts::organization_overview(&permit, &zone, &state.pool, organization_id).await?)
+    let reader = crate::web::reader::current();
+    Ok(accounts::organization_overview(&permit, &reader, &state.pool, organization_id).await?)
 }
 
 /// Create a single-use invitation link (valid 7 days) to join the actor's organization.

@@ -13,13 +13,12 @@ pub async fn search_articles(
     #[server(default)] category: Option<String>,
     #[server(default)] page: Option<u32>,
 ) -> Result<SearchPage, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb_search;
     let state = expect_context::<AppState>();
     Ok(kb_search::search_page(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state,
-        auth::actor().as_ref(),
         &q,
         kind.as_deref(),
         category.as_deref(),
@@ -31,10 +30,10 @@ pub async fn search_articles(
 /// Titles matching what is typed in the header's search box.
 #[server(endpoint = "search_suggestions")]
 pub async fn search_suggestions(q: String) -> Result<Vec<Suggestion>, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb_search;
     let state = expect_context::<AppState>();
-    Ok(kb_search::suggestions(&state, auth::actor().as_ref(), &q).await?)
+    Ok(kb_search::suggestions(&crate::web::reader::current(), &state, &q).await?)
 }
 
 /// Articles for the subject and description of a case being written.
@@ -43,20 +42,23 @@ pub async fn case_suggestions(
     subject: String,
     #[server(default)] description: String,
 ) -> Result<SuggestedForCase, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb_search;
     let state = expect_context::<AppState>();
-    Ok(
-        kb_search::case_suggestions(&state, &auth::require_actor()?, &subject, &description)
-            .await?,
+    Ok(kb_search::case_suggestions(
+        &crate::web::reader::current(),
+        &state,
+        &subject,
+        &description,
     )
+    .await?)
 }
 
 /// "This solved my problem": no case is opened, and the article gets the credit.
 #[server(endpoint = "deflect_case")]
 pub async fn deflect_case(slug: String, #[server(default)] query: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::kb_search;
     let state = expect_context::<AppState>();
-    Ok(kb_search::deflect(&state, &auth::require_actor()?, &slug, &query).await?)
+    Ok(kb_search::deflect(&crate::web::reader::current(), &state, &slug, &query).await?)
 }

@@ -14,29 +14,22 @@ use rapport_types::RegistrationStatus;
 /// The sessions of the workshop at `slug`, if the reader may read it.
 #[server(endpoint = "workshop_sessions")]
 pub async fn workshop_sessions(slug: String) -> Result<SessionList, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    Ok(workshops::sessions_for(
-        &crate::web::reader::zone(),
-        &state.pool,
-        auth::actor().as_ref(),
-        &slug,
-    )
-    .await?)
+    Ok(workshops::sessions_for(&crate::web::reader::current(), &state.pool, &slug).await?)
 }
 
 /// Upcoming sessions of the workshops the reader may read, by month; filtered by
 /// category (slug) and month ("2026-12").
 #[server(endpoint = "workshop_calendar")]
 pub async fn workshop_calendar(category: String, month: String) -> Result<CalendarPage, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
     Ok(workshops::calendar(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
-        auth::actor().as_ref(),
         &category,
         &month,
     )
@@ -46,11 +39,11 @@ pub async fn workshop_calendar(category: String, month: String) -> Result<Calend
 /// Take a place in a session, or a place on its waitlist when it is full.
 #[server(endpoint = "register_for_session")]
 pub async fn register_for_session(session_id: i64) -> Result<RegistrationStatus, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    let status = workshops::register(&state.links, &state.pool, &actor, session_id).await?;
+    let reader = crate::web::reader::current();
+    let status = workshops::register(&reader, &state.links, &state.pool, session_id).await?;
     back_to_workshop(&state, session_id).await;
     Ok(status)
 }
@@ -58,11 +51,11 @@ pub async fn register_for_session(session_id: i64) -> Result<RegistrationStatus,
 /// Give up one's place (or waitlist place); the first on the waitlist moves up.
 #[server(endpoint = "cancel_registration")]
 pub async fn cancel_registration(session_id: i64) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    workshops::cancel_registration(&state.links, &state.pool, &actor, session_id).await?;
+    let reader = crate::web::reader::current();
+    workshops::cancel_registration(&reader, &state.links, &state.pool, session_id).await?;
     back_to_workshop(&state, session_id).await;
     Ok(())
 }
@@ -81,30 +74,19 @@ async fn back_to_workshop(state: &crate::web::AppState, session_id: i64) {
 
 #[server(endpoint = "my_workshops")]
 pub async fn my_workshops() -> Result<MyRegistrations, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    Ok(workshops::mine(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-    )
-    .await?)
+    Ok(workshops::mine(&crate::web::reader::current(), &state.pool).await?)
 }
 
 /// Trainers: a workshop's sessions with the people registered and waiting.
 #[server(endpoint = "workshop_admin")]
 pub async fn workshop_admin(article_id: i64) -> Result<WorkshopPlan, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    Ok(workshops::admin(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        article_id,
-    )
-    .await?)
+    Ok(workshops::admin(&crate::web::reader::current(), &state.pool, article_id).await?)
 }
 
 /// Trainers: add a session (`session_id` 0) or change one (at `version`). The
@@ -122,11 +104,11 @@ pub async fn save_session(
     place: String,
     online_url: String,
 ) -> Result<(), AppError> {
-    use crate::web::{auth, forms, AppState};
+    use crate::web::{forms, AppState};
     use leptos::server_fn::ServerFn;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
+    let reader = crate::web::reader::current();
     let form = workshops::SessionForm {
         date: &date,
         time: &time,
@@ -138,9 +120,9 @@ pub async fn save_session(
     };
     let page = format!("/write/{article_id}/sessions");
     match workshops::save_session(
+        &reader,
         &state.links,
         &state.pool,
-        &actor,
         article_id,
         session_id,
         version,
@@ -175,13 +157,13 @@ pub async fn save_session(
 /// Trainers: cancel a session; everyone registered or waiting is told by e-mail.
 #[server(endpoint = "cancel_session")]
 pub async fn cancel_session(session_id: i64, version: i32) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
     let article_id = workshops::cancel_session(
+        &crate::web::reader::current(),
         &state.links,
         &state.pool,
-        &auth::require_actor()?,
         session_id,
         version,
     )
@@ -196,12 +178,16 @@ pub async fn mark_attendance(
     session_id: i64,
     #[server(default)] present: Vec<i64>,
 ) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    let article_id =
-        workshops::mark_attendance(&state.pool, &auth::require_actor()?, session_id, &present)
-            .await?;
+    let article_id = workshops::mark_attendance(
+        &crate::web::reader::current(),
+        &state.pool,
+        session_id,
+        &present,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/write/{article_id}/sessions"));
     Ok(())
 }
@@ -209,10 +195,10 @@ pub async fn mark_attendance(
 /// The reader's time zone (an IANA name; empty: the browser's).
 #[server(endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    workshops::set_time_zone(&state.pool, &auth::require_actor()?, &time_zone).await?;
+    workshops::set_time_zone(&crate::web::reader::current(), &state.pool, &time_zone).await?;
     leptos_axum::redirect("/account?saved=time_zone");
     Ok(())
 }

@@ -21,7 +21,7 @@ pub async fn writer_articles(
     #[server(default)] q: String,
     #[server(default)] page: i64,
 ) -> Result<WriterList, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let app = expect_context::<AppState>();
     let filter = writing::ListFilter {
@@ -30,28 +30,16 @@ pub async fn writer_articles(
         title: &q,
         page: page.max(1),
     };
-    Ok(writing::list(
-        &crate::web::reader::zone(),
-        &app.pool,
-        &auth::require_actor()?,
-        filter,
-    )
-    .await?)
+    Ok(writing::list(&crate::web::reader::current(), &app.pool, filter).await?)
 }
 
 /// The editor's data; no `id` for a new article.
 #[server(endpoint = "article_editor")]
 pub async fn article_editor(#[server(default)] id: Option<i64>) -> Result<EditorData, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
-    Ok(writing::editor(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        id,
-    )
-    .await?)
+    Ok(writing::editor(&crate::web::reader::current(), &state.pool, id).await?)
 }
 
 /// Save the editor's form: a new revision when anything changed, then
@@ -72,11 +60,11 @@ pub async fn save_article(
     #[server(default)] note: String,
     #[server(default)] intent: String,
 ) -> Result<WritingOutcome, AppError> {
-    use crate::web::{auth, forms, AppState};
+    use crate::web::{forms, AppState};
     use leptos::server_fn::ServerFn;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
+    let reader = crate::web::reader::current();
     let form = writing::ArticleForm {
         id: &id,
         based_on: &based_on,
@@ -90,7 +78,7 @@ pub async fn save_article(
         note: &note,
         intent: &intent,
     };
-    match writing::save(&crate::web::reader::zone(), &state.pool, &actor, &form).await {
+    match writing::save(&reader, &state.pool, &form).await {
         Ok(outcome) => {
             leptos_axum::redirect(&writing::after(&outcome));
             Ok(outcome)
@@ -115,13 +103,12 @@ pub async fn change_article_state(
     #[server(default)] based_on: i64,
     #[server(default)] to: String,
 ) -> Result<WritingOutcome, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
     let outcome = writing::change_state(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
-        &auth::require_actor()?,
         id,
         based_on,
         &to,
@@ -138,13 +125,12 @@ pub async fn restore_revision(
     #[server(default)] number: i32,
     #[server(default)] based_on: i64,
 ) -> Result<WritingOutcome, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
     let outcome = writing::restore(
-        &crate::web::reader::zone(),
+        &crate::web::reader::current(),
         &state.pool,
-        &auth::require_actor()?,
         id,
         number,
         based_on,
@@ -165,16 +151,10 @@ pub async fn preview_article(#[server(default)] body: String) -> Result<ArticleP
 /// The latest revision of an article, rendered as readers would see it.
 #[server(endpoint = "draft_preview")]
 pub async fn draft_preview(#[server(default)] id: i64) -> Result<DraftView, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
-    Ok(writing::draft_preview(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        id,
-    )
-    .await?)
+    Ok(writing::draft_preview(&crate::web::reader::current(), &state.pool, id).await?)
 }
 
 /// An article's revisions, and the difference between revisions `from` and
@@ -185,30 +165,17 @@ pub async fn article_history(
     #[server(default)] from: Option<i32>,
     #[server(default)] to: Option<i32>,
 ) -> Result<History, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
-    Ok(writing::history(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-        id,
-        from,
-        to,
-    )
-    .await?)
+    Ok(writing::history(&crate::web::reader::current(), &state.pool, id, from, to).await?)
 }
 
 /// What readers searched for and how articles fared, for the last 30 days.
 #[server(endpoint = "writing_insights")]
 pub async fn writing_insights() -> Result<Insights, AppError> {
-    use crate::web::{auth, AppState};
+    use crate::web::AppState;
     use rapport_core::writing;
     let state = expect_context::<AppState>();
-    Ok(writing::insights::report(
-        &crate::web::reader::zone(),
-        &state.pool,
-        &auth::require_actor()?,
-    )
-    .await?)
+    Ok(writing::insights::report(&crate::web::reader::current(), &state.pool).await?)
 }

@@ -2,6 +2,7 @@
 //! reads in. The services take it as a `ReaderZone`; formatting is theirs.
 
 use rapport_core::time_zones::ReaderZone;
+use rapport_core::Reader;
 
 /// The cookie in which the browser reports its time zone (see `app::App`).
 pub const BROWSER_ZONE_COOKIE: &str = "tz";
@@ -33,4 +34,10 @@ pub fn zone() -> ReaderZone {
         })
     };
     ReaderZone::named_or_utc(chosen.or_else(browser).as_deref())
+}
+
+/// The current request's reader: who is asking (or a visitor) and the zone
+/// they read times in, for the services.
+pub fn current() -> Reader {
+    Reader::new(super::auth::actor(), zone())
 }

@@ -6,6 +6,7 @@ use super::sign_in::{hash_password, verify_password, SignedIn};
 use crate::policy::{Action, Permit};
 use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
 use rapport_types::views::dashboard::{DashboardData, SecurityEvent};
 use rapport_types::views::organization::OrganizationDetails;
@@ -232,10 +233,11 @@ fn member_view(
 /// An organization's details and members, for its admin (or Rapport's).
 pub async fn organization_overview(
     permit: &Permit,
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
     organization_id: i64,
 ) -> Result<OrganizationDetails, Error> {
+    let zone = reader.zone();
     permit.check(&Action::ViewOrganizationMembers { organization_id })?;
     overview_of(zone, pool, organization_id).await
 }
@@ -263,10 +265,11 @@ async fn overview_of(
 
 pub async fn dashboard(
     permit: &Permit,
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
     user: SignedIn,
 ) -> Result<DashboardData, Error> {
+    let zone = reader.zone();
     permit.check(&Action::ViewDashboard)?;
     let role = user.actor.role;
     let mut dashboard = DashboardData {
@@ -313,11 +316,12 @@ pub async fn dashboard(
 
 pub async fn list_users(
     permit: &Permit,
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
     query: &str,
     page: i64,
 ) -> Result<UserPage, Error> {
+    let zone = reader.zone();
     permit.check(&Action::ManageUsers)?;
     let query: String = query.chars().take(200).collect();
     let rows = users::search(pool, &query, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
@@ -513,9 +517,10 @@ pub async fn set_disabled(
 
 pub async fn list_organizations(
     permit: &Permit,
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
 ) -> Result<Vec<OrganizationItem>, Error> {
+    let zone = reader.zone();
     permit.check(&Action::ManageUsers)?;
     Ok(organizations::list(pool)
         .await?

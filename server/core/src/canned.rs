@@ -4,8 +4,8 @@
 use super::db::{self, canned as db_canned, cases::CaseRow};
 use super::policy::{self, Action, Actor};
 use crate::input::required_text;
-use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use rapport_types::views::canned::CannedReply;
 use rapport_types::CaseNumber;
 use sqlx::PgPool;
@@ -105,21 +105,19 @@ pub async fn fill_for_case(
 /// being typed. Reads only. The case is found as `cases::detail` finds it: in
 /// the actor's scope, and "not found" when they may not see it.
 pub async fn reply_text(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     id: i64,
 ) -> Result<String, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let case = super::cases::load(pool, actor, number, Action::ViewCase).await?;
     fill_for_case(pool, actor, id, &case).await
 }
 
-pub async fn list(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-) -> Result<Vec<CannedReply>, Error> {
+pub async fn list(reader: &Reader, pool: &PgPool) -> Result<Vec<CannedReply>, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::WorkCases)?;
     Ok(db_canned::list(pool)
         .await?
@@ -139,12 +137,13 @@ pub async fn list(
 
 /// Create (no id) or change a canned reply.
 pub async fn save(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     id: Option<i64>,
     title: &str,
     body: &str,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let title = required_text("title", title, "a title", MAX_TITLE)?;
     let body = required_text("body", body, "the reply text", MAX_BODY)?;
@@ -158,7 +157,8 @@ pub async fn save(
     }
 }
 
-pub async fn delete(pool: &PgPool, actor: &Actor, id: i64) -> Result<(), Error> {
+pub async fn delete(reader: &Reader, pool: &PgPool, id: i64) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     if db_canned::delete(pool, id).await? {
         Ok(())

@@ -7,6 +7,7 @@ use super::markdown;
 use super::policy::{self, Action, Actor};
 use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use rapport_types::views::kb::{
     ArticleSummary, ArticleView, CategoryLink, Crumb, KbCategoryData, KbHomeData,
 };
@@ -82,11 +83,8 @@ fn is_writer(actor: Option<&Actor>) -> bool {
     policy::allows(actor, &Action::WriteArticles)
 }
 
-pub async fn home(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: Option<&Actor>,
-) -> Result<KbHomeData, Error> {
+pub async fn home(reader: &Reader, pool: &PgPool) -> Result<KbHomeData, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let categories = db::categories(pool).await?;
     let counts: HashMap<i64, i64> = db::count_by_category(pool, &scope)
@@ -104,12 +102,8 @@ pub async fn home(
     })
 }
 
-pub async fn category(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: Option<&Actor>,
-    slug: &str,
-) -> Result<KbCategoryData, Error> {
+pub async fn category(reader: &Reader, pool: &PgPool, slug: &str) -> Result<KbCategoryData, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let categories = db::categories(pool).await?;
     let found = categories
@@ -152,12 +146,12 @@ pub async fn category(
 }
 
 pub async fn article(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: Option<&Actor>,
     slug: &str,
     from_search: Option<i64>,
 ) -> Result<ArticleView, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let reader_id = actor.map(|a| a.user_id);
     let found = db::live_by_slug(pool, &scope, slug, reader_id)
@@ -202,12 +196,13 @@ pub async fn article(
 /// Count a vote on the published revision the reader saw. A vote on an older
 /// revision, twice, or on an article the reader may not see changes nothing.
 pub async fn vote(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     slug: &str,
     revision_id: i64,
     helpful: bool,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::VoteOnArticle)?;
     let scope = policy::article_scope(Some(actor));
     let found = db::readable_id(pool, &scope, slug)

@@ -4,10 +4,10 @@
 
 use super::db::articles as db_articles;
 use super::db::search_log::{self, SearchSource};
-use super::policy::{self, Action, Actor};
-use crate::time_zones::ReaderZone;
+use super::policy::{self, Action};
 use crate::Backend;
 use crate::Error;
+use crate::Reader;
 use rapport_search::SearchIndex;
 use rapport_types::views::search::{SearchPage, SuggestedForCase};
 use rapport_types::{ArticleKind, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE};
@@ -32,14 +32,14 @@ async fn run(
 }
 
 pub async fn search_page(
-    zone: &ReaderZone,
+    reader: &Reader,
     backend: &Backend,
-    actor: Option<&Actor>,
     text: &str,
     kind: Option<&str>,
     category: Option<&str>,
     page: u32,
 ) -> Result<SearchPage, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let kind = kind.and_then(ArticleKind::parse);
     let category = category
@@ -100,10 +100,11 @@ pub async fn search_page(
 }
 
 pub async fn suggestions(
+    reader: &Reader,
     backend: &Backend,
-    actor: Option<&Actor>,
     text: &str,
 ) -> Result<Vec<Suggestion>, Error> {
+    let actor = reader.actor();
     let scope = policy::article_scope(actor);
     let index = backend.search.clone();
     let text = text.to_string();
@@ -113,11 +114,12 @@ pub async fn suggestions(
 }
 
 pub async fn case_suggestions(
+    reader: &Reader,
     backend: &Backend,
-    actor: &Actor,
     subject: &str,
     description: &str,
 ) -> Result<SuggestedForCase, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::OpenCase)?;
     // The subject says most; the start of the description adds words.
     let description: String = description
@@ -152,11 +154,12 @@ pub async fn case_suggestions(
 }
 
 pub async fn deflect(
+    reader: &Reader,
     backend: &Backend,
-    actor: &Actor,
     slug: &str,
     query: &str,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let scope = policy::article_scope(Some(actor));
     let article_id = db_articles::readable_id(&backend.pool, &scope, slug)

@@ -5,8 +5,8 @@
 use super::db::orders::{self as db, InvoiceFilter};
 use super::policy::{self, order_scope, Action, Actor, OrderRef, OrderScope};
 use crate::input::page_offset;
-use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use rapport_types::views::orders::{
     DeliveryEventView, DeliveryLineView, DeliverySummary, DeliveryView, InvoiceLineView,
     InvoiceSummary, InvoiceView, LinkedItem, Listing, OrderLineView, OrderSummary, OrderView,
@@ -157,11 +157,12 @@ fn date_field(field: &str, text: &str) -> Result<Option<Date>, Error> {
 }
 
 pub async fn order_list(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     filter: &OrderFilter<'_>,
     page: i64,
 ) -> Result<Listing<OrderSummary>, Error> {
+    let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
     let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let status = match filter.status.trim() {
@@ -195,7 +196,12 @@ pub async fn order_list(
     page_of(rows, |r| r.total, order_summary, page, is_staff(actor))
 }
 
-pub async fn order_detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<OrderView, Error> {
+pub async fn order_detail(
+    reader: &Reader,
+    pool: &PgPool,
+    number: &str,
+) -> Result<OrderView, Error> {
+    let actor = reader.signed_in()?;
     let row = db::find_order(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(Error::NotFound)?;
@@ -252,12 +258,13 @@ pub async fn order_detail(pool: &PgPool, actor: &Actor, number: &str) -> Result<
 }
 
 pub async fn invoice_list(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     status: &str,
     search: &str,
     page: i64,
 ) -> Result<Listing<InvoiceSummary>, Error> {
+    let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
     let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let status = match status.trim() {
@@ -286,10 +293,11 @@ fn tax_label(jurisdiction: &str, rate_ppm: i32) -> String {
 }
 
 pub async fn invoice_detail(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
 ) -> Result<InvoiceView, Error> {
+    let actor = reader.signed_in()?;
     let row = db::find_invoice(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(Error::NotFound)?;
@@ -364,12 +372,13 @@ pub async fn invoice_detail(
 }
 
 pub async fn delivery_list(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     status: &str,
     search: &str,
     page: i64,
 ) -> Result<Listing<DeliverySummary>, Error> {
+    let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
     let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
     let statuses: Vec<&str> = match status.trim() {
@@ -390,11 +399,11 @@ pub async fn delivery_list(
 }
 
 pub async fn delivery_detail(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
 ) -> Result<DeliveryView, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     let row = db::find_delivery(pool, number.trim(), item_scope(actor)?)
         .await?
         .ok_or(Error::NotFound)?;
@@ -458,23 +467,19 @@ pub async fn find_item(
 }
 
 /// The item a new case will be about, described for the form.
-pub async fn linked_item(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-    about: &str,
-) -> Result<LinkedItem, Error> {
+pub async fn linked_item(reader: &Reader, pool: &PgPool, about: &str) -> Result<LinkedItem, Error> {
+    let actor = reader.signed_in()?;
     let (item, _) = find_item(pool, actor, about).await?;
     // The same description the case page shows, from the same query.
     let described = match item.kind {
-        ItemKind::Invoice => invoice_detail(pool, actor, &item.number)
+        ItemKind::Invoice => invoice_detail(reader, pool, &item.number)
             .await
             .map(|i| describe_invoice(&item, &i.summary))?,
-        ItemKind::Delivery => delivery_detail(zone, pool, actor, &item.number)
+        ItemKind::Delivery => delivery_detail(reader, pool, &item.number)
             .await
             .map(|d| describe_delivery(&item, &d.summary))?,
         ItemKind::Order | ItemKind::OrderLine => {
-            let order = order_detail(pool, actor, &item.number).await?;
+            let order = order_detail(reader, pool, &item.number).await?;
             let line = order.lines.iter().find(|l| Some(l.position) == item.line);
             LinkedItem {
                 about: item.to_string(),
@@ -591,7 +596,8 @@ pub fn organization_business(
 
 /// Staff: the page of the order, invoice or delivery with this number (a
 /// tracking number finds its delivery).
-pub async fn find_by_number(pool: &PgPool, actor: &Actor, number: &str) -> Result<String, Error> {
+pub async fn find_by_number(reader: &Reader, pool: &PgPool, number: &str) -> Result<String, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::LookUpOrders)?;
     let number = number.trim();
     if number.is_empty() {
@@ -617,7 +623,8 @@ pub async fn find_by_number(pool: &PgPool, actor: &Actor, number: &str) -> Resul
 }
 
 /// Customer admins: share all the organization's orders with its members, or not.
-pub async fn set_order_sharing(pool: &PgPool, actor: &Actor, share: bool) -> Result<(), Error> {
+pub async fn set_order_sharing(reader: &Reader, pool: &PgPool, share: bool) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
     policy::authorize(
         Some(actor),

@@ -6,7 +6,9 @@
 use crate::common::TestApp;
 use rapport_core::db::search_docs;
 use rapport_core::policy::Actor;
+use rapport_core::time_zones::ReaderZone;
 use rapport_core::workshops;
+use rapport_core::Reader;
 use rapport_types::{RegistrationStatus, Role};
 use reqwest::Client;
 use serde_json::Value;
@@ -260,18 +262,21 @@ async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_betwe
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    let actor = |(user_id, organization_id): (i64, i64)| Actor {
-        user_id,
-        role: Role::Customer,
-        organization_id: Some(organization_id),
+    let reader = |(user_id, organization_id): (i64, i64)| {
+        let actor = Actor {
+            user_id,
+            role: Role::Customer,
+            organization_id: Some(organization_id),
+        };
+        Reader::new(Some(actor), ReaderZone::utc())
     };
-    let (first, second) = (actor(people[0]), actor(people[1]));
+    let (first, second) = (reader(people[0]), reader(people[1]));
     // Many rounds, each a fresh session with one place, both asking at once.
     for _ in 0..10 {
         let session = add_session(&app, &trainer, article, "1").await;
         let (a, b) = tokio::join!(
-            workshops::register(&app.links, &app.pool, &first, session),
-            workshops::register(&app.links, &app.pool, &second, session),
+            workshops::register(&first, &app.links, &app.pool, session),
+            workshops::register(&second, &app.links, &app.pool, session),
         );
         let mut outcomes = [a.unwrap(), b.unwrap()];
         outcomes.sort_by_key(|s| s.as_str());

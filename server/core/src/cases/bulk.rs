@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::site::SiteLinks;
+use crate::Reader;
 
 /// The most cases one bulk action changes.
 pub const MAX_BULK: usize = 100;
@@ -10,13 +11,14 @@ pub const MAX_BULK: usize = 100;
 /// case changes as it is now (there is no version from a list), with its own
 /// history entries; all or nothing.
 pub async fn bulk_update(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     numbers: &[String],
     assignee: &str,
     status: &str,
 ) -> Result<usize, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     if numbers.is_empty() {
         return Err(Error::invalid("numbers", "Tick the cases to change first."));
@@ -27,7 +29,7 @@ pub async fn bulk_update(
             format!("Change at most {MAX_BULK} cases at once."),
         ));
     }
-    let options = options(pool, actor).await?;
+    let options = options(reader, pool).await?;
     // "" keeps the assignee, "none" removes it, "me" or an id assigns.
     let new_assignee: Option<Option<(i64, String)>> = match assignee.trim() {
         "" => None,

@@ -3,8 +3,10 @@
 
 use super::*;
 use crate::site::SiteLinks;
+use crate::Reader;
 
-pub async fn options(pool: &PgPool, actor: &Actor) -> Result<CaseFormOptions, Error> {
+pub async fn options(reader: &Reader, pool: &PgPool) -> Result<CaseFormOptions, Error> {
+    let actor = reader.signed_in()?;
     // Staff get the choices of their case tools; others only when they may open a case.
     let staff = policy::allows(Some(actor), &Action::WorkCases);
     if !staff {
@@ -25,12 +27,13 @@ pub struct NewCaseForm<'a> {
 
 /// Open a case for the actor's organization; returns its number.
 pub async fn create(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     form: NewCaseForm<'_>,
     attachments: Attachments,
 ) -> Result<CaseNumber, Error> {
+    let actor = reader.signed_in()?;
     let NewCaseForm {
         subject,
         description,

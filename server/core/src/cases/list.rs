@@ -1,17 +1,18 @@
 //! A customer's list of cases, and the rows every case list shares.
 
 use super::*;
+use crate::Reader;
 
 /// A customer's cases (a customer admin's: the organization's), filtered and paged.
 pub async fn customer_list(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     status: &str,
     search: &str,
     sort: &str,
     page: i64,
 ) -> Result<CaseList, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::ListOwnCases)?;
     let scope = case_scope(actor).ok_or(Error::Forbidden)?;
     let statuses: Vec<&str> = match status {

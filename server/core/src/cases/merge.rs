@@ -2,19 +2,21 @@
 
 use super::*;
 use crate::site::SiteLinks;
+use crate::Reader;
 
 /// Merge a duplicate case into another: its thread and files move to the
 /// target, it is closed with a pointer to the target, and the customer is told
 /// in both threads. Only cases of the same requester are merged, so nobody
 /// loses sight of their own messages or sees someone else's.
 pub async fn merge(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     version: i32,
     into: &str,
 ) -> Result<CaseNumber, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let source = load(pool, actor, number, Action::ViewCase).await?;
     let target_number = CaseNumber::parse(into).ok_or_else(|| {

@@ -1,9 +1,11 @@
 //! The agents' queues, their sizes, and who else is looking at a case.
 
 use super::*;
+use crate::Reader;
 
 /// Mark the actor (staff) as looking at the case, and say who else is.
-pub async fn presence(pool: &PgPool, actor: &Actor, number: &str) -> Result<Vec<String>, Error> {
+pub async fn presence(reader: &Reader, pool: &PgPool, number: &str) -> Result<Vec<String>, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let row = load(pool, actor, number, Action::ViewCase).await?;
     Ok(db::touch_viewer(pool, row.id, actor.user_id).await?)
@@ -36,12 +38,8 @@ fn filter_id(field: &str, value: &str, known: &[(i64, String)]) -> Result<Option
     }
 }
 
-pub async fn queue(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-    q: QueueQuery<'_>,
-) -> Result<QueuePage, Error> {
+pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<QueuePage, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::WorkCases)?;
     const ACTIVE: &[&str] = &["new", "open", "on_hold"];
     const MINE: &[&str] = &["new", "open", "pending", "on_hold"];
@@ -66,7 +64,7 @@ pub async fn queue(
                 Error::invalid("priority", "Choose one of the listed priorities.")
             })?),
         };
-    let choices = options(pool, actor).await?;
+    let choices = options(reader, pool).await?;
     let category_id = filter_id("category", q.category, &choices.categories)?;
     let organization_id = filter_id("organization", q.organization, &choices.organizations)?;
     // The assignee filter narrows the queues that are not about an assignee already.

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::site::SiteLinks;
+use crate::Reader;
 
 pub struct Reply<'a> {
     pub body: &'a str,
@@ -12,13 +13,14 @@ pub struct Reply<'a> {
 }
 
 pub async fn reply(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     reply: Reply<'_>,
     attachments: Attachments,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let staff = policy::allows(Some(actor), &Action::WorkCases);
     if (reply.internal || reply.status.is_some()) && !staff {

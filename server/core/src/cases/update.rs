@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::site::SiteLinks;
+use crate::Reader;
 
 pub struct Fields<'a> {
     pub status: &'a str,
@@ -16,20 +17,21 @@ pub struct Fields<'a> {
 
 /// An agent changes status, priority, category or assignee, against the version they saw.
 pub async fn update(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     version: i32,
     fields: Fields<'_>,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let status = CaseStatus::parse(fields.status)
         .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?;
     let priority = Priority::parse(fields.priority)
         .ok_or_else(|| Error::invalid("priority", "Choose one of the listed priorities."))?;
-    let options = options(pool, actor).await?;
+    let options = options(reader, pool).await?;
     let category = options
         .categories
         .iter()
@@ -118,12 +120,13 @@ pub async fn update(
 
 /// The customer closes their case, or reopens a solved one.
 pub async fn customer_open_or_close(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     open: bool,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     let row = load(pool, actor, number, Action::CloseOrReopenCase).await?;
     let current = status_of(&row.status)?;
     let new_status = match (open, current) {
@@ -147,12 +150,13 @@ pub async fn customer_open_or_close(
 }
 
 pub async fn rate(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     score: i16,
     comment: &str,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     let row = load(pool, actor, number, Action::ViewCase).await?;
     policy::authorize(Some(actor), &Action::RateCase(case_ref(&row)))?;
     if !matches!(

@@ -2,6 +2,7 @@
 //! targets, the requester's other cases and the organization's business.
 
 use super::*;
+use crate::Reader;
 use db::CaseRow;
 use rapport_types::views::cases::StaffCaseView;
 use rapport_types::views::orders::OrganizationBusiness;
@@ -9,12 +10,12 @@ use rapport_types::views::orders::OrganizationBusiness;
 /// A case as its reader may see it. `canned` (staff only) is a canned reply to
 /// put into the reply form, with its placeholders filled in for this case.
 pub async fn detail(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     number: &str,
     canned: Option<i64>,
 ) -> Result<CaseView, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     let row = load(pool, actor, number, Action::ViewCase).await?;
     let staff_view = policy::allows(Some(actor), &Action::WorkCases);
     let number = CaseNumber(row.number).to_string();

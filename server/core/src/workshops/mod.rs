@@ -15,6 +15,7 @@ use super::time_zones;
 use crate::site::SiteLinks;
 use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use jiff::tz::TimeZone;
 use rapport_types::views::workshops::{
     CalendarMonth, CalendarPage, MyRegistration, MyRegistrations, Participant, SessionAdmin,
@@ -137,7 +138,8 @@ fn is_staff(actor: Option<&Actor>) -> bool {
 }
 
 /// Choose the zone times are shown in; empty goes back to the browser's.
-pub async fn set_time_zone(pool: &PgPool, actor: &Actor, name: &str) -> Result<(), Error> {
+pub async fn set_time_zone(reader: &Reader, pool: &PgPool, name: &str) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::ManageOwnAccount)?;
     let zone = match name.trim() {
         "" => None,

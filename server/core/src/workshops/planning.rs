@@ -2,6 +2,7 @@
 //! and mark attendance.
 
 use super::*;
+use crate::Reader;
 
 /// The article as a workshop a trainer may manage: (title, slug, published).
 async fn managed_workshop(
@@ -21,12 +22,8 @@ async fn managed_workshop(
     found.ok_or(Error::NotFound)
 }
 
-pub async fn admin(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-    article_id: i64,
-) -> Result<WorkshopPlan, Error> {
+pub async fn admin(reader: &Reader, pool: &PgPool, article_id: i64) -> Result<WorkshopPlan, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     let (title, slug, published, kind) = managed_workshop(pool, actor, article_id).await?;
     // Only workshops have sessions; the editor links here for them alone.
     if kind != rapport_types::ArticleKind::Workshop.as_str() {
@@ -98,14 +95,15 @@ fn whole_number(field: &str, text: &str, min: i32, max: i32, what: &str) -> Resu
 
 /// Add a session (`session_id` 0) or change one still at `version`.
 pub async fn save_session(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     article_id: i64,
     session_id: i64,
     version: i32,
     form: &SessionForm<'_>,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     let (_, _, _, kind) = managed_workshop(pool, actor, article_id).await?;
     if kind != rapport_types::ArticleKind::Workshop.as_str() {
         return Err(Error::Conflict(
@@ -240,12 +238,13 @@ pub async fn save_session(
 
 /// Cancel a session and tell everyone registered or waiting. Returns its workshop.
 pub async fn cancel_session(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     session_id: i64,
     version: i32,
 ) -> Result<i64, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::ManageWorkshops)?;
     let mut tx = pool.begin().await?;
     db::workshops::lock_session(&mut tx, session_id)
@@ -282,11 +281,12 @@ pub async fn cancel_session(
 
 /// Record who came to a session that has started; it then counts as held.
 pub async fn mark_attendance(
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     session_id: i64,
     present: &[i64],
 ) -> Result<i64, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::ManageWorkshops)?;
     let mut tx = pool.begin().await?;
     let (status, _, starts_at) = db::workshops::lock_session(&mut tx, session_id)

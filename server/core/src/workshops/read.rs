@@ -2,17 +2,18 @@
 //! sessions beside a search hit, and their own registrations.
 
 use super::*;
+use crate::Reader;
 
 /// How many upcoming sessions the calendar lists at most.
 const CALENDAR_LIMIT: i64 = 300;
 
 /// The sessions of the workshop at `slug`, if the reader may read it.
 pub async fn sessions_for(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: Option<&Actor>,
     slug: &str,
 ) -> Result<SessionList, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let article_id = db::articles::readable_id(pool, &scope, slug)
         .await?
@@ -34,12 +35,12 @@ pub async fn sessions_for(
 
 /// Upcoming sessions of the workshops the reader may read, month by month.
 pub async fn calendar(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: Option<&Actor>,
     category: &str,
     month: &str,
 ) -> Result<CalendarPage, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
     let workshops = db::articles::readable_workshops(pool, &scope).await?;
     let categories = db::articles::categories(pool).await?;
@@ -146,11 +147,8 @@ pub async fn next_sessions_of(
 }
 
 /// The reader's registrations: upcoming (soonest first) and past.
-pub async fn mine(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-) -> Result<MyRegistrations, Error> {
+pub async fn mine(reader: &Reader, pool: &PgPool) -> Result<MyRegistrations, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     let rows = db::workshops::registrations_of(pool, actor.user_id).await?;
     // A workshop that has since become unreadable (archived, made internal) is
     // not shown, nor its link.

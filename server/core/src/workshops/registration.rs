@@ -2,6 +2,7 @@
 //! row is locked for every change of places.
 
 use super::*;
+use crate::Reader;
 
 /// A session the actor may register for (or cancel in): it exists and its
 /// workshop is one they may read; anything else is "not found".
@@ -23,11 +24,12 @@ async fn visible_session(
 /// Take a place, or a waitlist place when the session is full. Registering
 /// again changes nothing and says where the person stands.
 pub async fn register(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     session_id: i64,
 ) -> Result<RegistrationStatus, Error> {
+    let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::RegisterForWorkshop)?;
     let row = visible_session(pool, actor, session_id).await?;
     let mut tx = pool.begin().await?;
@@ -67,11 +69,12 @@ pub async fn register(
 
 /// Give up a place or a waitlist place; the first on the waitlist moves up.
 pub async fn cancel_registration(
+    reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    actor: &Actor,
     session_id: i64,
 ) -> Result<(), Error> {
+    let actor = reader.signed_in()?;
     // One's own registration can always be given up, even if the workshop has
     // since become unreadable: only a registration of the actor is touched.
     let row = db::workshops::session(pool, session_id)

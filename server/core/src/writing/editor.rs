@@ -1,14 +1,11 @@
 //! The editor: an article's latest revision to edit, and previews.
 
 use super::*;
+use crate::Reader;
 
 /// The editor's data; `None` for a new article.
-pub async fn editor(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-    id: Option<i64>,
-) -> Result<EditorData, Error> {
+pub async fn editor(reader: &Reader, pool: &PgPool, id: Option<i64>) -> Result<EditorData, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let categories = category_choices(&db_articles::categories(pool).await?);
     let Some(id) = id else {
@@ -53,12 +50,8 @@ pub fn preview(actor: &Actor, body: &str) -> Result<ArticlePreview, Error> {
 // Saving
 
 /// The latest revision, rendered as the published page renders it.
-pub async fn draft_preview(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    actor: &Actor,
-    id: i64,
-) -> Result<DraftView, Error> {
+pub async fn draft_preview(reader: &Reader, pool: &PgPool, id: i64) -> Result<DraftView, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let row = admin::latest(pool, id).await?.ok_or(Error::NotFound)?;
     let categories = category_choices(&db_articles::categories(pool).await?);

@@ -1,6 +1,7 @@
 //! An article's revisions and the line diff between two of them.
 
 use super::*;
+use crate::Reader;
 
 /// Which two revisions to compare: `to` defaults to the latest and `from` to
 /// the one before `to`; numbers out of range are brought into it. None when
@@ -15,13 +16,13 @@ pub(super) fn pick_pair(latest: i32, from: Option<i32>, to: Option<i32>) -> Opti
 }
 
 pub async fn history(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     id: i64,
     from: Option<i32>,
     to: Option<i32>,
 ) -> Result<History, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let row = admin::latest(pool, id).await?.ok_or(Error::NotFound)?;
     let head = head_of(zone, &row)?;

@@ -4,10 +4,11 @@
 
 use crate::time_zones::ReaderZone;
 use crate::Error;
+use crate::Reader;
 use rapport_types::views::writing::{DeflectionFigure, HelpfulFigure, Insights, SearchFigure};
 
 use crate::db::search_reports::{self as reports, SearchReport};
-use crate::policy::{self, Action, Actor};
+use crate::policy::{self, Action};
 use sqlx::PgPool;
 
 /// The period the reports cover.
@@ -15,7 +16,8 @@ pub const DAYS: i32 = 30;
 /// The longest each report gets.
 pub const ROWS: i64 = 20;
 
-pub async fn report(zone: &ReaderZone, pool: &PgPool, actor: &Actor) -> Result<Insights, Error> {
+pub async fn report(reader: &Reader, pool: &PgPool) -> Result<Insights, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::WriteArticles)?;
     let searches = |report| async move {
         let rows = reports::searches(pool, report, DAYS, ROWS).await?;

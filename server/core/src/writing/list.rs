@@ -1,6 +1,7 @@
 //! The writers' list of articles, with its filters.
 
 use super::*;
+use crate::Reader;
 
 /// The filters of the writers' list, as typed into the address.
 pub struct ListFilter<'a> {
@@ -11,11 +12,11 @@ pub struct ListFilter<'a> {
 }
 
 pub async fn list(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     filter: ListFilter<'_>,
 ) -> Result<WriterList, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let state = match filter.state.trim() {
         "" => StateFilter::Any,

@@ -1,6 +1,7 @@
 //! Saving a draft, or saving and moving it on (review, publish) in one go.
 
 use super::*;
+use crate::Reader;
 
 /// The editor's form as posted.
 pub struct ArticleForm<'a> {
@@ -77,11 +78,11 @@ async fn check_form(
 
 /// Save the editor's form, then submit or publish when asked, in one transaction.
 pub async fn save(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     form: &ArticleForm<'_>,
 ) -> Result<WritingOutcome, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let intent = Intent::parse(form.intent)?;
     let id = match form.id.trim() {

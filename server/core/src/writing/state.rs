@@ -2,18 +2,19 @@
 //! an older revision.
 
 use super::*;
+use crate::Reader;
 
 /// Archive an article (`to` = "archived") or take it out of the archive
 /// (`to` = "draft"): it is then a draft readers do not see until it is
 /// published again.
 pub async fn change_state(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     id: i64,
     based_on: i64,
     to: &str,
 ) -> Result<WritingOutcome, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let target = match to.trim() {
         "archived" => ArticleState::Archived,
@@ -56,13 +57,13 @@ pub async fn change_state(
 /// Make revision `number` the latest again, as a new revision noting where it
 /// came from. It is not published by this.
 pub async fn restore(
-    zone: &ReaderZone,
+    reader: &Reader,
     pool: &PgPool,
-    actor: &Actor,
     id: i64,
     number: i32,
     based_on: i64,
 ) -> Result<WritingOutcome, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
     authorize(actor)?;
     let mut tx = pool.begin().await?;
     let row = admin::latest_for_update(&mut tx, id)
