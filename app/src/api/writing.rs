@@ -78,7 +78,12 @@ pub async fn save_article(
         note: &note,
         intent: &intent,
     };
-    match writing::save(&reader, &state.pool, &form).await {
+    // Parsed here, at the edge; the service gets a checked save.
+    let saved = match writing::ArticleSave::parse(&form) {
+        Ok(command) => writing::save(&reader, &state.pool, command).await,
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(outcome) => {
             leptos_axum::redirect(&writing::after(&outcome));
             Ok(outcome)

@@ -34,7 +34,7 @@ mod state;
 pub use editor::{draft_preview, editor, preview};
 pub use history::history;
 pub use list::{list, ListFilter};
-pub use save::{save, ArticleForm};
+pub use save::{save, ArticleForm, ArticleSave};
 pub use state::{change_state, restore};
 
 /// The longest "what changed" note, in characters.

@@ -50,56 +50,85 @@ fn check_note(note: &str) -> Result<String, Error> {
     Ok(note.to_string())
 }
 
-/// Check the form's fields into a revision's content, or an error naming the field.
-async fn check_form(
-    pool: &PgPool,
-    form: &ArticleForm<'_>,
-) -> Result<(RevisionContent, String), Error> {
-    let tags: Vec<String> = form.tags.split(',').map(str::to_string).collect();
-    let content = check_content(&ContentInput {
-        kind: form.kind,
-        title: form.title,
-        summary: form.summary,
-        body: form.body,
-        category_id: form.category.trim().parse().ok(),
-        tags: &tags,
-        audience: form.audience,
-    })?;
-    let note = check_note(form.note)?;
-    let categories = db_articles::categories(pool).await?;
-    if !categories.iter().any(|c| c.id == content.category_id) {
-        return Err(Error::invalid(
-            "category",
-            "Choose one of the listed categories.",
-        ));
+/// A save the editor asked for, parsed from its form at the edge: every field
+/// checked, so the service only decides what the database must allow.
+pub struct ArticleSave {
+    target: Target,
+    content: RevisionContent,
+    note: String,
+    intent: Intent,
+}
+
+/// A new article, or the next revision of one, against the revision the
+/// form was loaded from.
+enum Target {
+    New,
+    Existing { id: i64, based_on: i64 },
+}
+
+impl ArticleSave {
+    /// The form's fields as a save, or an error naming the field.
+    pub fn parse(form: &ArticleForm<'_>) -> Result<ArticleSave, Error> {
+        let intent = Intent::parse(form.intent)?;
+        let id = match form.id.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| Error::NotFound)?),
+        };
+        let tags: Vec<String> = form.tags.split(',').map(str::to_string).collect();
+        let content = check_content(&ContentInput {
+            kind: form.kind,
+            title: form.title,
+            summary: form.summary,
+            body: form.body,
+            category_id: form.category.trim().parse().ok(),
+            tags: &tags,
+            audience: form.audience,
+        })?;
+        let note = check_note(form.note)?;
+        let target = match id {
+            None => Target::New,
+            Some(id) => Target::Existing {
+                id,
+                based_on: form.based_on.trim().parse::<i64>().map_err(|_| {
+                    Error::BadRequest(
+                        "the form does not say which revision it was based on; reload the page"
+                            .into(),
+                    )
+                })?,
+            },
+        };
+        Ok(ArticleSave {
+            target,
+            content,
+            note,
+            intent,
+        })
     }
-    Ok((content, note))
 }
 
 /// Save the editor's form, then submit or publish when asked, in one transaction.
 pub async fn save(
     reader: &Reader,
     pool: &PgPool,
-    form: &ArticleForm<'_>,
+    command: ArticleSave,
 ) -> Result<WritingOutcome, Error> {
-    let (zone, actor) = (reader.zone(), reader.signed_in()?);
+    let actor = reader.signed_in()?;
     authorize(actor)?;
-    let intent = Intent::parse(form.intent)?;
-    let id = match form.id.trim() {
-        "" => None,
-        id => Some(id.parse::<i64>().map_err(|_| Error::NotFound)?),
-    };
-    let (content, note) = check_form(pool, form).await?;
+    let categories = db_articles::categories(pool).await?;
+    if !categories
+        .iter()
+        .any(|c| c.id == command.content.category_id)
+    {
+        return Err(Error::invalid(
+            "category",
+            "Choose one of the listed categories.",
+        ));
+    }
     let mut tx = pool.begin().await?;
-    let outcome = match id {
-        None => create(&mut tx, actor, &content, &note, intent).await?,
-        Some(id) => {
-            let based_on = form.based_on.trim().parse::<i64>().map_err(|_| {
-                Error::BadRequest(
-                    "the form does not say which revision it was based on; reload the page".into(),
-                )
-            })?;
-            update(zone, &mut tx, actor, id, based_on, &content, &note, intent).await?
+    let outcome = match command.target {
+        Target::New => create(&mut tx, actor, &command).await?,
+        Target::Existing { id, based_on } => {
+            update(reader, &mut tx, id, based_on, &command).await?
         }
     };
     tx.commit().await?;
@@ -109,10 +138,9 @@ pub async fn save(
 async fn create(
     conn: &mut PgConnection,
     actor: &Actor,
-    content: &RevisionContent,
-    note: &str,
-    intent: Intent,
+    command: &ArticleSave,
 ) -> Result<WritingOutcome, Error> {
+    let content = &command.content;
     let base = Slug::from_title(&content.title).ok_or_else(|| {
         Error::invalid(
             "title",
@@ -121,9 +149,15 @@ async fn create(
     })?;
     let taken = admin::lock_and_list_slugs(conn, slug_prefix(&base)).await?;
     let slug = unique_slug(&base, &taken);
-    let (id, _) =
-        db_articles::create(conn, slug.as_str(), Some(actor.user_id), content, note).await?;
-    let done = apply_intent(conn, actor, id, ArticleState::Draft, intent)
+    let (id, _) = db_articles::create(
+        conn,
+        slug.as_str(),
+        Some(actor.user_id),
+        content,
+        &command.note,
+    )
+    .await?;
+    let done = apply_intent(conn, actor, id, ArticleState::Draft, command.intent)
         .await?
         .unwrap_or(Done::Created);
     Ok(WritingOutcome {
@@ -133,35 +167,31 @@ async fn create(
     })
 }
 
-// The reader's zone is one more argument until a reader context carries it
-// with the actor.
-#[allow(clippy::too_many_arguments)]
 async fn update(
-    zone: &ReaderZone,
+    reader: &Reader,
     conn: &mut PgConnection,
-    actor: &Actor,
     id: i64,
     based_on: i64,
-    content: &RevisionContent,
-    note: &str,
-    intent: Intent,
+    command: &ArticleSave,
 ) -> Result<WritingOutcome, Error> {
+    let actor = reader.signed_in()?;
+    let content = &command.content;
     let row = admin::latest_for_update(conn, id)
         .await?
         .ok_or(Error::NotFound)?;
     if row.latest_revision_id != based_on {
-        return Err(stale(zone, &row));
+        return Err(stale(reader.zone(), &row));
     }
     let mut state = stored(ArticleState::parse(&row.state), "state", &row.state)?;
     let changed = !same_content(&row, content);
     if changed {
-        db_articles::add_revision(conn, id, Some(actor.user_id), content, note).await?;
+        db_articles::add_revision(conn, id, Some(actor.user_id), content, &command.note).await?;
         // A new revision is a draft again, unless the article is archived.
         if state != ArticleState::Archived {
             state = ArticleState::Draft;
         }
     }
-    let done = match apply_intent(conn, actor, id, state, intent).await? {
+    let done = match apply_intent(conn, actor, id, state, command.intent).await? {
         Some(done) => done,
         None if changed => Done::Saved,
         None => Done::Unchanged,
