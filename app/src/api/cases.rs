@@ -53,18 +53,18 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
         let attachments = form.attachments(&state)?;
         // Not a number: no such category, which `cases::create` says in its turn.
         let category_id = form.text("category_id").trim().parse().unwrap_or(0);
-        let typed = cases::NewCaseForm {
+        let case = cases::NewCase::parse(cases::NewCaseForm {
             subject: form.text("subject"),
             description: form.text("description"),
             category_id,
             priority: form.text("priority"),
             about: form.text("about"),
-        };
+        })?;
         Ok(cases::create(
             &crate::web::reader::current(),
             &state.links,
             &state.pool,
-            typed,
+            case,
             attachments,
         )
         .await?)
@@ -138,12 +138,12 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
             AppError::BadRequest("the form has no case version; reload the page".into())
         })?;
         let internal = form.text("internal");
-        let reply = cases::Reply {
+        let reply = cases::Reply::parse(cases::ReplyForm {
             body: form.text("body"),
             version,
             internal: !internal.is_empty() && internal != "false",
             status: Some(form.text("status")).filter(|s| !s.is_empty()),
-        };
+        })?;
         Ok(cases::reply(
             &reader,
             &state.links,
@@ -185,14 +185,14 @@ pub async fn update_case(
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let reader = crate::web::reader::current();
-    let fields = cases::Fields {
+    let change = cases::CaseUpdate::parse(cases::Fields {
         status: &status,
         priority: &priority,
         category_id,
         assignee: &assignee_id,
         tags: tags.as_deref(),
-    };
-    cases::update(&reader, &state.links, &state.pool, &number, version, fields).await?;
+    })?;
+    cases::update(&reader, &state.links, &state.pool, &number, version, change).await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }

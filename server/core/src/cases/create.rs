@@ -25,35 +25,59 @@ pub struct NewCaseForm<'a> {
     pub about: &'a str,
 }
 
+/// A new case, parsed from its form at the edge.
+pub struct NewCase {
+    subject: String,
+    description: String,
+    category_id: i64,
+    priority: Priority,
+    /// What the case is about (`invoice:INV-1`), if anything.
+    about: Option<String>,
+}
+
+impl NewCase {
+    /// The form's fields as a new case, or an error naming the field.
+    pub fn parse(form: NewCaseForm<'_>) -> Result<NewCase, Error> {
+        // Subjects are plain text: kept as typed, escaped wherever shown.
+        let subject = required_text("subject", form.subject, "a subject", MAX_SUBJECT)?;
+        let description = required_text(
+            "description",
+            form.description,
+            "a description of the problem",
+            MAX_TEXT,
+        )?;
+        let priority = Priority::parse(form.priority)
+            .filter(|p| Priority::FOR_CUSTOMERS.contains(p))
+            .ok_or_else(|| Error::invalid("priority", "Choose low, normal or high."))?;
+        let about = Some(form.about.trim().to_string()).filter(|a| !a.is_empty());
+        Ok(NewCase {
+            subject,
+            description,
+            category_id: form.category_id,
+            priority,
+            about,
+        })
+    }
+}
+
 /// Open a case for the actor's organization; returns its number.
 pub async fn create(
     reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
-    form: NewCaseForm<'_>,
+    case: NewCase,
     attachments: Attachments,
 ) -> Result<CaseNumber, Error> {
     let actor = reader.signed_in()?;
-    let NewCaseForm {
+    let NewCase {
         subject,
         description,
         category_id,
         priority,
         about,
-    } = form;
+    } = case;
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
-    // Subjects are plain text: kept as typed, escaped wherever shown.
-    let subject = required_text("subject", subject, "a subject", MAX_SUBJECT)?;
-    let description = required_text(
-        "description",
-        description,
-        "a description of the problem",
-        MAX_TEXT,
-    )?;
-    let priority = Priority::parse(priority)
-        .filter(|p| Priority::FOR_CUSTOMERS.contains(p))
-        .ok_or_else(|| Error::invalid("priority", "Choose low, normal or high."))?;
     let categories = db::categories(pool).await?;
     if !categories.iter().any(|(id, _)| *id == category_id) {
         return Err(Error::invalid(
@@ -63,9 +87,9 @@ pub async fn create(
     }
     // What the case is about: an order, order line, invoice or delivery the
     // customer may see. Anything else is refused, never silently dropped.
-    let linked = match about.trim() {
-        "" => None,
-        about => Some(
+    let linked = match about.as_deref() {
+        None => None,
+        Some(about) => Some(
             crate::orders::find_item(pool, actor, about)
                 .await
                 .map_err(|e| match e {

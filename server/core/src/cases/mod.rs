@@ -34,12 +34,12 @@ mod update;
 mod view;
 
 pub use bulk::{bulk_update, MAX_BULK};
-pub use create::{create, options, NewCaseForm};
+pub use create::{create, options, NewCase, NewCaseForm};
 pub use list::customer_list;
 pub use merge::merge;
 pub use queue::{presence, queue, QueueQuery};
-pub use reply::{reply, Reply};
-pub use update::{customer_open_or_close, rate, update, Fields};
+pub use reply::{reply, Reply, ReplyForm};
+pub use update::{customer_open_or_close, rate, update, CaseUpdate, Fields};
 pub use view::detail;
 
 /// The longest description, reply or note, in characters.

@@ -4,7 +4,8 @@ use super::*;
 use crate::site::SiteLinks;
 use crate::Reader;
 
-pub struct Reply<'a> {
+/// The reply form, as typed.
+pub struct ReplyForm<'a> {
     pub body: &'a str,
     pub version: i32,
     pub internal: bool,
@@ -12,12 +13,40 @@ pub struct Reply<'a> {
     pub status: Option<&'a str>,
 }
 
+/// A reply, parsed from its form at the edge.
+pub struct Reply {
+    body: String,
+    version: i32,
+    internal: bool,
+    status: Option<CaseStatus>,
+}
+
+impl Reply {
+    /// The form's fields as a reply, or an error naming the field.
+    pub fn parse(form: ReplyForm<'_>) -> Result<Reply, Error> {
+        let body = required_text("body", form.body, "a message", MAX_TEXT)?;
+        let status =
+            match form.status {
+                Some(s) => Some(CaseStatus::parse(s).ok_or_else(|| {
+                    Error::invalid("status", "Choose one of the listed statuses.")
+                })?),
+                None => None,
+            };
+        Ok(Reply {
+            body,
+            version: form.version,
+            internal: form.internal,
+            status,
+        })
+    }
+}
+
 pub async fn reply(
     reader: &Reader,
     site: &SiteLinks,
     pool: &PgPool,
     number: &str,
-    reply: Reply<'_>,
+    reply: Reply,
     attachments: Attachments,
 ) -> Result<(), Error> {
     let actor = reader.signed_in()?;
@@ -26,12 +55,11 @@ pub async fn reply(
     if (reply.internal || reply.status.is_some()) && !staff {
         return Err(Error::Forbidden);
     }
-    let body = required_text("body", reply.body, "a message", MAX_TEXT)?;
+    let body = reply.body;
     let current = status_of(&row.status)?;
     let new_status = if staff {
         match reply.status {
-            Some(s) => CaseStatus::parse(s)
-                .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?,
+            Some(status) => status,
             // An agent's first public reply takes a new case to open.
             None if !reply.internal && current == CaseStatus::New => CaseStatus::Open,
             None => current,

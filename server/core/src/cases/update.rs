@@ -5,6 +5,7 @@ use super::*;
 use crate::site::SiteLinks;
 use crate::Reader;
 
+/// The agent's form, as typed.
 pub struct Fields<'a> {
     pub status: &'a str,
     pub priority: &'a str,
@@ -15,6 +16,39 @@ pub struct Fields<'a> {
     pub tags: Option<&'a str>,
 }
 
+/// An agent's change, parsed from its form at the edge.
+pub struct CaseUpdate {
+    status: CaseStatus,
+    priority: Priority,
+    category_id: i64,
+    assignee_id: Option<i64>,
+    /// None leaves the tags as they are.
+    tags: Option<Vec<String>>,
+}
+
+impl CaseUpdate {
+    /// The form's fields as a change, or an error naming the field.
+    pub fn parse(fields: Fields<'_>) -> Result<CaseUpdate, Error> {
+        let status = CaseStatus::parse(fields.status)
+            .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?;
+        let priority = Priority::parse(fields.priority)
+            .ok_or_else(|| Error::invalid("priority", "Choose one of the listed priorities."))?;
+        let not_an_agent = || Error::invalid("assignee_id", "Choose one of the listed agents.");
+        let assignee_id = match fields.assignee.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| not_an_agent())?),
+        };
+        let tags = fields.tags.map(parse_tags).transpose()?;
+        Ok(CaseUpdate {
+            status,
+            priority,
+            category_id: fields.category_id,
+            assignee_id,
+            tags,
+        })
+    }
+}
+
 /// An agent changes status, priority, category or assignee, against the version they saw.
 pub async fn update(
     reader: &Reader,
@@ -22,33 +56,33 @@ pub async fn update(
     pool: &PgPool,
     number: &str,
     version: i32,
-    fields: Fields<'_>,
+    change: CaseUpdate,
 ) -> Result<(), Error> {
     let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let row = load(pool, actor, number, Action::ViewCase).await?;
-    let status = CaseStatus::parse(fields.status)
-        .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?;
-    let priority = Priority::parse(fields.priority)
-        .ok_or_else(|| Error::invalid("priority", "Choose one of the listed priorities."))?;
+    let CaseUpdate {
+        status,
+        priority,
+        category_id,
+        assignee_id,
+        tags,
+    } = change;
     let options = options(reader, pool).await?;
     let category = options
         .categories
         .iter()
-        .find(|(id, _)| *id == fields.category_id)
+        .find(|(id, _)| *id == category_id)
         .ok_or_else(|| Error::invalid("category_id", "Choose one of the listed categories."))?;
-    let assignee = match fields.assignee.trim() {
-        "" => None,
-        id => Some(
-            id.parse::<i64>()
-                .ok()
-                .and_then(|id| options.agents.iter().find(|(a, _)| *a == id))
+    let assignee = match assignee_id {
+        None => None,
+        Some(id) => Some(
+            options
+                .agents
+                .iter()
+                .find(|(a, _)| *a == id)
                 .ok_or_else(|| Error::invalid("assignee_id", "Choose one of the listed agents."))?,
         ),
-    };
-    let tags = match fields.tags {
-        None => None,
-        Some(text) => Some(parse_tags(text)?),
     };
     let mut tx = pool.begin().await?;
     let change = CaseChange {
