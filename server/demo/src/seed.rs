@@ -1,73 +1,40 @@
 //! The demo: a few customer organizations and one person in every role, so a new
 //! installation can be tried at once. Only ever written into an empty database.
 
+use crate::data;
 use crate::seed_orders::seed_orders;
 use crate::seed_workshops::seed_workshops;
 use rapport_core::db;
 use rapport_core::sign_in::hash_password;
 use rapport_types::{DisplayName, Email, OrganizationName, Password, Role};
+use serde::Deserialize;
 use sqlx::PgPool;
+use std::sync::LazyLock;
 
 /// The password of every demo account. Demo data only: `serve` never seeds.
 pub const DEMO_PASSWORD: &str = "rapport-demo";
 
+/// A demo account, as `data/accounts.toml` lists it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DemoAccount {
-    pub email: &'static str,
-    pub name: &'static str,
+    pub email: String,
+    pub name: String,
     pub role: Role,
-    pub organization: Option<&'static str>,
+    /// Customers' only: created where it first appears.
+    pub organization: Option<String>,
 }
 
-pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount {
-        email: "admin@rapport.example",
-        name: "Ada Admin",
-        role: Role::Admin,
-        organization: None,
-    },
-    DemoAccount {
-        email: "agent@rapport.example",
-        name: "Sam Agent",
-        role: Role::Agent,
-        organization: None,
-    },
-    DemoAccount {
-        email: "trainer@rapport.example",
-        name: "Tess Trainer",
-        role: Role::Trainer,
-        organization: None,
-    },
-    DemoAccount {
-        email: "olivia@northwind.example",
-        name: "Olivia Northwind",
-        role: Role::CustomerAdmin,
-        organization: Some("Northwind Traders"),
-    },
-    DemoAccount {
-        email: "nick@northwind.example",
-        name: "Nick Northwind",
-        role: Role::Customer,
-        organization: Some("Northwind Traders"),
-    },
-    DemoAccount {
-        email: "carla@acme.example",
-        name: "Carla Acme",
-        role: Role::CustomerAdmin,
-        organization: Some("Acme Robotics"),
-    },
-    DemoAccount {
-        email: "ahmed@acme.example",
-        name: "Ahmed Acme",
-        role: Role::Customer,
-        organization: Some("Acme Robotics"),
-    },
-    DemoAccount {
-        email: "greta@globex.example",
-        name: "Greta Globex",
-        role: Role::CustomerAdmin,
-        organization: Some("Globex Logistics"),
-    },
-];
+/// The demo accounts, in the order they are created (`data/accounts.toml`).
+pub static DEMO_ACCOUNTS: LazyLock<Vec<DemoAccount>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Accounts {
+        account: Vec<DemoAccount>,
+    }
+    let file: Accounts = data::parse("accounts.toml", include_str!("../data/accounts.toml"));
+    file.account
+});
 
 /// Seed the demo into an empty database. Returns false (and writes nothing)
 /// when there are users already.
@@ -85,8 +52,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, rapport_core::Error> {
     }
     let password = Password::parse("password", DEMO_PASSWORD)?;
     let hash = hash_password(&password).await?;
-    for account in DEMO_ACCOUNTS {
-        let organization_id = match account.organization {
+    for account in DEMO_ACCOUNTS.iter() {
+        let organization_id = match &account.organization {
             Some(name) => {
                 let name = OrganizationName::parse("organization", name)?;
                 Some(
@@ -101,8 +68,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, rapport_core::Error> {
         db::users::create(
             &mut *tx,
             db::users::NewUser {
-                email: &Email::parse("email", account.email)?,
-                display_name: &DisplayName::parse("name", account.name)?,
+                email: &Email::parse("email", &account.email)?,
+                display_name: &DisplayName::parse("name", &account.name)?,
                 role: account.role,
                 organization_id,
                 password_hash: &hash,
@@ -1188,4 +1155,32 @@ async fn seed_knowledge_activity(tx: &mut sqlx::PgConnection) -> Result<(), rapp
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_accounts_are_valid_accounts() {
+        assert!(!DEMO_ACCOUNTS.is_empty());
+        for (i, account) in DEMO_ACCOUNTS.iter().enumerate() {
+            Email::parse("email", &account.email).expect("an e-mail address");
+            DisplayName::parse("name", &account.name).expect("a name");
+            if let Some(name) = &account.organization {
+                OrganizationName::parse("organization", name).expect("an organization name");
+            }
+            assert_eq!(
+                account.organization.is_some(),
+                account.role.is_customer(),
+                "{}: customers belong to an organization, staff to none",
+                account.email
+            );
+            assert!(
+                DEMO_ACCOUNTS[..i].iter().all(|a| a.email != account.email),
+                "{} is listed twice",
+                account.email
+            );
+        }
+    }
 }
