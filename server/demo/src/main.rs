@@ -64,12 +64,12 @@ async fn seed(pool: &sqlx::PgPool) -> anyhow::Result<()> {
         "Demo data created. Every demo account's password is: {}",
         rapport_demo::DEMO_PASSWORD
     );
-    for account in rapport_demo::DEMO_ACCOUNTS {
+    for account in rapport_demo::DEMO_ACCOUNTS.iter() {
         println!(
             "  {:<16} {:<28} {}",
             account.role.label(),
             account.email,
-            account.organization.unwrap_or("")
+            account.organization.as_deref().unwrap_or("")
         );
     }
     Ok(())

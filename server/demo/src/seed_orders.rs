@@ -8,9 +8,11 @@
 //!
 //! Most of the year is generated. The last month, and a few orders that show a
 //! particular feature (a US invoice with two taxes on one line, a German line at
-//! the reduced rate, a refused parcel), are written out in `WRITTEN_ORDERS`, so
-//! every status an agent or a customer can meet is on show whatever the dice say.
+//! the reduced rate, a refused parcel), are written out in
+//! `data/written_orders.toml`, so every status an agent or a customer can meet
+//! is on show whatever the dice say. The catalogue is `data/catalog.toml`.
 
+use crate::data;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -19,12 +21,15 @@ use rapport_core::db::order_records::{
     InvoiceLineRecord, InvoiceRecord, OrderLineRecord, OrderRecord, ProductRecord, RecordProblem,
 };
 use rapport_types::{DeliveryStatus, InvoiceStatus, OrderStatus, Tax, TaxRate};
+use serde::Deserialize;
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use time::{Date, Duration, OffsetDateTime};
 
 /// How a product travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Goods {
     /// Fits in a parcel.
     Parcel,
@@ -34,13 +39,15 @@ enum Goods {
     Service,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Product {
-    sku: &'static str,
-    name: &'static str,
-    description: &'static str,
-    vendor: &'static str,
+    sku: String,
+    name: String,
+    description: String,
+    vendor: String,
     /// The currency of the vendor's list price, the price stored on the product.
-    list_currency: &'static str,
+    list_currency: String,
     /// The price lists, in cents: Swiss customers pay in francs, German ones in
     /// euros, the US site in dollars.
     chf: i64,
@@ -53,221 +60,20 @@ struct Product {
     quantity: (i32, i32),
 }
 
-// Prices are written francs_cents (38_500_00 is 38,500.00).
-#[allow(clippy::inconsistent_digit_grouping)]
-const CATALOG: &[Product] = &[
-    Product {
-        sku: "AMR-200",
-        name: "Pallet mover AMR-200",
-        description: "Autonomous mobile robot for euro pallets up to 1,200 kg. LiDAR navigation, 8 hours per charge, docks to charge on its own. Ships on a pallet; commissioning is ordered separately.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 38_500_00,
-        eur: 39_900_00,
-        usd: 43_500_00,
-        goods: Goods::Freight,
-        weight: 1,
-        quantity: (1, 2),
-    },
-    Product {
-        sku: "AMR-60",
-        name: "Tote runner AMR-60",
-        description: "Compact robot that carries up to four totes (60 kg) between picking stations and packing. Turns in 80 cm aisles.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 14_900_00,
-        eur: 15_500_00,
-        usd: 16_900_00,
-        goods: Goods::Freight,
-        weight: 2,
-        quantity: (1, 3),
-    },
-    Product {
-        sku: "PA-6",
-        name: "Picking arm PA-6",
-        description: "Six-axis picking arm with a 6 kg payload and vacuum gripper, for a fixed station or on top of a tote runner. Comes with the bracket for the DC-3 camera.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 27_800_00,
-        eur: 28_900_00,
-        usd: 31_500_00,
-        goods: Goods::Freight,
-        weight: 1,
-        quantity: (1, 1),
-    },
-    Product {
-        sku: "CD-2",
-        name: "Charging dock CD-2",
-        description: "Floor-mounted fast charger (48 V, 25 A) for the AMR-60 and AMR-200. Robots dock and undock without help.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 2_450_00,
-        eur: 2_550_00,
-        usd: 2_790_00,
-        goods: Goods::Parcel,
-        weight: 3,
-        quantity: (1, 3),
-    },
-    Product {
-        sku: "MR-4",
-        name: "Mobile shelf rack MR-4",
-        description: "Four-level steel rack on castors that a tote runner can lift and move. 1,200 × 800 mm, 200 kg load.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 690_00,
-        eur: 720_00,
-        usd: 780_00,
-        goods: Goods::Freight,
-        weight: 2,
-        quantity: (4, 20),
-    },
-    Product {
-        sku: "LX-270",
-        name: "Safety laser scanner LX-270",
-        description: "Safety scanner with a 270° field of view, PL d / SIL 2. Spare part for the AMR-60 and AMR-200; the robot loads its protective fields on start-up.",
-        vendor: "Rhein Sensorik GmbH",
-        list_currency: "EUR",
-        chf: 3_180_00,
-        eur: 3_290_00,
-        usd: 3_590_00,
-        goods: Goods::Parcel,
-        weight: 3,
-        quantity: (1, 2),
-    },
-    Product {
-        sku: "DC-3",
-        name: "3D camera module DC-3",
-        description: "Stereo depth camera for the picking arm and for pallet detection. IP65, with a 5 m cable.",
-        vendor: "Rhein Sensorik GmbH",
-        list_currency: "EUR",
-        chf: 1_840_00,
-        eur: 1_890_00,
-        usd: 2_090_00,
-        goods: Goods::Parcel,
-        weight: 2,
-        quantity: (1, 2),
-    },
-    Product {
-        sku: "BAT-4840",
-        name: "Battery pack 48 V / 40 Ah",
-        description: "Hot-swappable lithium iron phosphate pack for the AMR-60 and AMR-200, about 2,000 charge cycles. Ships as dangerous goods (UN 3480).",
-        vendor: "Nordpol Batteries GmbH",
-        list_currency: "CHF",
-        chf: 1_290_00,
-        eur: 1_340_00,
-        usd: 1_450_00,
-        goods: Goods::Parcel,
-        weight: 5,
-        quantity: (1, 6),
-    },
-    Product {
-        sku: "WHL-PU150",
-        name: "Drive wheel set, polyurethane, 150 mm (pair)",
-        description: "Replacement drive wheels with hubs for the AMR-60. Non-marking tread; plan a change every 3,000 km.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 345_00,
-        eur: 360_00,
-        usd: 390_00,
-        goods: Goods::Parcel,
-        weight: 6,
-        quantity: (2, 8),
-    },
-    Product {
-        sku: "VAC-12",
-        name: "Vacuum suction cups, set of 12",
-        description: "Bellows cups in three sizes for the PA-6 gripper. Silicone-free, for cardboard and shrink film.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 89_50,
-        eur: 92_00,
-        usd: 99_00,
-        goods: Goods::Parcel,
-        weight: 6,
-        quantity: (2, 10),
-    },
-    Product {
-        sku: "BMP-KIT",
-        name: "Bumper and emergency stop kit",
-        description: "Front bumper with safety edge and two emergency stop buttons. Retrofit for AMR-60 robots built before 2024.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 215_00,
-        eur: 225_00,
-        usd: 245_00,
-        goods: Goods::Parcel,
-        weight: 4,
-        quantity: (1, 6),
-    },
-    Product {
-        sku: "SVC-CARE",
-        name: "FleetCare service plan, one robot for one month",
-        description: "Remote monitoring, software updates and next-business-day spare parts for one robot for one month.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 149_00,
-        eur: 155_00,
-        usd: 169_00,
-        goods: Goods::Service,
-        weight: 5,
-        quantity: (4, 16),
-    },
-    Product {
-        sku: "SVC-FLEET",
-        name: "Fleet manager licence, one site for one year",
-        description: "Traffic control, job queue and dashboards for up to 50 robots at one site, with every update released during the year.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 4_800_00,
-        eur: 4_990_00,
-        usd: 5_400_00,
-        goods: Goods::Service,
-        weight: 1,
-        quantity: (1, 1),
-    },
-    Product {
-        sku: "SVC-VISIT",
-        name: "On-site technician, half a day",
-        description: "A certified technician at your site for four hours: commissioning, repairs or a health check of the fleet. Travel within Switzerland and Germany included.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 780_00,
-        eur: 810_00,
-        usd: 880_00,
-        goods: Goods::Service,
-        weight: 3,
-        quantity: (1, 2),
-    },
-    Product {
-        sku: "TRN-OPS",
-        name: "Operator training, one day",
-        description: "Hands-on training for up to eight operators: safe operation, battery changes and clearing faults. At your site or in Basel.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 1_250_00,
-        eur: 1_300_00,
-        usd: 1_400_00,
-        goods: Goods::Service,
-        weight: 2,
-        quantity: (1, 2),
-    },
-    Product {
-        sku: "DOC-HB",
-        name: "Operator handbook, printed",
-        description: "The AMR-60 and AMR-200 operator handbook as a bound book of 180 pages, in German or English.",
-        vendor: "Brugg Motion AG",
-        list_currency: "CHF",
-        chf: 48_00,
-        eur: 45_00,
-        usd: 52_00,
-        goods: Goods::Parcel,
-        weight: 0,
-        quantity: (1, 10),
-    },
-];
+/// The products, in the order they are written (`data/catalog.toml`).
+static CATALOG: LazyLock<Vec<Product>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Catalog {
+        product: Vec<Product>,
+    }
+    let file: Catalog = data::parse("catalog.toml", include_str!("../data/catalog.toml"));
+    file.product
+});
 
 /// Where an order goes, which decides its currency, its taxes and its route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Region {
     Switzerland,
     Germany,
@@ -356,7 +162,9 @@ const CUSTOMERS: &[Customer] = &[
     },
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// In the data files, a carrier is its name ("Swiss Post").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 enum Carrier {
     SwissPost,
     DhlExpress,
@@ -365,6 +173,13 @@ enum Carrier {
 }
 
 impl Carrier {
+    const ALL: [Carrier; 4] = [
+        Carrier::SwissPost,
+        Carrier::DhlExpress,
+        Carrier::Ups,
+        Carrier::DbSchenker,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             Carrier::SwissPost => "Swiss Post",
@@ -400,207 +215,67 @@ impl Carrier {
     }
 }
 
-/// What happened to an order's delivery beyond the usual.
-#[derive(Debug, Clone, Copy)]
+impl TryFrom<String> for Carrier {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Carrier, String> {
+        Carrier::ALL
+            .into_iter()
+            .find(|carrier| carrier.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
+                format!("unknown carrier `{name}`: one of {}", names.join(", "))
+            })
+    }
+}
+
+/// What happened to an order's delivery beyond the usual. In the data files:
+/// none, or `{ kind = "exception", held = 30, note = "..." }`, `{ kind =
+/// "refused" }`, `{ kind = "split", backorder = 5 }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum Twist {
+    #[default]
     Smooth,
     /// The delivery attempt fails on arrival; the goods arrive `held` days later.
-    Exception {
-        held: i64,
-        note: &'static str,
-    },
+    Exception { held: i64, note: String },
     /// Refused at the door and sent back; a replacement follows.
     Refused,
     /// The last line was back-ordered and ships `backorder` days after the rest.
-    Split {
-        backorder: i64,
-    },
+    Split { backorder: i64 },
 }
 
 /// One order of the last month, or one that shows a feature, written out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct WrittenOrder {
-    organization: &'static str,
+    organization: String,
     days_ago: i64,
-    placed_by: Option<&'static str>,
+    placed_by: Option<String>,
     region: Region,
-    lines: &'static [(&'static str, i32)],
+    /// (sku, quantity), in order.
+    lines: Vec<(String, i32)>,
     carrier: Carrier,
     /// Days from the order until the carrier collects it, and on the way.
     lead: i64,
     transit: i64,
+    #[serde(default)]
     twist: Twist,
 }
 
-const WRITTEN_ORDERS: &[WrittenOrder] = &[
-    // Acme Robotics: new robots just ordered; Carla's battery order stuck at the
-    // depot for five days (her case "Delivery of our last order is late").
-    WrittenOrder {
-        organization: "Acme Robotics",
-        days_ago: 1,
-        placed_by: Some("ahmed@acme.example"),
-        region: Region::Switzerland,
-        lines: &[("AMR-60", 2), ("CD-2", 2), ("SVC-CARE", 24)],
-        carrier: Carrier::DbSchenker,
-        lead: 6,
-        transit: 2,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Acme Robotics",
-        days_ago: 14,
-        placed_by: Some("carla@acme.example"),
-        region: Region::Switzerland,
-        lines: &[("BAT-4840", 4), ("WHL-PU150", 6)],
-        carrier: Carrier::DbSchenker,
-        lead: 5,
-        transit: 4,
-        twist: Twist::Exception {
-            held: 30,
-            note:
-                "Delivery attempt failed: dangerous-goods papers missing, held at the Zurich depot",
-        },
-    },
-    WrittenOrder {
-        organization: "Acme Robotics",
-        days_ago: 22,
-        placed_by: Some("ahmed@acme.example"),
-        region: Region::Switzerland,
-        lines: &[("VAC-12", 10), ("BMP-KIT", 2)],
-        carrier: Carrier::SwissPost,
-        lead: 1,
-        transit: 1,
-        twist: Twist::Smooth,
-    },
-    // Acme's service site in Los Angeles, invoiced in dollars: the robot and the
-    // dock pay California's and Los Angeles County's tax, the service plan none.
-    WrittenOrder {
-        organization: "Acme Robotics",
-        days_ago: 58,
-        placed_by: Some("carla@acme.example"),
-        region: Region::LosAngeles,
-        lines: &[("AMR-60", 1), ("CD-2", 1), ("SVC-CARE", 12)],
-        carrier: Carrier::Ups,
-        lead: 3,
-        transit: 5,
-        twist: Twist::Smooth,
-    },
-    // Northwind Traders: an order from today, scanners in transit, and a pallet
-    // mover delivered while its batteries follow on back order.
-    WrittenOrder {
-        organization: "Northwind Traders",
-        days_ago: 0,
-        placed_by: Some("nick@northwind.example"),
-        region: Region::Switzerland,
-        lines: &[("SVC-VISIT", 1), ("WHL-PU150", 4)],
-        carrier: Carrier::SwissPost,
-        lead: 2,
-        transit: 1,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Northwind Traders",
-        days_ago: 4,
-        placed_by: Some("olivia@northwind.example"),
-        region: Region::Switzerland,
-        lines: &[("LX-270", 2), ("DC-3", 1)],
-        carrier: Carrier::Ups,
-        lead: 2,
-        transit: 3,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Northwind Traders",
-        days_ago: 10,
-        placed_by: Some("olivia@northwind.example"),
-        region: Region::Switzerland,
-        lines: &[("AMR-200", 1), ("BAT-4840", 2)],
-        carrier: Carrier::DbSchenker,
-        lead: 3,
-        transit: 3,
-        twist: Twist::Split { backorder: 5 },
-    },
-    WrittenOrder {
-        organization: "Northwind Traders",
-        days_ago: 26,
-        placed_by: Some("nick@northwind.example"),
-        region: Region::Switzerland,
-        lines: &[("MR-4", 12), ("SVC-VISIT", 1)],
-        carrier: Carrier::DbSchenker,
-        lead: 3,
-        transit: 2,
-        twist: Twist::Smooth,
-    },
-    // A parcel refused for damaged packaging, returned and replaced.
-    WrittenOrder {
-        organization: "Northwind Traders",
-        days_ago: 47,
-        placed_by: None,
-        region: Region::Switzerland,
-        lines: &[("DC-3", 2), ("VAC-12", 4)],
-        carrier: Carrier::SwissPost,
-        lead: 2,
-        transit: 1,
-        twist: Twist::Refused,
-    },
-    // Globex Logistics: robots being packed, spare parts out for delivery today,
-    // a picking arm on its way by freight, and a licence with training.
-    WrittenOrder {
-        organization: "Globex Logistics",
-        days_ago: 2,
-        placed_by: Some("greta@globex.example"),
-        region: Region::Germany,
-        lines: &[("AMR-60", 3), ("MR-4", 8)],
-        carrier: Carrier::DbSchenker,
-        lead: 3,
-        transit: 4,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Globex Logistics",
-        days_ago: 5,
-        placed_by: None,
-        region: Region::Germany,
-        lines: &[("WHL-PU150", 8), ("BAT-4840", 2)],
-        carrier: Carrier::DhlExpress,
-        lead: 2,
-        transit: 3,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Globex Logistics",
-        days_ago: 8,
-        placed_by: Some("greta@globex.example"),
-        region: Region::Germany,
-        lines: &[("PA-6", 1), ("DC-3", 1)],
-        carrier: Carrier::DbSchenker,
-        lead: 3,
-        transit: 6,
-        twist: Twist::Smooth,
-    },
-    WrittenOrder {
-        organization: "Globex Logistics",
-        days_ago: 19,
-        placed_by: Some("greta@globex.example"),
-        region: Region::Germany,
-        lines: &[("SVC-FLEET", 1), ("TRN-OPS", 2)],
-        carrier: Carrier::DhlExpress, // services: nothing ships
-        lead: 2,
-        transit: 2,
-        twist: Twist::Smooth,
-    },
-    // Printed handbooks: the one line at Germany's reduced VAT rate.
-    WrittenOrder {
-        organization: "Globex Logistics",
-        days_ago: 75,
-        placed_by: Some("greta@globex.example"),
-        region: Region::Germany,
-        lines: &[("DOC-HB", 10), ("BMP-KIT", 4)],
-        carrier: Carrier::DhlExpress,
-        lead: 1,
-        transit: 2,
-        twist: Twist::Smooth,
-    },
-];
+/// The written-out orders (`data/written_orders.toml`).
+static WRITTEN_ORDERS: LazyLock<Vec<WrittenOrder>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Orders {
+        order: Vec<WrittenOrder>,
+    }
+    let file: Orders = data::parse(
+        "written_orders.toml",
+        include_str!("../data/written_orders.toml"),
+    );
+    file.order
+});
 
 /// Notes of delivery attempts that failed in generated orders.
 const FAILED_ATTEMPTS: &[&str] = &[
@@ -622,13 +297,13 @@ struct Shipment {
     ending: Ending,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Ending {
     Delivered,
     /// The first attempt fails; delivered `held` days later.
     Exception {
         held: i64,
-        note: &'static str,
+        note: String,
     },
     Refused,
 }
@@ -676,7 +351,7 @@ fn shipments(
     let physical: Vec<(&'static str, i32)> = lines
         .iter()
         .filter(|(p, _)| p.goods != Goods::Service)
-        .map(|(p, quantity)| (p.sku, *quantity))
+        .map(|&(p, quantity)| (p.sku.as_str(), quantity))
         .collect();
     if physical.is_empty() {
         return Vec::new();
@@ -734,7 +409,7 @@ fn shipments(
 /// The orders of `WRITTEN_ORDERS`.
 fn written_orders(today: Date, rng: &mut StdRng) -> Result<Vec<Plan>, rapport_core::Error> {
     let mut plans = Vec::new();
-    for w in WRITTEN_ORDERS {
+    for w in WRITTEN_ORDERS.iter() {
         let lines = w
             .lines
             .iter()
@@ -742,11 +417,17 @@ fn written_orders(today: Date, rng: &mut StdRng) -> Result<Vec<Plan>, rapport_co
             .collect::<Result<Vec<_>, rapport_core::Error>>()?;
         let ordered_on = today - days(w.days_ago);
         let shipments = shipments(
-            &lines, ordered_on, w.carrier, w.lead, w.transit, w.twist, rng,
+            &lines,
+            ordered_on,
+            w.carrier,
+            w.lead,
+            w.transit,
+            w.twist.clone(),
+            rng,
         );
         plans.push(Plan {
-            organization: w.organization,
-            placed_by: w.placed_by,
+            organization: &w.organization,
+            placed_by: w.placed_by.as_deref(),
             region: w.region,
             ordered_on,
             lines,
@@ -824,7 +505,7 @@ fn generated_orders(today: Date, rng: &mut StdRng) -> Vec<Plan> {
                 let twist = if n % 13 == 4 {
                     Twist::Exception {
                         held: rng.gen_range(1..=2),
-                        note: FAILED_ATTEMPTS[n % FAILED_ATTEMPTS.len()],
+                        note: FAILED_ATTEMPTS[n % FAILED_ATTEMPTS.len()].to_string(),
                     }
                 } else if n % 7 == 2 {
                     Twist::Split {
@@ -912,10 +593,10 @@ fn story(s: &Shipment, region: Region) -> Vec<DeliveryEventRecord> {
         "On the delivery vehicle",
     ));
     const SIGNED: &str = "Delivered, signed for at the goods reception";
-    match s.ending {
+    match &s.ending {
         Ending::Delivered => events.push(event(Delivered, at(s.arrive_on, 11, 5), SIGNED)),
         Ending::Exception { held, note } => {
-            let again = s.arrive_on + days(held);
+            let again = s.arrive_on + days(*held);
             events.push(event(Exception, at(s.arrive_on, 10, 40), note));
             events.push(event(
                 OutForDelivery,
@@ -1043,7 +724,7 @@ fn invoice_for(plan: &Plan, order_number: &str, today: Date) -> Option<InvoiceRe
             .lines
             .iter()
             .map(|(product, quantity)| InvoiceLineRecord {
-                description: product.name.to_string(),
+                description: product.name.clone(),
                 quantity: *quantity,
                 unit_price_minor: plan.region.price(product),
                 taxes: plan.region.taxes(product),
@@ -1081,7 +762,7 @@ fn make_sure_of_open_invoices(invoices: &mut [(&'static str, InvoiceRecord)], to
     }
 }
 
-/// A demo record the writers refuse is a mistake in this file.
+/// A demo record the writers refuse is a mistake in the data or in this file.
 fn bug(number: &str, problem: RecordProblem) -> rapport_core::Error {
     rapport_core::Error::internal(format!("demo order data {number}: {problem:?}"))
 }
@@ -1099,21 +780,21 @@ pub async fn seed_orders(tx: &mut PgConnection) -> Result<(), rapport_core::Erro
     plans.sort_by_key(|p| p.ordered_on);
     let order_numbers = numbered("SO", plans.iter().map(|p| p.ordered_on));
 
-    for p in CATALOG {
+    for p in CATALOG.iter() {
         let record = ProductRecord {
-            sku: p.sku.to_string(),
-            name: p.name.to_string(),
-            description: p.description.to_string(),
-            unit_price_minor: match p.list_currency {
+            sku: p.sku.clone(),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            unit_price_minor: match p.list_currency.as_str() {
                 "EUR" => p.eur,
                 _ => p.chf,
             },
-            currency: p.list_currency.to_string(),
-            vendor: p.vendor.to_string(),
+            currency: p.list_currency.clone(),
+            vendor: p.vendor.clone(),
         };
         write_product(tx, &record)
             .await
-            .map_err(|e| bug(p.sku, e))?;
+            .map_err(|e| bug(&p.sku, e))?;
     }
 
     let mut invoices = Vec::new();
@@ -1138,7 +819,7 @@ pub async fn seed_orders(tx: &mut PgConnection) -> Result<(), rapport_core::Erro
                 .lines
                 .iter()
                 .map(|(product, quantity)| OrderLineRecord {
-                    sku: product.sku.to_string(),
+                    sku: product.sku.clone(),
                     quantity: *quantity,
                     unit_price_minor: plan.region.price(product),
                 })
@@ -1190,4 +871,56 @@ pub async fn seed_orders(tx: &mut PgConnection) -> Result<(), rapport_core::Erro
             .map_err(|e| bug(&delivery.number, e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_lists_each_product_once() {
+        assert!(CATALOG.iter().any(|p| p.weight > 0));
+        for (i, p) in CATALOG.iter().enumerate() {
+            assert!(
+                CATALOG[..i].iter().all(|q| q.sku != p.sku),
+                "{} is listed twice",
+                p.sku
+            );
+            assert!(
+                ["CHF", "EUR"].contains(&p.list_currency.as_str()),
+                "{}: list_currency {}",
+                p.sku,
+                p.list_currency
+            );
+            let (fewest, most) = p.quantity;
+            assert!(0 < fewest && fewest <= most, "{}: quantity", p.sku);
+            assert!(p.chf > 0 && p.eur > 0 && p.usd > 0, "{}: prices", p.sku);
+        }
+    }
+
+    #[test]
+    fn the_written_orders_are_demo_customers_buying_catalogue_products() {
+        for w in WRITTEN_ORDERS.iter() {
+            let order = format!("{} {} days ago", w.organization, w.days_ago);
+            let customer = CUSTOMERS
+                .iter()
+                .find(|c| c.organization == w.organization)
+                .unwrap_or_else(|| panic!("{order}: not a demo customer"));
+            if let Some(person) = &w.placed_by {
+                assert!(
+                    customer.members.contains(&person.as_str()),
+                    "{order}: {person}"
+                );
+            }
+            assert!(!w.lines.is_empty(), "{order}");
+            for (sku, quantity) in &w.lines {
+                assert!(
+                    product(sku).is_ok(),
+                    "{order}: {sku} is not in the catalogue"
+                );
+                assert!(*quantity > 0, "{order}: {sku}");
+            }
+            assert!(w.days_ago >= 0 && w.lead > 0 && w.transit > 0, "{order}");
+        }
+    }
 }

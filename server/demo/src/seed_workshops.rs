@@ -1,6 +1,7 @@
 //! The demo's workshop sessions: for each workshop shipped in `content/workshops/`,
 //! a few sessions held in the last weeks (attendance marked), some to come (one
-//! of them full, with a waitlist) and one cancelled, in Basel and online.
+//! of them full, with a waitlist) and one cancelled, in Basel and online. They
+//! are listed in `data/workshops.toml`.
 //!
 //! The workshops are articles, so they exist only when the content was imported
 //! before the demo was seeded (`cargo xtask run` and the browser tests do that);
@@ -11,228 +12,106 @@
 //! The clinic ("Writing good support cases") keeps its coming sessions empty and
 //! no demo customer registered for it at all, so a test can start there clean.
 
+use crate::data;
 use rapport_core::db;
 use rapport_core::time_zones::local_instant;
 
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
+use serde::{Deserialize, Deserializer};
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 use time::OffsetDateTime;
 
 const TRAINER: &str = "trainer@rapport.example";
-const BASEL: &str = "Basel training centre, Room 2";
 
 /// A person's registration in a demo session.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Seat {
-    email: &'static str,
-    /// 'registered', 'waitlisted' or 'cancelled'.
-    status: &'static str,
+    email: String,
+    /// 'registered' (when not written), 'waitlisted' or 'cancelled'.
+    #[serde(default = "registered")]
+    status: String,
     /// Marked after a held session; None before, and for cancelled registrations.
     attended: Option<bool>,
     /// Moved up from the waitlist when someone cancelled.
+    #[serde(default)]
     promoted: bool,
 }
 
-const fn came(email: &'static str, attended: bool) -> Seat {
-    Seat {
-        email,
-        status: "registered",
-        attended: Some(attended),
-        promoted: false,
-    }
+fn registered() -> String {
+    "registered".to_string()
 }
 
-const fn registered(email: &'static str) -> Seat {
-    Seat {
-        email,
-        status: "registered",
-        attended: None,
-        promoted: false,
-    }
-}
-
-const fn promoted(email: &'static str) -> Seat {
-    Seat {
-        email,
-        status: "registered",
-        attended: None,
-        promoted: true,
-    }
-}
-
-const fn waitlisted(email: &'static str) -> Seat {
-    Seat {
-        email,
-        status: "waitlisted",
-        attended: None,
-        promoted: false,
-    }
-}
-
-const fn cancelled(email: &'static str) -> Seat {
-    Seat {
-        email,
-        status: "cancelled",
-        attended: None,
-        promoted: false,
-    }
-}
-
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Session {
     /// Days from today (negative: in the past), then the next such weekday.
     days: i64,
+    #[serde(deserialize_with = "weekday")]
     weekday: Weekday,
     hour: i8,
-    time_zone: &'static str,
+    time_zone: String,
     minutes: i32,
     capacity: i32,
-    place: &'static str,
-    online_url: &'static str,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    online_url: String,
     /// 'scheduled', 'done' or 'cancelled'.
-    status: &'static str,
+    status: String,
     /// In the order they registered.
-    seats: &'static [Seat],
+    #[serde(default)]
+    seats: Vec<Seat>,
 }
 
-/// (slug of the workshop article, its sessions)
-#[rustfmt::skip]
-const WORKSHOPS: &[(&str, &[Session])] = &[
-    (
-        "getting-started-with-rapport-for-new-customer-admins",
-        &[
-            Session {
-                days: -35, weekday: Weekday::Tuesday, hour: 10, time_zone: "Europe/Zurich",
-                minutes: 60, capacity: 12, place: BASEL, online_url: "", status: "done",
-                seats: &[
-                    came("olivia@northwind.example", true),
-                    came("carla@acme.example", true),
-                    came("greta@globex.example", false),
-                ],
-            },
-            Session {
-                days: 10, weekday: Weekday::Thursday, hour: 15, time_zone: "Europe/Berlin",
-                minutes: 60, capacity: 16, place: "",
-                online_url: "https://meet.example.com/rapport-customer-admins",
-                status: "scheduled",
-                seats: &[registered("greta@globex.example")],
-            },
-            Session {
-                days: 30, weekday: Weekday::Tuesday, hour: 10, time_zone: "Europe/Zurich",
-                minutes: 60, capacity: 12, place: BASEL, online_url: "", status: "scheduled",
-                seats: &[registered("ahmed@acme.example")],
-            },
-        ],
-    ),
-    (
-        "fleet-maintenance-basics",
-        &[
-            Session {
-                days: -49, weekday: Weekday::Wednesday, hour: 9, time_zone: "Europe/Zurich",
-                minutes: 180, capacity: 8, place: BASEL, online_url: "", status: "done",
-                seats: &[
-                    came("nick@northwind.example", true),
-                    came("ahmed@acme.example", true),
-                    cancelled("greta@globex.example"),
-                    came("carla@acme.example", false),
-                ],
-            },
-            // Full: Olivia cancelled, Nick moved up, two people wait.
-            Session {
-                days: 14, weekday: Weekday::Wednesday, hour: 9, time_zone: "Europe/Zurich",
-                minutes: 180, capacity: 2, place: BASEL, online_url: "", status: "scheduled",
-                seats: &[
-                    cancelled("olivia@northwind.example"),
-                    registered("ahmed@acme.example"),
-                    promoted("nick@northwind.example"),
-                    waitlisted("greta@globex.example"),
-                    waitlisted("carla@acme.example"),
-                ],
-            },
-            // Cancelled by the trainer; the registrations stay, as in the app.
-            Session {
-                days: 21, weekday: Weekday::Thursday, hour: 11, time_zone: "America/New_York",
-                minutes: 180, capacity: 10, place: "",
-                online_url: "https://meet.example.com/fleet-maintenance-americas",
-                status: "cancelled",
-                seats: &[registered("greta@globex.example")],
-            },
-            Session {
-                days: 35, weekday: Weekday::Wednesday, hour: 9, time_zone: "Europe/Zurich",
-                minutes: 180, capacity: 8, place: BASEL, online_url: "", status: "scheduled",
-                seats: &[],
-            },
-        ],
-    ),
-    (
-        "troubleshooting-sensor-faults-hands-on",
-        &[
-            Session {
-                days: -55, weekday: Weekday::Tuesday, hour: 13, time_zone: "Europe/Zurich",
-                minutes: 150, capacity: 8, place: BASEL, online_url: "", status: "done",
-                seats: &[
-                    came("carla@acme.example", true),
-                    came("olivia@northwind.example", true),
-                ],
-            },
-            Session {
-                days: -21, weekday: Weekday::Thursday, hour: 13, time_zone: "Europe/Berlin",
-                minutes: 150, capacity: 12, place: "",
-                online_url: "https://meet.example.com/sensor-faults-remote-lab",
-                status: "done",
-                seats: &[
-                    came("ahmed@acme.example", true),
-                    came("greta@globex.example", true),
-                    came("nick@northwind.example", false),
-                ],
-            },
-            Session {
-                days: 24, weekday: Weekday::Thursday, hour: 13, time_zone: "Europe/Zurich",
-                minutes: 150, capacity: 8, place: BASEL, online_url: "", status: "scheduled",
-                seats: &[
-                    registered("nick@northwind.example"),
-                    registered("carla@acme.example"),
-                ],
-            },
-        ],
-    ),
-    (
-        // Coming sessions stay empty, and Ahmed and Nick never registered: see above.
-        "writing-good-support-cases-clinic",
-        &[
-            Session {
-                days: -14, weekday: Weekday::Tuesday, hour: 16, time_zone: "Europe/Berlin",
-                minutes: 45, capacity: 25, place: "",
-                online_url: "https://meet.example.com/case-clinic",
-                status: "done",
-                seats: &[
-                    came("olivia@northwind.example", true),
-                    came("carla@acme.example", true),
-                    came("greta@globex.example", false),
-                ],
-            },
-            Session {
-                days: 7, weekday: Weekday::Tuesday, hour: 16, time_zone: "Europe/Berlin",
-                minutes: 45, capacity: 25, place: "",
-                online_url: "https://meet.example.com/case-clinic",
-                status: "scheduled",
-                seats: &[],
-            },
-            Session {
-                days: 28, weekday: Weekday::Thursday, hour: 11, time_zone: "America/New_York",
-                minutes: 45, capacity: 25, place: "",
-                online_url: "https://meet.example.com/case-clinic-americas",
-                status: "scheduled",
-                seats: &[],
-            },
-        ],
-    ),
-];
+/// A weekday by its English name in lower case ("tuesday").
+fn weekday<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Weekday, D::Error> {
+    const WEEKDAYS: [(&str, Weekday); 7] = [
+        ("monday", Weekday::Monday),
+        ("tuesday", Weekday::Tuesday),
+        ("wednesday", Weekday::Wednesday),
+        ("thursday", Weekday::Thursday),
+        ("friday", Weekday::Friday),
+        ("saturday", Weekday::Saturday),
+        ("sunday", Weekday::Sunday),
+    ];
+    let name = String::deserialize(deserializer)?;
+    WEEKDAYS
+        .into_iter()
+        .find(|(day, _)| *day == name)
+        .map(|(_, weekday)| weekday)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!("`{name}` is not a weekday (monday to sunday)"))
+        })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Workshop {
+    /// The slug of the workshop article.
+    slug: String,
+    #[serde(rename = "session")]
+    sessions: Vec<Session>,
+}
+
+/// The demo workshops and their sessions (`data/workshops.toml`).
+static WORKSHOPS: LazyLock<Vec<Workshop>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Workshops {
+        workshop: Vec<Workshop>,
+    }
+    let file: Workshops = data::parse("workshops.toml", include_str!("../data/workshops.toml"));
+    file.workshop
+});
 
 /// The start of a session: `weekday` on or after today + `days` in `zone`, at `hour`:00 there.
 fn starts_at(session: &Session) -> Result<OffsetDateTime, rapport_core::Error> {
     let bad = |e: jiff::Error| rapport_core::Error::internal(format!("demo workshop date: {e}"));
-    let zone = TimeZone::get(session.time_zone).map_err(bad)?;
+    let zone = TimeZone::get(&session.time_zone).map_err(bad)?;
     let today = Timestamp::now().to_zoned(zone.clone()).date();
     let day = today
         .checked_add(Span::new().days(session.days - 1))
@@ -247,18 +126,18 @@ pub async fn seed_workshops(tx: &mut PgConnection) -> Result<(), rapport_core::E
     let Some((trainer_id, _)) = db::users::id_by_email(&mut *tx, TRAINER).await? else {
         return Ok(());
     };
-    for (slug, sessions) in WORKSHOPS {
+    for workshop in WORKSHOPS.iter() {
         let article_id: Option<i64> = sqlx::query_scalar(
             "SELECT a.id FROM articles a JOIN article_revisions r ON r.id = a.published_revision_id
               WHERE a.slug = $1 AND r.kind = 'workshop'",
         )
-        .bind(slug)
+        .bind(&workshop.slug)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(article_id) = article_id else {
             continue;
         };
-        for session in sessions.iter() {
+        for session in &workshop.sessions {
             // Planned a month ahead (or as soon as the demo began); a held or
             // cancelled session was changed once more.
             let session_id: i64 = sqlx::query_scalar(
@@ -274,19 +153,20 @@ pub async fn seed_workshops(tx: &mut PgConnection) -> Result<(), rapport_core::E
             )
             .bind(article_id)
             .bind(starts_at(session)?)
-            .bind(session.time_zone)
+            .bind(&session.time_zone)
             .bind(session.minutes)
             .bind(session.capacity)
-            .bind(session.place)
-            .bind(session.online_url)
-            .bind(session.status)
+            .bind(&session.place)
+            .bind(&session.online_url)
+            .bind(&session.status)
             .bind(trainer_id)
             .fetch_one(&mut *tx)
             .await?;
             // Registrations an hour apart, ending a day before `base`; a
             // cancellation and the move up it caused happen on `base`.
             for (i, seat) in session.seats.iter().enumerate() {
-                let Some((user_id, _)) = db::users::id_by_email(&mut *tx, seat.email).await? else {
+                let Some((user_id, _)) = db::users::id_by_email(&mut *tx, &seat.email).await?
+                else {
                     continue;
                 };
                 sqlx::query(
@@ -301,7 +181,7 @@ pub async fn seed_workshops(tx: &mut PgConnection) -> Result<(), rapport_core::E
                 )
                 .bind(session_id)
                 .bind(user_id)
-                .bind(seat.status)
+                .bind(&seat.status)
                 .bind(i as i32)
                 .bind(seat.promoted)
                 .bind(seat.attended)
@@ -311,4 +191,54 @@ pub async fn seed_workshops(tx: &mut PgConnection) -> Result<(), rapport_core::E
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::DEMO_ACCOUNTS;
+
+    #[test]
+    fn the_workshop_sessions_are_valid() {
+        for workshop in WORKSHOPS.iter() {
+            for session in &workshop.sessions {
+                let at = format!("{} in {} days", workshop.slug, session.days);
+                assert!(TimeZone::get(&session.time_zone).is_ok(), "{at}: time zone");
+                assert!((0..24).contains(&session.hour), "{at}: hour");
+                assert!(session.minutes > 0 && session.capacity > 0, "{at}");
+                assert!(
+                    !session.place.is_empty() || !session.online_url.is_empty(),
+                    "{at}: where?"
+                );
+                assert!(
+                    ["scheduled", "done", "cancelled"].contains(&session.status.as_str()),
+                    "{at}: status {}",
+                    session.status
+                );
+                for seat in &session.seats {
+                    let email = &seat.email;
+                    assert!(
+                        DEMO_ACCOUNTS
+                            .iter()
+                            .any(|a| a.email == *email && a.role.is_customer()),
+                        "{at}: {email} is not a demo customer"
+                    );
+                    assert!(
+                        ["registered", "waitlisted", "cancelled"].contains(&seat.status.as_str()),
+                        "{at}: {email}: status {}",
+                        seat.status
+                    );
+                    assert!(
+                        seat.attended.is_none()
+                            || (session.status == "done" && seat.status == "registered"),
+                        "{at}: {email}: attendance is marked for people registered for a held session"
+                    );
+                    assert!(
+                        !seat.promoted || seat.status == "registered",
+                        "{at}: {email}"
+                    );
+                }
+            }
+        }
+    }
 }
