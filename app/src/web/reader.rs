@@ -1,5 +1,6 @@
-//! Times as a reader reads them: which time zone the current request's reader
-//! reads in. The services take it as a `ReaderZone`; formatting is theirs.
+//! The current request's reader, for the services: who asks (from the session)
+//! and which time zone they read times in (their account's, else their
+//! browser's). Formatting times is the services' job.
 
 use rapport_core::time_zones::ReaderZone;
 use rapport_core::Reader;
@@ -9,7 +10,7 @@ pub const BROWSER_ZONE_COOKIE: &str = "tz";
 
 /// The zone the current reader reads times in: their account's, else their
 /// browser's (the `tz` cookie the page sets once it runs), else UTC.
-pub fn zone() -> ReaderZone {
+fn zone() -> ReaderZone {
     let chosen = super::auth::signed_in().and_then(|user| user.time_zone);
     // Read in place (the request is not copied): this runs for every time shown.
     let browser = || {
