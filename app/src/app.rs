@@ -65,8 +65,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// The cookie in which the browser reports its time zone (the server reads it
-/// in `web::reader::zone`).
-const BROWSER_ZONE_COOKIE: &str = "tz";
+/// in `web::reader`).
+pub(crate) const BROWSER_ZONE_COOKIE: &str = "tz";
 
 /// Counts the times the browser's zone became known to the server during this
 /// visit (0 or 1). Resources that show times include it in their key, so the

@@ -5,8 +5,7 @@
 use rapport_core::time_zones::ReaderZone;
 use rapport_core::Reader;
 
-/// The cookie in which the browser reports its time zone (see `app::App`).
-pub const BROWSER_ZONE_COOKIE: &str = "tz";
+use crate::app::BROWSER_ZONE_COOKIE;
 
 /// The zone the current reader reads times in: their account's, else their
 /// browser's (the `tz` cookie the page sets once it runs), else UTC.
