@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 /** A signed-in page in a browser context of its own. */

@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 // Every case action is a plain HTML form: these run with JavaScript switched off.

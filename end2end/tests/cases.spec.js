@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 /** A signed-in page in a browser context of its own. */
@@ -76,7 +76,9 @@ test('a case from opening to rating: customer with a file, agent, internal note,
   await expect(customer.getByText('5 out of 5')).toBeVisible();
 });
 
-test('a stale edit shows the conflict and keeps the text typed', async ({ browser }) => {
+test('a stale edit shows the conflict and keeps the text typed', async ({ browser, consoleErrors }) => {
+  // The second save is refused: the server answers 409 Conflict.
+  consoleErrors.expect(/status of 409 \(Conflict\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/queue?queue=open');
   await agent.locator('table a[href^="/cases/C-"]').first().click();
@@ -97,7 +99,9 @@ test('a stale edit shows the conflict and keeps the text typed', async ({ browse
   await expect(agent.getByLabel('Message')).toHaveValue('My carefully written answer');
 });
 
-test('another organization gets "not found" for a case address', async ({ browser }) => {
+test('another organization gets "not found" for a case address', async ({ browser, consoleErrors }) => {
+  // The other organization's case page answers 404 Not Found.
+  consoleErrors.expect(/status of 404 \(Not Found\)/);
   const olivia = await personPage(browser, 'olivia@northwind.example');
   await olivia.goto('/cases');
   await olivia.locator('table a[href^="/cases/C-"]').first().click();

@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 test('a visitor finds an article by search with a typo, sees the highlighted snippet and reads it', async ({ page }) => {

@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 /** A signed-in page in a browser context of its own. */
@@ -55,7 +55,9 @@ test('a customer admin finds an overdue invoice, opens a case about it, and the 
   await expect(agent.getByRole('main')).toContainText('Acme Robotics');
 });
 
-test('an agent looks up an order by number, and a customer of another organization gets "not found"', async ({ browser }) => {
+test('an agent looks up an order by number, and a customer of another organization gets "not found"', async ({ browser, consoleErrors }) => {
+  // The other organization's order page answers 404 Not Found.
+  consoleErrors.expect(/status of 404 \(Not Found\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/orders');
   const main = agent.getByRole('main');

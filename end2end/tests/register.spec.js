@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { navLinks } = require('./helpers');
 
 test('a visitor registers, reaches the dashboard, and can sign out and back in', async ({ page }) => {

@@ -1,7 +1,9 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
-test('an admin adds a holiday and sets a time zone; a bad zone names the field and keeps the value', async ({ page }) => {
+test('an admin adds a holiday and sets a time zone; a bad zone names the field and keeps the value', async ({ page, consoleErrors }) => {
+  // The bad zone is refused: the server answers 422 with the field's message.
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   await signIn(page, 'admin@rapport.example');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service levels' }).click();
   await expect(page.getByRole('heading', { name: 'Service levels' })).toBeVisible();

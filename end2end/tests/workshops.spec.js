@@ -1,4 +1,4 @@
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
 /** A signed-in page in a browser context of its own. */
@@ -15,7 +15,9 @@ function inDays(days) {
   return d.toISOString().slice(0, 10);
 }
 
-test('a trainer publishes a workshop with two sessions; customers find it by search, register, wait, and move up', async ({ browser }) => {
+test('a trainer publishes a workshop with two sessions; customers find it by search, register, wait, and move up', async ({ browser, consoleErrors }) => {
+  // A session in the past is refused: the server answers 422 with the field's message.
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   // The trainer writes the workshop like an article, of the kind Workshop, and publishes it.
   const trainer = await personPage(browser, 'trainer@rapport.example');
   await trainer.goto('/write/new');
