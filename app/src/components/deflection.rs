@@ -45,8 +45,14 @@ impl Deflection {
         let this = self.typed.get_value();
         set_timeout(
             move || {
-                if self.typed.get_value() == this && subject.trim() != self.subject.get_untracked()
-                {
+                // The page may be gone by now (the case was sent): then the
+                // pause ends in nothing rather than in a disposed value.
+                let (Some(latest), Some(looked_for)) =
+                    (self.typed.try_get_value(), self.subject.try_get_untracked())
+                else {
+                    return;
+                };
+                if latest == this && subject.trim() != looked_for {
                     self.subject.set(subject.trim().to_string());
                     self.suggest.dispatch((subject, description));
                 }

@@ -281,21 +281,31 @@ fn BodyWithPreview(
     // Only the answer to the newest request is shown: answers can overtake each other.
     let latest_request = StoredValue::new(0u64);
     let timer = StoredValue::new(None::<TimeoutHandle>);
+    // A preview still waiting for a pause in typing is dropped with the editor.
+    on_cleanup(move || {
+        if let Some(Some(pending)) = timer.try_get_value() {
+            pending.clear();
+        }
+    });
     let schedule = move || {
         if let Some(pending) = timer.get_value() {
             pending.clear();
         }
         let handle = set_timeout_with_handle(
             move || {
-                let Some(text) = body_box.get_untracked().map(|b| b.value()) else {
+                // The editor may be gone by now (saved, published, left): then
+                // the preview is simply not asked for, or not shown.
+                let Some(text) = body_box.try_get_untracked().flatten().map(|b| b.value()) else {
                     return;
                 };
-                let request = latest_request.get_value() + 1;
+                let Some(request) = latest_request.try_get_value().map(|n| n + 1) else {
+                    return;
+                };
                 latest_request.set_value(request);
                 leptos::task::spawn_local(async move {
                     let answer = preview_article(text).await;
-                    if latest_request.get_value() == request {
-                        set_live.set(Some(answer));
+                    if latest_request.try_get_value() == Some(request) {
+                        set_live.try_set(Some(answer));
                     }
                 });
             },
