@@ -2,14 +2,14 @@
 
 use crate::api::auth::{current_user, SignOut};
 use crate::components::nav::SiteHeader;
-use crate::error::AppError;
+use crate::context::{Auth, BrowserZone};
 use crate::pages::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
-use rapport_types::views::auth::UserSummary;
+use rapport_types::BROWSER_ZONE_COOKIE;
 
 /// The HTML document around the application (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,17 +39,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is signed in, shared by every page.
-#[derive(Clone, Copy)]
-pub struct Auth {
-    pub user: Resource<Result<Option<UserSummary>, AppError>>,
-    pub sign_out: ServerAction<SignOut>,
-}
-
-pub fn use_auth() -> Auth {
-    expect_context::<Auth>()
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -62,22 +51,6 @@ pub fn App() -> impl IntoView {
             <Site/>
         </Router>
     }
-}
-
-/// The cookie in which the browser reports its time zone (the server reads it
-/// in `web::reader`).
-pub(crate) const BROWSER_ZONE_COOKIE: &str = "tz";
-
-/// Counts the times the browser's zone became known to the server during this
-/// visit (0 or 1). Resources that show times include it in their key, so the
-/// first page of a first visit, rendered in UTC, is fetched again in the
-/// browser's zone instead of waiting for the next page.
-#[derive(Clone, Copy)]
-pub struct BrowserZone(pub RwSignal<u32>);
-
-/// The `BrowserZone` signal (0 on the server, where it never changes).
-pub fn browser_zone_changes() -> u32 {
-    use_context::<BrowserZone>().map_or(0, |z| z.0.get())
 }
 
 /// Unless the browser already told us, store its time zone (an IANA name such as

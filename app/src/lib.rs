@@ -10,6 +10,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod context;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -72,7 +72,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the gate: only callers who may use the upload functions get this far.
-        .layer(from_fn(uploads::limit_uploads))
+        .layer(from_fn_with_state(
+            uploads::UploadEndpoints(app::api::UPLOAD_ENDPOINTS),
+            uploads::limit_uploads,
+        ))
         .layer(from_fn(security::guard_server_functions))
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)

@@ -16,3 +16,11 @@ pub mod search;
 pub mod sla;
 pub mod workshops;
 pub mod writing;
+
+/// The server functions that take files (multipart forms): the router caps
+/// their bodies (`web::uploads::limit_uploads`).
+#[cfg(feature = "ssr")]
+pub const UPLOAD_ENDPOINTS: &[&str] = {
+    use leptos::server_fn::ServerFn;
+    &[cases::CreateCase::PATH, cases::ReplyToCase::PATH]
+};

@@ -1,4 +1,4 @@
-use crate::app::use_auth;
+use crate::context::use_auth;
 use leptos::prelude::*;
 use rapport_types::views::auth::{Capability, UserSummary};
 

@@ -133,7 +133,7 @@ impl WorkshopSessions {
                     slug(),
                     register.version().get(),
                     cancel.version().get(),
-                    crate::app::browser_zone_changes(),
+                    crate::context::browser_zone_changes(),
                 )
             },
             move |(slug, _, _, _)| async move {

@@ -1,8 +1,8 @@
 use crate::api::account::{ChangePassword, UpdateProfile};
 use crate::api::workshops::SetTimeZone;
-use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::panels::ErrorPanel;
+use crate::context::use_auth;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;

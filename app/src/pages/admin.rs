@@ -1,9 +1,9 @@
 use crate::api::admin::{
     list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled,
 };
-use crate::app::use_auth;
 use crate::components::form::{action_error, field_error, Field, FormError};
 use crate::components::panels::ErrorPanel;
+use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

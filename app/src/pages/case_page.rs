@@ -2,12 +2,12 @@
 use super::case_reply::{reply_action, ReplyForm};
 use crate::api::canned::canned_reply_text;
 use crate::api::cases::{case_detail, case_presence, MergeCase, RateCase, SetCaseOpen, UpdateCase};
-use crate::app::use_auth;
 use crate::components::attachments::AttachmentList;
 use crate::components::attachments::UploadAction;
 use crate::components::business::{BusinessPanel, LinkedItemCard};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
 use crate::components::panels::{title_text, ErrorPanel};
+use crate::context::use_auth;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,9 +1,9 @@
 //! The customer's case list, and the case table the agent queue shares.
 use crate::api::cases::my_cases;
-use crate::app::use_auth;
 use crate::components::form::Select;
 use crate::components::pager::{current_params, page_address, page_number, Pager};
 use crate::components::panels::ErrorPanel;
+use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

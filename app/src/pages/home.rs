@@ -1,4 +1,4 @@
-use crate::app::use_auth;
+use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

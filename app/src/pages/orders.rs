@@ -3,13 +3,13 @@
 use super::deliveries::DeliveryTable;
 use super::invoices::InvoiceTable;
 use crate::api::orders::{order_detail, order_list, FindByNumber};
-use crate::app::use_auth;
 use crate::components::commerce::{
     filter_params, list_part, order_href, FilterError, OpenCaseButton, OrderBadge, OrdersNav,
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::pager::page_number;
 use crate::components::panels::{title_text, ErrorPanel};
+use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

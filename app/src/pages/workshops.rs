@@ -1,13 +1,13 @@
 //! Workshops for readers: the calendar of upcoming sessions (filtered by category
 //! and month) and the signed-in person's own registrations.
 use crate::api::workshops::{my_workshops, workshop_calendar};
-use crate::app::use_auth;
 use crate::components::commerce::FilterError;
 use crate::components::form::{Field, Select};
 use crate::components::panels::ErrorPanel;
 use crate::components::workshop_sessions::{
     places_text, SessionBadge, SessionTime, Whereabouts, ZoneNote,
 };
+use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,7 +22,7 @@ pub fn WorkshopsPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
     let calendar = Resource::new(
-        move || (filters(), crate::app::browser_zone_changes()),
+        move || (filters(), crate::context::browser_zone_changes()),
         |([category, month], _)| workshop_calendar(category, month),
     );
     let auth = use_auth();
@@ -171,7 +171,7 @@ fn CalendarCard(session: SessionView) -> impl IntoView {
 
 #[component]
 pub fn MyWorkshopsPage() -> impl IntoView {
-    let mine = Resource::new(crate::app::browser_zone_changes, |_| my_workshops());
+    let mine = Resource::new(crate::context::browser_zone_changes, |_| my_workshops());
     view! {
         <Title text="My workshops"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

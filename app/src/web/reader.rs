@@ -5,7 +5,7 @@
 use rapport_core::time_zones::ReaderZone;
 use rapport_core::Reader;
 
-use crate::app::BROWSER_ZONE_COOKIE;
+use rapport_types::BROWSER_ZONE_COOKIE;
 
 /// The zone the current reader reads times in: their account's, else their
 /// browser's (the `tz` cookie the page sets once it runs), else UTC.

@@ -7,7 +7,6 @@ use super::auth::RequestUser;
 use super::error::REQUEST_ID_HEADER;
 use super::security::error_response;
 use super::AppState;
-use crate::api::cases::{CreateCase, ReplyToCase};
 use crate::error::AppError;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -16,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use http::{header, HeaderValue, Method, StatusCode};
 use leptos::server_fn::codec::MultipartData;
-use leptos::server_fn::ServerFn;
 use rapport_core::attachments::{
     content_disposition, find_download, sanitize_file_name, Attachments, NewFile,
 };
@@ -175,10 +173,14 @@ async fn read_text(field: &mut multer::Field<'static>, name: &str) -> Result<Str
 // ---------------------------------------------------------------------------
 // HTTP: the upload body limit and the download
 
+/// The paths of the server functions that take files (`api::UPLOAD_ENDPOINTS`,
+/// handed in by the router: the web glue does not import the endpoints).
+#[derive(Clone, Copy)]
+pub struct UploadEndpoints(pub &'static [&'static str]);
+
 /// Does this request post to a server function that takes files?
-fn takes_files(req: &Request) -> bool {
-    req.method() == Method::POST
-        && [CreateCase::PATH, ReplyToCase::PATH].contains(&req.uri().path())
+fn takes_files(endpoints: UploadEndpoints, req: &Request) -> bool {
+    req.method() == Method::POST && endpoints.0.contains(&req.uri().path())
 }
 
 /// In front of the server functions that take files. Their bodies are read as
@@ -186,8 +188,12 @@ fn takes_files(req: &Request) -> bool {
 /// `MAX_UPLOAD_BYTES` here (a body that says it is bigger is refused before it
 /// is read). A body that is not multipart is refused too: the multipart
 /// decoder of server functions cannot answer it with an error of its own.
-pub async fn limit_uploads(req: Request, next: Next) -> Response {
-    if !takes_files(&req) {
+pub async fn limit_uploads(
+    State(endpoints): State<UploadEndpoints>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !takes_files(endpoints, &req) {
         return next.run(req).await;
     }
     let multipart = req

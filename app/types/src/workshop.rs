@@ -83,6 +83,10 @@ impl RegistrationStatus {
     }
 }
 
+/// The cookie in which the browser tells the server its time zone: the page
+/// sets it, the server reads it to show times in the reader's zone.
+pub const BROWSER_ZONE_COOKIE: &str = "tz";
+
 /// Time zones the pickers offer, UTC first; any IANA name is accepted.
 pub const TIME_ZONES: &[&str] = &[
     "UTC",
