@@ -3,6 +3,11 @@
 use crate::common;
 
 use crate::common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
+use app::api::account::ChangePassword;
+use app::api::admin::{ChangeRole, ListUsers, SetUserDisabled};
+use app::api::auth::Register;
+use app::api::dashboard::Dashboard;
+use app::api::organization::{CreateInvitation, OrganizationOverview};
 use rapport_core::policy::{Gate, SERVER_FUNCTIONS};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use sqlx::PgPool;
@@ -12,15 +17,15 @@ async fn register_creates_an_organization_and_signs_in(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let client = app.browser();
     let response = app
-        .call(
+        .invoke(
             &client,
-            "register",
-            &[
-                ("email", "New.Person@Example.com"),
-                ("display_name", "New Person"),
-                ("organization_name", "Fresh Org"),
-                ("password", "a long password"),
-            ],
+            Register {
+                email: "New.Person@Example.com".into(),
+                display_name: "New Person".into(),
+                organization_name: Some("Fresh Org".into()),
+                password: "a long password".into(),
+                invitation: None,
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -64,15 +69,15 @@ async fn registration_errors_name_the_field_and_save_nothing(pool: PgPool) {
     ];
     for (field, email, password, organization) in cases {
         let response = app
-            .call(
+            .invoke(
                 &client,
-                "register",
-                &[
-                    ("email", email),
-                    ("display_name", "Some One"),
-                    ("organization_name", organization),
-                    ("password", password),
-                ],
+                Register {
+                    email: email.to_string(),
+                    display_name: "Some One".into(),
+                    organization_name: Some(organization.to_string()),
+                    password: password.to_string(),
+                    invitation: None,
+                },
             )
             .await;
         assert_eq!(response.status(), 422, "{field}");
@@ -200,24 +205,25 @@ async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
 async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let customer = app.signed_in("ahmed@acme.example").await;
-    assert_eq!(app.call(&customer, "dashboard", &[]).await.status(), 200);
+    assert_eq!(app.invoke(&customer, Dashboard {}).await.status(), 200);
 
     let admin = app.signed_in("admin@rapport.example").await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ahmed@acme.example'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let id = id.to_string();
     let response = app
-        .call(
+        .invoke(
             &admin,
-            "set_user_disabled",
-            &[("user_id", &id), ("disabled", "true")],
+            SetUserDisabled {
+                user_id: id,
+                disabled: true,
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
 
-    assert_eq!(app.call(&customer, "dashboard", &[]).await.status(), 401);
+    assert_eq!(app.invoke(&customer, Dashboard {}).await.status(), 401);
     // And they cannot sign in again.
     let again = app.browser();
     assert_eq!(
@@ -239,6 +245,7 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
         if *gate == Gate::Anyone {
             continue;
         }
+        // Raw: every function by its name in the policy table, without its arguments.
         let status = app.call(&visitor, name, &[]).await.status();
         assert_eq!(status, 401, "a visitor calling {name}");
         let expect_forbidden: &[(&reqwest::Client, &str)] = match gate {
@@ -257,11 +264,13 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
             _ => &[],
         };
         for (client, who) in expect_forbidden {
+            // Raw: by name and without arguments, as above.
             let status = app.call(client, name, &[]).await.status();
             assert_eq!(status, 403, "a {who} calling {name}");
         }
     }
     // A function that does not exist is not found, whoever asks.
+    // Raw: there is no such function to have typed arguments.
     assert_eq!(
         app.call(&customer, "drop_all_tables", &[]).await.status(),
         404
@@ -355,7 +364,13 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
     }
     // An error answered by a server function carries them too.
     let refused = app
-        .call(&client, "list_users", &[("query", ""), ("page", "1")])
+        .invoke(
+            &client,
+            ListUsers {
+                query: String::new(),
+                page: 1,
+            },
+        )
         .await;
     assert_eq!(refused.status(), 401);
     assert!(refused.headers().contains_key("content-security-policy"));
@@ -502,40 +517,47 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
                 .fetch_one(&pool)
                 .await
                 .unwrap()
-                .to_string()
         }
     };
     let nick = id_of("nick@northwind.example").await;
     let ok = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &nick), ("role", "customer_admin")],
+            ChangeRole {
+                user_id: nick,
+                role: "customer_admin".into(),
+            },
         )
         .await;
     assert_eq!(ok.status(), 200);
     let across = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &nick), ("role", "admin")],
+            ChangeRole {
+                user_id: nick,
+                role: "admin".into(),
+            },
         )
         .await;
     assert_eq!(across.status(), 422, "a customer cannot become staff");
     let me = id_of("admin@rapport.example").await;
     let own = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &me), ("role", "agent")],
+            ChangeRole {
+                user_id: me,
+                role: "agent".into(),
+            },
         )
         .await;
     assert_eq!(own.status(), 403, "an admin cannot demote themselves");
     let disable_self = app
-        .call(
+        .invoke(
             &admin,
-            "set_user_disabled",
-            &[("user_id", &me), ("disabled", "true")],
+            SetUserDisabled {
+                user_id: me,
+                disabled: true,
+            },
         )
         .await;
     assert_eq!(disable_self.status(), 403);
@@ -553,7 +575,7 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
     let app = TestApp::spawn(pool).await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let overview: serde_json::Value = app
-        .call(&olivia, "organization_overview", &[])
+        .invoke(&olivia, OrganizationOverview {})
         .await
         .json()
         .await
@@ -562,22 +584,22 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
     assert!(text.contains("nick@northwind.example"));
     assert!(!text.contains("acme.example"), "{text}");
 
-    let created = app.call(&olivia, "create_invitation", &[]).await;
+    let created = app.invoke(&olivia, CreateInvitation {}).await;
     assert_eq!(created.status(), 200);
     let location = created.headers()["location"].to_str().unwrap().to_string();
     let token = location.split("invitation=").nth(1).unwrap().to_string();
 
     let colleague = app.browser();
     let joined = app
-        .call(
+        .invoke(
             &colleague,
-            "register",
-            &[
-                ("email", "nora@northwind.example"),
-                ("display_name", "Nora Northwind"),
-                ("password", "nora's long password"),
-                ("invitation", &token),
-            ],
+            Register {
+                email: "nora@northwind.example".into(),
+                display_name: "Nora Northwind".into(),
+                organization_name: None,
+                password: "nora's long password".into(),
+                invitation: Some(token.clone()),
+            },
         )
         .await;
     assert_eq!(joined.status(), 200);
@@ -595,15 +617,15 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
 
     // The link works once.
     let again = app
-        .call(
+        .invoke(
             &app.browser(),
-            "register",
-            &[
-                ("email", "mallory@example.com"),
-                ("display_name", "Mallory"),
-                ("password", "mallory's long password"),
-                ("invitation", &token),
-            ],
+            Register {
+                email: "mallory@example.com".into(),
+                display_name: "Mallory".into(),
+                organization_name: None,
+                password: "mallory's long password".into(),
+                invitation: Some(token.clone()),
+            },
         )
         .await;
     assert_eq!(again.status(), 422);
@@ -617,24 +639,22 @@ async fn changing_the_password_ends_other_sessions(pool: PgPool) {
     let laptop = app.signed_in("greta@globex.example").await;
     let phone = app.signed_in("greta@globex.example").await;
     let wrong = app
-        .call(
+        .invoke(
             &laptop,
-            "change_password",
-            &[
-                ("current_password", "nope"),
-                ("new_password", "a brand new password"),
-            ],
+            ChangePassword {
+                current_password: "nope".into(),
+                new_password: "a brand new password".into(),
+            },
         )
         .await;
     assert_eq!(wrong.status(), 422);
     let changed = app
-        .call(
+        .invoke(
             &laptop,
-            "change_password",
-            &[
-                ("current_password", DEMO_PASSWORD),
-                ("new_password", "a brand new password"),
-            ],
+            ChangePassword {
+                current_password: DEMO_PASSWORD.to_string(),
+                new_password: "a brand new password".into(),
+            },
         )
         .await;
     assert_eq!(changed.status(), 200);
