@@ -4,6 +4,7 @@
 use crate::common;
 
 use crate::common::TestApp;
+use app::api::cases::CaseDetail;
 use reqwest::header::{
     ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
     X_CONTENT_TYPE_OPTIONS,
@@ -31,6 +32,7 @@ async fn post_case(
     files: &[(&str, &[u8])],
 ) -> Response {
     let category = category_id(app).await;
+    // Raw: create_case takes multipart data (files), not typed arguments.
     app.call_multipart(
         client,
         "create_case",
@@ -69,6 +71,7 @@ async fn reply(
         ("version", version),
     ];
     form.extend_from_slice(extra);
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     app.call_multipart(client, "reply_to_case", &form, files)
         .await
 }
@@ -217,6 +220,7 @@ async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
         );
     }
     // Good files, but the case itself is refused: the files go too.
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let response = app
         .call_multipart(
             &nick,
@@ -252,6 +256,7 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
     let first = reply(&app, &agent, &number, "1", &[], &[]).await;
     assert_eq!(first.status(), 200);
     let messages = count(&app, "case_messages").await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let stale = app
         .call_multipart(
             &agent,
@@ -375,7 +380,13 @@ async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgP
         let (app, number) = (&app, number.clone());
         async move {
             let case: serde_json::Value = app
-                .call(&client, "case_detail", &[("number", &number)])
+                .invoke(
+                    &client,
+                    CaseDetail {
+                        number: number.clone(),
+                        canned: None,
+                    },
+                )
                 .await
                 .json()
                 .await
