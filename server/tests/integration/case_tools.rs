@@ -286,8 +286,8 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
             SaveCannedReply {
                 id: String::new(),
                 title: "Mine".into(),
-                body: "x".into()
-            }
+                body: "x".into(),
+            },
         )
         .await
         .status(),
@@ -536,8 +536,8 @@ async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
         app.invoke(
             &carla,
             CasePresence {
-                number: number.clone()
-            }
+                number: number.clone(),
+            },
         )
         .await
         .status(),
