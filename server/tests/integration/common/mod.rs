@@ -2,6 +2,8 @@
 //! talked to with an HTTP client as a browser or a script would.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use app::api::auth::{CurrentUser, SignIn};
 use app::web::AppState;
 use leptos::server_fn::serde::Serialize;
@@ -36,7 +38,8 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// Start the router on port 0 against `pool`, with the demo accounts seeded.
+    /// Start the router on port 0 against `pool`, with the whole demo seeded
+    /// (people, cases, orders, workshops): for tests about the demo's content.
     pub async fn spawn(pool: PgPool) -> TestApp {
         TestApp::spawn_with(pool, |_| {}).await
     }
@@ -46,6 +49,17 @@ impl TestApp {
         rapport_demo::seed::seed_demo(&pool)
             .await
             .expect("seeding the demo");
+        TestApp::spawn_empty_with(pool, configure).await
+    }
+
+    /// Start the router on port 0 against `pool` as the migrations leave it:
+    /// the test writes what it needs with `fixtures`.
+    pub async fn spawn_empty(pool: PgPool) -> TestApp {
+        TestApp::spawn_empty_with(pool, |_| {}).await
+    }
+
+    /// `spawn_empty`, with settings changed by `configure`.
+    pub async fn spawn_empty_with(pool: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // Mail goes into a temporary folder, never into the source tree, and is
