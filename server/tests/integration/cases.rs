@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
 use app::api::cases::{CaseDetail, CaseQueue, MyCases, RateCase, SetCaseOpen, UpdateCase};
 use reqwest::Client;
 use serde_json::Value;
@@ -84,7 +84,8 @@ async fn message_count(app: &TestApp) -> i64 {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Printer on fire", "It *really* is.").await;
     assert!(number.starts_with("C-"), "{number}");
@@ -105,7 +106,8 @@ async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category = category_id(&app).await;
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
@@ -153,7 +155,16 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let number = open_case(&app, &olivia, "Northwind secret", "Only for Northwind.").await;
     let carla = app.signed_in("carla@acme.example").await;
@@ -218,7 +229,12 @@ async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn internal_notes_never_reach_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Slow dashboard", "It takes ages.").await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -272,7 +288,12 @@ async fn internal_notes_never_reach_the_customer(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Need help", "Please.").await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -336,7 +357,16 @@ async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "admin@rapport.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Race", "Two agents.").await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -413,7 +443,8 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(
         &app,
@@ -442,7 +473,16 @@ async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Rate me", "Please.").await;
     let early = app
@@ -509,7 +549,8 @@ async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_see_queues_with_their_sizes(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
     let carla = app.signed_in("carla@acme.example").await;
     let number = open_case(&app, &carla, "Queue me", "New one.").await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -533,8 +574,17 @@ async fn agents_see_queues_with_their_sizes(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
-    // Only this test's case: the demo's own cases may send mail too.
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "admin@rapport.example",
+        ],
+    )
+    .await;
+    // Only this test's case, whatever else may be sending mail.
     let mails_to = |address: &'static str| {
         let pool = app.pool.clone();
         async move {
@@ -633,7 +683,12 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn case_times_are_shown_in_the_readers_time_zone(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Clock check", "What time is it?").await;
     let created = |case: &Value| case["created"].as_str().unwrap().to_string();
