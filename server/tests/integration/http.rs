@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use crate::common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
+use crate::common::{cookie_pair, fixtures, session_cookie, TestApp, DEMO_PASSWORD};
 use app::api::account::ChangePassword;
 use app::api::admin::{ChangeRole, ListUsers, SetUserDisabled};
 use app::api::auth::Register;
@@ -14,7 +14,7 @@ use sqlx::PgPool;
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn register_creates_an_organization_and_signs_in(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let client = app.browser();
     let response = app
         .invoke(
@@ -93,7 +93,8 @@ async fn registration_errors_name_the_field_and_save_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_in_with_the_right_and_a_wrong_password(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
 
     let wrong = app
@@ -132,7 +133,12 @@ async fn sign_in_with_the_right_and_a_wrong_password(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_in_cycles_the_session_id(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "olivia@northwind.example"],
+    )
+    .await;
     let client = app.bare();
     // An attacker's session id, valid in the store, planted in the victim's browser.
     let first = app
@@ -169,7 +175,8 @@ async fn sign_in_cycles_the_session_id(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example"]).await;
     let client = app.bare();
     let response = app
         .sign_in(&client, "carla@acme.example", DEMO_PASSWORD)
@@ -203,7 +210,8 @@ async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["ahmed@acme.example", "admin@rapport.example"]).await;
     let customer = app.signed_in("ahmed@acme.example").await;
     assert_eq!(app.invoke(&customer, Dashboard {}).await.status(), 200);
 
@@ -236,7 +244,16 @@ async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let visitor = app.browser();
     let customer = app.signed_in("nick@northwind.example").await;
     let customer_admin = app.signed_in("olivia@northwind.example").await;
@@ -299,7 +316,8 @@ fn every_registered_server_function_is_in_the_policy_table() {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn cross_origin_posts_are_refused(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.bare();
     let form = common::encode(&[
         ("email", "nick@northwind.example"),
@@ -340,7 +358,7 @@ async fn cross_origin_posts_are_refused(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let client = app.bare();
     for (path, status) in [("/no/such/page", 404), ("/", 200), ("/sign-in", 200)] {
         let response = client.get(app.url(path)).send().await.unwrap();
@@ -378,7 +396,7 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_inline_script_carries_the_nonce_the_policy_allows(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let response = app.bare().get(app.url("/")).send().await.unwrap();
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -401,7 +419,12 @@ async fn the_inline_script_carries_the_nonce_the_policy_allows(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["olivia@northwind.example", "nick@northwind.example"],
+    )
+    .await;
     let client = app.browser();
     for _ in 0..5 {
         let r = app
@@ -427,7 +450,17 @@ async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "admin@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
     let visitor = app.browser();
     let page = common::page_text(&visitor, &app.url("/sign-in")).await;
     assert!(
@@ -450,7 +483,8 @@ async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
     let response = client
         .post(app.url("/api/sign_in"))
@@ -507,7 +541,12 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "nick@northwind.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let id_of = |email: &'static str| {
         let pool = app.pool.clone();
@@ -572,7 +611,16 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let overview: serde_json::Value = app
         .invoke(&olivia, OrganizationOverview {})
@@ -635,7 +683,8 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn changing_the_password_ends_other_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["greta@globex.example"]).await;
     let laptop = app.signed_in("greta@globex.example").await;
     let phone = app.signed_in("greta@globex.example").await;
     let wrong = app
@@ -674,7 +723,8 @@ async fn changing_the_password_ends_other_sessions(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |config| config.secure_cookies = true).await;
+    let app = TestApp::spawn_empty_with(pool, |config| config.secure_cookies = true).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.bare();
     let response = app
         .sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
@@ -689,10 +739,11 @@ async fn behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sessions_end_after_the_absolute_lifetime(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |config| {
+    let app = TestApp::spawn_empty_with(pool, |config| {
         config.session_max_age = std::time::Duration::from_secs(1)
     })
     .await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
     assert_eq!(
         app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
