@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
 use app::api::cases::CaseDetail;
 use reqwest::header::{
     ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
@@ -132,7 +132,16 @@ const LOG: &[u8] = b"12:00:01 printer on fire\n12:00:02 still on fire\n";
 type Files<'a> = Vec<(&'a str, &'a [u8])>;
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(
         &app,
@@ -182,7 +191,8 @@ async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool)
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let cases_before = count(&app, "cases").await;
     let oversized = vec![b'x'; 10 * MIB + 1];
@@ -248,7 +258,12 @@ async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -273,7 +288,8 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_case_holds_at_most_25_mb(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let nine = vec![b'x'; 9 * MIB];
     let number = open_case(&app, &nick, &[("a.pdf", &nine), ("b.pdf", &nine)]).await;
@@ -314,7 +330,16 @@ async fn a_case_holds_at_most_25_mb(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -413,7 +438,16 @@ async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgP
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn other_organizations_and_visitors_cannot_download(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let number = open_case(&app, &olivia, &[("northwind-secret.pdf", b"%PDF secret")]).await;
     let id = attachments_of(&app, &number).await[0].0;
@@ -451,7 +485,8 @@ async fn other_organizations_and_visitors_cannot_download(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category = category_id(&app).await;
     let response = nick
@@ -496,7 +531,8 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) 
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_upload_function_refuses_a_form_that_is_not_multipart(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let response = nick
         .post(app.url("/api/create_case"))
