@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
 use app::api::cases::{CaseDetail, UpdateCase};
 use app::api::sla::{AddHoliday, RemoveHoliday, SaveBusinessHours, SaveSlaPolicy, SlaSettings};
 use rapport_core::policy::{self, Action, Actor, Permit};
@@ -154,7 +154,17 @@ async fn targets(app: &TestApp, priority: &str) -> (i32, i32) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "admin@rapport.example",
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let form = policy_form("urgent", ("0", "30"), ("4", "15"));
     let response = app.invoke(&admin, form).await;
@@ -190,7 +200,8 @@ async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_targets_name_the_priority_and_field(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["admin@rapport.example"]).await;
     let admin = app.signed_in("admin@rapport.example").await;
     let before = targets(&app, "high").await;
     let cases = [
@@ -257,7 +268,8 @@ async fn stored_calendar(app: &TestApp) -> (String, Vec<(i16, String)>) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_admin_saves_the_time_zone_and_opening_hours(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["admin@rapport.example"]).await;
     let admin = app.signed_in("admin@rapport.example").await;
     let mut week = office_week();
     week[5] = ("10:00".into(), "14:00".into());
@@ -280,7 +292,12 @@ async fn an_admin_saves_the_time_zone_and_opening_hours(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_bad_time_zone_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "agent@rapport.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let before = stored_calendar(&app).await;
     let mut week = office_week();
@@ -315,7 +332,12 @@ async fn a_bad_time_zone_names_the_field_and_saves_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn holidays_are_added_once_and_removed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "nick@northwind.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let add = AddHoliday {
         day: "2030-12-25".into(),
@@ -373,7 +395,12 @@ async fn holidays_are_added_once_and_removed(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_page_works_without_javascript(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "agent@rapport.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let page = common::page_text(&admin, &app.url("/admin/sla")).await;
     assert!(page.contains("<h1>Service levels"), "{page}");
@@ -427,9 +454,27 @@ async fn the_page_works_without_javascript(pool: PgPool) {
     assert!(!page.contains("field-time_zone"));
 }
 
+/// Carla's case on hold, assigned to Sam Agent (the demo's case of that subject).
+async fn uploads_case(app: &TestApp) {
+    let agent = "agent@rapport.example";
+    fixtures::case("carla@acme.example", "Uploads over 10 MB fail")
+        .description("Uploading our product catalogue (12 MB) ends with an error after a minute.")
+        .status("on_hold")
+        .assignee(agent)
+        .note(agent, "Waiting for the storage team to raise the limit.")
+        .message(
+            agent,
+            "We are waiting for a change on our side and will come back to you this week.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number: i64 =
         sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
@@ -522,7 +567,9 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_settled_case_says_which_targets_were_kept_and_which_missed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
+    uploads_case(&app).await;
     let number: i64 =
         sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
             .fetch_one(&app.pool)

@@ -29,12 +29,6 @@ pub struct Person {
     pub organization_id: Option<i64>,
 }
 
-impl Person {
-    fn is_staff(&self) -> bool {
-        self.organization_id.is_none()
-    }
-}
-
 /// A customer organization.
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -143,13 +137,14 @@ pub async fn people(pool: &PgPool, emails: &[&str]) -> Vec<Person> {
     people
 }
 
-/// A case as the test needs it: `case(&nick, "Subject")`, then the
-/// builder's settings, then `insert`.
-pub fn case(requester: &Person, subject: &str) -> CaseBuilder {
+/// A case as the test needs it: `case("nick@northwind.example", "Subject")`,
+/// then the builder's settings, then `insert`. People are named by e-mail, as
+/// the tests sign in; they must exist by then (`person`, `people`).
+pub fn case(requester: &str, subject: &str) -> CaseBuilder {
     CaseBuilder {
         subject: subject.to_string(),
         description: format!("{subject}: please help."),
-        requester: requester.clone(),
+        requester: requester.to_string(),
         category: "Technical problem".into(),
         priority: "normal".into(),
         status: "new".into(),
@@ -162,13 +157,14 @@ pub fn case(requester: &Person, subject: &str) -> CaseBuilder {
 pub struct CaseBuilder {
     subject: String,
     description: String,
-    requester: Person,
+    /// E-mail addresses, here and below.
+    requester: String,
     category: String,
     priority: String,
     status: String,
-    assignee: Option<Person>,
+    assignee: Option<String>,
     /// (author, internal note, body), in order.
-    thread: Vec<(Person, bool, String)>,
+    thread: Vec<(String, bool, String)>,
     tags: Vec<String>,
 }
 
@@ -203,20 +199,22 @@ impl CaseBuilder {
         self
     }
 
-    pub fn assignee(mut self, agent: &Person) -> Self {
-        self.assignee = Some(agent.clone());
+    pub fn assignee(mut self, agent: &str) -> Self {
+        self.assignee = Some(agent.to_string());
         self
     }
 
     /// A public message of the thread.
-    pub fn message(mut self, author: &Person, body: &str) -> Self {
-        self.thread.push((author.clone(), false, body.to_string()));
+    pub fn message(mut self, author: &str, body: &str) -> Self {
+        self.thread
+            .push((author.to_string(), false, body.to_string()));
         self
     }
 
     /// An internal note of the thread (staff only).
-    pub fn note(mut self, author: &Person, body: &str) -> Self {
-        self.thread.push((author.clone(), true, body.to_string()));
+    pub fn note(mut self, author: &str, body: &str) -> Self {
+        self.thread
+            .push((author.to_string(), true, body.to_string()));
         self
     }
 
@@ -228,11 +226,9 @@ impl CaseBuilder {
     /// Write the case, its thread, status, assignee and tags, and start its
     /// SLA clock as opening a case does (paused while it is pending).
     pub async fn insert(self, pool: &PgPool) -> Case {
-        let organization_id = self
-            .requester
-            .organization_id
-            .expect("a case is requested by a customer");
         let mut tx = pool.begin().await.unwrap();
+        let (requester_id, organization_id) = user(&mut tx, &self.requester).await;
+        let organization_id = organization_id.expect("a case is requested by a customer");
         let category_id = case_db::categories(&mut *tx)
             .await
             .unwrap()
@@ -247,34 +243,35 @@ impl CaseBuilder {
                 description: &self.description,
                 category_id,
                 priority: &self.priority,
-                requester_id: self.requester.id,
+                requester_id,
                 organization_id,
             },
         )
         .await
         .unwrap();
+        // Who spoke last in public: the case remembers whose turn it is.
+        let mut last_speaker = None;
         for (author, internal, body) in &self.thread {
-            case_db::add_message(&mut *tx, id, author.id, *internal, body)
+            let (author_id, organization) = user(&mut tx, author).await;
+            case_db::add_message(&mut *tx, id, author_id, *internal, body)
                 .await
                 .unwrap();
-        }
-        // Who spoke last in public: the case remembers whose turn it is.
-        let last_speaker =
-            self.thread
-                .iter()
-                .rfind(|(_, internal, _)| !internal)
-                .map(|(author, _, _)| {
-                    if author.is_staff() {
-                        "agent"
-                    } else {
-                        "customer"
-                    }
+            if !internal {
+                last_speaker = Some(match organization {
+                    None => "agent",
+                    Some(_) => "customer",
                 });
+            }
+        }
+        let assignee_id = match &self.assignee {
+            Some(email) => Some(user(&mut tx, email).await.0),
+            None => None,
+        };
         let change = case_db::CaseChange {
             status: &self.status,
             priority: &self.priority,
             category_id,
-            assignee_id: self.assignee.as_ref().map(|a| a.id),
+            assignee_id,
             public_speaker: last_speaker,
         };
         case_db::update(&mut *tx, id, 1, change)
@@ -309,4 +306,12 @@ impl CaseBuilder {
             number: format!("C-{number}"),
         }
     }
+}
+
+/// The id and organization of the person with this e-mail address.
+async fn user(db: &mut sqlx::PgConnection, email: &str) -> (i64, Option<i64>) {
+    db::users::id_by_email(db, email)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{email} does not exist: add them with fixtures::person"))
 }
