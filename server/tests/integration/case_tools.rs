@@ -2,7 +2,7 @@
 //! merging, bulk changes, presence and the SLA clock, each with the people who
 //! must not use them.
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
 use app::api::canned::{CannedReplies, CannedReplyText, DeleteCannedReply, SaveCannedReply};
 use app::api::cases::{
     BulkUpdateCases, CaseDetail, CasePresence, CaseQueue, MergeCase, MyCases, RateCase,
@@ -23,6 +23,108 @@ async fn case_number(app: &TestApp, subject: &str) -> String {
             .await
             .unwrap();
     format!("C-{n}")
+}
+
+// The demo's cases these tests read, each written alone by a fixture: the
+// same subject, people, state and the lines of the thread the tests look for.
+// Their people must exist first (`fixtures::people`).
+
+const AGENT: &str = "agent@rapport.example";
+
+/// Nick's open, high-priority case, Sam's, with a reply of Nick's in the thread.
+async fn export_case(app: &TestApp) {
+    fixtures::case("nick@northwind.example", "Cannot export the monthly report to CSV")
+        .description("When I click **Export → CSV** on the monthly report nothing happens. It worked last month.\n\nBrowser: Firefox 128.")
+        .priority("high")
+        .status("open")
+        .assignee(AGENT)
+        .message(AGENT, "Thanks Nick. Could you tell me roughly how many rows the report has? Very large exports run in the background.")
+        .message("nick@northwind.example", "About 40,000 rows.")
+        .note(AGENT, "Reproduced with 40k rows: the export job times out. Raised with engineering.")
+        .tags(&["export", "reports"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Nick's closed feature request, answered by Sam.
+async fn dark_mode_case(app: &TestApp) {
+    fixtures::case("nick@northwind.example", "Feature request: dark mode")
+        .description("Would it be possible to have a dark theme? Our support desk works late.")
+        .category("Other")
+        .priority("low")
+        .status("closed")
+        .assignee(AGENT)
+        .message(
+            AGENT,
+            "Thank you for the suggestion, we have passed it to the product team.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
+/// Greta's urgent open case, Sam's.
+async fn password_reset_case(app: &TestApp) {
+    fixtures::case("greta@globex.example", "Password reset e-mail never arrives")
+        .description("I asked for a password reset three times and no e-mail arrived, not even in the spam folder.")
+        .category("Account and access")
+        .priority("urgent")
+        .status("open")
+        .assignee(AGENT)
+        .note(AGENT, "Their mail server rejects our sender domain; checking SPF with the customer's IT.")
+        .message(AGENT, "We are looking into it: your mail server seems to refuse our messages. Could your IT team check that mail from rapport.example is allowed?")
+        .tags(&["e-mail", "sign-in"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Carla's new case, nobody's yet (Acme).
+async fn late_delivery_case(app: &TestApp) {
+    fixtures::case("carla@acme.example", "Delivery of our last order is late")
+        .description("The order we placed two weeks ago has still not arrived. The tracking page has not changed for five days.")
+        .category("Orders and delivery")
+        .priority("high")
+        .tags(&["delivery"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Greta's new case, nobody's yet.
+async fn training_calendar_case(app: &TestApp) {
+    fixtures::case(
+        "greta@globex.example",
+        "Where do I find the training calendar?",
+    )
+    .description("Our new team members would like to join a workshop. Where can we see the dates?")
+    .category("Getting started")
+    .insert(&app.pool)
+    .await;
+}
+
+/// Carla's case on hold, Sam's.
+async fn uploads_case(app: &TestApp) {
+    fixtures::case("carla@acme.example", "Uploads over 10 MB fail")
+        .description("Uploading our product catalogue (12 MB) ends with an error after a minute.")
+        .status("on_hold")
+        .assignee(AGENT)
+        .note(AGENT, "Waiting for the storage team to raise the limit.")
+        .message(
+            AGENT,
+            "We are waiting for a change on our side and will come back to you this week.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
+/// Olivia's case waiting for her answer, Sam's.
+async fn vat_case(app: &TestApp) {
+    fixtures::case("olivia@northwind.example", "Invoice shows the wrong VAT rate")
+        .description("Our last invoice charges 20% VAT, but we are VAT-registered in Ireland and should be reverse-charged.")
+        .category("Invoices and payment")
+        .status("pending")
+        .assignee(AGENT)
+        .message(AGENT, "Hello Olivia, could you send us your VAT number so we can correct the invoice?")
+        .insert(&app.pool)
+        .await;
 }
 
 async fn version_of(app: &TestApp, number: &str) -> i32 {
@@ -97,7 +199,13 @@ fn numbers(page: &Value) -> Vec<String> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "greta@globex.example"],
+    )
+    .await;
+    password_reset_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Password reset e-mail never arrives").await;
     let (_, case) = detail(&app, &agent, &number, None).await;
@@ -237,7 +345,13 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "nick@northwind.example"],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let saved = app
         .invoke(
@@ -312,7 +426,19 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    dark_mode_case(&app).await;
+    export_case(&app).await;
+    late_delivery_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let source = case_number(&app, "Feature request: dark mode").await; // Nick, closed
     let target = case_number(&app, "Cannot export the monthly report to CSV").await; // Nick, open
@@ -408,7 +534,19 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+            "greta@globex.example",
+        ],
+    )
+    .await;
+    late_delivery_case(&app).await;
+    training_calendar_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let a = case_number(&app, "Delivery of our last order is late").await;
     let b = case_number(&app, "Where do I find the training calendar?").await;
@@ -490,7 +628,17 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "admin@rapport.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let admin = app.signed_in("admin@rapport.example").await;
     let number = case_number(&app, "Uploads over 10 MB fail").await;
@@ -547,7 +695,9 @@ async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["agent@rapport.example", "carla@acme.example"]).await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Uploads over 10 MB fail").await;
     let n: i64 = number.trim_start_matches("C-").parse().unwrap();
@@ -617,7 +767,13 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "nick@northwind.example"],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let mails = || async {
@@ -748,7 +904,8 @@ async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     sqlx::query(
         "INSERT INTO cases (subject, description, category_id, requester_id, organization_id)
          SELECT 'Generated ' || g, 'Many cases.', (SELECT min(id) FROM case_categories), u.id, u.organization_id
@@ -796,7 +953,9 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["agent@rapport.example", "carla@acme.example"]).await;
+    late_delivery_case(&app).await;
     let number = case_number(&app, "Delivery of our last order is late").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let (_, for_agent) = detail(&app, &agent, &number, None).await;
@@ -870,6 +1029,11 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
 /// solved cases between two snapshots of a test.
 async fn quiet_app(pool: PgPool) -> TestApp {
     TestApp::spawn_with(pool, |config| config.auto_close_days = 36_500).await
+}
+
+/// `quiet_app` without the demo, for a test that writes its own fixtures.
+async fn quiet_empty_app(pool: PgPool) -> TestApp {
+    TestApp::spawn_empty_with(pool, |config| config.auto_close_days = 36_500).await
 }
 
 /// A customer opens a case (the multipart form, as the app posts it), with
@@ -992,7 +1156,12 @@ async fn reply_with_status(app: &TestApp, agent: &reqwest::Client, number: &str,
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = new_case(&app, &nick, "Label printer prints blank pages", &[]).await;
@@ -1102,7 +1271,19 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
+    dark_mode_case(&app).await;
+    vat_case(&app).await;
+    export_case(&app).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
@@ -1419,7 +1600,8 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
         .fetch_one(&app.pool)
@@ -1452,7 +1634,17 @@ async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    late_delivery_case(&app).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let carla = app.signed_in("carla@acme.example").await;
@@ -1635,7 +1827,17 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "nick@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
+    export_case(&app).await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let before = snapshot(&app).await;
@@ -1737,7 +1939,20 @@ async fn canned_text(
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "admin@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "trainer@rapport.example",
+        ],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let saved = app
         .invoke(&agent, SaveCannedReply { id: String::new(), title: "Full greeting".into(), body: "Dear {{customer_name}} ({{organization}}), about {{case_number}} \"{{case_subject}}\": {{agent_name}} {{nope}}".into() })
