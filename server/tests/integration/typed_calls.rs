@@ -1,7 +1,7 @@
 //! Typed server-function calls (`TestApp::invoke`): the arguments go as
 //! server_fn encodes them, and the server reads them back as it reads a form.
 
-use crate::common::{self, TestApp};
+use crate::common::{self, fixtures, TestApp};
 use app::api::cases::{BulkUpdateCases, CaseDetail, SetCaseOpen};
 use app::api::sla::SaveBusinessHours;
 use app::api::workshops::MarkAttendance;
@@ -69,7 +69,36 @@ fn typed(args: &impl Serialize) -> String {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_server_reads_typed_options_lists_booleans_and_numbers(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    let people = [
+        "agent@rapport.example",
+        "admin@rapport.example",
+        "nick@northwind.example",
+        "carla@acme.example",
+    ];
+    let sam = fixtures::people(&app.pool, &people).await[0].id;
+    for (requester, subject) in [
+        (
+            "nick@northwind.example",
+            "Cannot export the monthly report to CSV",
+        ),
+        ("carla@acme.example", "Delivery of our last order is late"),
+        (
+            "carla@acme.example",
+            "Where do I find the training calendar?",
+        ),
+    ] {
+        fixtures::case(requester, subject).insert(&app.pool).await;
+    }
+    rapport_core::db::canned::save(
+        &app.pool,
+        None,
+        "Greeting",
+        "Hello {{customer_first_name}},",
+        sam,
+    )
+    .await
+    .unwrap();
     // The typed sign-in (an absent `next`) and `current_user` (no arguments).
     let agent = app.signed_in("agent@rapport.example").await;
     assert_eq!(
