@@ -2,7 +2,7 @@
 //! the workflow (review, publish, archive), stale saves, restore and diffs,
 //! the writers' list, the insights, and the people who must not write.
 
-use crate::common::{page_text, TestApp};
+use crate::common::{fixtures, page_text, TestApp};
 use app::api::writing::{
     ArticleEditor, ArticleHistory, ChangeArticleState, DraftPreview, PreviewArticle,
     RestoreRevision, SaveArticle, WriterArticles, WritingInsights,
@@ -111,7 +111,8 @@ async fn edit(
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
     let first_go = SaveArticle {
@@ -163,7 +164,8 @@ async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn editing_a_published_article_keeps_readers_on_the_published_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |f| f.intent = "publish".into()).await;
     let (state, first, published, _) = article_row(&app, id).await;
@@ -225,7 +227,8 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, ADMIN]).await;
     let trainer = app.signed_in(TRAINER).await;
     let admin = app.signed_in(ADMIN).await;
     let id = create(&app, &trainer, |_| {}).await;
@@ -265,7 +268,8 @@ async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: P
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn saving_unchanged_content_creates_no_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |_| {}).await;
     // The same text, typed again with spaces around it and tags in another spelling.
@@ -283,7 +287,8 @@ async fn saving_unchanged_content_creates_no_revision(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
     let long_note = "n".repeat(301);
@@ -350,7 +355,8 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
     let body = "Text with <angle> & ampersand.";
@@ -388,7 +394,8 @@ async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPoo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |f| {
         f.body = "First text.\n".into();
@@ -463,7 +470,8 @@ async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |f| {
         f.body = "Line one.\nLine two.\nLine three.\n".into()
@@ -547,7 +555,8 @@ async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |f| f.intent = "publish".into()).await;
     let (_, latest, _, _) = article_row(&app, id).await;
@@ -596,7 +605,8 @@ async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: 
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn articles_with_the_same_title_get_numbered_slugs(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let mut slugs = Vec::new();
     for _ in 0..3 {
@@ -625,7 +635,8 @@ async fn articles_with_the_same_title_get_numbered_slugs(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     create(&app, &trainer, |f| f.title = "Reset your password".into()).await;
     create(&app, &trainer, |f| {
@@ -736,7 +747,8 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn previews_render_as_the_published_page_does(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let response = app
         .invoke(
@@ -769,7 +781,8 @@ async fn previews_render_as_the_published_page_does(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, AGENT, CUSTOMER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let id = create(&app, &trainer, |_| {}).await;
     let (_, latest, _, _) = article_row(&app, id).await;
@@ -878,7 +891,12 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn insights_count_searches_votes_and_deflections_of_the_last_30_days(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, CUSTOMER, AGENT]).await;
+    // A case that the search for "vat refund" led to.
+    fixtures::case(CUSTOMER, "VAT refund")
+        .insert(&app.pool)
+        .await;
     let trainer = app.signed_in(TRAINER).await;
     let helpful = create(&app, &trainer, |f| {
         f.title = "Helpful one".into();
