@@ -3,7 +3,7 @@
 //! them, cancellations and attendance, mails with calendar files, time zones,
 //! who may do what, and workshops in search.
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
 use app::api::search::SearchArticles;
 use app::api::workshops::{
     CancelRegistration, CancelSession, MarkAttendance, MyWorkshops, RegisterForSession,
@@ -126,7 +126,17 @@ async fn mails_to(pool: &PgPool, email: &str) -> Vec<(String, Option<String>)> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "sensor-clinic", "Sensor clinic", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let session = add_session(&app, &trainer, article, "1").await;
@@ -281,7 +291,16 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
 async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_between_them(
     pool: PgPool,
 ) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "race", "Race for the last place", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let people: Vec<(i64, i64)> = sqlx::query_as(
@@ -325,7 +344,8 @@ async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_betwe
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["trainer@rapport.example"]).await;
     let article = workshop(&app.pool, "bad-input", "Bad input", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let (future, past) = (day(10), day(-3));
@@ -426,7 +446,16 @@ async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let open = workshop(&app.pool, "open-workshop", "Open workshop", "customers").await;
     let internal = workshop(&app.pool, "staff-only", "Staff only workshop", "internal").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
@@ -531,7 +560,16 @@ async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
 async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_started(
     pool: PgPool,
 ) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "attendance", "Attendance workshop", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let ahmed = app.signed_in("ahmed@acme.example").await;
@@ -657,7 +695,12 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["trainer@rapport.example", "ahmed@acme.example"],
+    )
+    .await;
     let article = workshop(
         &app.pool,
         "calibration",
