@@ -3,7 +3,8 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
+use app::api::cases::CaseDetail;
 use reqwest::header::{
     ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
     X_CONTENT_TYPE_OPTIONS,
@@ -31,6 +32,7 @@ async fn post_case(
     files: &[(&str, &[u8])],
 ) -> Response {
     let category = category_id(app).await;
+    // Raw: create_case takes multipart data (files), not typed arguments.
     app.call_multipart(
         client,
         "create_case",
@@ -69,6 +71,7 @@ async fn reply(
         ("version", version),
     ];
     form.extend_from_slice(extra);
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     app.call_multipart(client, "reply_to_case", &form, files)
         .await
 }
@@ -129,7 +132,16 @@ const LOG: &[u8] = b"12:00:01 printer on fire\n12:00:02 still on fire\n";
 type Files<'a> = Vec<(&'a str, &'a [u8])>;
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(
         &app,
@@ -179,7 +191,8 @@ async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool)
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let cases_before = count(&app, "cases").await;
     let oversized = vec![b'x'; 10 * MIB + 1];
@@ -217,6 +230,7 @@ async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
         );
     }
     // Good files, but the case itself is refused: the files go too.
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let response = app
         .call_multipart(
             &nick,
@@ -244,7 +258,12 @@ async fn refused_files_name_the_file_and_nothing_is_saved(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -252,6 +271,7 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
     let first = reply(&app, &agent, &number, "1", &[], &[]).await;
     assert_eq!(first.status(), 200);
     let messages = count(&app, "case_messages").await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let stale = app
         .call_multipart(
             &agent,
@@ -268,7 +288,8 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_case_holds_at_most_25_mb(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let nine = vec![b'x'; 9 * MIB];
     let number = open_case(&app, &nick, &[("a.pdf", &nine), ("b.pdf", &nine)]).await;
@@ -309,7 +330,16 @@ async fn a_case_holds_at_most_25_mb(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
@@ -375,7 +405,13 @@ async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgP
         let (app, number) = (&app, number.clone());
         async move {
             let case: serde_json::Value = app
-                .call(&client, "case_detail", &[("number", &number)])
+                .invoke(
+                    &client,
+                    CaseDetail {
+                        number: number.clone(),
+                        canned: None,
+                    },
+                )
                 .await
                 .json()
                 .await
@@ -402,7 +438,16 @@ async fn replies_carry_files_and_those_of_internal_notes_are_for_staff(pool: PgP
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn other_organizations_and_visitors_cannot_download(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let number = open_case(&app, &olivia, &[("northwind-secret.pdf", b"%PDF secret")]).await;
     let id = attachments_of(&app, &number).await[0].0;
@@ -440,7 +485,8 @@ async fn other_organizations_and_visitors_cannot_download(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category = category_id(&app).await;
     let response = nick
@@ -485,7 +531,8 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_text(pool: PgPool) 
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_upload_function_refuses_a_form_that_is_not_multipart(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let response = nick
         .post(app.url("/api/create_case"))

@@ -2,7 +2,15 @@
 //! merging, bulk changes, presence and the SLA clock, each with the people who
 //! must not use them.
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
+use app::api::canned::{CannedReplies, CannedReplyText, DeleteCannedReply, SaveCannedReply};
+use app::api::cases::{
+    BulkUpdateCases, CaseDetail, CasePresence, CaseQueue, MergeCase, MyCases, RateCase,
+    SetCaseOpen, UpdateCase,
+};
+use leptos::server_fn::serde::Serialize;
+use leptos::server_fn::ServerFn;
+use reqwest::Response;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -17,45 +25,148 @@ async fn case_number(app: &TestApp, subject: &str) -> String {
     format!("C-{n}")
 }
 
-async fn version_of(app: &TestApp, number: &str) -> String {
+// The demo's cases these tests read, each written alone by a fixture: the
+// same subject, people, state and the lines of the thread the tests look for.
+// Their people must exist first (`fixtures::people`).
+
+const AGENT: &str = "agent@rapport.example";
+
+/// Nick's open, high-priority case, Sam's, with a reply of Nick's in the thread.
+async fn export_case(app: &TestApp) {
+    fixtures::case("nick@northwind.example", "Cannot export the monthly report to CSV")
+        .description("When I click **Export → CSV** on the monthly report nothing happens. It worked last month.\n\nBrowser: Firefox 128.")
+        .priority("high")
+        .status("open")
+        .assignee(AGENT)
+        .message(AGENT, "Thanks Nick. Could you tell me roughly how many rows the report has? Very large exports run in the background.")
+        .message("nick@northwind.example", "About 40,000 rows.")
+        .note(AGENT, "Reproduced with 40k rows: the export job times out. Raised with engineering.")
+        .tags(&["export", "reports"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Nick's closed feature request, answered by Sam.
+async fn dark_mode_case(app: &TestApp) {
+    fixtures::case("nick@northwind.example", "Feature request: dark mode")
+        .description("Would it be possible to have a dark theme? Our support desk works late.")
+        .category("Other")
+        .priority("low")
+        .status("closed")
+        .assignee(AGENT)
+        .message(
+            AGENT,
+            "Thank you for the suggestion, we have passed it to the product team.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
+/// Greta's urgent open case, Sam's.
+async fn password_reset_case(app: &TestApp) {
+    fixtures::case("greta@globex.example", "Password reset e-mail never arrives")
+        .description("I asked for a password reset three times and no e-mail arrived, not even in the spam folder.")
+        .category("Account and access")
+        .priority("urgent")
+        .status("open")
+        .assignee(AGENT)
+        .note(AGENT, "Their mail server rejects our sender domain; checking SPF with the customer's IT.")
+        .message(AGENT, "We are looking into it: your mail server seems to refuse our messages. Could your IT team check that mail from rapport.example is allowed?")
+        .tags(&["e-mail", "sign-in"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Carla's new case, nobody's yet (Acme).
+async fn late_delivery_case(app: &TestApp) {
+    fixtures::case("carla@acme.example", "Delivery of our last order is late")
+        .description("The order we placed two weeks ago has still not arrived. The tracking page has not changed for five days.")
+        .category("Orders and delivery")
+        .priority("high")
+        .tags(&["delivery"])
+        .insert(&app.pool)
+        .await;
+}
+
+/// Greta's new case, nobody's yet.
+async fn training_calendar_case(app: &TestApp) {
+    fixtures::case(
+        "greta@globex.example",
+        "Where do I find the training calendar?",
+    )
+    .description("Our new team members would like to join a workshop. Where can we see the dates?")
+    .category("Getting started")
+    .insert(&app.pool)
+    .await;
+}
+
+/// Carla's case on hold, Sam's.
+async fn uploads_case(app: &TestApp) {
+    fixtures::case("carla@acme.example", "Uploads over 10 MB fail")
+        .description("Uploading our product catalogue (12 MB) ends with an error after a minute.")
+        .status("on_hold")
+        .assignee(AGENT)
+        .note(AGENT, "Waiting for the storage team to raise the limit.")
+        .message(
+            AGENT,
+            "We are waiting for a change on our side and will come back to you this week.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
+/// Olivia's case waiting for her answer, Sam's.
+async fn vat_case(app: &TestApp) {
+    fixtures::case("olivia@northwind.example", "Invoice shows the wrong VAT rate")
+        .description("Our last invoice charges 20% VAT, but we are VAT-registered in Ireland and should be reverse-charged.")
+        .category("Invoices and payment")
+        .status("pending")
+        .assignee(AGENT)
+        .message(AGENT, "Hello Olivia, could you send us your VAT number so we can correct the invoice?")
+        .insert(&app.pool)
+        .await;
+}
+
+async fn version_of(app: &TestApp, number: &str) -> i32 {
     let n: i64 = number.trim_start_matches("C-").parse().unwrap();
-    let v: i32 = sqlx::query_scalar("SELECT version FROM cases WHERE number = $1")
+    sqlx::query_scalar("SELECT version FROM cases WHERE number = $1")
         .bind(n)
         .fetch_one(&app.pool)
         .await
-        .unwrap();
-    v.to_string()
+        .unwrap()
 }
 
+/// A case as `client` reads it; `canned` fills the reply form with that canned reply.
 async fn detail(
     app: &TestApp,
     client: &reqwest::Client,
     number: &str,
-    extra: &[(&str, &str)],
+    canned: Option<i64>,
 ) -> (u16, Value) {
-    let mut form = vec![("number", number)];
-    form.extend_from_slice(extra);
-    let response = app.call(client, "case_detail", &form).await;
+    let number = number.to_string();
+    let response = app.invoke(client, CaseDetail { number, canned }).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn queue(app: &TestApp, client: &reqwest::Client, filters: &[(&str, &str)]) -> (u16, Value) {
-    let mut form: Vec<(&str, &str)> = vec![
-        ("queue", "open"),
-        ("query", ""),
-        ("priority", ""),
-        ("category", ""),
-        ("organization", ""),
-        ("tag", ""),
-        ("assignee", ""),
-        ("sort", ""),
-        ("page", "1"),
-    ];
-    for (k, v) in filters {
-        form.iter_mut().find(|(name, _)| name == k).unwrap().1 = v;
+/// The open queue, first page, without filters: the base the tests change
+/// (`CaseQueue { tag: "spf".into(), ..open_queue() }`).
+fn open_queue() -> CaseQueue {
+    CaseQueue {
+        queue: "open".into(),
+        query: String::new(),
+        priority: String::new(),
+        category: String::new(),
+        organization: String::new(),
+        tag: String::new(),
+        assignee: String::new(),
+        sort: String::new(),
+        page: 1,
     }
-    let response = app.call(client, "case_queue", &form).await;
+}
+
+async fn queue(app: &TestApp, client: &reqwest::Client, filters: CaseQueue) -> (u16, Value) {
+    let response = app.invoke(client, filters).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -88,40 +199,40 @@ fn numbers(page: &Value) -> Vec<String> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "greta@globex.example"],
+    )
+    .await;
+    password_reset_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Password reset e-mail never arrives").await;
-    let (_, case) = detail(&app, &agent, &number, &[]).await;
-    let category = case["category_id"].to_string();
+    let (_, case) = detail(&app, &agent, &number, None).await;
+    let category = case["category_id"].as_i64().unwrap();
     let version = version_of(&app, &number).await;
-    let update = |tags: &'static str, version: String| {
-        let (app, agent, number, category) = (&app, &agent, number.clone(), category.clone());
-        async move {
-            app.call(
-                agent,
-                "update_case",
-                &[
-                    ("number", &number),
-                    ("version", &version),
-                    ("status", "open"),
-                    ("priority", "urgent"),
-                    ("category_id", &category),
-                    ("assignee_id", ""),
-                    ("tags", tags),
-                ],
-            )
-            .await
-        }
+    let update = |tags: &'static str, version: i32| {
+        let change = UpdateCase {
+            number: number.clone(),
+            version,
+            status: "open".into(),
+            priority: "urgent".into(),
+            category_id: category,
+            assignee_id: String::new(),
+            tags: Some(tags.into()),
+        };
+        let (app, agent) = (&app, &agent);
+        async move { app.invoke(agent, change).await }
     };
     // A bad tag names the field and changes nothing.
-    let refused = update("spf, not a <tag>", version.clone()).await;
+    let refused = update("spf, not a <tag>", version).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("not a <tag>"));
     assert_eq!(version_of(&app, &number).await, version);
 
     let saved = update("SPF, Mail Delivery, spf", version).await;
     assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
-    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    let (_, case) = detail(&app, &agent, &number, None).await;
     assert_eq!(case["tags"], serde_json::json!(["mail-delivery", "spf"]));
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM case_events WHERE field = 'tags'")
         .fetch_one(&app.pool)
@@ -129,14 +240,30 @@ async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
         .unwrap();
     assert_eq!(events, 1);
 
-    let (status, page) = queue(&app, &agent, &[("tag", "spf")]).await;
+    let (status, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            tag: "spf".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(numbers(&page), vec![number.clone()]);
     assert_eq!(
         page["list"]["cases"][0]["tags"],
         serde_json::json!(["mail-delivery", "spf"])
     );
-    let (_, page) = queue(&app, &agent, &[("tag", "no-such-tag")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            tag: "no-such-tag".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(page["list"]["total"], 0);
 }
 
@@ -149,13 +276,29 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let (status, page) = queue(&app, &agent, &[("organization", &acme.to_string())]).await;
+    let (status, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            organization: acme.to_string(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(status, 200);
     for case in page["list"]["cases"].as_array().unwrap() {
         assert_eq!(case["organization"], "Acme Robotics");
     }
     // Priority order: urgent first.
-    let (_, page) = queue(&app, &agent, &[("sort", "priority")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            sort: "priority".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(page["list"]["cases"][0]["priority"], "urgent");
     // The breaching queue holds exactly the active cases past a deadline, and its size says so.
     let expected: i64 = sqlx::query_scalar(
@@ -166,7 +309,15 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
     .await
     .unwrap();
     assert!(expected > 0, "the demo has breached cases");
-    let (_, page) = queue(&app, &agent, &[("queue", "breaching")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            queue: "breaching".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(page["sizes"]["breaching"], expected);
     assert_eq!(page["list"]["total"], expected);
     assert!(page["list"]["cases"]
@@ -175,40 +326,53 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         .iter()
         .all(|c| c["breached"] == true));
     // Unknown values are named.
-    let (status, body) = queue(&app, &agent, &[("sort", "random")]).await;
+    let (status, body) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            sort: "random".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(status, 422);
     assert_eq!(body["Invalid"]["field"], "sort");
     // Customers have no queue.
     let nick = app.signed_in("nick@northwind.example").await;
-    let (status, _) = queue(&app, &nick, &[]).await;
+    let (status, _) = queue(&app, &nick, open_queue()).await;
     assert_eq!(status, 403);
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "nick@northwind.example"],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let saved = app
-        .call(
+        .invoke(
             &agent,
-            "save_canned_reply",
-            &[
-                ("id", ""),
-                ("title", "Greeting"),
-                (
-                    "body",
-                    "Hi {{customer_first_name}}, about {{case_number}}: {{agent_name}}",
-                ),
-            ],
+            SaveCannedReply {
+                id: String::new(),
+                title: "Greeting".into(),
+                body: "Hi {{customer_first_name}}, about {{case_number}}: {{agent_name}}".into(),
+            },
         )
         .await;
     assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
     // The same title twice is refused with the field named.
     let twice = app
-        .call(
+        .invoke(
             &agent,
-            "save_canned_reply",
-            &[("id", ""), ("title", "Greeting"), ("body", "x")],
+            SaveCannedReply {
+                id: String::new(),
+                title: "Greeting".into(),
+                body: "x".into(),
+            },
         )
         .await;
     assert_eq!(twice.status(), 422);
@@ -220,7 +384,7 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
         .await
         .unwrap();
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
-    let (status, case) = detail(&app, &agent, &number, &[("canned", &id.to_string())]).await;
+    let (status, case) = detail(&app, &agent, &number, Some(id)).await;
     assert_eq!(status, 200);
     assert_eq!(
         case["staff"]["reply_draft"],
@@ -229,30 +393,29 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
 
     // Customers can neither read the library nor use it on their case.
     let nick = app.signed_in("nick@northwind.example").await;
-    assert_eq!(app.call(&nick, "canned_replies", &[]).await.status(), 403);
+    assert_eq!(app.invoke(&nick, CannedReplies {}).await.status(), 403);
     assert_eq!(
-        app.call(
+        app.invoke(
             &nick,
-            "save_canned_reply",
-            &[("id", ""), ("title", "Mine"), ("body", "x")]
+            SaveCannedReply {
+                id: String::new(),
+                title: "Mine".into(),
+                body: "x".into(),
+            },
         )
         .await
         .status(),
         403
     );
     assert_eq!(
-        app.call(&nick, "delete_canned_reply", &[("id", &id.to_string())])
-            .await
-            .status(),
+        app.invoke(&nick, DeleteCannedReply { id }).await.status(),
         403
     );
-    let (_, case) = detail(&app, &nick, &number, &[("canned", &id.to_string())]).await;
+    let (_, case) = detail(&app, &nick, &number, Some(id)).await;
     // No staff part at all for a customer, so no reply draft in it.
     assert_eq!(case["staff"], Value::Null);
 
-    let removed = app
-        .call(&agent, "delete_canned_reply", &[("id", &id.to_string())])
-        .await;
+    let removed = app.invoke(&agent, DeleteCannedReply { id }).await;
     assert_eq!(removed.status(), 200);
     let left: i64 =
         sqlx::query_scalar("SELECT count(*) FROM canned_replies WHERE title = 'Greeting'")
@@ -264,21 +427,32 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    dark_mode_case(&app).await;
+    export_case(&app).await;
+    late_delivery_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let source = case_number(&app, "Feature request: dark mode").await; // Nick, closed
     let target = case_number(&app, "Cannot export the monthly report to CSV").await; // Nick, open
     let other = case_number(&app, "Delivery of our last order is late").await; // Carla (Acme)
                                                                                // Another requester's case: refused, named, nothing moved.
     let refused = app
-        .call(
+        .invoke(
             &agent,
-            "merge_case",
-            &[
-                ("number", &target),
-                ("version", &version_of(&app, &target).await),
-                ("into", &other),
-            ],
+            MergeCase {
+                number: target.clone(),
+                version: version_of(&app, &target).await,
+                into: other.clone(),
+            },
         )
         .await;
     assert_eq!(refused.status(), 422);
@@ -292,14 +466,13 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
     .unwrap();
     assert!(messages_before > 0);
     let merged = app
-        .call(
+        .invoke(
             &agent,
-            "merge_case",
-            &[
-                ("number", &source),
-                ("version", &version_of(&app, &source).await),
-                ("into", &target),
-            ],
+            MergeCase {
+                number: source.clone(),
+                version: version_of(&app, &source).await,
+                into: target.clone(),
+            },
         )
         .await;
     assert_eq!(merged.status(), 200, "{:?}", merged.text().await);
@@ -322,37 +495,39 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
 
     // The customer sees the old thread inside the survivor, and a pointer on the duplicate.
     let nick = app.signed_in("nick@northwind.example").await;
-    let (_, survivor) = detail(&app, &nick, &target, &[]).await;
+    let (_, survivor) = detail(&app, &nick, &target, None).await;
     let text = survivor["thread"].to_string();
     assert!(text.contains("dark theme"), "moved thread: {text}");
     assert!(text.contains(&format!("Case {source}")), "{text}");
-    let (_, duplicate) = detail(&app, &nick, &source, &[]).await;
+    let (_, duplicate) = detail(&app, &nick, &source, None).await;
     assert_eq!(duplicate["merged_into"], target.as_str());
     // Staff read the merge in the history of both cases, in words.
-    let (_, history) = detail(&app, &agent, &target, &[]).await;
+    let (_, history) = detail(&app, &agent, &target, None).await;
     assert!(history["thread"]
         .to_string()
         .contains(&format!("merged {source} into this case")));
     assert_eq!(duplicate["status"], "closed");
     // Merging it again is refused.
     let again = app
-        .call(
+        .invoke(
             &agent,
-            "merge_case",
-            &[
-                ("number", &source),
-                ("version", &version_of(&app, &source).await),
-                ("into", &target),
-            ],
+            MergeCase {
+                number: source.clone(),
+                version: version_of(&app, &source).await,
+                into: target.clone(),
+            },
         )
         .await;
     assert_eq!(again.status(), 422);
     // Customers cannot merge.
     let by_customer = app
-        .call(
+        .invoke(
             &nick,
-            "merge_case",
-            &[("number", &target), ("version", "1"), ("into", &source)],
+            MergeCase {
+                number: target.clone(),
+                version: 1,
+                into: source.clone(),
+            },
         )
         .await;
     assert_eq!(by_customer.status(), 403);
@@ -360,10 +535,23 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+            "greta@globex.example",
+        ],
+    )
+    .await;
+    late_delivery_case(&app).await;
+    training_calendar_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let a = case_number(&app, "Delivery of our last order is late").await;
     let b = case_number(&app, "Where do I find the training calendar?").await;
+    // Raw: the ticked boxes as the queue page's form posts them (`numbers[]`, not indexed).
     let body = format!(
         "numbers%5B%5D={a}&numbers%5B%5D={b}&assignee_id=me&status=open&back=%2Fqueue%3Fqueue%3Dunassigned"
     );
@@ -387,9 +575,17 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let body =
-        format!("numbers%5B%5D={a}&numbers%5B%5D=C-999999&assignee_id=none&status=&back=%2Fqueue");
-    let response = post_encoded(&app, &agent, "bulk_update_cases", body).await;
+    let response = app
+        .invoke(
+            &agent,
+            BulkUpdateCases {
+                numbers: Some(vec![a.clone(), "C-999999".into()]),
+                assignee_id: "none".into(),
+                status: String::new(),
+                back: "/queue".into(),
+            },
+        )
+        .await;
     assert_eq!(response.status(), 422);
     let refusal: Value = response.json().await.unwrap();
     assert_eq!(refusal["Invalid"]["field"], "numbers");
@@ -404,24 +600,28 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
     assert_eq!(before, after);
     // Nothing ticked: the message says what to do.
     let response = app
-        .call(
+        .invoke(
             &agent,
-            "bulk_update_cases",
-            &[("assignee_id", "me"), ("status", ""), ("back", "/queue")],
+            BulkUpdateCases {
+                numbers: None,
+                assignee_id: "me".into(),
+                status: String::new(),
+                back: "/queue".into(),
+            },
         )
         .await;
     assert_eq!(response.status(), 422);
     // Customers cannot.
     let nick = app.signed_in("nick@northwind.example").await;
     let response = app
-        .call(
+        .invoke(
             &nick,
-            "bulk_update_cases",
-            &[
-                ("assignee_id", "none"),
-                ("status", "closed"),
-                ("back", "/queue"),
-            ],
+            BulkUpdateCases {
+                numbers: None,
+                assignee_id: "none".into(),
+                status: "closed".into(),
+                back: "/queue".into(),
+            },
         )
         .await;
     assert_eq!(response.status(), 403);
@@ -429,26 +629,51 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "admin@rapport.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let admin = app.signed_in("admin@rapport.example").await;
     let number = case_number(&app, "Uploads over 10 MB fail").await;
     let first: Vec<String> = app
-        .call(&agent, "case_presence", &[("number", &number)])
+        .invoke(
+            &agent,
+            CasePresence {
+                number: number.clone(),
+            },
+        )
         .await
         .json()
         .await
         .unwrap();
     assert!(first.is_empty());
     let second: Vec<String> = app
-        .call(&admin, "case_presence", &[("number", &number)])
+        .invoke(
+            &admin,
+            CasePresence {
+                number: number.clone(),
+            },
+        )
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(second, vec!["Sam Agent".to_string()]);
     let again: Vec<String> = app
-        .call(&agent, "case_presence", &[("number", &number)])
+        .invoke(
+            &agent,
+            CasePresence {
+                number: number.clone(),
+            },
+        )
         .await
         .json()
         .await
@@ -457,16 +682,23 @@ async fn agents_on_the_same_case_see_each_other(pool: PgPool) {
     // Customers are not part of this, not even on their own case.
     let carla = app.signed_in("carla@acme.example").await;
     assert_eq!(
-        app.call(&carla, "case_presence", &[("number", &number)])
-            .await
-            .status(),
+        app.invoke(
+            &carla,
+            CasePresence {
+                number: number.clone(),
+            },
+        )
+        .await
+        .status(),
         403
     );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["agent@rapport.example", "carla@acme.example"]).await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Uploads over 10 MB fail").await;
     let n: i64 = number.trim_start_matches("C-").parse().unwrap();
@@ -484,6 +716,7 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
     let reply = |status: &'static str, version: String| {
         let (app, agent, number) = (&app, &agent, number.clone());
         async move {
+            // Raw: reply_to_case takes multipart data (files), not typed arguments.
             app.call(
                 agent,
                 "reply_to_case",
@@ -498,7 +731,7 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
         }
     };
     assert_eq!(
-        reply("pending", version_of(&app, &number).await)
+        reply("pending", version_of(&app, &number).await.to_string())
             .await
             .status(),
         200
@@ -517,7 +750,7 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
     .await
     .unwrap();
     assert_eq!(
-        reply("open", version_of(&app, &number).await)
+        reply("open", version_of(&app, &number).await.to_string())
             .await
             .status(),
         200
@@ -535,7 +768,13 @@ async fn the_resolution_clock_stops_while_waiting_for_the_customer(pool: PgPool)
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "nick@northwind.example"],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let mails = || async {
@@ -547,6 +786,7 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
         .unwrap()
     };
     let before = mails().await.len();
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let note = app
         .call(
             &agent,
@@ -554,7 +794,7 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
             &[
                 ("number", &number),
                 ("body", "secret-note"),
-                ("version", &version_of(&app, &number).await),
+                ("version", &version_of(&app, &number).await.to_string()),
                 ("internal", "on"),
             ],
         )
@@ -565,6 +805,7 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
         before,
         "an internal note sends no mail"
     );
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let reply = app
         .call(
             &agent,
@@ -572,7 +813,7 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
             &[
                 ("number", &number),
                 ("body", "Fixed in 2.4."),
-                ("version", &version_of(&app, &number).await),
+                ("version", &version_of(&app, &number).await.to_string()),
                 ("status", "solved"),
             ],
         )
@@ -598,10 +839,14 @@ async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
         let app = &app;
         async move {
             let body: Value = app
-                .call(
+                .invoke(
                     &client,
-                    "my_cases",
-                    &[("status", ""), ("query", query), ("page", "1")],
+                    MyCases {
+                        status: String::new(),
+                        query: query.to_string(),
+                        sort: String::new(),
+                        page: 1,
+                    },
                 )
                 .await
                 .json()
@@ -660,7 +905,8 @@ async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     sqlx::query(
         "INSERT INTO cases (subject, description, category_id, requester_id, organization_id)
          SELECT 'Generated ' || g, 'Many cases.', (SELECT min(id) FROM case_categories), u.id, u.organization_id
@@ -671,10 +917,14 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
     .unwrap();
     let nick = app.signed_in("nick@northwind.example").await;
     let body: Value = app
-        .call(
+        .invoke(
             &nick,
-            "my_cases",
-            &[("status", ""), ("query", "generated"), ("page", "2")],
+            MyCases {
+                status: String::new(),
+                query: "generated".into(),
+                sort: String::new(),
+                page: 2,
+            },
         )
         .await
         .json()
@@ -684,10 +934,14 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
     assert_eq!(body["more"], true);
     assert_eq!(body["cases"].as_array().unwrap().len(), 25);
     let few: Value = app
-        .call(
+        .invoke(
             &nick,
-            "my_cases",
-            &[("status", ""), ("query", "Generated 100"), ("page", "1")],
+            MyCases {
+                status: String::new(),
+                query: "Generated 100".into(),
+                sort: String::new(),
+                page: 1,
+            },
         )
         .await
         .json()
@@ -700,15 +954,17 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["agent@rapport.example", "carla@acme.example"]).await;
+    late_delivery_case(&app).await;
     let number = case_number(&app, "Delivery of our last order is late").await;
     let agent = app.signed_in("agent@rapport.example").await;
-    let (_, for_agent) = detail(&app, &agent, &number, &[]).await;
+    let (_, for_agent) = detail(&app, &agent, &number, None).await;
     assert!(for_agent["staff"]["resolution_due"]
         .as_str()
         .is_some_and(|d| d.starts_with("due in") || d.starts_with("overdue")));
     let carla = app.signed_in("carla@acme.example").await;
-    let (_, for_customer) = detail(&app, &carla, &number, &[]).await;
+    let (_, for_customer) = detail(&app, &carla, &number, None).await;
     // Customers get no staff part: no deadlines, no breach mark.
     assert_eq!(for_customer["staff"], Value::Null);
 
@@ -717,17 +973,29 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    let (_, staff_list) = queue(&app, &agent, &[("queue", "open")]).await;
+    let (_, staff_list) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            queue: "open".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert!(staff_list["list"]["cases"]
         .as_array()
         .unwrap()
         .iter()
         .any(|c| c["breached"] == true));
     let list: Value = app
-        .call(
+        .invoke(
             &carla,
-            "my_cases",
-            &[("status", ""), ("query", ""), ("page", "1")],
+            MyCases {
+                status: String::new(),
+                query: String::new(),
+                sort: String::new(),
+                page: 1,
+            },
         )
         .await
         .json()
@@ -739,15 +1007,14 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         .iter()
         .all(|c| c["due"] == Value::Null && c["breached"] == false));
     let by_due = app
-        .call(
+        .invoke(
             &carla,
-            "my_cases",
-            &[
-                ("status", ""),
-                ("query", ""),
-                ("sort", "due"),
-                ("page", "1"),
-            ],
+            MyCases {
+                status: String::new(),
+                query: String::new(),
+                sort: "due".into(),
+                page: 1,
+            },
         )
         .await;
     assert_eq!(by_due.status(), 422);
@@ -764,6 +1031,11 @@ async fn quiet_app(pool: PgPool) -> TestApp {
     TestApp::spawn_with(pool, |config| config.auto_close_days = 36_500).await
 }
 
+/// `quiet_app` without the demo, for a test that writes its own fixtures.
+async fn quiet_empty_app(pool: PgPool) -> TestApp {
+    TestApp::spawn_empty_with(pool, |config| config.auto_close_days = 36_500).await
+}
+
 /// A customer opens a case (the multipart form, as the app posts it), with
 /// `files`; returns its number.
 async fn new_case(
@@ -776,6 +1048,7 @@ async fn new_case(
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let response = app
         .call_multipart(
             client,
@@ -865,6 +1138,7 @@ fn assert_same(before: &[(&str, String)], after: &[(&str, String)], what: &str) 
 
 /// An agent's public reply that sets a status; it must succeed.
 async fn reply_with_status(app: &TestApp, agent: &reqwest::Client, number: &str, status: &str) {
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let response = app
         .call(
             agent,
@@ -872,7 +1146,7 @@ async fn reply_with_status(app: &TestApp, agent: &reqwest::Client, number: &str,
             &[
                 ("number", number),
                 ("body", "Done, I think."),
-                ("version", &version_of(app, number).await),
+                ("version", &version_of(app, number).await.to_string()),
                 ("status", status),
             ],
         )
@@ -882,7 +1156,12 @@ async fn reply_with_status(app: &TestApp, agent: &reqwest::Client, number: &str,
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = new_case(&app, &nick, "Label printer prints blank pages", &[]).await;
@@ -893,10 +1172,12 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
 
     // Solved: the requester opens it again, and the history says who did.
     let reopened = app
-        .call(
+        .invoke(
             &nick,
-            "set_case_open",
-            &[("number", &number), ("open", "true")],
+            SetCaseOpen {
+                number: number.clone(),
+                open: true,
+            },
         )
         .await;
     assert_eq!(reopened.status(), 200, "{:?}", reopened.text().await);
@@ -928,16 +1209,18 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(solved_at, None, "an open case is no longer solved");
-    let (_, view) = detail(&app, &nick, &number, &[]).await;
+    let (_, view) = detail(&app, &nick, &number, None).await;
     assert_eq!(view["status"], "open");
 
     // Reopening an open case is a no-op: no event, no new version.
     let version = version_of(&app, &number).await;
     let again = app
-        .call(
+        .invoke(
             &nick,
-            "set_case_open",
-            &[("number", &number), ("open", "true")],
+            SetCaseOpen {
+                number: number.clone(),
+                open: true,
+            },
         )
         .await;
     assert_eq!(again.status(), 200);
@@ -945,19 +1228,19 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
     assert_eq!(version_of(&app, &number).await, version);
 
     // The agent closes it for good: the customer can no longer reopen it.
-    let (_, case) = detail(&app, &agent, &number, &[]).await;
+    let (_, case) = detail(&app, &agent, &number, None).await;
     let closed = app
-        .call(
+        .invoke(
             &agent,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &version),
-                ("status", "closed"),
-                ("priority", "normal"),
-                ("category_id", &case["category_id"].to_string()),
-                ("assignee_id", ""),
-            ],
+            UpdateCase {
+                number: number.clone(),
+                version,
+                status: "closed".into(),
+                priority: "normal".into(),
+                category_id: case["category_id"].as_i64().unwrap(),
+                assignee_id: String::new(),
+                tags: None,
+            },
         )
         .await;
     assert_eq!(closed.status(), 200, "{:?}", closed.text().await);
@@ -965,10 +1248,12 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
     let before = snapshot(&app).await;
     let events_before = count_rows(&app, "case_events").await;
     let refused = app
-        .call(
+        .invoke(
             &nick,
-            "set_case_open",
-            &[("number", &number), ("open", "true")],
+            SetCaseOpen {
+                number: number.clone(),
+                open: true,
+            },
         )
         .await;
     assert_eq!(refused.status(), 409);
@@ -980,20 +1265,32 @@ async fn a_customer_reopens_a_solved_case_but_not_a_closed_one(pool: PgPool) {
     assert_eq!(count_rows(&app, "case_events").await, events_before);
     assert_eq!(status_of(&app, &number).await, "closed");
     assert_same(&before, &snapshot(&app).await, "a refused reopening");
-    let (_, view) = detail(&app, &nick, &number, &[]).await;
+    let (_, view) = detail(&app, &nick, &number, None).await;
     assert_eq!(view["status"], "closed");
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
+    dark_mode_case(&app).await;
+    vat_case(&app).await;
+    export_case(&app).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     // A case Nick opens now is the newest of his others.
     let newest = new_case(&app, &nick, "Barcode scanner beeps twice", &[]).await;
 
-    let (status, view) = detail(&app, &agent, &number, &[]).await;
+    let (status, view) = detail(&app, &agent, &number, None).await;
     assert_eq!(status, 200);
     let n: i64 = number.trim_start_matches("C-").parse().unwrap();
     let expected: Vec<(i64, String, String)> = sqlx::query_as(
@@ -1038,7 +1335,7 @@ async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool
     // The requester and the organization's admin read the case without them.
     for who in ["nick@northwind.example", "olivia@northwind.example"] {
         let client = app.signed_in(who).await;
-        let (status, view) = detail(&app, &client, &number, &[]).await;
+        let (status, view) = detail(&app, &client, &number, None).await;
         assert_eq!(status, 200, "{who}");
         assert_eq!(view["staff"], Value::Null, "{who}");
         assert!(
@@ -1085,22 +1382,33 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
     };
 
     let sam = id_of("SELECT id FROM users WHERE email = 'agent@rapport.example'").await;
+    let technical = id_of("SELECT id FROM case_categories WHERE name = 'Technical problem'").await;
+    let northwind = id_of("SELECT id FROM organizations WHERE name = 'Northwind Traders'").await;
     // By category, organization and assignee: (queue filter, column, the
-    // chosen one's id, the row field that shows it, what it shows).
+    // chosen one's id, the row field that shows it, what it shows, the queue
+    // so filtered).
     let filters = [
         (
             "category",
             "c.category_id",
-            id_of("SELECT id FROM case_categories WHERE name = 'Technical problem'").await,
+            technical.clone(),
             "category",
             "Technical problem",
+            CaseQueue {
+                category: technical,
+                ..open_queue()
+            },
         ),
         (
             "organization",
             "c.organization_id",
-            id_of("SELECT id FROM organizations WHERE name = 'Northwind Traders'").await,
+            northwind.clone(),
             "organization",
             "Northwind Traders",
+            CaseQueue {
+                organization: northwind,
+                ..open_queue()
+            },
         ),
         (
             "assignee",
@@ -1108,13 +1416,17 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
             sam.clone(),
             "assignee",
             "Sam Agent",
+            CaseQueue {
+                assignee: sam.clone(),
+                ..open_queue()
+            },
         ),
     ];
-    for (filter, column, id, field, shown) in &filters {
+    for (filter, column, id, field, shown, filtered) in filters {
         let expected =
-            expected_numbers(&app, &format!("{ACTIVE} AND {column} = $1::bigint"), id).await;
+            expected_numbers(&app, &format!("{ACTIVE} AND {column} = $1::bigint"), &id).await;
         assert!(!expected.is_empty(), "{filter}");
-        let (status, page) = queue(&app, &agent, &[(filter, id)]).await;
+        let (status, page) = queue(&app, &agent, filtered).await;
         assert_eq!(status, 200, "{filter}");
         assert_queue(&page, &expected, filter);
         assert!(
@@ -1128,7 +1440,15 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
     }
     // Nobody else's cases: an agent who has none gets none.
     let ada = id_of("SELECT id FROM users WHERE email = 'admin@rapport.example'").await;
-    let (_, page) = queue(&app, &agent, &[("assignee", &ada)]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            assignee: ada.clone(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_queue(
         &page,
         &expected_numbers(
@@ -1148,23 +1468,51 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
     )
     .await;
     assert!(!expected.is_empty());
-    let (_, page) = queue(&app, &agent, &[("query", "firmware")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            query: "firmware".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_queue(&page, &expected, "search in subjects");
     let export = case_number(&app, "Cannot export the monthly report to CSV").await;
-    let (_, page) = queue(&app, &agent, &[("query", "40,000 rows")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            query: "40,000 rows".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(
         numbers(&page),
         vec![export.clone()],
         "search in a public reply"
     );
-    let (_, page) = queue(&app, &agent, &[("query", "no-such-words-anywhere")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            query: "no-such-words-anywhere".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(page["list"]["total"], 0);
     // Filters combine: a category that does not match the search leaves nothing.
     let other = id_of("SELECT id FROM case_categories WHERE name = 'Other'").await;
     let (_, page) = queue(
         &app,
         &agent,
-        &[("query", "40,000 rows"), ("category", &other)],
+        CaseQueue {
+            query: "40,000 rows".into(),
+            category: other.clone(),
+            ..open_queue()
+        },
     )
     .await;
     assert_eq!(page["list"]["total"], 0);
@@ -1172,19 +1520,19 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
     // The queue sizes, after changes made now: Sam takes an unassigned case
     // (mine grows) and solves another (solved recently grows).
     let unassigned = case_number(&app, "Delivery of our last order is late").await;
-    let (_, case) = detail(&app, &agent, &unassigned, &[]).await;
+    let (_, case) = detail(&app, &agent, &unassigned, None).await;
     let taken = app
-        .call(
+        .invoke(
             &agent,
-            "update_case",
-            &[
-                ("number", &unassigned),
-                ("version", &version_of(&app, &unassigned).await),
-                ("status", "open"),
-                ("priority", "high"),
-                ("category_id", &case["category_id"].to_string()),
-                ("assignee_id", &sam),
-            ],
+            UpdateCase {
+                number: unassigned.clone(),
+                version: version_of(&app, &unassigned).await,
+                status: "open".into(),
+                priority: "high".into(),
+                category_id: case["category_id"].as_i64().unwrap(),
+                assignee_id: sam.clone(),
+                tags: None,
+            },
         )
         .await;
     assert_eq!(taken.status(), 200, "{:?}", taken.text().await);
@@ -1210,25 +1558,50 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         ("pending", "pending", &pending),
         ("solved", "solved_recently", &solved),
     ] {
-        let (status, page) = queue(&app, &agent, &[("queue", name)]).await;
+        let (status, page) = queue(
+            &app,
+            &agent,
+            CaseQueue {
+                queue: name.to_string(),
+                ..open_queue()
+            },
+        )
+        .await;
         assert_eq!(status, 200, "{name}");
         assert_eq!(page["sizes"][size], expected.len() as i64, "size of {name}");
         assert_queue(&page, expected, name);
     }
     // Every queue page carries all the sizes.
-    let (_, page) = queue(&app, &agent, &[("queue", "open")]).await;
+    let (_, page) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            queue: "open".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(page["sizes"]["mine"], mine.len() as i64);
     assert_eq!(page["sizes"]["pending"], pending.len() as i64);
     assert_eq!(page["sizes"]["solved_recently"], solved.len() as i64);
     // An id that is not among the choices is named.
-    let (status, body) = queue(&app, &agent, &[("category", "999999")]).await;
+    let (status, body) = queue(
+        &app,
+        &agent,
+        CaseQueue {
+            category: "999999".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(status, 422);
     assert_eq!(body["Invalid"]["field"], "category");
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category: i64 = sqlx::query_scalar("SELECT min(id) FROM case_categories")
         .fetch_one(&app.pool)
@@ -1236,6 +1609,7 @@ async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool:
         .unwrap();
     let before = snapshot(&app).await;
     let description = "x".repeat(10 * 1024 * 1024);
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let response = app
         .call_multipart(
             &nick,
@@ -1260,7 +1634,17 @@ async fn a_ten_megabyte_description_is_refused_by_name_and_creates_nothing(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
+    late_delivery_case(&app).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let carla = app.signed_in("carla@acme.example").await;
@@ -1271,22 +1655,21 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
         &[("labels.txt", b"northwind-secret-labels")],
     )
     .await;
-    let (_, case) = detail(&app, &agent, &number, &[]).await;
-    let category = case["category_id"].to_string();
+    let (_, case) = detail(&app, &agent, &number, None).await;
+    let category = case["category_id"].as_i64().unwrap();
     // Solved and tagged: something to reopen, rate and retag.
     let solved = app
-        .call(
+        .invoke(
             &agent,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &version_of(&app, &number).await),
-                ("status", "solved"),
-                ("priority", "normal"),
-                ("category_id", &category),
-                ("assignee_id", ""),
-                ("tags", "labels"),
-            ],
+            UpdateCase {
+                number: number.clone(),
+                version: version_of(&app, &number).await,
+                status: "solved".into(),
+                priority: "normal".into(),
+                category_id: category,
+                assignee_id: String::new(),
+                tags: Some("labels".into()),
+            },
         )
         .await;
     assert_eq!(solved.status(), 200, "{:?}", solved.text().await);
@@ -1302,9 +1685,10 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
     let files = app.stored_files().len();
     let before = snapshot(&app).await;
 
-    let (status, body) = detail(&app, &carla, &number, &[]).await;
+    let (status, body) = detail(&app, &carla, &number, None).await;
     assert_eq!(status, 404);
     assert!(!body.to_string().contains("pallet"));
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let reply = app
         .call_multipart(
             &carla,
@@ -1312,58 +1696,115 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
             &[
                 ("number", &number),
                 ("body", "Mine now"),
-                ("version", &version),
+                ("version", &version.to_string()),
             ],
             &[("evil.txt", b"evil")],
         )
         .await;
     assert_eq!(reply.status(), 404, "reply_to_case");
-    // (server function, form, expected status)
-    type Attempt<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16);
-    let attempts: Vec<Attempt> = vec![
+    // (server function, (the arguments, the answer), expected status)
+    let attempts = vec![
         (
             "update_case",
-            vec![
-                ("number", &number),
-                ("version", &version),
-                ("status", "open"),
-                ("priority", "high"),
-                ("category_id", &category),
-                ("assignee_id", ""),
-                ("tags", "hacked"),
-            ],
+            attempt(
+                &app,
+                &carla,
+                UpdateCase {
+                    number: number.clone(),
+                    version,
+                    status: "open".into(),
+                    priority: "high".into(),
+                    category_id: category,
+                    assignee_id: String::new(),
+                    tags: Some("hacked".into()),
+                },
+            )
+            .await,
             403,
         ),
         (
             "set_case_open",
-            vec![("number", &number), ("open", "true")],
+            attempt(
+                &app,
+                &carla,
+                SetCaseOpen {
+                    number: number.clone(),
+                    open: true,
+                },
+            )
+            .await,
             404,
         ),
         (
             "set_case_open",
-            vec![("number", &number), ("open", "false")],
+            attempt(
+                &app,
+                &carla,
+                SetCaseOpen {
+                    number: number.clone(),
+                    open: false,
+                },
+            )
+            .await,
             404,
         ),
         (
             "rate_case",
-            vec![("number", &number), ("score", "1"), ("comment", "Bad")],
+            attempt(
+                &app,
+                &carla,
+                RateCase {
+                    number: number.clone(),
+                    score: 1,
+                    comment: "Bad".into(),
+                },
+            )
+            .await,
             404,
         ),
         (
             "merge_case",
-            vec![("number", &number), ("version", &version), ("into", &own)],
+            attempt(
+                &app,
+                &carla,
+                MergeCase {
+                    number: number.clone(),
+                    version,
+                    into: own.clone(),
+                },
+            )
+            .await,
             403,
         ),
         (
             "merge_case",
-            vec![("number", &own), ("version", "1"), ("into", &number)],
+            attempt(
+                &app,
+                &carla,
+                MergeCase {
+                    number: own.clone(),
+                    version: 1,
+                    into: number.clone(),
+                },
+            )
+            .await,
             403,
         ),
-        ("case_presence", vec![("number", &number)], 403),
+        (
+            "case_presence",
+            attempt(
+                &app,
+                &carla,
+                CasePresence {
+                    number: number.clone(),
+                },
+            )
+            .await,
+            403,
+        ),
     ];
-    for (name, form, expected) in attempts {
-        let response = app.call(&carla, name, &form).await;
-        assert_eq!(response.status(), expected, "{name} {form:?}");
+    for (name, (form, response), expected) in attempts {
+        assert_eq!(response.status(), expected, "{name} {form}");
         let text = response.text().await.unwrap();
         assert!(!text.contains("pallet"), "{name}: {text}");
     }
@@ -1386,26 +1827,49 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "nick@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
+    export_case(&app).await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let before = snapshot(&app).await;
 
     let list = app
-        .call(
+        .invoke(
             &trainer,
-            "my_cases",
-            &[("status", ""), ("query", ""), ("page", "1")],
+            MyCases {
+                status: String::new(),
+                query: String::new(),
+                sort: String::new(),
+                page: 1,
+            },
         )
         .await;
     assert_eq!(list.status(), 403);
     assert!(!list.text().await.unwrap().contains("monthly report"));
-    let (status, body) = detail(&app, &trainer, &number, &[]).await;
+    let (status, body) = detail(&app, &trainer, &number, None).await;
     assert_eq!(status, 404);
     assert!(!body.to_string().contains("monthly report"));
-    let (status, body) = queue(&app, &trainer, &[("queue", "open")]).await;
+    let (status, body) = queue(
+        &app,
+        &trainer,
+        CaseQueue {
+            queue: "open".into(),
+            ..open_queue()
+        },
+    )
+    .await;
     assert_eq!(status, 403);
     assert!(!body.to_string().contains("monthly report"));
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let reply = app
         .call(
             &trainer,
@@ -1413,11 +1877,12 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
             &[
                 ("number", &number),
                 ("body", "Have you read our article?"),
-                ("version", &version_of(&app, &number).await),
+                ("version", &version_of(&app, &number).await.to_string()),
             ],
         )
         .await;
     assert_eq!(reply.status(), 404);
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let note = app
         .call(
             &trainer,
@@ -1425,7 +1890,7 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
             &[
                 ("number", &number),
                 ("body", "A note"),
-                ("version", &version_of(&app, &number).await),
+                ("version", &version_of(&app, &number).await.to_string()),
                 ("internal", "on"),
                 ("status", "solved"),
             ],
@@ -1439,19 +1904,31 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
     assert_same(&before, &snapshot(&app).await, "the trainer's attempts");
 }
 
+/// Call a server function with `args` as `client`: the arguments as they read
+/// in a message, and the answer.
+async fn attempt<F>(app: &TestApp, client: &reqwest::Client, args: F) -> (String, Response)
+where
+    F: ServerFn + Serialize + std::fmt::Debug,
+{
+    let what = format!("{args:?}");
+    (what, app.invoke(client, args).await)
+}
+
 /// `canned_reply_text`: what "Insert into reply" inserts (with JavaScript) into
 /// the reply being typed.
 async fn canned_text(
     app: &TestApp,
     client: &reqwest::Client,
     number: &str,
-    id: &str,
+    id: i64,
 ) -> (u16, String) {
     let response = app
-        .call(
+        .invoke(
             client,
-            "canned_reply_text",
-            &[("number", number), ("id", id)],
+            CannedReplyText {
+                number: number.to_string(),
+                id,
+            },
         )
         .await;
     (
@@ -1462,28 +1939,29 @@ async fn canned_text(
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(pool: PgPool) {
-    let app = quiet_app(pool).await;
+    let app = quiet_empty_app(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "agent@rapport.example",
+            "admin@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "trainer@rapport.example",
+        ],
+    )
+    .await;
+    export_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let saved = app
-        .call(
-            &agent,
-            "save_canned_reply",
-            &[
-                ("id", ""),
-                ("title", "Full greeting"),
-                (
-                    "body",
-                    "Dear {{customer_name}} ({{organization}}), about {{case_number}} \"{{case_subject}}\": {{agent_name}} {{nope}}",
-                ),
-            ],
-        )
+        .invoke(&agent, SaveCannedReply { id: String::new(), title: "Full greeting".into(), body: "Dear {{customer_name}} ({{organization}}), about {{case_number}} \"{{case_subject}}\": {{agent_name}} {{nope}}".into() })
         .await;
     assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
     let id: i64 = sqlx::query_scalar("SELECT id FROM canned_replies WHERE title = 'Full greeting'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let id = id.to_string();
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let before = snapshot(&app).await;
     let library: String = sqlx::query_scalar(
@@ -1493,7 +1971,7 @@ async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(p
     .await
     .unwrap();
 
-    let (status, body) = canned_text(&app, &agent, &number, &id).await;
+    let (status, body) = canned_text(&app, &agent, &number, id).await;
     assert_eq!(status, 200, "{body}");
     let text: String = serde_json::from_str(&body).unwrap();
     assert_eq!(
@@ -1503,11 +1981,11 @@ async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(p
         )
     );
     // The same text the page without JavaScript fills the reply box with.
-    let (_, case) = detail(&app, &agent, &number, &[("canned", &id)]).await;
+    let (_, case) = detail(&app, &agent, &number, Some(id)).await;
     assert_eq!(case["staff"]["reply_draft"], text);
     // An admin works cases too, and signs with their own name.
     let admin = app.signed_in("admin@rapport.example").await;
-    let (status, body) = canned_text(&app, &admin, &number, &id).await;
+    let (status, body) = canned_text(&app, &admin, &number, id).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Ada Admin"), "{body}");
 
@@ -1520,7 +1998,7 @@ async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(p
         "trainer@rapport.example",
     ] {
         let client = app.signed_in(email).await;
-        let (status, body) = canned_text(&app, &client, &number, &id).await;
+        let (status, body) = canned_text(&app, &client, &number, id).await;
         assert_eq!(status, 403, "{email}: {body}");
         assert!(
             !body.contains("Nick") && !body.contains("monthly"),
@@ -1528,14 +2006,14 @@ async fn agents_get_a_canned_reply_filled_in_for_the_case_and_nobody_else_does(p
         );
     }
     let visitor = app.browser();
-    let (status, _) = canned_text(&app, &visitor, &number, &id).await;
+    let (status, _) = canned_text(&app, &visitor, &number, id).await;
     assert_eq!(status, 401);
 
     // An unknown case or canned reply is not found.
     for (case, canned) in [
-        ("C-999999", id.as_str()),
-        ("not-a-case", id.as_str()),
-        (number.as_str(), "999999"),
+        ("C-999999", id),
+        ("not-a-case", id),
+        (number.as_str(), 999999),
     ] {
         let (status, body) = canned_text(&app, &agent, case, canned).await;
         assert_eq!(status, 404, "{case} {canned}: {body}");

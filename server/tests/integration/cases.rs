@@ -2,13 +2,15 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
+use app::api::cases::{CaseDetail, CaseQueue, MyCases, RateCase, SetCaseOpen, UpdateCase};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;
 
 async fn open_case(app: &TestApp, client: &Client, subject: &str, description: &str) -> String {
     let category = category_id(app).await;
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let response = app
         .call(
             client,
@@ -35,9 +37,42 @@ async fn category_id(app: &TestApp) -> String {
 }
 
 async fn detail(app: &TestApp, client: &Client, number: &str) -> (u16, Value) {
-    let response = app.call(client, "case_detail", &[("number", number)]).await;
+    let response = app
+        .invoke(
+            client,
+            CaseDetail {
+                number: number.to_string(),
+                canned: None,
+            },
+        )
+        .await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The customer's case list, searched for `query`, first page.
+fn my_cases(query: &str) -> MyCases {
+    MyCases {
+        status: String::new(),
+        query: query.to_string(),
+        sort: String::new(),
+        page: 1,
+    }
+}
+
+/// An agent queue without filters, first page.
+fn unfiltered_queue(name: &str) -> CaseQueue {
+    CaseQueue {
+        queue: name.to_string(),
+        query: String::new(),
+        priority: String::new(),
+        category: String::new(),
+        organization: String::new(),
+        tag: String::new(),
+        assignee: String::new(),
+        sort: String::new(),
+        page: 1,
+    }
 }
 
 async fn message_count(app: &TestApp) -> i64 {
@@ -49,7 +84,8 @@ async fn message_count(app: &TestApp) -> i64 {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Printer on fire", "It *really* is.").await;
     assert!(number.starts_with("C-"), "{number}");
@@ -59,11 +95,7 @@ async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
     assert_eq!(case["status"], "new");
     assert_eq!(case["description"], "<p>It <em>really</em> is.</p>\n");
     let list: Value = app
-        .call(
-            &nick,
-            "my_cases",
-            &[("status", ""), ("query", "printer"), ("page", "1")],
-        )
+        .invoke(&nick, my_cases("printer"))
         .await
         .json()
         .await
@@ -74,7 +106,8 @@ async fn a_customer_opens_a_case_and_finds_it_in_their_list(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let category = category_id(&app).await;
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
@@ -96,6 +129,7 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
         ("category_id", "Subject", "text", "999999", "normal"),
     ];
     for (field, subject, description, category, priority) in cases {
+        // Raw: create_case takes multipart data (files), not typed arguments.
         let response = app
             .call(
                 &nick,
@@ -121,7 +155,16 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "carla@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let number = open_case(&app, &olivia, "Northwind secret", "Only for Northwind.").await;
     let carla = app.signed_in("carla@acme.example").await;
@@ -133,32 +176,44 @@ async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
     let attempts = [
         (
             "reply_to_case",
-            vec![
-                ("number", number.as_str()),
-                ("body", "hi"),
-                ("version", "1"),
-            ],
+            // Raw: reply_to_case takes multipart data (files), not typed arguments.
+            app.call(
+                &carla,
+                "reply_to_case",
+                &[("number", &number), ("body", "hi"), ("version", "1")],
+            )
+            .await,
         ),
         (
             "set_case_open",
-            vec![("number", number.as_str()), ("open", "false")],
+            app.invoke(
+                &carla,
+                SetCaseOpen {
+                    number: number.clone(),
+                    open: false,
+                },
+            )
+            .await,
         ),
         (
             "rate_case",
-            vec![("number", number.as_str()), ("score", "1"), ("comment", "")],
+            app.invoke(
+                &carla,
+                RateCase {
+                    number: number.clone(),
+                    score: 1,
+                    comment: String::new(),
+                },
+            )
+            .await,
         ),
     ];
-    for (name, form) in attempts {
-        let response = app.call(&carla, name, &form).await;
+    for (name, response) in attempts {
         assert_eq!(response.status(), 404, "{name}");
     }
     assert_eq!(message_count(&app).await, messages, "nothing was written");
     let list: Value = app
-        .call(
-            &carla,
-            "my_cases",
-            &[("status", ""), ("query", "secret"), ("page", "1")],
-        )
+        .invoke(&carla, my_cases("secret"))
         .await
         .json()
         .await
@@ -174,10 +229,16 @@ async fn another_organization_cannot_reach_a_case_by_number(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn internal_notes_never_reach_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Slow dashboard", "It takes ages.").await;
     let agent = app.signed_in("agent@rapport.example").await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let note = app
         .call(
             &agent,
@@ -199,11 +260,7 @@ async fn internal_notes_never_reach_the_customer(pool: PgPool) {
         "{customer_view}"
     );
     let search: Value = app
-        .call(
-            &nick,
-            "my_cases",
-            &[("status", ""), ("query", "zebra42"), ("page", "1")],
-        )
+        .invoke(&nick, my_cases("zebra42"))
         .await
         .json()
         .await
@@ -213,6 +270,7 @@ async fn internal_notes_never_reach_the_customer(pool: PgPool) {
         "the list search does not look into notes"
     );
     // A customer cannot write notes or set a status.
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let sneaky = app
         .call(
             &nick,
@@ -230,10 +288,16 @@ async fn internal_notes_never_reach_the_customer(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Need help", "Please.").await;
     let agent = app.signed_in("agent@rapport.example").await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let asked = app
         .call(
             &agent,
@@ -249,6 +313,7 @@ async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
     assert_eq!(asked.status(), 200);
     assert_eq!(detail(&app, &nick, &number).await.1["status"], "pending");
 
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let answered = app
         .call(
             &nick,
@@ -264,13 +329,16 @@ async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
     );
 
     let closed = app
-        .call(
+        .invoke(
             &nick,
-            "set_case_open",
-            &[("number", &number), ("open", "false")],
+            SetCaseOpen {
+                number: number.clone(),
+                open: false,
+            },
         )
         .await;
     assert_eq!(closed.status(), 200);
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let late = app
         .call(
             &nick,
@@ -289,34 +357,37 @@ async fn replies_move_the_status_and_closed_cases_take_none(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "admin@rapport.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Race", "Two agents.").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let admin = app.signed_in("admin@rapport.example").await;
     let (_, case) = detail(&app, &agent, &number).await;
     let version = case["version"].to_string();
-    let category = case["category_id"].to_string();
+    let category = case["category_id"].as_i64().unwrap();
 
     // A change of status and priority, against the version both agents saw.
     let change = |client: &Client, status: &'static str, priority: &'static str| {
-        let (app, number, version, category) = (&app, &number, &version, &category);
-        let client = client.clone();
-        async move {
-            app.call(
-                &client,
-                "update_case",
-                &[
-                    ("number", number),
-                    ("version", version),
-                    ("status", status),
-                    ("priority", priority),
-                    ("category_id", category),
-                    ("assignee_id", ""),
-                ],
-            )
-            .await
-        }
+        let change = UpdateCase {
+            number: number.clone(),
+            version: version.parse().unwrap(),
+            status: status.to_string(),
+            priority: priority.to_string(),
+            category_id: category,
+            assignee_id: String::new(),
+            tags: None,
+        };
+        let (app, client) = (&app, client.clone());
+        async move { app.invoke(&client, change).await }
     };
     let conflict = |response: reqwest::Response| async move {
         assert_eq!(response.status(), 409);
@@ -331,6 +402,7 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
         "the refusal says what changed, and by whom: {message}"
     );
     // Nick's reply since then is named too; nothing from before the agent's version is.
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let replied = app
         .call(
             &nick,
@@ -344,6 +416,7 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
         message.contains("changed priority from Normal to High; Nick Northwind replied."),
         "{message}"
     );
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let stale_reply = app
         .call(
             &agent,
@@ -370,7 +443,8 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(
         &app,
@@ -399,18 +473,31 @@ async fn hostile_markdown_is_sanitised_in_the_thread(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Rate me", "Please.").await;
     let early = app
-        .call(
+        .invoke(
             &nick,
-            "rate_case",
-            &[("number", &number), ("score", "5"), ("comment", "")],
+            RateCase {
+                number: number.clone(),
+                score: 5,
+                comment: "".to_string(),
+            },
         )
         .await;
     assert_eq!(early.status(), 422, "not solved yet");
     let agent = app.signed_in("agent@rapport.example").await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     app.call(
         &agent,
         "reply_to_case",
@@ -424,26 +511,35 @@ async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
     .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let not_requester = app
-        .call(
+        .invoke(
             &olivia,
-            "rate_case",
-            &[("number", &number), ("score", "1"), ("comment", "")],
+            RateCase {
+                number: number.clone(),
+                score: 1,
+                comment: "".to_string(),
+            },
         )
         .await;
     assert_eq!(not_requester.status(), 403);
     let rated = app
-        .call(
+        .invoke(
             &nick,
-            "rate_case",
-            &[("number", &number), ("score", "4"), ("comment", "Fast")],
+            RateCase {
+                number: number.clone(),
+                score: 4,
+                comment: "Fast".to_string(),
+            },
         )
         .await;
     assert_eq!(rated.status(), 200);
     let again = app
-        .call(
+        .invoke(
             &nick,
-            "rate_case",
-            &[("number", &number), ("score", "1"), ("comment", "")],
+            RateCase {
+                number: number.clone(),
+                score: 1,
+                comment: "".to_string(),
+            },
         )
         .await;
     assert_eq!(again.status(), 409);
@@ -453,21 +549,13 @@ async fn the_requester_rates_a_solved_case_once(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn agents_see_queues_with_their_sizes(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
     let carla = app.signed_in("carla@acme.example").await;
     let number = open_case(&app, &carla, "Queue me", "New one.").await;
     let agent = app.signed_in("agent@rapport.example").await;
     let queue: Value = app
-        .call(
-            &agent,
-            "case_queue",
-            &[
-                ("queue", "unassigned"),
-                ("query", ""),
-                ("priority", ""),
-                ("page", "1"),
-            ],
-        )
+        .invoke(&agent, unfiltered_queue("unassigned"))
         .await
         .json()
         .await
@@ -480,25 +568,23 @@ async fn agents_see_queues_with_their_sizes(pool: PgPool) {
         .collect();
     assert!(numbers.contains(&number.as_str()));
     assert_eq!(queue["sizes"]["unassigned"], queue["list"]["total"]);
-    let unknown = app
-        .call(
-            &agent,
-            "case_queue",
-            &[
-                ("queue", "everything"),
-                ("query", ""),
-                ("priority", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let unknown = app.invoke(&agent, unfiltered_queue("everything")).await;
     assert_eq!(unknown.status(), 422);
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
-    // Only this test's case: the demo's own cases may send mail too.
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "agent@rapport.example",
+            "admin@rapport.example",
+        ],
+    )
+    .await;
+    // Only this test's case, whatever else may be sending mail.
     let mails_to = |address: &'static str| {
         let pool = app.pool.clone();
         async move {
@@ -531,22 +617,23 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
             .await
             .unwrap();
     let taken = app
-        .call(
+        .invoke(
             &agent,
-            "update_case",
-            &[
-                ("number", &number),
-                ("version", &case["version"].to_string()),
-                ("status", "open"),
-                ("priority", "normal"),
-                ("category_id", &case["category_id"].to_string()),
-                ("assignee_id", &agent_id.to_string()),
-            ],
+            UpdateCase {
+                number: number.clone(),
+                version: case["version"].as_i64().unwrap() as i32,
+                status: "open".to_string(),
+                priority: "normal".to_string(),
+                category_id: case["category_id"].as_i64().unwrap(),
+                assignee_id: agent_id.to_string(),
+                tags: None,
+            },
         )
         .await;
     assert_eq!(taken.status(), 200);
     let admin = app.signed_in("admin@rapport.example").await;
     let (_, case) = detail(&app, &admin, &number).await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let answered = app
         .call(
             &admin,
@@ -574,6 +661,7 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
     // The customer answers: the assignee hears of it.
     let before = mails_to("agent@rapport.example").await.len();
     let (_, case) = detail(&app, &nick, &number).await;
+    // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let answered = app
         .call(
             &nick,
@@ -595,7 +683,12 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn case_times_are_shown_in_the_readers_time_zone(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "agent@rapport.example"],
+    )
+    .await;
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, "Clock check", "What time is it?").await;
     let created = |case: &Value| case["created"].as_str().unwrap().to_string();
@@ -610,16 +703,7 @@ async fn case_times_are_shown_in_the_readers_time_zone(pool: PgPool) {
         .unwrap();
     let (_, case) = detail(&app, &nick, &number).await;
     assert!(created(&case).ends_with(" JST"), "{}", created(&case));
-    let list: Value = app
-        .call(
-            &nick,
-            "my_cases",
-            &[("status", ""), ("query", ""), ("page", "1")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.invoke(&nick, my_cases("")).await.json().await.unwrap();
     assert!(
         list["cases"][0]["updated"]
             .as_str()

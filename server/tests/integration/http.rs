@@ -2,25 +2,30 @@
 
 use crate::common;
 
-use crate::common::{cookie_pair, session_cookie, TestApp, DEMO_PASSWORD};
+use crate::common::{cookie_pair, fixtures, session_cookie, TestApp, DEMO_PASSWORD};
+use app::api::account::ChangePassword;
+use app::api::admin::{ChangeRole, ListUsers, SetUserDisabled};
+use app::api::auth::Register;
+use app::api::dashboard::Dashboard;
+use app::api::organization::{CreateInvitation, OrganizationOverview};
 use rapport_core::policy::{Gate, SERVER_FUNCTIONS};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn register_creates_an_organization_and_signs_in(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let client = app.browser();
     let response = app
-        .call(
+        .invoke(
             &client,
-            "register",
-            &[
-                ("email", "New.Person@Example.com"),
-                ("display_name", "New Person"),
-                ("organization_name", "Fresh Org"),
-                ("password", "a long password"),
-            ],
+            Register {
+                email: "New.Person@Example.com".into(),
+                display_name: "New Person".into(),
+                organization_name: Some("Fresh Org".into()),
+                password: "a long password".into(),
+                invitation: None,
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -64,15 +69,15 @@ async fn registration_errors_name_the_field_and_save_nothing(pool: PgPool) {
     ];
     for (field, email, password, organization) in cases {
         let response = app
-            .call(
+            .invoke(
                 &client,
-                "register",
-                &[
-                    ("email", email),
-                    ("display_name", "Some One"),
-                    ("organization_name", organization),
-                    ("password", password),
-                ],
+                Register {
+                    email: email.to_string(),
+                    display_name: "Some One".into(),
+                    organization_name: Some(organization.to_string()),
+                    password: password.to_string(),
+                    invitation: None,
+                },
             )
             .await;
         assert_eq!(response.status(), 422, "{field}");
@@ -88,7 +93,8 @@ async fn registration_errors_name_the_field_and_save_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_in_with_the_right_and_a_wrong_password(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
 
     let wrong = app
@@ -127,7 +133,12 @@ async fn sign_in_with_the_right_and_a_wrong_password(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_in_cycles_the_session_id(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["nick@northwind.example", "olivia@northwind.example"],
+    )
+    .await;
     let client = app.bare();
     // An attacker's session id, valid in the store, planted in the victim's browser.
     let first = app
@@ -164,7 +175,8 @@ async fn sign_in_cycles_the_session_id(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example"]).await;
     let client = app.bare();
     let response = app
         .sign_in(&client, "carla@acme.example", DEMO_PASSWORD)
@@ -198,26 +210,28 @@ async fn sign_out_makes_the_old_cookie_worthless(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["ahmed@acme.example", "admin@rapport.example"]).await;
     let customer = app.signed_in("ahmed@acme.example").await;
-    assert_eq!(app.call(&customer, "dashboard", &[]).await.status(), 200);
+    assert_eq!(app.invoke(&customer, Dashboard {}).await.status(), 200);
 
     let admin = app.signed_in("admin@rapport.example").await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ahmed@acme.example'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let id = id.to_string();
     let response = app
-        .call(
+        .invoke(
             &admin,
-            "set_user_disabled",
-            &[("user_id", &id), ("disabled", "true")],
+            SetUserDisabled {
+                user_id: id,
+                disabled: true,
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
 
-    assert_eq!(app.call(&customer, "dashboard", &[]).await.status(), 401);
+    assert_eq!(app.invoke(&customer, Dashboard {}).await.status(), 401);
     // And they cannot sign in again.
     let again = app.browser();
     assert_eq!(
@@ -230,7 +244,16 @@ async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let visitor = app.browser();
     let customer = app.signed_in("nick@northwind.example").await;
     let customer_admin = app.signed_in("olivia@northwind.example").await;
@@ -239,6 +262,7 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
         if *gate == Gate::Anyone {
             continue;
         }
+        // Raw: every function by its name in the policy table, without its arguments.
         let status = app.call(&visitor, name, &[]).await.status();
         assert_eq!(status, 401, "a visitor calling {name}");
         let expect_forbidden: &[(&reqwest::Client, &str)] = match gate {
@@ -257,11 +281,13 @@ async fn every_protected_server_function_refuses_visitors_and_the_wrong_roles(po
             _ => &[],
         };
         for (client, who) in expect_forbidden {
+            // Raw: by name and without arguments, as above.
             let status = app.call(client, name, &[]).await.status();
             assert_eq!(status, 403, "a {who} calling {name}");
         }
     }
     // A function that does not exist is not found, whoever asks.
+    // Raw: there is no such function to have typed arguments.
     assert_eq!(
         app.call(&customer, "drop_all_tables", &[]).await.status(),
         404
@@ -290,7 +316,8 @@ fn every_registered_server_function_is_in_the_policy_table() {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn cross_origin_posts_are_refused(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.bare();
     let form = common::encode(&[
         ("email", "nick@northwind.example"),
@@ -331,7 +358,7 @@ async fn cross_origin_posts_are_refused(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let client = app.bare();
     for (path, status) in [("/no/such/page", 404), ("/", 200), ("/sign-in", 200)] {
         let response = client.get(app.url(path)).send().await.unwrap();
@@ -355,7 +382,13 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
     }
     // An error answered by a server function carries them too.
     let refused = app
-        .call(&client, "list_users", &[("query", ""), ("page", "1")])
+        .invoke(
+            &client,
+            ListUsers {
+                query: String::new(),
+                page: 1,
+            },
+        )
         .await;
     assert_eq!(refused.status(), 401);
     assert!(refused.headers().contains_key("content-security-policy"));
@@ -363,7 +396,7 @@ async fn security_headers_are_on_every_response_including_404(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_inline_script_carries_the_nonce_the_policy_allows(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
     let response = app.bare().get(app.url("/")).send().await.unwrap();
     let csp = response.headers()["content-security-policy"]
         .to_str()
@@ -386,7 +419,12 @@ async fn the_inline_script_carries_the_nonce_the_policy_allows(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["olivia@northwind.example", "nick@northwind.example"],
+    )
+    .await;
     let client = app.browser();
     for _ in 0..5 {
         let r = app
@@ -412,7 +450,17 @@ async fn failed_sign_ins_are_rate_limited_per_account(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "admin@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
     let visitor = app.browser();
     let page = common::page_text(&visitor, &app.url("/sign-in")).await;
     assert!(
@@ -435,7 +483,8 @@ async fn pages_render_on_the_server_for_visitors_and_members(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
     let response = client
         .post(app.url("/api/sign_in"))
@@ -492,7 +541,12 @@ async fn a_plain_form_post_without_javascript_signs_in_and_redirects(pool: PgPoo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "nick@northwind.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let id_of = |email: &'static str| {
         let pool = app.pool.clone();
@@ -502,40 +556,47 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
                 .fetch_one(&pool)
                 .await
                 .unwrap()
-                .to_string()
         }
     };
     let nick = id_of("nick@northwind.example").await;
     let ok = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &nick), ("role", "customer_admin")],
+            ChangeRole {
+                user_id: nick,
+                role: "customer_admin".into(),
+            },
         )
         .await;
     assert_eq!(ok.status(), 200);
     let across = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &nick), ("role", "admin")],
+            ChangeRole {
+                user_id: nick,
+                role: "admin".into(),
+            },
         )
         .await;
     assert_eq!(across.status(), 422, "a customer cannot become staff");
     let me = id_of("admin@rapport.example").await;
     let own = app
-        .call(
+        .invoke(
             &admin,
-            "change_role",
-            &[("user_id", &me), ("role", "agent")],
+            ChangeRole {
+                user_id: me,
+                role: "agent".into(),
+            },
         )
         .await;
     assert_eq!(own.status(), 403, "an admin cannot demote themselves");
     let disable_self = app
-        .call(
+        .invoke(
             &admin,
-            "set_user_disabled",
-            &[("user_id", &me), ("disabled", "true")],
+            SetUserDisabled {
+                user_id: me,
+                disabled: true,
+            },
         )
         .await;
     assert_eq!(disable_self.status(), 403);
@@ -550,10 +611,19 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "olivia@northwind.example",
+            "nick@northwind.example",
+            "carla@acme.example",
+        ],
+    )
+    .await;
     let olivia = app.signed_in("olivia@northwind.example").await;
     let overview: serde_json::Value = app
-        .call(&olivia, "organization_overview", &[])
+        .invoke(&olivia, OrganizationOverview {})
         .await
         .json()
         .await
@@ -562,22 +632,22 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
     assert!(text.contains("nick@northwind.example"));
     assert!(!text.contains("acme.example"), "{text}");
 
-    let created = app.call(&olivia, "create_invitation", &[]).await;
+    let created = app.invoke(&olivia, CreateInvitation {}).await;
     assert_eq!(created.status(), 200);
     let location = created.headers()["location"].to_str().unwrap().to_string();
     let token = location.split("invitation=").nth(1).unwrap().to_string();
 
     let colleague = app.browser();
     let joined = app
-        .call(
+        .invoke(
             &colleague,
-            "register",
-            &[
-                ("email", "nora@northwind.example"),
-                ("display_name", "Nora Northwind"),
-                ("password", "nora's long password"),
-                ("invitation", &token),
-            ],
+            Register {
+                email: "nora@northwind.example".into(),
+                display_name: "Nora Northwind".into(),
+                organization_name: None,
+                password: "nora's long password".into(),
+                invitation: Some(token.clone()),
+            },
         )
         .await;
     assert_eq!(joined.status(), 200);
@@ -595,15 +665,15 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
 
     // The link works once.
     let again = app
-        .call(
+        .invoke(
             &app.browser(),
-            "register",
-            &[
-                ("email", "mallory@example.com"),
-                ("display_name", "Mallory"),
-                ("password", "mallory's long password"),
-                ("invitation", &token),
-            ],
+            Register {
+                email: "mallory@example.com".into(),
+                display_name: "Mallory".into(),
+                organization_name: None,
+                password: "mallory's long password".into(),
+                invitation: Some(token.clone()),
+            },
         )
         .await;
     assert_eq!(again.status(), 422);
@@ -613,28 +683,27 @@ async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn changing_the_password_ends_other_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["greta@globex.example"]).await;
     let laptop = app.signed_in("greta@globex.example").await;
     let phone = app.signed_in("greta@globex.example").await;
     let wrong = app
-        .call(
+        .invoke(
             &laptop,
-            "change_password",
-            &[
-                ("current_password", "nope"),
-                ("new_password", "a brand new password"),
-            ],
+            ChangePassword {
+                current_password: "nope".into(),
+                new_password: "a brand new password".into(),
+            },
         )
         .await;
     assert_eq!(wrong.status(), 422);
     let changed = app
-        .call(
+        .invoke(
             &laptop,
-            "change_password",
-            &[
-                ("current_password", DEMO_PASSWORD),
-                ("new_password", "a brand new password"),
-            ],
+            ChangePassword {
+                current_password: DEMO_PASSWORD.to_string(),
+                new_password: "a brand new password".into(),
+            },
         )
         .await;
     assert_eq!(changed.status(), 200);
@@ -654,7 +723,8 @@ async fn changing_the_password_ends_other_sessions(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |config| config.secure_cookies = true).await;
+    let app = TestApp::spawn_empty_with(pool, |config| config.secure_cookies = true).await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.bare();
     let response = app
         .sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)
@@ -669,10 +739,11 @@ async fn behind_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn sessions_end_after_the_absolute_lifetime(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |config| {
+    let app = TestApp::spawn_empty_with(pool, |config| {
         config.session_max_age = std::time::Duration::from_secs(1)
     })
     .await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
     let client = app.browser();
     assert_eq!(
         app.sign_in(&client, "nick@northwind.example", DEMO_PASSWORD)

@@ -1,6 +1,8 @@
 //! The knowledge base: importing content/, revisions and what readers see.
 
 use crate::common::{page_text, TestApp};
+use app::api::kb::{KbHome, VoteArticle};
+use app::api::search::{CaseSuggestions, DeflectCase, SearchArticles};
 use rapport_core::content_import::{import_dir, ImportError};
 use rapport_core::db::articles::{self as db, RevisionContent};
 use rapport_types::{ArticleKind, ArticleState, Audience};
@@ -159,7 +161,7 @@ async fn readers_see_only_their_audiences_everywhere(pool: PgPool) {
     let home = |client| {
         let app = &app;
         async move {
-            let response = app.call(client, "kb_home", &[]).await;
+            let response = app.invoke(client, KbHome {}).await;
             assert_eq!(response.status(), 200);
             response.json::<serde_json::Value>().await.unwrap()
         }
@@ -279,17 +281,15 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
             .fetch_one(&pool)
             .await
             .unwrap();
-    let revision = revision.to_string();
     for _ in 0..2 {
         let response = app
-            .call(
+            .invoke(
                 &customer,
-                "vote_article",
-                &[
-                    ("slug", "hostile"),
-                    ("revision_id", &revision),
-                    ("helpful", "true"),
-                ],
+                VoteArticle {
+                    slug: "hostile".into(),
+                    revision_id: revision,
+                    helpful: true,
+                },
             )
             .await;
         assert!(response.status().is_success() || response.status().is_redirection());
@@ -305,14 +305,13 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
     assert!(page.contains("1 person found this helpful"), "{page}");
     // Visitors are asked to sign in; a vote on an internal article by a customer is refused.
     assert_eq!(
-        app.call(
+        app.invoke(
             &app.bare(),
-            "vote_article",
-            &[
-                ("slug", "hostile"),
-                ("revision_id", &revision),
-                ("helpful", "false")
-            ]
+            VoteArticle {
+                slug: "hostile".into(),
+                revision_id: revision,
+                helpful: false,
+            },
         )
         .await
         .status(),
@@ -325,14 +324,13 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
     .await
     .unwrap();
     let response = app
-        .call(
+        .invoke(
             &customer,
-            "vote_article",
-            &[
-                ("slug", "escalation-policy"),
-                ("revision_id", &internal_revision.to_string()),
-                ("helpful", "false"),
-            ],
+            VoteArticle {
+                slug: "escalation-policy".into(),
+                revision_id: internal_revision,
+                helpful: false,
+            },
         )
         .await;
     assert_eq!(response.status(), 404);
@@ -342,7 +340,17 @@ async fn readers_vote_once_per_revision_and_hostile_markdown_is_inert(pool: PgPo
 /// up with `expect_at_least` articles for a staff reader (notifications are
 /// applied within a second).
 async fn search(app: &TestApp, client: &reqwest::Client, q: &str) -> serde_json::Value {
-    let response = app.call(client, "search_articles", &[("q", q)]).await;
+    let response = app
+        .invoke(
+            client,
+            SearchArticles {
+                q: q.to_string(),
+                kind: None,
+                category: None,
+                page: None,
+            },
+        )
+        .await;
     assert_eq!(response.status(), 200, "searching {q:?}");
     response.json().await.unwrap()
 }
@@ -468,7 +476,17 @@ async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
         "é ü 漢字",
     ] {
         let started = std::time::Instant::now();
-        let response = app.call(&visitor, "search_articles", &[("q", q)]).await;
+        let response = app
+            .invoke(
+                &visitor,
+                SearchArticles {
+                    q: q.to_string(),
+                    kind: None,
+                    category: None,
+                    page: None,
+                },
+            )
+            .await;
         assert_eq!(response.status(), 200, "{:.40}", q);
         // Not a benchmark: a guard against a stall (the figures are in `cargo xtask bench search`).
         assert!(
@@ -512,20 +530,24 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
 
     // Suggestions while typing a case, then "This solved my problem".
     let suggested = app
-        .call(
+        .invoke(
             &customer,
-            "case_suggestions",
-            &[("subject", "how do I attach a file"), ("description", "")],
+            CaseSuggestions {
+                subject: "how do I attach a file".into(),
+                description: String::new(),
+            },
         )
         .await;
     assert_eq!(suggested.status(), 200);
     let suggested: serde_json::Value = suggested.json().await.unwrap();
     let slug = suggested["hits"][0]["slug"].as_str().unwrap().to_string();
     let response = app
-        .call(
+        .invoke(
             &customer,
-            "deflect_case",
-            &[("slug", &slug), ("query", "how do I attach a file")],
+            DeflectCase {
+                slug: slug.clone(),
+                query: "how do I attach a file".into(),
+            },
         )
         .await;
     assert!(response.status().is_success(), "{}", response.status());
@@ -536,10 +558,12 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
     assert_eq!(deflections, 1);
     // An agent's article cannot be credited by a customer.
     let refused = app
-        .call(
+        .invoke(
             &customer,
-            "deflect_case",
-            &[("slug", "escalation-policy"), ("query", "x")],
+            DeflectCase {
+                slug: "escalation-policy".into(),
+                query: "x".into(),
+            },
         )
         .await;
     assert_eq!(refused.status(), 404);
@@ -549,6 +573,7 @@ async fn searches_are_logged_with_clicks_cases_and_deflections(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let created = app
         .call(
             &customer,

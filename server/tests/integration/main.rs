@@ -18,5 +18,6 @@ mod search;
 mod seed_orders;
 mod seed_workshops;
 mod sla;
+mod typed_calls;
 mod workshops;
 mod writing;

@@ -7,6 +7,14 @@
 use crate::common;
 
 use crate::common::TestApp;
+use app::api::cases::CaseDetail;
+use app::api::dashboard::Dashboard;
+use app::api::orders::{
+    AboutItem, DeliveryDetail, FindByNumber, InvoiceDetail, InvoiceList, OrderDetail, OrderList,
+    SetOrderSharing,
+};
+use leptos::server_fn::serde::Serialize;
+use leptos::server_fn::ServerFn;
 use rapport_core::db::order_records::{
     write_delivery, write_invoice, write_order, write_product, DeliveryRecord, InvoiceLineRecord,
     InvoiceRecord, OrderLineRecord, OrderRecord, ProductRecord,
@@ -125,13 +133,12 @@ async fn write_history(pool: &PgPool) {
     .unwrap();
 }
 
-async fn call_json(
-    app: &TestApp,
-    client: &Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = app.call(client, name, form).await;
+/// Call a server function with typed arguments: the status, and the answer as JSON.
+async fn call_json<F>(app: &TestApp, client: &Client, args: F) -> (u16, Value)
+where
+    F: ServerFn + Serialize,
+{
+    let response = app.invoke(client, args).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -149,14 +156,14 @@ fn numbers(listing: &Value) -> Vec<String> {
 }
 
 async fn orders_listed(app: &TestApp, client: &Client) -> Vec<String> {
-    let form = [
-        ("status", ""),
-        ("from", ""),
-        ("to", ""),
-        ("q", "T-SO"),
-        ("page", "1"),
-    ];
-    let (status, listing) = call_json(app, client, "order_list", &form).await;
+    let form = OrderList {
+        status: String::new(),
+        from: String::new(),
+        to: String::new(),
+        q: "T-SO".into(),
+        page: 1,
+    };
+    let (status, listing) = call_json(app, client, form).await;
     assert_eq!(status, 200, "{listing}");
     numbers(&listing)
 }
@@ -188,7 +195,13 @@ async fn customers_see_their_orders_admins_their_organizations_and_nobody_anothe
         (&nick, "delivery_detail", "T-DL-1"),
         (&nick, "order_detail", "NO-SUCH-ORDER"),
     ] {
-        let (status, _) = call_json(&app, client, name, &[("number", number)]).await;
+        let wanted = number.to_string();
+        let (status, _) = match name {
+            "order_detail" => call_json(&app, client, OrderDetail { number: wanted }).await,
+            "invoice_detail" => call_json(&app, client, InvoiceDetail { number: wanted }).await,
+            "delivery_detail" => call_json(&app, client, DeliveryDetail { number: wanted }).await,
+            _ => unreachable!("{name}"),
+        };
         assert_eq!(status, 404, "{name} {number}");
     }
     // The same through the pages: a 404 page, and none of the order's figures.
@@ -218,26 +231,22 @@ async fn customers_see_their_orders_admins_their_organizations_and_nobody_anothe
     )
     .await;
     assert!(ahmeds_overdue >= 1 && acme_overdue >= ahmeds_overdue);
-    let (_, board) = call_json(&app, &carla, "dashboard", &[]).await;
+    let (_, board) = call_json(&app, &carla, Dashboard {}).await;
     assert_eq!(board["invoices_due"][0], acme_overdue);
-    let (_, board) = call_json(&app, &ahmed, "dashboard", &[]).await;
+    let (_, board) = call_json(&app, &ahmed, Dashboard {}).await;
     assert_eq!(board["invoices_due"][0], ahmeds_overdue);
-    let (_, board) = call_json(&app, &agent, "dashboard", &[]).await;
+    let (_, board) = call_json(&app, &agent, Dashboard {}).await;
     assert!(board["invoices_due"].is_null());
 
     // Trainers write articles; they see no orders. Visitors are asked to sign in.
     let trainer = app.signed_in("trainer@rapport.example").await;
-    let form = [("status", ""), ("q", ""), ("page", "1")];
-    assert_eq!(
-        call_json(&app, &trainer, "invoice_list", &form).await.0,
-        403
-    );
-    assert_eq!(
-        call_json(&app, &app.browser(), "invoice_list", &form)
-            .await
-            .0,
-        401
-    );
+    let form = InvoiceList {
+        status: String::new(),
+        q: String::new(),
+        page: 1,
+    };
+    assert_eq!(call_json(&app, &trainer, form.clone()).await.0, 403);
+    assert_eq!(call_json(&app, &app.browser(), form).await.0, 401);
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
@@ -250,21 +259,37 @@ async fn a_customer_admin_can_share_all_orders_with_the_members(pool: PgPool) {
 
     // A customer cannot change it, for their own organization or any other.
     assert_eq!(
-        app.call(&ahmed, "set_order_sharing", &[("share", "true")])
-            .await
-            .status(),
+        app.invoke(
+            &ahmed,
+            SetOrderSharing {
+                share: "true".into(),
+            },
+        )
+        .await
+        .status(),
         403
     );
     let response = app
-        .call(&carla, "set_order_sharing", &[("share", "true")])
+        .invoke(
+            &carla,
+            SetOrderSharing {
+                share: "true".into(),
+            },
+        )
         .await;
     assert!(response.status().is_success() || response.status().is_redirection());
 
     let mut seen = orders_listed(&app, &ahmed).await;
     seen.sort();
     assert_eq!(seen, ["T-SO-1", "T-SO-2"]);
-    let (status, invoice) =
-        call_json(&app, &ahmed, "invoice_detail", &[("number", "T-INV-2")]).await;
+    let (status, invoice) = call_json(
+        &app,
+        &ahmed,
+        InvoiceDetail {
+            number: "T-INV-2".into(),
+        },
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(invoice["summary"]["status"], "Paid");
     // Acme's setting is Acme's: Northwind's members still see only their own.
@@ -283,6 +308,7 @@ async fn a_customer_admin_can_share_all_orders_with_the_members(pool: PgPool) {
         ("priority", "normal"),
         ("about", "invoice:T-INV-2"),
     ];
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let opened = app.call(&ahmed, "create_case", &form).await;
     assert_eq!(opened.status(), 200);
     let number = opened.headers()["location"]
@@ -291,14 +317,35 @@ async fn a_customer_admin_can_share_all_orders_with_the_members(pool: PgPool) {
         .trim_start_matches("/cases/")
         .to_string();
 
-    app.call(&carla, "set_order_sharing", &[("share", "false")])
-        .await;
+    app.invoke(
+        &carla,
+        SetOrderSharing {
+            share: "false".into(),
+        },
+    )
+    .await;
     assert_eq!(orders_listed(&app, &ahmed).await, ["T-SO-1"]);
     // ... and once sharing is off, his case no longer shows the invoice's
     // figures; Carla, who may see it, still does.
-    let (_, case) = call_json(&app, &ahmed, "case_detail", &[("number", &number)]).await;
+    let (_, case) = call_json(
+        &app,
+        &ahmed,
+        CaseDetail {
+            number: number.clone(),
+            canned: None,
+        },
+    )
+    .await;
     assert!(case["linked"].is_null(), "{case}");
-    let (_, case) = call_json(&app, &carla, "case_detail", &[("number", &number)]).await;
+    let (_, case) = call_json(
+        &app,
+        &carla,
+        CaseDetail {
+            number: number.clone(),
+            canned: None,
+        },
+    )
+    .await;
     assert_eq!(case["linked"]["title"], "Invoice T-INV-2");
 }
 
@@ -307,8 +354,14 @@ async fn an_invoice_shows_exact_totals_by_tax_rate_and_derives_overdue(pool: PgP
     let app = TestApp::spawn(pool).await;
     write_history(&app.pool).await;
     let carla = app.signed_in("carla@acme.example").await;
-    let (status, invoice) =
-        call_json(&app, &carla, "invoice_detail", &[("number", "T-INV-1")]).await;
+    let (status, invoice) = call_json(
+        &app,
+        &carla,
+        InvoiceDetail {
+            number: "T-INV-1".into(),
+        },
+    )
+    .await;
     assert_eq!(status, 200, "{invoice}");
     // 1 × 1,299.00 + 3 × 19.50 = 1,357.50; 8.1 % per line: 105.219 → 105.22 and
     // 4.7385 → 4.74 (half away from zero), so the tax is 109.96, not 109.95.
@@ -328,14 +381,16 @@ async fn an_invoice_shows_exact_totals_by_tax_rate_and_derives_overdue(pool: PgP
         .unwrap();
     assert_eq!(stored, "open");
 
-    let form = [("status", "overdue"), ("q", "T-INV"), ("page", "1")];
-    let (_, overdue) = call_json(&app, &carla, "invoice_list", &form).await;
+    let invoices = |status: &str, q: &str| InvoiceList {
+        status: status.into(),
+        q: q.into(),
+        page: 1,
+    };
+    let (_, overdue) = call_json(&app, &carla, invoices("overdue", "T-INV")).await;
     assert_eq!(numbers(&overdue), ["T-INV-1"]);
-    let form = [("status", "paid"), ("q", "T-INV"), ("page", "1")];
-    let (_, paid) = call_json(&app, &carla, "invoice_list", &form).await;
+    let (_, paid) = call_json(&app, &carla, invoices("paid", "T-INV")).await;
     assert_eq!(numbers(&paid), ["T-INV-2"]);
-    let form = [("status", "lost"), ("q", ""), ("page", "1")];
-    assert_eq!(call_json(&app, &carla, "invoice_list", &form).await.0, 422);
+    assert_eq!(call_json(&app, &carla, invoices("lost", "")).await.0, 422);
 
     // The printable page has the figures and the print stylesheet's hook.
     let page = common::page_text(&carla, &app.url("/invoices/T-INV-1")).await;
@@ -345,14 +400,14 @@ async fn an_invoice_shows_exact_totals_by_tax_rate_and_derives_overdue(pool: PgP
     );
 
     // A date filter that is not a date names its field.
-    let form = [
-        ("status", ""),
-        ("from", "31.12.2025"),
-        ("to", ""),
-        ("q", ""),
-        ("page", "1"),
-    ];
-    let (status, error) = call_json(&app, &carla, "order_list", &form).await;
+    let form = OrderList {
+        status: String::new(),
+        from: "31.12.2025".into(),
+        to: String::new(),
+        q: String::new(),
+        page: 1,
+    };
+    let (status, error) = call_json(&app, &carla, form).await;
     assert_eq!(status, 422);
     assert!(error.to_string().contains("from"), "{error}");
 }
@@ -383,15 +438,27 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
     };
 
     // The new-case form describes the item; another organization's is not found.
-    let (status, item) =
-        call_json(&app, &ahmed, "about_item", &[("about", "invoice:T-INV-1")]).await;
+    let (status, item) = call_json(
+        &app,
+        &ahmed,
+        AboutItem {
+            about: "invoice:T-INV-1".into(),
+        },
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(item["title"], "Invoice T-INV-1");
     assert_eq!(item["status"], "Overdue");
     assert_eq!(
-        call_json(&app, &nick, "about_item", &[("about", "invoice:T-INV-1")])
-            .await
-            .0,
+        call_json(
+            &app,
+            &nick,
+            AboutItem {
+                about: "invoice:T-INV-1".into(),
+            },
+        )
+        .await
+        .0,
         404
     );
 
@@ -400,6 +467,7 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let refused = app
         .call(&nick, "create_case", &case_form("invoice:T-INV-1"))
         .await;
@@ -411,6 +479,7 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
         .unwrap();
     assert_eq!(cases_before, cases_after);
 
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let opened = app
         .call(&ahmed, "create_case", &case_form("invoice:T-INV-1"))
         .await;
@@ -421,12 +490,28 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
         .trim_start_matches("/cases/")
         .to_string();
 
-    let (_, case) = call_json(&app, &ahmed, "case_detail", &[("number", &number)]).await;
+    let (_, case) = call_json(
+        &app,
+        &ahmed,
+        CaseDetail {
+            number: number.clone(),
+            canned: None,
+        },
+    )
+    .await;
     assert_eq!(case["linked"]["title"], "Invoice T-INV-1");
     assert_eq!(case["linked"]["href"], "/invoices/T-INV-1");
     assert!(case["staff"].is_null(), "customers get no agent panel");
 
-    let (_, case) = call_json(&app, &agent, "case_detail", &[("number", &number)]).await;
+    let (_, case) = call_json(
+        &app,
+        &agent,
+        CaseDetail {
+            number: number.clone(),
+            canned: None,
+        },
+    )
+    .await;
     assert_eq!(case["linked"]["title"], "Invoice T-INV-1");
     // Beside it, Acme's business (the demo's too): ours among it, Northwind's nowhere.
     let business = &case["staff"]["business"];
@@ -466,6 +551,7 @@ async fn a_case_about_an_invoice_shows_it_to_the_customer_and_beside_the_case_to
         ("priority", "normal"),
         ("about", "order_line:T-SO-1:2"),
     ];
+    // Raw: create_case takes multipart data (files), not typed arguments.
     let opened = app.call(&ahmed, "create_case", &line_case).await;
     assert_eq!(opened.status(), 200);
     let kind: String = sqlx::query_scalar(
@@ -488,18 +574,33 @@ async fn agents_look_up_any_number_and_customers_cannot(pool: PgPool) {
         ("1ZTEST0001", "/deliveries/T-DL-1"),
     ] {
         let response = app
-            .call(&agent, "find_by_number", &[("number", number)])
+            .invoke(
+                &agent,
+                FindByNumber {
+                    number: number.to_string(),
+                },
+            )
             .await;
         assert_eq!(response.headers()["location"], page, "{number}");
     }
     let missing = app
-        .call(&agent, "find_by_number", &[("number", "NOPE-1")])
+        .invoke(
+            &agent,
+            FindByNumber {
+                number: "NOPE-1".into(),
+            },
+        )
         .await;
     assert_eq!(missing.status(), 422);
     assert!(missing.text().await.unwrap().contains("number"));
     let ahmed = app.signed_in("ahmed@acme.example").await;
     let response = app
-        .call(&ahmed, "find_by_number", &[("number", "T-SO-2")])
+        .invoke(
+            &ahmed,
+            FindByNumber {
+                number: "T-SO-2".into(),
+            },
+        )
         .await;
     assert_eq!(response.status(), 403);
 }

@@ -3,7 +3,9 @@
 
 use crate::common;
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
+use app::api::cases::{CaseDetail, UpdateCase};
+use app::api::sla::{AddHoliday, RemoveHoliday, SaveBusinessHours, SaveSlaPolicy, SlaSettings};
 use rapport_core::policy::{self, Action, Actor, Permit};
 use rapport_core::sla::{self, DueTimes};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -130,18 +132,14 @@ async fn opening_hours_count_in_the_calendar_time_zone(pool: PgPool) {
 // ---------------------------------------------------------------------------
 // The admin endpoints
 
-fn policy_form<'a>(
-    priority: &'a str,
-    first: (&'a str, &'a str),
-    resolution: (&'a str, &'a str),
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("priority", priority),
-        ("first_response_hours", first.0),
-        ("first_response_minutes", first.1),
-        ("resolution_hours", resolution.0),
-        ("resolution_minutes", resolution.1),
-    ]
+fn policy_form(priority: &str, first: (&str, &str), resolution: (&str, &str)) -> SaveSlaPolicy {
+    SaveSlaPolicy {
+        priority: priority.into(),
+        first_response_hours: first.0.into(),
+        first_response_minutes: first.1.into(),
+        resolution_hours: resolution.0.into(),
+        resolution_minutes: resolution.1.into(),
+    }
 }
 
 async fn targets(app: &TestApp, priority: &str) -> (i32, i32) {
@@ -156,10 +154,20 @@ async fn targets(app: &TestApp, priority: &str) -> (i32, i32) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "admin@rapport.example",
+            "agent@rapport.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let form = policy_form("urgent", ("0", "30"), ("4", "15"));
-    let response = app.call(&admin, "save_sla_policy", &form).await;
+    let response = app.invoke(&admin, form).await;
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
     assert_eq!(targets(&app, "urgent").await, (30, 255));
 
@@ -170,14 +178,14 @@ async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
         "olivia@northwind.example",
     ] {
         let client = app.signed_in(who).await;
-        let response = app.call(&client, "save_sla_policy", &refused).await;
+        let response = app.invoke(&client, refused.clone()).await;
         assert_eq!(response.status(), 403, "{who}");
     }
     assert_eq!(targets(&app, "urgent").await, (30, 255), "nothing changed");
 
     // Agents may read the targets; customers may not.
     let agent = app.signed_in("agent@rapport.example").await;
-    let response = app.call(&agent, "sla_settings", &[]).await;
+    let response = app.invoke(&agent, SlaSettings {}).await;
     assert_eq!(response.status(), 200);
     let settings: Value = response.json().await.unwrap();
     assert_eq!(settings["policies"][0]["priority"], "urgent");
@@ -187,12 +195,13 @@ async fn an_admin_saves_a_policy_and_others_cannot(pool: PgPool) {
     assert_eq!(settings["week"][6]["opens"], "");
     assert_eq!(settings["can_edit"], false);
     let nick = app.signed_in("nick@northwind.example").await;
-    assert_eq!(app.call(&nick, "sla_settings", &[]).await.status(), 403);
+    assert_eq!(app.invoke(&nick, SlaSettings {}).await.status(), 403);
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_targets_name_the_priority_and_field(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["admin@rapport.example"]).await;
     let admin = app.signed_in("admin@rapport.example").await;
     let before = targets(&app, "high").await;
     let cases = [
@@ -215,7 +224,7 @@ async fn bad_targets_name_the_priority_and_field(pool: PgPool) {
         (policy_form("critical", ("1", "0"), ("2", "0")), "priority"),
     ];
     for (form, field) in cases {
-        let response = app.call(&admin, "save_sla_policy", &form).await;
+        let response = app.invoke(&admin, form).await;
         assert_eq!(response.status(), 422, "{field}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["Invalid"]["field"], field);
@@ -223,23 +232,22 @@ async fn bad_targets_name_the_priority_and_field(pool: PgPool) {
     assert_eq!(targets(&app, "high").await, before);
 }
 
-/// The opening-hours form: time zone and indexed `opens[i]` / `closes[i]`.
-fn hours_form(time_zone: &str, week: &[(String, String)]) -> Vec<(String, String)> {
-    let mut form = vec![("time_zone".to_string(), time_zone.to_string())];
-    for (i, (opens, closes)) in week.iter().enumerate() {
-        form.push((format!("opens[{i}]"), opens.clone()));
-        form.push((format!("closes[{i}]"), closes.clone()));
+/// The opening-hours form: time zone and, for each weekday, `opens[i]` / `closes[i]`.
+fn hours_form(time_zone: &str, week: &[(String, String)]) -> SaveBusinessHours {
+    let (opens, closes) = week.iter().cloned().unzip();
+    SaveBusinessHours {
+        time_zone: time_zone.into(),
+        opens,
+        closes,
     }
-    form
 }
 
 async fn save_hours(
     app: &TestApp,
     client: &reqwest::Client,
-    form: &[(String, String)],
+    form: SaveBusinessHours,
 ) -> (u16, Value) {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let response = app.call(client, "save_business_hours", &pairs).await;
+    let response = app.invoke(client, form).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -260,12 +268,13 @@ async fn stored_calendar(app: &TestApp) -> (String, Vec<(i16, String)>) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn an_admin_saves_the_time_zone_and_opening_hours(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["admin@rapport.example"]).await;
     let admin = app.signed_in("admin@rapport.example").await;
     let mut week = office_week();
     week[5] = ("10:00".into(), "14:00".into());
     week[4] = (String::new(), String::new());
-    let (status, body) = save_hours(&app, &admin, &hours_form("America/New_York", &week)).await;
+    let (status, body) = save_hours(&app, &admin, hours_form("America/New_York", &week)).await;
     assert_eq!(status, 200, "{body}");
     let (zone, hours) = stored_calendar(&app).await;
     assert_eq!(zone, "America/New_York");
@@ -283,20 +292,25 @@ async fn an_admin_saves_the_time_zone_and_opening_hours(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_bad_time_zone_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "agent@rapport.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let before = stored_calendar(&app).await;
     let mut week = office_week();
     week[5] = ("10:00".into(), "14:00".into());
     for zone in ["Europe/Atlantis", "", "../../etc/passwd"] {
-        let (status, body) = save_hours(&app, &admin, &hours_form(zone, &week)).await;
+        let (status, body) = save_hours(&app, &admin, hours_form(zone, &week)).await;
         assert_eq!(status, 422, "{zone:?}");
         assert_eq!(body["Invalid"]["field"], "time_zone", "{zone:?}");
     }
     // Closing before opening names the weekday; an all-closed week is refused.
     let mut late = office_week();
     late[1] = ("17:00".into(), "09:00".into());
-    let (status, body) = save_hours(&app, &admin, &hours_form("UTC", &late)).await;
+    let (status, body) = save_hours(&app, &admin, hours_form("UTC", &late)).await;
     assert_eq!(status, 422);
     assert_eq!(body["Invalid"]["field"], "hours_2");
     assert!(body["Invalid"]["message"]
@@ -304,39 +318,59 @@ async fn a_bad_time_zone_names_the_field_and_saves_nothing(pool: PgPool) {
         .unwrap()
         .starts_with("Tuesday"));
     let closed = vec![(String::new(), String::new()); 7];
-    let (status, body) = save_hours(&app, &admin, &hours_form("UTC", &closed)).await;
+    let (status, body) = save_hours(&app, &admin, hours_form("UTC", &closed)).await;
     assert_eq!(status, 422);
     assert_eq!(body["Invalid"]["field"], "hours");
     assert_eq!(stored_calendar(&app).await, before, "nothing saved");
 
     // Agents cannot change the calendar.
     let agent = app.signed_in("agent@rapport.example").await;
-    let (status, _) = save_hours(&app, &agent, &hours_form("UTC", &week)).await;
+    let (status, _) = save_hours(&app, &agent, hours_form("UTC", &week)).await;
     assert_eq!(status, 403);
     assert_eq!(stored_calendar(&app).await, before);
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn holidays_are_added_once_and_removed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "nick@northwind.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
-    let add = [("day", "2030-12-25"), ("name", "Christmas Day")];
-    assert_eq!(app.call(&admin, "add_holiday", &add).await.status(), 200);
-    let again = app.call(&admin, "add_holiday", &add).await;
+    let add = AddHoliday {
+        day: "2030-12-25".into(),
+        name: "Christmas Day".into(),
+    };
+    assert_eq!(app.invoke(&admin, add.clone()).await.status(), 200);
+    let again = app.invoke(&admin, add).await;
     assert_eq!(again.status(), 422);
     let body: Value = again.json().await.unwrap();
     assert_eq!(body["Invalid"]["field"], "day");
     for (form, field) in [
-        ([("day", "2030-02-30"), ("name", "Nope")], "day"),
-        ([("day", "2030-12-26"), ("name", "  ")], "name"),
+        (
+            AddHoliday {
+                day: "2030-02-30".into(),
+                name: "Nope".into(),
+            },
+            "day",
+        ),
+        (
+            AddHoliday {
+                day: "2030-12-26".into(),
+                name: "  ".into(),
+            },
+            "name",
+        ),
     ] {
-        let response = app.call(&admin, "add_holiday", &form).await;
+        let response = app.invoke(&admin, form).await;
         assert_eq!(response.status(), 422);
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["Invalid"]["field"], field);
     }
     let settings: Value = app
-        .call(&admin, "sla_settings", &[])
+        .invoke(&admin, SlaSettings {})
         .await
         .json()
         .await
@@ -347,15 +381,11 @@ async fn holidays_are_added_once_and_removed(pool: PgPool) {
     assert_eq!(holidays[0]["name"], "Christmas Day");
 
     let nick = app.signed_in("nick@northwind.example").await;
-    let remove = [("day", "2030-12-25")];
-    assert_eq!(
-        app.call(&nick, "remove_holiday", &remove).await.status(),
-        403
-    );
-    assert_eq!(
-        app.call(&admin, "remove_holiday", &remove).await.status(),
-        200
-    );
+    let remove = RemoveHoliday {
+        day: "2030-12-25".into(),
+    };
+    assert_eq!(app.invoke(&nick, remove.clone()).await.status(), 403);
+    assert_eq!(app.invoke(&admin, remove).await.status(), 200);
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM business_holidays")
         .fetch_one(&app.pool)
         .await
@@ -365,7 +395,12 @@ async fn holidays_are_added_once_and_removed(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_page_works_without_javascript(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["admin@rapport.example", "agent@rapport.example"],
+    )
+    .await;
     let admin = app.signed_in("admin@rapport.example").await;
     let page = common::page_text(&admin, &app.url("/admin/sla")).await;
     assert!(page.contains("<h1>Service levels"), "{page}");
@@ -383,7 +418,7 @@ async fn the_page_works_without_javascript(pool: PgPool) {
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("referer", app.url("/admin/sla"))
-        .body(common::encode(&policy_form("low", ("1", "0"), ("0", "30"))))
+        .body(serde_qs::to_string(&policy_form("low", ("1", "0"), ("0", "30"))).unwrap())
         .send()
         .await
         .unwrap();
@@ -404,11 +439,7 @@ async fn the_page_works_without_javascript(pool: PgPool) {
         .header(ACCEPT, "text/html")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("referer", app.url("/admin/sla"))
-        .body(common::encode(&policy_form(
-            "low",
-            ("20", "0"),
-            ("100", "0"),
-        )))
+        .body(serde_qs::to_string(&policy_form("low", ("20", "0"), ("100", "0"))).unwrap())
         .send()
         .await
         .unwrap();
@@ -423,9 +454,27 @@ async fn the_page_works_without_javascript(pool: PgPool) {
     assert!(!page.contains("field-time_zone"));
 }
 
+/// Carla's case on hold, assigned to Sam Agent (the demo's case of that subject).
+async fn uploads_case(app: &TestApp) {
+    let agent = "agent@rapport.example";
+    fixtures::case("carla@acme.example", "Uploads over 10 MB fail")
+        .description("Uploading our product catalogue (12 MB) ends with an error after a minute.")
+        .status("on_hold")
+        .assignee(agent)
+        .note(agent, "Waiting for the storage team to raise the limit.")
+        .message(
+            agent,
+            "We are waiting for a change on our side and will come back to you this week.",
+        )
+        .insert(&app.pool)
+        .await;
+}
+
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
+    uploads_case(&app).await;
     let agent = app.signed_in("agent@rapport.example").await;
     let number: i64 =
         sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
@@ -467,29 +516,32 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
             .await
             .unwrap();
     let case: Value = app
-        .call(&agent, "case_detail", &[("number", &format!("C-{number}"))])
+        .invoke(
+            &agent,
+            CaseDetail {
+                number: format!("C-{number}"),
+                canned: None,
+            },
+        )
         .await
         .json()
         .await
         .unwrap();
     let changed = app
-        .call(
+        .invoke(
             &agent,
-            "update_case",
-            &[
-                ("number", &format!("C-{number}")),
-                ("version", &case["version"].to_string()),
-                ("status", case["status"].as_str().unwrap()),
-                ("priority", "urgent"),
-                ("category_id", &case["category_id"].to_string()),
-                (
-                    "assignee_id",
-                    &case["assignee_id"]
-                        .as_i64()
-                        .map(|id| id.to_string())
-                        .unwrap_or_default(),
-                ),
-            ],
+            UpdateCase {
+                number: format!("C-{number}"),
+                version: case["version"].as_i64().unwrap() as i32,
+                status: case["status"].as_str().unwrap().to_string(),
+                priority: "urgent".into(),
+                category_id: case["category_id"].as_i64().unwrap(),
+                assignee_id: case["assignee_id"]
+                    .as_i64()
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+                tags: None,
+            },
         )
         .await;
     assert_eq!(changed.status(), 200, "{:?}", changed.text().await);
@@ -515,7 +567,9 @@ async fn a_new_priority_keeps_the_time_spent_waiting_for_the_customer(pool: PgPo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_settled_case_says_which_targets_were_kept_and_which_missed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["carla@acme.example", "agent@rapport.example"]).await;
+    uploads_case(&app).await;
     let number: i64 =
         sqlx::query_scalar("SELECT number FROM cases WHERE subject = 'Uploads over 10 MB fail'")
             .fetch_one(&app.pool)
@@ -539,10 +593,12 @@ async fn a_settled_case_says_which_targets_were_kept_and_which_missed(pool: PgPo
         async move {
             let client = app.signed_in(email).await;
             let case: Value = app
-                .call(
+                .invoke(
                     &client,
-                    "case_detail",
-                    &[("number", &format!("C-{number}"))],
+                    CaseDetail {
+                        number: format!("C-{number}"),
+                        canned: None,
+                    },
                 )
                 .await
                 .json()

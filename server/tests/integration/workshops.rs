@@ -3,7 +3,14 @@
 //! them, cancellations and attendance, mails with calendar files, time zones,
 //! who may do what, and workshops in search.
 
-use crate::common::TestApp;
+use crate::common::{fixtures, TestApp};
+use app::api::search::SearchArticles;
+use app::api::workshops::{
+    CancelRegistration, CancelSession, MarkAttendance, MyWorkshops, RegisterForSession,
+    SaveSession, SetTimeZone, WorkshopCalendar, WorkshopSessions,
+};
+use leptos::server_fn::serde::Serialize;
+use leptos::server_fn::ServerFn;
 use rapport_core::db::search_docs;
 use rapport_core::policy::Actor;
 use rapport_core::time_zones::ReaderZone;
@@ -53,13 +60,12 @@ async fn workshop(pool: &PgPool, slug: &str, title: &str, audience: &str) -> i64
     id
 }
 
-async fn call_json(
-    app: &TestApp,
-    client: &Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = app.call(client, name, form).await;
+/// Call a server function with typed arguments: the status, and the answer as JSON.
+async fn call_json<F>(app: &TestApp, client: &Client, args: F) -> (u16, Value)
+where
+    F: ServerFn + Serialize,
+{
+    let response = app.invoke(client, args).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -72,21 +78,19 @@ fn day(days: i64) -> String {
 
 /// The trainer adds a session; returns its id.
 async fn add_session(app: &TestApp, trainer: &Client, article_id: i64, capacity: &str) -> i64 {
-    let article = article_id.to_string();
-    let date = day(14);
-    let form = [
-        ("article_id", article.as_str()),
-        ("session_id", "0"),
-        ("version", "0"),
-        ("date", date.as_str()),
-        ("time", "14:00"),
-        ("time_zone", "Europe/Zurich"),
-        ("duration_minutes", "120"),
-        ("capacity", capacity),
-        ("place", "Basel training centre, Room 2"),
-        ("online_url", ""),
-    ];
-    let response = app.call(trainer, "save_session", &form).await;
+    let form = SaveSession {
+        article_id,
+        session_id: 0,
+        version: 0,
+        date: day(14),
+        time: "14:00".into(),
+        time_zone: "Europe/Zurich".into(),
+        duration_minutes: "120".into(),
+        capacity: capacity.into(),
+        place: "Basel training centre, Room 2".into(),
+        online_url: String::new(),
+    };
+    let response = app.invoke(trainer, form).await;
     assert!(
         response.status().is_success() || response.status().is_redirection(),
         "{:?}",
@@ -124,38 +128,69 @@ async fn mails_to(pool: &PgPool, email: &str) -> Vec<(String, Option<String>)> {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+            "olivia@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "sensor-clinic", "Sensor clinic", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let session = add_session(&app, &trainer, article, "1").await;
-    let id = session.to_string();
     let ahmed = app.signed_in("ahmed@acme.example").await;
     let nick = app.signed_in("nick@northwind.example").await;
     let olivia = app.signed_in("olivia@northwind.example").await;
 
-    let (status, first) =
-        call_json(&app, &ahmed, "register_for_session", &[("session_id", &id)]).await;
+    let (status, first) = call_json(
+        &app,
+        &ahmed,
+        RegisterForSession {
+            session_id: session,
+        },
+    )
+    .await;
     assert_eq!((status, first.as_str()), (200, Some("registered")));
-    let (_, second) = call_json(&app, &nick, "register_for_session", &[("session_id", &id)]).await;
+    let (_, second) = call_json(
+        &app,
+        &nick,
+        RegisterForSession {
+            session_id: session,
+        },
+    )
+    .await;
     assert_eq!(second, "waitlisted");
     let (_, third) = call_json(
         &app,
         &olivia,
-        "register_for_session",
-        &[("session_id", &id)],
+        RegisterForSession {
+            session_id: session,
+        },
     )
     .await;
     assert_eq!(third, "waitlisted");
     // Registering again changes nothing.
-    let (_, again) = call_json(&app, &ahmed, "register_for_session", &[("session_id", &id)]).await;
+    let (_, again) = call_json(
+        &app,
+        &ahmed,
+        RegisterForSession {
+            session_id: session,
+        },
+    )
+    .await;
     assert_eq!(again, "registered");
 
     // Each sees where they stand; the online link is for registered people only.
     let (_, seen) = call_json(
         &app,
         &olivia,
-        "workshop_sessions",
-        &[("slug", "sensor-clinic")],
+        WorkshopSessions {
+            slug: "sensor-clinic".into(),
+        },
     )
     .await;
     let listed = &seen["sessions"][0];
@@ -166,7 +201,12 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
 
     // Ahmed cancels: Nick, first on the waitlist, gets the place; Olivia moves to first.
     let response = app
-        .call(&ahmed, "cancel_registration", &[("session_id", &id)])
+        .invoke(
+            &ahmed,
+            CancelRegistration {
+                session_id: session,
+            },
+        )
         .await;
     assert!(
         response.status().is_success(),
@@ -186,8 +226,9 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
     let (_, seen) = call_json(
         &app,
         &olivia,
-        "workshop_sessions",
-        &[("slug", "sensor-clinic")],
+        WorkshopSessions {
+            slug: "sensor-clinic".into(),
+        },
     )
     .await;
     assert_eq!(seen["sessions"][0]["waitlist_place"], 1);
@@ -211,20 +252,19 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
 
     // The trainer moves the session an hour later: everyone in it or waiting hears
     // of it, with a calendar file for the same event.
-    let (article_id, date) = (article.to_string(), day(14));
-    let moved = [
-        ("article_id", article_id.as_str()),
-        ("session_id", id.as_str()),
-        ("version", "1"),
-        ("date", date.as_str()),
-        ("time", "15:00"),
-        ("time_zone", "Europe/Zurich"),
-        ("duration_minutes", "120"),
-        ("capacity", "1"),
-        ("place", "Basel training centre, Room 2"),
-        ("online_url", ""),
-    ];
-    let response = app.call(&trainer, "save_session", &moved).await;
+    let moved = SaveSession {
+        article_id: article,
+        session_id: session,
+        version: 1,
+        date: day(14),
+        time: "15:00".into(),
+        time_zone: "Europe/Zurich".into(),
+        duration_minutes: "120".into(),
+        capacity: "1".into(),
+        place: "Basel training centre, Room 2".into(),
+        online_url: String::new(),
+    };
+    let response = app.invoke(&trainer, moved).await;
     assert!(response.status().is_success() || response.status().is_redirection());
     for email in ["nick@northwind.example", "olivia@northwind.example"] {
         let (subject, calendar) = mails_to(&app.pool, email).await.pop().unwrap();
@@ -241,7 +281,7 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
         .starts_with("Session changed"));
 
     // Nick's own list shows it upcoming.
-    let (_, mine) = call_json(&app, &nick, "my_workshops", &[]).await;
+    let (_, mine) = call_json(&app, &nick, MyWorkshops {}).await;
     assert_eq!(mine["upcoming"][0]["status"], "registered");
     assert_eq!(
         mine["upcoming"][0]["session"]["workshop_title"],
@@ -253,7 +293,16 @@ async fn a_full_session_waitlists_and_a_cancellation_moves_the_first_up(pool: Pg
 async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_between_them(
     pool: PgPool,
 ) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "race", "Race for the last place", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let people: Vec<(i64, i64)> = sqlx::query_as(
@@ -300,62 +349,76 @@ async fn two_people_taking_the_last_place_at_the_same_moment_get_one_place_betwe
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &["trainer@rapport.example"]).await;
     let article = workshop(&app.pool, "bad-input", "Bad input", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
-    let article_id = article.to_string();
     let (future, past) = (day(10), day(-3));
-    let base = [
-        ("article_id", article_id.as_str()),
-        ("session_id", "0"),
-        ("version", "0"),
-        ("date", future.as_str()),
-        ("time", "09:30"),
-        ("time_zone", "Europe/Zurich"),
-        ("duration_minutes", "90"),
-        ("capacity", "12"),
-        ("place", "Room 1"),
-        ("online_url", ""),
-    ];
-    let with = |field: &str, value: &'static str| -> Vec<(String, String)> {
-        base.iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    if *k == field {
-                        value.to_string()
-                    } else {
-                        v.to_string()
-                    },
-                )
-            })
-            .collect()
+    let base = SaveSession {
+        article_id: article,
+        session_id: 0,
+        version: 0,
+        date: future,
+        time: "09:30".into(),
+        time_zone: "Europe/Zurich".into(),
+        duration_minutes: "90".into(),
+        capacity: "12".into(),
+        place: "Room 1".into(),
+        online_url: String::new(),
     };
-    let past_form: Vec<(String, String)> = base
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                if *k == "date" {
-                    past.clone()
-                } else {
-                    v.to_string()
-                },
-            )
-        })
-        .collect();
     let cases = vec![
-        ("date", past_form),
-        ("capacity", with("capacity", "0")),
-        ("duration_minutes", with("duration_minutes", "ten")),
-        ("time_zone", with("time_zone", "Mars/Olympus")),
-        ("time", with("time", "25:99")),
-        ("online_url", with("online_url", "javascript:alert(1)")),
-        ("place", with("place", "")),
+        (
+            "date",
+            SaveSession {
+                date: past,
+                ..base.clone()
+            },
+        ),
+        (
+            "capacity",
+            SaveSession {
+                capacity: "0".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "duration_minutes",
+            SaveSession {
+                duration_minutes: "ten".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "time_zone",
+            SaveSession {
+                time_zone: "Mars/Olympus".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "time",
+            SaveSession {
+                time: "25:99".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "online_url",
+            SaveSession {
+                online_url: "javascript:alert(1)".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "place",
+            SaveSession {
+                place: String::new(),
+                ..base.clone()
+            },
+        ),
     ];
     for (field, form) in cases {
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let (status, error) = call_json(&app, &trainer, "save_session", &form).await;
+        let (status, error) = call_json(&app, &trainer, form).await;
         assert_eq!(status, 422, "{field}: {error}");
         assert!(error.to_string().contains(field), "{field}: {error}");
     }
@@ -366,26 +429,20 @@ async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
     assert_eq!(sessions, 0);
 
     // Two trainers edit the same session: the second edit, made on the old version, is refused.
-    let session = add_session(&app, &trainer, article, "2").await.to_string();
-    let edit = |capacity: &'static str| {
-        let mut form: Vec<(&str, &str)> = base.to_vec();
-        for pair in form.iter_mut() {
-            match pair.0 {
-                "session_id" => pair.1 = session.as_str(),
-                "version" => pair.1 = "1",
-                "capacity" => pair.1 = capacity,
-                _ => {}
-            }
-        }
-        form
+    let session = add_session(&app, &trainer, article, "2").await;
+    let edit = |capacity: &'static str| SaveSession {
+        session_id: session,
+        version: 1,
+        capacity: capacity.into(),
+        ..base.clone()
     };
-    let first = app.call(&trainer, "save_session", &edit("20")).await;
+    let first = app.invoke(&trainer, edit("20")).await;
     assert!(first.status().is_success() || first.status().is_redirection());
-    let (status, _) = call_json(&app, &trainer, "save_session", &edit("30")).await;
+    let (status, _) = call_json(&app, &trainer, edit("30")).await;
     assert_eq!(status, 409);
     let capacity: i32 =
         sqlx::query_scalar("SELECT capacity FROM workshop_sessions WHERE id = $1::bigint")
-            .bind(&session)
+            .bind(session)
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -394,55 +451,67 @@ async fn bad_session_input_names_the_field_and_nothing_is_saved(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "agent@rapport.example",
+        ],
+    )
+    .await;
     let open = workshop(&app.pool, "open-workshop", "Open workshop", "customers").await;
     let internal = workshop(&app.pool, "staff-only", "Staff only workshop", "internal").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
-    let open_session = add_session(&app, &trainer, open, "5").await.to_string();
-    let internal_session = add_session(&app, &trainer, internal, "5").await.to_string();
+    let open_session = add_session(&app, &trainer, open, "5").await;
+    let internal_session = add_session(&app, &trainer, internal, "5").await;
     let ahmed = app.signed_in("ahmed@acme.example").await;
     let agent = app.signed_in("agent@rapport.example").await;
 
     // Customers do not plan sessions.
-    let form = [
-        ("article_id", "1"),
-        ("session_id", "0"),
-        ("version", "0"),
-        ("date", "2030-01-01"),
-        ("time", "10:00"),
-        ("time_zone", "UTC"),
-        ("duration_minutes", "60"),
-        ("capacity", "5"),
-        ("place", "x"),
-        ("online_url", ""),
-    ];
-    assert_eq!(app.call(&ahmed, "save_session", &form).await.status(), 403);
+    let form = SaveSession {
+        article_id: 1,
+        session_id: 0,
+        version: 0,
+        date: "2030-01-01".into(),
+        time: "10:00".into(),
+        time_zone: "UTC".into(),
+        duration_minutes: "60".into(),
+        capacity: "5".into(),
+        place: "x".into(),
+        online_url: String::new(),
+    };
+    assert_eq!(app.invoke(&ahmed, form).await.status(), 403);
     // Staff do not register; visitors are asked to sign in.
     assert_eq!(
-        app.call(
+        app.invoke(
             &trainer,
-            "register_for_session",
-            &[("session_id", &open_session)]
+            RegisterForSession {
+                session_id: open_session,
+            },
         )
         .await
         .status(),
         403
     );
     assert_eq!(
-        app.call(
+        app.invoke(
             &agent,
-            "register_for_session",
-            &[("session_id", &open_session)]
+            RegisterForSession {
+                session_id: open_session,
+            },
         )
         .await
         .status(),
         403
     );
     assert_eq!(
-        app.call(
+        app.invoke(
             &app.browser(),
-            "register_for_session",
-            &[("session_id", &open_session)]
+            RegisterForSession {
+                session_id: open_session,
+            },
         )
         .await
         .status(),
@@ -450,16 +519,23 @@ async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
     );
     // A workshop the customer may not read does not exist for them, nor do its sessions.
     assert_eq!(
-        call_json(&app, &ahmed, "workshop_sessions", &[("slug", "staff-only")])
-            .await
-            .0,
+        call_json(
+            &app,
+            &ahmed,
+            WorkshopSessions {
+                slug: "staff-only".into(),
+            },
+        )
+        .await
+        .0,
         404
     );
     assert_eq!(
-        app.call(
+        app.invoke(
             &ahmed,
-            "register_for_session",
-            &[("session_id", &internal_session)]
+            RegisterForSession {
+                session_id: internal_session,
+            },
         )
         .await
         .status(),
@@ -475,8 +551,9 @@ async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
         call_json(
             &app,
             &app.browser(),
-            "workshop_sessions",
-            &[("slug", "open-workshop")]
+            WorkshopSessions {
+                slug: "open-workshop".into(),
+            },
         )
         .await
         .0,
@@ -488,23 +565,34 @@ async fn who_may_plan_register_and_see_sessions(pool: PgPool) {
 async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_started(
     pool: PgPool,
 ) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &[
+            "trainer@rapport.example",
+            "ahmed@acme.example",
+            "nick@northwind.example",
+        ],
+    )
+    .await;
     let article = workshop(&app.pool, "attendance", "Attendance workshop", "customers").await;
     let trainer = app.signed_in("trainer@rapport.example").await;
     let ahmed = app.signed_in("ahmed@acme.example").await;
     let nick = app.signed_in("nick@northwind.example").await;
 
     // Cancel: the registered and the waiting person hear of it, with a cancelled calendar entry.
-    let doomed = add_session(&app, &trainer, article, "1").await.to_string();
-    app.call(&ahmed, "register_for_session", &[("session_id", &doomed)])
+    let doomed = add_session(&app, &trainer, article, "1").await;
+    app.invoke(&ahmed, RegisterForSession { session_id: doomed })
         .await;
-    app.call(&nick, "register_for_session", &[("session_id", &doomed)])
+    app.invoke(&nick, RegisterForSession { session_id: doomed })
         .await;
     let response = app
-        .call(
+        .invoke(
             &trainer,
-            "cancel_session",
-            &[("session_id", &doomed), ("version", "1")],
+            CancelSession {
+                session_id: doomed,
+                version: 1,
+            },
         )
         .await;
     assert!(
@@ -525,7 +613,7 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
             .contains("STATUS:CANCELLED"));
     }
     assert_eq!(
-        app.call(&ahmed, "register_for_session", &[("session_id", &doomed)])
+        app.invoke(&ahmed, RegisterForSession { session_id: doomed })
             .await
             .status(),
         409
@@ -533,22 +621,22 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
 
     // Attendance: refused before the session, recorded after it started.
     let held = add_session(&app, &trainer, article, "5").await;
-    let id = held.to_string();
-    app.call(&ahmed, "register_for_session", &[("session_id", &id)])
+    app.invoke(&ahmed, RegisterForSession { session_id: held })
         .await;
-    app.call(&nick, "register_for_session", &[("session_id", &id)])
+    app.invoke(&nick, RegisterForSession { session_id: held })
         .await;
     let ahmed_id: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'ahmed@acme.example'")
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let present = ahmed_id.to_string();
     let early = app
-        .call(
+        .invoke(
             &trainer,
-            "mark_attendance",
-            &[("session_id", &id), ("present[]", &present)],
+            MarkAttendance {
+                session_id: held,
+                present: vec![ahmed_id],
+            },
         )
         .await;
     assert_eq!(early.status(), 409);
@@ -561,22 +649,28 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
     .unwrap();
     // Once it started, nobody cancels their place or the session.
     let late = app
-        .call(&nick, "cancel_registration", &[("session_id", &id)])
+        .invoke(&nick, CancelRegistration { session_id: held })
         .await;
     assert_eq!(late.status(), 409);
     let late = app
-        .call(
+        .invoke(
             &trainer,
-            "cancel_session",
-            &[("session_id", &id), ("version", "1")],
+            CancelSession {
+                session_id: held,
+                version: 1,
+            },
         )
         .await;
     assert_eq!(late.status(), 409);
+    // Raw: the ticked boxes as the attendance form posts them (`present[]`, not indexed).
     let marked = app
         .call(
             &trainer,
             "mark_attendance",
-            &[("session_id", &id), ("present[]", &present)],
+            &[
+                ("session_id", &held.to_string()),
+                ("present[]", &ahmed_id.to_string()),
+            ],
         )
         .await;
     assert!(
@@ -584,11 +678,11 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
         "{:?}",
         marked.text().await
     );
-    let (_, mine) = call_json(&app, &ahmed, "my_workshops", &[]).await;
+    let (_, mine) = call_json(&app, &ahmed, MyWorkshops {}).await;
     let past = mine["past"].as_array().unwrap();
     let attended = past.iter().find(|r| r["session"]["id"] == held).unwrap();
     assert_eq!(attended["attended"], true);
-    let (_, nicks) = call_json(&app, &nick, "my_workshops", &[]).await;
+    let (_, nicks) = call_json(&app, &nick, MyWorkshops {}).await;
     let missed = nicks["past"]
         .as_array()
         .unwrap()
@@ -606,7 +700,12 @@ async fn a_cancelled_session_tells_everyone_and_attendance_is_marked_after_it_st
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["trainer@rapport.example", "ahmed@acme.example"],
+    )
+    .await;
     let article = workshop(
         &app.pool,
         "calibration",
@@ -620,14 +719,20 @@ async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool:
     // 14:00 in Zurich is 22:00 in Tokyo (winter) or 21:00 (summer); 13:00 or 12:00 UTC.
     let ahmed = app.signed_in("ahmed@acme.example").await;
     let response = app
-        .call(&ahmed, "set_time_zone", &[("time_zone", "Asia/Tokyo")])
+        .invoke(
+            &ahmed,
+            SetTimeZone {
+                time_zone: "Asia/Tokyo".into(),
+            },
+        )
         .await;
     assert!(response.status().is_success() || response.status().is_redirection());
     let (_, seen) = call_json(
         &app,
         &ahmed,
-        "workshop_sessions",
-        &[("slug", "calibration")],
+        WorkshopSessions {
+            slug: "calibration".into(),
+        },
     )
     .await;
     assert_eq!(seen["time_zone"], "Asia/Tokyo");
@@ -641,15 +746,21 @@ async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool:
         .unwrap()
         .contains("14:00 in Europe/Zurich"));
     let bad = app
-        .call(&ahmed, "set_time_zone", &[("time_zone", "Mars/Olympus")])
+        .invoke(
+            &ahmed,
+            SetTimeZone {
+                time_zone: "Mars/Olympus".into(),
+            },
+        )
         .await;
     assert_eq!(bad.status(), 422);
     // A visitor without a zone reads UTC.
     let (_, visitor) = call_json(
         &app,
         &app.browser(),
-        "workshop_sessions",
-        &[("slug", "calibration")],
+        WorkshopSessions {
+            slug: "calibration".into(),
+        },
     )
     .await;
     assert_eq!(visitor["time_zone"], "UTC");
@@ -658,8 +769,10 @@ async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool:
     let (_, calendar) = call_json(
         &app,
         &app.browser(),
-        "workshop_calendar",
-        &[("category", ""), ("month", "")],
+        WorkshopCalendar {
+            category: String::new(),
+            month: String::new(),
+        },
     )
     .await;
     assert_eq!(
@@ -670,8 +783,12 @@ async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool:
         let (_, found) = call_json(
             &app,
             &app.browser(),
-            "search_articles",
-            &[("q", "gripper calibration")],
+            SearchArticles {
+                q: "gripper calibration".into(),
+                kind: None,
+                category: None,
+                page: None,
+            },
         )
         .await;
         let hits = found["results"]["hits"]

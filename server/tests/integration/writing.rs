@@ -2,9 +2,11 @@
 //! the workflow (review, publish, archive), stale saves, restore and diffs,
 //! the writers' list, the insights, and the people who must not write.
 
-use crate::common;
-
-use crate::common::{page_text, TestApp};
+use crate::common::{fixtures, page_text, TestApp};
+use app::api::writing::{
+    ArticleEditor, ArticleHistory, ChangeArticleState, DraftPreview, PreviewArticle,
+    RestoreRevision, SaveArticle, WriterArticles, WritingInsights,
+};
 use reqwest::Client;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -27,35 +29,25 @@ async fn category(app: &TestApp, slug: &str, name: &str) -> i64 {
     .unwrap()
 }
 
-/// The editor's form with good values, changed by `fields`.
-fn form<'a>(category: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
-        ("id", ""),
-        ("based_on", ""),
-        ("kind", "knowledge"),
-        ("title", "Reset your password"),
-        ("summary", "How to get back in when you forgot it."),
-        ("category", category),
-        ("tags", "account, password"),
-        ("audience", "public"),
-        (
-            "body",
-            "## Steps\n\nClick *Forgot password* on the sign-in page.\n",
-        ),
-        ("note", ""),
-        ("intent", "draft"),
-    ];
-    for (name, value) in fields {
-        match form.iter_mut().find(|(n, _)| n == name) {
-            Some(field) => field.1 = value,
-            None => form.push((name, value)),
-        }
+/// The editor's form for a new article with good values.
+fn form(category: &str) -> SaveArticle {
+    SaveArticle {
+        id: String::new(),
+        based_on: String::new(),
+        kind: "knowledge".into(),
+        title: "Reset your password".into(),
+        summary: "How to get back in when you forgot it.".into(),
+        category: category.into(),
+        tags: "account, password".into(),
+        audience: "public".into(),
+        body: "## Steps\n\nClick *Forgot password* on the sign-in page.\n".into(),
+        note: String::new(),
+        intent: "draft".into(),
     }
-    form
 }
 
-async fn save(app: &TestApp, client: &Client, form: &[(&str, &str)]) -> (u16, Value) {
-    let response = app.call(client, "save_article", form).await;
+async fn save(app: &TestApp, client: &Client, form: SaveArticle) -> (u16, Value) {
+    let response = app.invoke(client, form).await;
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -88,30 +80,46 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
         .unwrap()
 }
 
-/// Create an article as `client`; returns its id.
-async fn create(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> i64 {
+/// Create an article as `client`, the form changed by `change`; returns its id.
+async fn create(app: &TestApp, client: &Client, change: impl FnOnce(&mut SaveArticle)) -> i64 {
     let category = category(app, "accounts", "Accounts").await.to_string();
-    let (status, outcome) = save(app, client, &form(&category, fields)).await;
+    let mut form = form(&category);
+    change(&mut form);
+    let (status, outcome) = save(app, client, form).await;
     assert_eq!(status, 200, "{outcome}");
     outcome["id"].as_i64().unwrap()
 }
 
-/// Save `fields` over article `id` as `client`, based on its latest revision.
-async fn edit(app: &TestApp, client: &Client, id: i64, fields: &[(&str, &str)]) -> (u16, Value) {
+/// Save the form changed by `change` over article `id` as `client`, based on
+/// its latest revision.
+async fn edit(
+    app: &TestApp,
+    client: &Client,
+    id: i64,
+    change: impl FnOnce(&mut SaveArticle),
+) -> (u16, Value) {
     let category = category(app, "accounts", "Accounts").await.to_string();
     let (_, latest, _, _) = article_row(app, id).await;
-    let (id, latest) = (id.to_string(), latest.to_string());
-    let mut all = vec![("id", id.as_str()), ("based_on", latest.as_str())];
-    all.extend_from_slice(fields);
-    save(app, client, &form(&category, &all)).await
+    let mut form = SaveArticle {
+        id: id.to_string(),
+        based_on: latest.to_string(),
+        ..form(&category)
+    };
+    change(&mut form);
+    save(app, client, form).await
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
-    let (status, outcome) = save(&app, &trainer, &form(&category, &[("note", "First go")])).await;
+    let first_go = SaveArticle {
+        note: "First go".into(),
+        ..form(&category)
+    };
+    let (status, outcome) = save(&app, &trainer, first_go).await;
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(outcome["done"], "created");
     assert_eq!(outcome["revision_number"], 1);
@@ -137,7 +145,7 @@ async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool:
 
     // Publishing makes the latest revision the one readers see, with the
     // publishing trainer as its reviewer; nothing changed, so no new revision.
-    let (status, outcome) = edit(&app, &trainer, id, &[("intent", "publish")]).await;
+    let (status, outcome) = edit(&app, &trainer, id, |f| f.intent = "publish".into()).await;
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(outcome["done"], "published");
     let (state, latest_now, published, _) = article_row(&app, id).await;
@@ -156,21 +164,17 @@ async fn a_new_article_is_a_draft_readers_do_not_see_until_it_is_published(pool:
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn editing_a_published_article_keeps_readers_on_the_published_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[("intent", "publish")]).await;
+    let id = create(&app, &trainer, |f| f.intent = "publish".into()).await;
     let (state, first, published, _) = article_row(&app, id).await;
     assert_eq!((state.as_str(), published), ("published", Some(first)));
 
-    let (status, outcome) = edit(
-        &app,
-        &trainer,
-        id,
-        &[
-            ("body", "## Steps\n\nA better text.\n"),
-            ("note", "Clearer"),
-        ],
-    )
+    let (status, outcome) = edit(&app, &trainer, id, |f| {
+        f.body = "## Steps\n\nA better text.\n".into();
+        f.note = "Clearer".into();
+    })
     .await;
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(outcome["done"], "saved");
@@ -186,21 +190,24 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
     );
 
     // Submitted for review, still not what readers see; the list says so.
-    let (_, outcome) = edit(
-        &app,
-        &trainer,
-        id,
-        &[
-            ("body", "## Steps\n\nA better text.\n"),
-            ("intent", "review"),
-        ],
-    )
+    let (_, outcome) = edit(&app, &trainer, id, |f| {
+        f.body = "## Steps\n\nA better text.\n".into();
+        f.intent = "review".into();
+    })
     .await;
     assert_eq!(outcome["done"], "submitted");
     let (state, _, published, _) = article_row(&app, id).await;
     assert_eq!((state.as_str(), published), ("in_review", Some(first)));
     let list = app
-        .call(&trainer, "writer_articles", &[("state", "changes")])
+        .invoke(
+            &trainer,
+            WriterArticles {
+                state: "changes".into(),
+                kind: String::new(),
+                q: String::new(),
+                page: 0,
+            },
+        )
         .await;
     let list: Value = list.json().await.unwrap();
     assert_eq!(list["total"], 1, "{list}");
@@ -208,15 +215,10 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
     assert_eq!(list["rows"][0]["state"], "in_review");
 
     // Publishing from review moves readers on.
-    let (_, outcome) = edit(
-        &app,
-        &trainer,
-        id,
-        &[
-            ("body", "## Steps\n\nA better text.\n"),
-            ("intent", "publish"),
-        ],
-    )
+    let (_, outcome) = edit(&app, &trainer, id, |f| {
+        f.body = "## Steps\n\nA better text.\n".into();
+        f.intent = "publish".into();
+    })
     .await;
     assert_eq!(outcome["done"], "published");
     let (state, latest, published, _) = article_row(&app, id).await;
@@ -225,39 +227,31 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, ADMIN]).await;
     let trainer = app.signed_in(TRAINER).await;
     let admin = app.signed_in(ADMIN).await;
-    let id = create(&app, &trainer, &[]).await;
+    let id = create(&app, &trainer, |_| {}).await;
     let (_, first, _, _) = article_row(&app, id).await;
     // Both open revision 1; the trainer saves first.
-    let (status, _) = edit(
-        &app,
-        &trainer,
-        id,
-        &[("body", "The trainer's text.\n"), ("note", "Shorter")],
-    )
+    let (status, _) = edit(&app, &trainer, id, |f| {
+        f.body = "The trainer's text.\n".into();
+        f.note = "Shorter".into();
+    })
     .await;
     assert_eq!(status, 200);
     let count = revision_count(&app).await;
 
     let category = category(&app, "accounts", "Accounts").await.to_string();
-    let (id_text, first_text) = (id.to_string(), first.to_string());
     for intent in ["draft", "publish"] {
-        let (status, body) = save(
-            &app,
-            &admin,
-            &form(
-                &category,
-                &[
-                    ("id", &id_text),
-                    ("based_on", &first_text),
-                    ("body", "The admin's text.\n"),
-                    ("intent", intent),
-                ],
-            ),
-        )
-        .await;
+        let stale = SaveArticle {
+            id: id.to_string(),
+            based_on: first.to_string(),
+            body: "The admin's text.\n".into(),
+            intent: intent.into(),
+            ..form(&category)
+        };
+        let (status, body) = save(&app, &admin, stale).await;
         assert_eq!(status, 409, "{body}");
         let message = body["Conflict"].as_str().unwrap();
         assert!(
@@ -274,20 +268,16 @@ async fn a_save_based_on_an_older_revision_is_refused_and_writes_nothing(pool: P
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn saving_unchanged_content_creates_no_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[]).await;
+    let id = create(&app, &trainer, |_| {}).await;
     // The same text, typed again with spaces around it and tags in another spelling.
-    let (status, outcome) = edit(
-        &app,
-        &trainer,
-        id,
-        &[
-            ("title", "  Reset your password "),
-            ("tags", "Account,password,"),
-            ("note", "no change"),
-        ],
-    )
+    let (status, outcome) = edit(&app, &trainer, id, |f| {
+        f.title = "  Reset your password ".into();
+        f.tags = "Account,password,".into();
+        f.note = "no change".into();
+    })
     .await;
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(outcome["done"], "unchanged");
@@ -297,31 +287,53 @@ async fn saving_unchanged_content_creates_no_revision(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
     let long_note = "n".repeat(301);
-    let cases: [(&str, &str, &str); 8] = [
-        ("title", "  ", "title"),
-        ("title", "!!!", "title"),
-        ("body", " \n", "body"),
-        ("kind", "blog", "kind"),
-        ("audience", "everyone", "audience"),
-        ("category", "", "category"),
-        ("category", "999999", "category"),
-        ("tags", "fine, not/fine", "tags"),
+    // (argument, its value, the field named, how the value goes into the form)
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&mut SaveArticle, &str),
+    );
+    let cases: [Case; 8] = [
+        ("title", "  ", "title", |f, v| f.title = v.into()),
+        ("title", "!!!", "title", |f, v| f.title = v.into()),
+        ("body", " \n", "body", |f, v| f.body = v.into()),
+        ("kind", "blog", "kind", |f, v| f.kind = v.into()),
+        ("audience", "everyone", "audience", |f, v| {
+            f.audience = v.into()
+        }),
+        ("category", "", "category", |f, v| f.category = v.into()),
+        ("category", "999999", "category", |f, v| {
+            f.category = v.into()
+        }),
+        ("tags", "fine, not/fine", "tags", |f, v| f.tags = v.into()),
     ];
-    for (name, value, field) in cases {
-        let (status, body) = save(&app, &trainer, &form(&category, &[(name, value)])).await;
+    for (name, value, field, set) in cases {
+        let mut bad = form(&category);
+        set(&mut bad, value);
+        let (status, body) = save(&app, &trainer, bad).await;
         assert_eq!(status, 422, "{name}={value:?}: {body}");
         assert_eq!(body["Invalid"]["field"], field, "{name}={value:?}: {body}");
     }
-    let (status, body) = save(&app, &trainer, &form(&category, &[("note", &long_note)])).await;
+    let long = SaveArticle {
+        note: long_note,
+        ..form(&category)
+    };
+    let (status, body) = save(&app, &trainer, long).await;
     assert_eq!(
         (status, body["Invalid"]["field"].as_str()),
         (422, Some("note"))
     );
-    let (status, body) = save(&app, &trainer, &form(&category, &[("title", " ")])).await;
+    let untitled = SaveArticle {
+        title: " ".into(),
+        ..form(&category)
+    };
+    let (status, body) = save(&app, &trainer, untitled).await;
     assert_eq!(body["Invalid"]["message"], "Write a title.", "{status}");
     let articles: i64 = sqlx::query_scalar("SELECT count(*) FROM articles")
         .fetch_one(&app.pool)
@@ -330,8 +342,12 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
     assert_eq!((articles, revision_count(&app).await), (0, 0));
 
     // A refused edit leaves the article as it was.
-    let id = create(&app, &trainer, &[]).await;
-    let (status, _) = edit(&app, &trainer, id, &[("title", ""), ("intent", "publish")]).await;
+    let id = create(&app, &trainer, |_| {}).await;
+    let (status, _) = edit(&app, &trainer, id, |f| {
+        f.title = String::new();
+        f.intent = "publish".into();
+    })
+    .await;
     assert_eq!(status, 422);
     let (state, _, published, number) = article_row(&app, id).await;
     assert_eq!((state.as_str(), published, number), ("draft", None, 1));
@@ -339,7 +355,8 @@ async fn bad_input_names_the_field_and_saves_nothing(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
     let body = "Text with <angle> & ampersand.";
@@ -348,10 +365,14 @@ async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPoo
         .header("accept", "text/html")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("referer", app.url("/write/new"))
-        .body(common::encode(&form(
-            &category,
-            &[("title", ""), ("body", body)],
-        )))
+        .body(
+            serde_qs::to_string(&SaveArticle {
+                title: String::new(),
+                body: body.into(),
+                ..form(&category)
+            })
+            .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -373,39 +394,39 @@ async fn a_plain_form_post_that_fails_comes_back_with_what_was_typed(pool: PgPoo
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(
-        &app,
-        &trainer,
-        &[("body", "First text.\n"), ("intent", "publish")],
-    )
+    let id = create(&app, &trainer, |f| {
+        f.body = "First text.\n".into();
+        f.intent = "publish".into();
+    })
     .await;
     let (_, first, _, _) = article_row(&app, id).await;
-    edit(&app, &trainer, id, &[("body", "Second text.\n")]).await;
+    edit(&app, &trainer, id, |f| f.body = "Second text.\n".into()).await;
     let (_, second, _, _) = article_row(&app, id).await;
 
     // Against an older revision: refused.
-    let (id_text, first_text, second_text) =
-        (id.to_string(), first.to_string(), second.to_string());
     let stale = app
-        .call(
+        .invoke(
             &trainer,
-            "restore_revision",
-            &[("id", &id_text), ("number", "1"), ("based_on", &first_text)],
+            RestoreRevision {
+                id,
+                number: 1,
+                based_on: first,
+            },
         )
         .await;
     assert_eq!(stale.status(), 409);
 
     let response = app
-        .call(
+        .invoke(
             &trainer,
-            "restore_revision",
-            &[
-                ("id", &id_text),
-                ("number", "1"),
-                ("based_on", &second_text),
-            ],
+            RestoreRevision {
+                id,
+                number: 1,
+                based_on: second,
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -432,16 +453,14 @@ async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
     );
 
     // Restoring what the latest revision already says changes nothing.
-    let latest_text = latest.to_string();
     let again = app
-        .call(
+        .invoke(
             &trainer,
-            "restore_revision",
-            &[
-                ("id", &id_text),
-                ("number", "1"),
-                ("based_on", &latest_text),
-            ],
+            RestoreRevision {
+                id,
+                number: 1,
+                based_on: latest,
+            },
         )
         .await;
     let again: Value = again.json().await.unwrap();
@@ -451,30 +470,30 @@ async fn restoring_an_old_revision_makes_a_new_draft_revision(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(
-        &app,
-        &trainer,
-        &[("body", "Line one.\nLine two.\nLine three.\n")],
-    )
+    let id = create(&app, &trainer, |f| {
+        f.body = "Line one.\nLine two.\nLine three.\n".into()
+    })
     .await;
     category(&app, "billing", "Billing").await;
     let billing = category(&app, "billing", "Billing").await.to_string();
-    edit(
-        &app,
-        &trainer,
-        id,
-        &[
-            ("body", "Line one.\nLine 2.\nLine three.\n"),
-            ("category", &billing),
-            ("note", "Numbers"),
-        ],
-    )
+    edit(&app, &trainer, id, |f| {
+        f.body = "Line one.\nLine 2.\nLine three.\n".into();
+        f.category = billing.clone();
+        f.note = "Numbers".into();
+    })
     .await;
-    let id_text = id.to_string();
     let response = app
-        .call(&trainer, "article_history", &[("id", &id_text)])
+        .invoke(
+            &trainer,
+            ArticleHistory {
+                id,
+                from: None,
+                to: None,
+            },
+        )
         .await;
     assert_eq!(response.status(), 200);
     let history: Value = response.json().await.unwrap();
@@ -512,10 +531,13 @@ async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
 
     // Any two revisions; the same one twice says the same.
     let response = app
-        .call(
+        .invoke(
             &trainer,
-            "article_history",
-            &[("id", &id_text), ("from", "2"), ("to", "2")],
+            ArticleHistory {
+                id,
+                from: Some(2),
+                to: Some(2),
+            },
         )
         .await;
     let same: Value = response.json().await.unwrap();
@@ -533,20 +555,22 @@ async fn the_history_lists_revisions_and_shows_the_changed_lines(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[("intent", "publish")]).await;
+    let id = create(&app, &trainer, |f| f.intent = "publish".into()).await;
     let (_, latest, _, _) = article_row(&app, id).await;
-    let (id_text, latest_text) = (id.to_string(), latest.to_string());
     let change = |to: &'static str| {
-        let (app, trainer, id_text, latest_text) =
-            (&app, &trainer, id_text.clone(), latest_text.clone());
+        let (app, trainer) = (&app, &trainer);
         async move {
             let response = app
-                .call(
+                .invoke(
                     trainer,
-                    "change_article_state",
-                    &[("id", &id_text), ("based_on", &latest_text), ("to", to)],
+                    ChangeArticleState {
+                        id,
+                        based_on: latest,
+                        to: to.into(),
+                    },
                 )
                 .await;
             let status = response.status().as_u16();
@@ -560,7 +584,7 @@ async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: 
     assert_eq!((status, outcome["done"].as_str()), (200, Some("archived")));
     assert_eq!(article_row(&app, id).await.0, "archived");
     // An archived article cannot be published until it is unarchived.
-    let (status, body) = edit(&app, &trainer, id, &[("intent", "publish")]).await;
+    let (status, body) = edit(&app, &trainer, id, |f| f.intent = "publish".into()).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(article_row(&app, id).await.0, "archived");
 
@@ -581,11 +605,12 @@ async fn archiving_takes_an_article_away_and_unarchiving_makes_it_a_draft(pool: 
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn articles_with_the_same_title_get_numbered_slugs(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let mut slugs = Vec::new();
     for _ in 0..3 {
-        let id = create(&app, &trainer, &[("title", "Café: déjà vu?")]).await;
+        let id = create(&app, &trainer, |f| f.title = "Café: déjà vu?".into()).await;
         let slug: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
@@ -599,7 +624,7 @@ async fn articles_with_the_same_title_get_numbered_slugs(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    edit(&app, &trainer, first, &[("title", "Something else")]).await;
+    edit(&app, &trainer, first, |f| f.title = "Something else".into()).await;
     let slug: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
         .bind(first)
         .fetch_one(&app.pool)
@@ -610,29 +635,32 @@ async fn articles_with_the_same_title_get_numbered_slugs(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    create(&app, &trainer, &[("title", "Reset your password")]).await;
-    create(
-        &app,
-        &trainer,
-        &[("title", "Invoices explained"), ("intent", "publish")],
-    )
+    create(&app, &trainer, |f| f.title = "Reset your password".into()).await;
+    create(&app, &trainer, |f| {
+        f.title = "Invoices explained".into();
+        f.intent = "publish".into();
+    })
     .await;
-    create(
-        &app,
-        &trainer,
-        &[
-            ("title", "Onboarding day one"),
-            ("kind", "training"),
-            ("intent", "review"),
-        ],
-    )
+    create(&app, &trainer, |f| {
+        f.title = "Onboarding day one".into();
+        f.kind = "training".into();
+        f.intent = "review".into();
+    })
     .await;
-    let list = |filters: Vec<(&'static str, &'static str)>| {
+    // Every article, first page: what the filters below change.
+    let all = || WriterArticles {
+        state: String::new(),
+        kind: String::new(),
+        q: String::new(),
+        page: 0,
+    };
+    let list = |filters: WriterArticles| {
         let (app, trainer) = (&app, &trainer);
         async move {
-            let response = app.call(trainer, "writer_articles", &filters).await;
+            let response = app.invoke(trainer, filters).await;
             assert_eq!(response.status(), 200);
             let body: Value = response.json().await.unwrap();
             let titles: Vec<String> = body["rows"]
@@ -644,29 +672,71 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
             (body["total"].as_i64().unwrap(), titles)
         }
     };
-    let (total, titles) = list(vec![]).await;
+    let (total, titles) = list(all()).await;
     assert_eq!(total, 3);
     assert_eq!(titles[0], "Onboarding day one", "newest save first");
     assert_eq!(
-        list(vec![("state", "draft")]).await.1,
+        list(WriterArticles {
+            state: "draft".into(),
+            ..all()
+        })
+        .await
+        .1,
         ["Reset your password"]
     );
     assert_eq!(
-        list(vec![("state", "live")]).await.1,
+        list(WriterArticles {
+            state: "live".into(),
+            ..all()
+        })
+        .await
+        .1,
         ["Invoices explained"]
     );
     assert_eq!(
-        list(vec![("state", "in_review")]).await.1,
+        list(WriterArticles {
+            state: "in_review".into(),
+            ..all()
+        })
+        .await
+        .1,
         ["Onboarding day one"]
     );
     assert_eq!(
-        list(vec![("kind", "training")]).await.1,
+        list(WriterArticles {
+            kind: "training".into(),
+            ..all()
+        })
+        .await
+        .1,
         ["Onboarding day one"]
     );
-    assert_eq!(list(vec![("q", "INVOICE")]).await.1, ["Invoices explained"]);
-    assert_eq!(list(vec![("q", "100%")]).await.0, 0);
+    assert_eq!(
+        list(WriterArticles {
+            q: "INVOICE".into(),
+            ..all()
+        })
+        .await
+        .1,
+        ["Invoices explained"]
+    );
+    assert_eq!(
+        list(WriterArticles {
+            q: "100%".into(),
+            ..all()
+        })
+        .await
+        .0,
+        0
+    );
     let bad = app
-        .call(&trainer, "writer_articles", &[("state", "deleted")])
+        .invoke(
+            &trainer,
+            WriterArticles {
+                state: "deleted".into(),
+                ..all()
+            },
+        )
         .await;
     assert_eq!(bad.status(), 422);
     // The page shows the words of each state.
@@ -677,16 +747,15 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn previews_render_as_the_published_page_does(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER]).await;
     let trainer = app.signed_in(TRAINER).await;
     let response = app
-        .call(
+        .invoke(
             &trainer,
-            "preview_article",
-            &[(
-                "body",
-                "## First steps\n\nHello <script>alert(1)</script>\n",
-            )],
+            PreviewArticle {
+                body: "## First steps\n\nHello <script>alert(1)</script>\n".into(),
+            },
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -696,7 +765,7 @@ async fn previews_render_as_the_published_page_does(pool: PgPool) {
     assert!(!html.contains("<script"), "{html}");
     assert_eq!(preview["toc"][0]["anchor"], "h-first-steps");
 
-    let id = create(&app, &trainer, &[]).await;
+    let id = create(&app, &trainer, |_| {}).await;
     let page = page_text(&trainer, &app.url(&format!("/write/{id}/preview"))).await;
     assert!(page.contains("Preview of revision 1 (Draft)."), "{page}");
     assert!(page.contains("<h2 id=\"h-steps\">"), "{page}");
@@ -712,46 +781,39 @@ async fn previews_render_as_the_published_page_does(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, AGENT, CUSTOMER]).await;
     let trainer = app.signed_in(TRAINER).await;
-    let id = create(&app, &trainer, &[]).await;
+    let id = create(&app, &trainer, |_| {}).await;
     let (_, latest, _, _) = article_row(&app, id).await;
     let category = category(&app, "accounts", "Accounts").await.to_string();
-    let (id_text, latest_text) = (id.to_string(), latest.to_string());
     let agent = app.signed_in(AGENT).await;
     let customer = app.signed_in(CUSTOMER).await;
     for (client, who) in [(&agent, "agent"), (&customer, "customer")] {
-        let (status, _) = save(&app, client, &form(&category, &[])).await;
+        let (status, _) = save(&app, client, form(&category)).await;
         assert_eq!(status, 403, "a new article by a {who}");
-        let (status, _) = save(
-            &app,
-            client,
-            &form(
-                &category,
-                &[
-                    ("id", &id_text),
-                    ("based_on", &latest_text),
-                    ("intent", "publish"),
-                ],
-            ),
-        )
-        .await;
+        let publish = SaveArticle {
+            id: id.to_string(),
+            based_on: latest.to_string(),
+            intent: "publish".into(),
+            ..form(&category)
+        };
+        let (status, _) = save(&app, client, publish).await;
         assert_eq!(status, 403, "publishing by a {who}");
         let status = app
-            .call(
+            .invoke(
                 client,
-                "change_article_state",
-                &[
-                    ("id", &id_text),
-                    ("based_on", &latest_text),
-                    ("to", "archived"),
-                ],
+                ChangeArticleState {
+                    id,
+                    based_on: latest,
+                    to: "archived".into(),
+                },
             )
             .await
             .status();
         assert_eq!(status, 403, "archiving by a {who}");
         let status = app
-            .call(client, "article_editor", &[("id", &id_text)])
+            .invoke(client, ArticleEditor { id: Some(id) })
             .await
             .status();
         assert_eq!(status, 403, "a draft read by a {who}");
@@ -761,19 +823,57 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
 
     // Signed out, the trainer's pages give nothing away.
     let visitor = app.browser();
-    for (name, form) in [
-        ("writer_articles", vec![]),
-        ("article_editor", vec![("id", id_text.as_str())]),
-        ("draft_preview", vec![("id", id_text.as_str())]),
-        ("article_history", vec![("id", id_text.as_str())]),
-        ("writing_insights", vec![]),
-        ("preview_article", vec![("body", "# Hi")]),
-    ] {
-        assert_eq!(
-            app.call(&visitor, name, &form).await.status(),
-            401,
-            "{name}"
-        );
+    let answers = [
+        (
+            "writer_articles",
+            app.invoke(
+                &visitor,
+                WriterArticles {
+                    state: String::new(),
+                    kind: String::new(),
+                    q: String::new(),
+                    page: 0,
+                },
+            )
+            .await,
+        ),
+        (
+            "article_editor",
+            app.invoke(&visitor, ArticleEditor { id: Some(id) }).await,
+        ),
+        (
+            "draft_preview",
+            app.invoke(&visitor, DraftPreview { id }).await,
+        ),
+        (
+            "article_history",
+            app.invoke(
+                &visitor,
+                ArticleHistory {
+                    id,
+                    from: None,
+                    to: None,
+                },
+            )
+            .await,
+        ),
+        (
+            "writing_insights",
+            app.invoke(&visitor, WritingInsights {}).await,
+        ),
+        (
+            "preview_article",
+            app.invoke(
+                &visitor,
+                PreviewArticle {
+                    body: "# Hi".into(),
+                },
+            )
+            .await,
+        ),
+    ];
+    for (name, response) in answers {
+        assert_eq!(response.status(), 401, "{name}");
     }
     for path in [
         "/write".to_string(),
@@ -791,19 +891,22 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn insights_count_searches_votes_and_deflections_of_the_last_30_days(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[TRAINER, CUSTOMER, AGENT]).await;
+    // A case that the search for "vat refund" led to.
+    fixtures::case(CUSTOMER, "VAT refund")
+        .insert(&app.pool)
+        .await;
     let trainer = app.signed_in(TRAINER).await;
-    let helpful = create(
-        &app,
-        &trainer,
-        &[("title", "Helpful one"), ("intent", "publish")],
-    )
+    let helpful = create(&app, &trainer, |f| {
+        f.title = "Helpful one".into();
+        f.intent = "publish".into();
+    })
     .await;
-    let unhelpful = create(
-        &app,
-        &trainer,
-        &[("title", "Unhelpful one"), ("intent", "publish")],
-    )
+    let unhelpful = create(&app, &trainer, |f| {
+        f.title = "Unhelpful one".into();
+        f.intent = "publish".into();
+    })
     .await;
     let nick = user_id(&app, CUSTOMER).await;
     let case_id: i64 = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 1")
@@ -848,7 +951,7 @@ async fn insights_count_searches_votes_and_deflections_of_the_last_30_days(pool:
         .await
         .unwrap();
 
-    let response = app.call(&trainer, "writing_insights", &[]).await;
+    let response = app.invoke(&trainer, WritingInsights {}).await;
     assert_eq!(response.status(), 200);
     let i: Value = response.json().await.unwrap();
     assert_eq!(i["days"], 30);
