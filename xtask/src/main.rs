@@ -8,6 +8,7 @@
 mod bench;
 mod bench_search;
 mod build;
+mod imports;
 mod postgres;
 mod tools;
 
@@ -33,7 +34,8 @@ USAGE:
         data of `run`.
 
     cargo xtask lint
-        What CI checks before the tests: `cargo fmt --check`, and clippy with
+        What CI checks before the tests: that each crate's top-level modules
+        import one way (no circles), `cargo fmt --check`, and clippy with
         warnings denied on every crate and test for the server, and on the
         browser (wasm) build.
 
@@ -238,6 +240,8 @@ fn wait_for(child: &mut Child, interrupted: &AtomicBool) -> String {
 fn lint() -> Result {
     let root = repo_root();
     tools::ensure_build_tools(&root)?;
+    step("Imports between modules (one way, no circles)");
+    imports::check(&root)?;
     step("Formatting (cargo fmt --check)");
     run_command(
         Command::new(env!("CARGO"))
