@@ -66,7 +66,9 @@ test('an agent uses a canned reply, tags the case, and a second agent is shown a
   await expect(agent.locator('table tbody')).toContainText('Password reset e-mail never arrives');
 });
 
-test('an agent assigns two unassigned cases at once and merges a duplicate', async ({ browser }) => {
+test('an agent assigns two unassigned cases at once and merges a duplicate', async ({ browser, consoleErrors }) => {
+  // Applying with nothing ticked is refused (422), by design.
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/queue?queue=unassigned');
   const rows = agent.locator('table tbody tr');
@@ -80,6 +82,17 @@ test('an agent assigns two unassigned cases at once and merges a duplicate', asy
   await agent.getByRole('button', { name: 'Apply to ticked cases' }).click();
   await expect(agent.getByRole('link', { name: first, exact: true })).toHaveCount(0);
   await expect(agent.getByRole('link', { name: second, exact: true })).toHaveCount(0);
+  // It says what was done, and nothing stays ticked or chosen: the rows moved
+  // up, and a tick left behind would now be on another case.
+  await expect(agent.getByRole('status').filter({ hasText: 'Changed' }))
+    .toHaveText(`Changed ${first} and ${second}: assigned them to you.`);
+  await expect(agent.locator('input[name="numbers[]"]:checked')).toHaveCount(0);
+  await expect(agent.getByLabel('Assign ticked cases to')).toHaveValue('');
+  // One more click without ticking anything changes nothing, and says why.
+  const unticked = await rows.count();
+  await agent.getByRole('button', { name: 'Apply to ticked cases' }).click();
+  await expect(agent.getByText('Tick the cases to change first.')).toBeVisible();
+  await expect(rows).toHaveCount(unticked);
   await agent.goto('/queue?queue=mine');
   await expect(agent.getByRole('link', { name: first, exact: true })).toBeVisible();
 

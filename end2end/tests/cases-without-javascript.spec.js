@@ -44,4 +44,6 @@ test('an agent inserts a canned reply, replies and bulk-assigns from the queue',
   await page.getByRole('button', { name: 'Apply to ticked cases' }).click();
   await expect(page).toHaveURL(/\/queue\?queue=unassigned/);
   await expect(page.getByRole('link', { name: number, exact: true })).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Changed' }))
+    .toHaveText(`Changed ${number}: assigned it to you.`);
 });

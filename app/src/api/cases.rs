@@ -305,13 +305,24 @@ pub async fn bulk_update_cases(
         &status,
     )
     .await?;
-    // Only ever back to the queue: never an address from elsewhere.
+    // Only ever back to the queue: never an address from elsewhere. The
+    // address says what was done, for the page to word (with or without
+    // JavaScript).
     let back = if back.starts_with("/queue") && !back.starts_with("//") {
         back
     } else {
         "/queue".into()
     };
-    leptos_axum::redirect(&back);
+    let mut done = url::form_urlencoded::Serializer::new(String::new());
+    done.append_pair("changed", &numbers.join(","));
+    if !assignee_id.is_empty() {
+        done.append_pair("assigned", &assignee_id);
+    }
+    if !status.is_empty() {
+        done.append_pair("set", &status);
+    }
+    let joiner = if back.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{back}{joiner}{}", done.finish()));
     Ok(changed)
 }
 

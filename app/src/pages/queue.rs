@@ -48,6 +48,47 @@ fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
     }
 }
 
+/// The parameters with which a bulk change comes back to the queue (see
+/// `bulk_update_cases`): they say what was done, and are not filters to keep.
+const BULK_DONE: [&str; 3] = ["changed", "assigned", "set"];
+
+/// "Assigned C-1048 and C-1010 to Ada Admin." from the address a bulk change
+/// came back with; None when it did not come from one.
+fn bulk_done_message(
+    query: &leptos_router::params::ParamsMap,
+    agents: &[(i64, String)],
+) -> Option<String> {
+    let numbers: Vec<String> = query
+        .get("changed")?
+        .split(',')
+        .filter_map(|n| rapport_types::CaseNumber::parse(n.trim()))
+        .map(|n| n.to_string())
+        .collect();
+    let (cases, them) = match numbers.as_slice() {
+        [] => return None,
+        [one] => (one.clone(), "it"),
+        [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "them"),
+    };
+    let assigned = query.get("assigned").and_then(|to| match to.as_str() {
+        "none" => Some("took the assignee off".to_string()),
+        "me" => Some(format!("assigned {them} to you")),
+        id => agents
+            .iter()
+            .find(|(agent, _)| agent.to_string() == id)
+            .map(|(_, name)| format!("assigned {them} to {name}")),
+    });
+    let status = query
+        .get("set")
+        .and_then(|s| CaseStatus::parse(&s))
+        .map(|s| format!("set {them} to {}", s.staff_label()));
+    let what = match (assigned, status) {
+        (Some(a), Some(s)) => format!("{a} and {s}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => format!("left {them} as before"),
+    };
+    Some(format!("Changed {cases}: {what}."))
+}
+
 /// A labelled drop-down of a filter, with "Any" first.
 #[component]
 fn FilterSelect(
@@ -85,6 +126,16 @@ pub fn AgentQueuePage() -> impl IntoView {
     let bulk = ServerAction::<BulkUpdateCases>::new();
     let bulk_error = action_error(bulk);
     let bulk_done = success_count(bulk);
+    // After a change the rows are redrawn in place: untick every case and put
+    // the choices back, or the ticks would stay on the rows' new cases.
+    let bulk_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if bulk_done.get() > 0 {
+            if let Some(form) = bulk_form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
     let data = Resource::new(
         move || (queue(), filters(), page(), bulk_done.get()),
         |(queue, [q, priority, category, organization, tag, assignee, sort], page, _)| {
@@ -113,7 +164,12 @@ pub fn AgentQueuePage() -> impl IntoView {
             {move || {
                 let current = queue();
                 let [search_now, priority_now, category_now, organization_now, tag_now, assignee_now, sort_now] = filters();
-                let params = current_params(&query);
+                // What a bulk change did is said once, not kept in links.
+                let params: Vec<(String, String)> = current_params(&query)
+                    .into_iter()
+                    .filter(|(k, _)| !BULK_DONE.contains(&k.as_str()))
+                    .collect();
+                let done_query = query.get();
                 let more_open = [&category_now, &organization_now, &tag_now, &assignee_now, &sort_now]
                     .iter()
                     .any(|v| !v.is_empty());
@@ -133,6 +189,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                     list.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()
                 };
                 let choices = page.choices.clone();
+                let done = bulk_done_message(&done_query, &choices.agents);
                 let mut assign_to = vec![("me".to_string(), "Me".to_string()), ("none".to_string(), "Nobody".to_string())];
                 assign_to.extend(ids(&choices.agents));
                 view! {
@@ -179,7 +236,8 @@ pub fn AgentQueuePage() -> impl IntoView {
                         </details>
                         <button type="submit" class="button">"Filter"</button>
                     </form>
-                    <ActionForm action=bulk attr:id="bulk-form" attr:class="filters bulk" attr:aria-label="Change the ticked cases">
+                    {done.map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
+                    <ActionForm action=bulk node_ref=bulk_form attr:id="bulk-form" attr:class="filters bulk" attr:aria-label="Change the ticked cases">
                         <FormError error=bulk_error/>
                         {move || bulk_error.get().filter(|e| e.field().is_some()).map(|e| view! {
                             <p class="alert alert-error" role="alert">{e.to_string()}</p>
@@ -206,5 +264,41 @@ pub fn AgentQueuePage() -> impl IntoView {
                 .into_any()
             })}}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos_router::params::ParamsMap;
+
+    fn query(pairs: &[(&'static str, &str)]) -> ParamsMap {
+        let mut map = ParamsMap::new();
+        for (key, value) in pairs {
+            map.insert(*key, value.to_string());
+        }
+        map
+    }
+
+    #[test]
+    fn a_bulk_change_is_said_in_words() {
+        let agents = [(7, "Ada Admin".to_string())];
+        let said = |pairs| bulk_done_message(&query(pairs), &agents);
+        assert_eq!(
+            said(&[("changed", "C-1048,C-1010"), ("assigned", "7")]).as_deref(),
+            Some("Changed C-1048 and C-1010: assigned them to Ada Admin.")
+        );
+        assert_eq!(
+            said(&[
+                ("changed", "C-1048"),
+                ("assigned", "none"),
+                ("set", "pending")
+            ])
+            .as_deref(),
+            Some("Changed C-1048: took the assignee off and set it to Waiting for customer.")
+        );
+        // Only case numbers are repeated: anything else in the address is dropped.
+        assert_eq!(said(&[("changed", "<b>hi</b>")]), None);
+        assert_eq!(said(&[("queue", "mine")]), None);
     }
 }

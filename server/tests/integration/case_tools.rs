@@ -557,7 +557,11 @@ async fn bulk_changes_apply_to_every_ticked_case_or_none(pool: PgPool) {
     );
     let response = post_encoded(&app, &agent, "bulk_update_cases", body).await;
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
-    assert_eq!(response.headers()["location"], "/queue?queue=unassigned");
+    // Back to the same queue, with what was done for the page to say.
+    assert_eq!(
+        response.headers()["location"],
+        format!("/queue?queue=unassigned&changed={a}%2C{b}&assigned=me&set=open").as_str()
+    );
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT c.status, u.email FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
          WHERE c.subject IN ('Delivery of our last order is late', 'Where do I find the training calendar?')",
