@@ -107,6 +107,10 @@ test('an agent assigns two unassigned cases at once and merges a duplicate', asy
   const duplicateUrl = nick.url();
   await agent.goto(duplicateUrl);
   await agent.getByLabel('Merge this case into').fill(target);
+  // It cannot be undone: without the tick it is refused, naming the box.
+  await agent.getByRole('button', { name: 'Merge' }).click();
+  await expect(agent.getByRole('alert').filter({ hasText: 'Tick the box to confirm' })).toBeVisible();
+  await agent.getByLabel('Yes, close this case for good').check();
   await agent.getByRole('button', { name: 'Merge' }).click();
   await expect(agent).toHaveURL(new RegExp(`/cases/${target}$`));
   await expect(agent.getByText('was merged into this case')).toBeVisible();

@@ -263,12 +263,24 @@ pub async fn case_queue(
     Ok(cases::queue(&crate::web::reader::current(), &state.pool, q).await?)
 }
 
-/// Merge this case (at the version the agent saw) into the case numbered `into`.
+/// Merge this case (at the version the agent saw) into the case numbered
+/// `into`. It cannot be undone, so the form asks to tick `confirm` first.
 #[server(endpoint = "merge_case")]
-pub async fn merge_case(number: String, version: i32, into: String) -> Result<(), AppError> {
+pub async fn merge_case(
+    number: String,
+    version: i32,
+    into: String,
+    confirm: Option<String>,
+) -> Result<(), AppError> {
     use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
+    if confirm.is_none() {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm: merging closes this case for good.",
+        ));
+    }
     let target = cases::merge(
         &crate::web::reader::current(),
         &state.links,

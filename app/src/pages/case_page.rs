@@ -251,6 +251,7 @@ fn Presence(number: String) -> impl IntoView {
 fn MergeForm(number: String, version: i32) -> impl IntoView {
     let merge = ServerAction::<MergeCase>::new();
     let error = action_error(merge);
+    let confirm_error = field_error(error, "confirm");
     view! {
         <section class="panel" aria-labelledby="merge-heading">
             <h2 id="merge-heading">"Merge"</h2>
@@ -261,6 +262,13 @@ fn MergeForm(number: String, version: i32) -> impl IntoView {
                 <Field label="Merge this case into" name="into" autocomplete="off"
                     hint="The number of the case that stays, e.g. C-1042. This case is closed; its messages move there."
                     error=field_error(error, "into")/>
+                <div class="field checkbox" class:has-error=move || confirm_error.get().is_some()>
+                    <input type="checkbox" id="field-confirm" name="confirm" value="on"/>
+                    <label for="field-confirm">"Yes, close this case for good and move its conversation there."</label>
+                </div>
+                {move || confirm_error.get().map(|message| view! {
+                    <p class="field-error" id="field-confirm-error" role="alert">{message}</p>
+                })}
                 <button type="submit" class="button button-secondary">"Merge"</button>
             </ActionForm>
         </section>

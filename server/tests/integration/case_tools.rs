@@ -425,6 +425,49 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
     assert_eq!(left, 0);
 }
 
+/// A merge posts notices in both threads, but nobody answered the customer:
+/// the survivor must not count it as its first response, nor as the last reply.
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_merge_is_not_a_first_response(pool: PgPool) {
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(&app.pool, &[AGENT, "nick@northwind.example"]).await;
+    let survivor = fixtures::case("nick@northwind.example", "Scanner offline")
+        .status("new")
+        .insert(&app.pool)
+        .await;
+    let duplicate = fixtures::case("nick@northwind.example", "Scanner offline again")
+        .status("new")
+        .insert(&app.pool)
+        .await;
+    let agent = app.signed_in(AGENT).await;
+    let merged = app
+        .invoke(
+            &agent,
+            MergeCase {
+                number: duplicate.number.clone(),
+                version: version_of(&app, &duplicate.number).await,
+                into: survivor.number.clone(),
+                confirm: Some("on".into()),
+            },
+        )
+        .await;
+    assert_eq!(merged.status(), 200, "{:?}", merged.text().await);
+    let (first_response, last_speaker): (Option<time::OffsetDateTime>, Option<String>) =
+        sqlx::query_as("SELECT first_response_at, last_speaker FROM cases WHERE number = $1")
+            .bind(
+                survivor
+                    .number
+                    .trim_start_matches("C-")
+                    .parse::<i64>()
+                    .unwrap(),
+            )
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(first_response, None, "a merge is not an answer");
+    assert_ne!(last_speaker.as_deref(), Some("agent"));
+}
+
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
     let app = TestApp::spawn_empty(pool).await;
@@ -452,6 +495,7 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
                 number: target.clone(),
                 version: version_of(&app, &target).await,
                 into: other.clone(),
+                confirm: Some("on".into()),
             },
         )
         .await;
@@ -465,6 +509,20 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
     .await
     .unwrap();
     assert!(messages_before > 0);
+    // Not confirmed: refused, naming the box, and nothing moves.
+    let unconfirmed = app
+        .invoke(
+            &agent,
+            MergeCase {
+                number: source.clone(),
+                version: version_of(&app, &source).await,
+                into: target.clone(),
+                confirm: None,
+            },
+        )
+        .await;
+    assert_eq!(unconfirmed.status(), 422);
+    assert!(unconfirmed.text().await.unwrap().contains("confirm"));
     let merged = app
         .invoke(
             &agent,
@@ -472,6 +530,7 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
                 number: source.clone(),
                 version: version_of(&app, &source).await,
                 into: target.clone(),
+                confirm: Some("on".into()),
             },
         )
         .await;
@@ -515,6 +574,7 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
                 number: source.clone(),
                 version: version_of(&app, &source).await,
                 into: target.clone(),
+                confirm: Some("on".into()),
             },
         )
         .await;
@@ -527,6 +587,7 @@ async fn a_duplicate_is_merged_and_the_customer_is_told(pool: PgPool) {
                 number: target.clone(),
                 version: 1,
                 into: source.clone(),
+                confirm: Some("on".into()),
             },
         )
         .await;
@@ -1775,6 +1836,7 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
                     number: number.clone(),
                     version,
                     into: own.clone(),
+                    confirm: Some("on".into()),
                 },
             )
             .await,
@@ -1789,6 +1851,7 @@ async fn another_organization_changes_nothing_on_a_case_by_its_number(pool: PgPo
                     number: own.clone(),
                     version: 1,
                     into: number.clone(),
+                    confirm: Some("on".into()),
                 },
             )
             .await,

@@ -59,12 +59,14 @@ pub async fn merge(
     let mut tx = pool.begin().await?;
     // Both cases change: the source against the version the agent saw, the
     // target as it is now (a concurrent change to it is refused as stale).
+    // The notices below are not a reply: neither case gets a first response
+    // or a new last speaker from a merge.
     apply(
         &mut tx,
         &source,
         actor,
         version,
-        with_status(&source, CaseStatus::Closed, Some("agent")),
+        with_status(&source, CaseStatus::Closed, None),
     )
     .await?;
     let target_status = status_of(&target.status)?;
@@ -73,7 +75,7 @@ pub async fn merge(
         &target,
         actor,
         target.version,
-        with_status(&target, target_status, Some("agent")),
+        with_status(&target, target_status, None),
     )
     .await?;
     db::merge(&mut tx, source.id, target.id).await?;
