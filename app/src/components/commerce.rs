@@ -165,7 +165,7 @@ where
                         Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                     };
                     view! {
-                        <form method="get" action=path class="filters" role="search">
+                        <form method="get" action=path class="filters" role="search" aria-label=format!("Filter {}", title.to_lowercase())>
                             <Select label="Status" name="status" options=status_options selected=status
                                 error=Signal::derive(|| None::<String>)/>
                             <Field label=search_label name="q" kind="search" value=q

@@ -58,3 +58,15 @@ pub fn title_text(text: &str) -> String {
         text.to_string()
     }
 }
+
+/// A wide table that scrolls sideways on a narrow screen. The scrolling box
+/// is a named region that takes focus, so a keyboard can scroll it too. Its
+/// name says it is the table, so it differs from the section around it.
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{label} (table)")>
+            {children()}
+        </div>
+    }
+}

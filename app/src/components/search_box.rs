@@ -44,7 +44,7 @@ pub fn HeaderSearch() -> impl IntoView {
             .filter(|list| open.get() && !list.is_empty())
     };
     view! {
-        <form class="header-search" method="get" action="/search" role="search" on:keydown=on_keydown>
+        <form class="header-search" method="get" action="/search" role="search" aria-label="Search the site" on:keydown=on_keydown>
             <label for="header-search-q" class="visually-hidden">"Search help articles"</label>
             <input id="header-search-q" name="q" type="search" placeholder="Search help articles"
                 autocomplete="off" on:input=on_input aria-controls="header-suggestions"/>

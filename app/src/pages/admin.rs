@@ -2,7 +2,7 @@ use crate::api::admin::{
     list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled,
 };
 use crate::components::form::{action_error, field_error, Field, FormError};
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,7 +49,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
-        <form method="get" action="/admin/users" class="search-form" role="search">
+        <form method="get" action="/admin/users" class="search-form" role="search" aria-label="Find users">
             <label for="user-search">"Search by name, e-mail or organization"</label>
             <div class="search-row">
                 <input id="user-search" type="search" name="q" value=search/>
@@ -70,7 +70,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                         let page_link = move |p: i64| format!("/admin/users?q={}&page={p}", urlencode(&q));
                         view! {
                             <p class="muted" role="status">{format!("{} user(s) found.", list.total)}</p>
-                            <div class="table-scroll">
+                            <TableScroll label="Users">
                                 <table class="table">
                                     <thead>
                                         <tr>
@@ -88,7 +88,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                             <nav class="pager" aria-label="Pages">
                                 {(list.page > 1).then(|| view! { <a href=page_link(list.page - 1)>"Previous"</a> })}
                                 <span>{format!("Page {} of {}", list.page, pages)}</span>
@@ -198,7 +198,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                 match organizations.await {
                     Ok(list) => view! {
                         <p class="muted">{format!("{} customer organization(s).", list.len())}</p>
-                        <div class="table-scroll">
+                        <TableScroll label="Organizations">
                             <table class="table">
                                 <thead><tr>
                                     <th scope="col">"Name"</th>
@@ -217,7 +217,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                     .into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),

@@ -4,7 +4,7 @@
 //! them. Every form posts without JavaScript.
 use crate::api::sla::{sla_settings, AddHoliday, RemoveHoliday, SaveBusinessHours, SaveSlaPolicy};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError};
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -164,7 +164,7 @@ fn OpeningHours(
                         error.get().filter(|e| e.field().is_some_and(|f| f.starts_with("hours_")))
                             .map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })
                     }}
-                    <div class="table-scroll">
+                    <TableScroll label="Business hours">
                         <table class="table compact">
                             <caption class="visually-hidden">"Opening hours per weekday"</caption>
                             <thead>
@@ -176,7 +176,7 @@ fn OpeningHours(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 <button type="submit" class="button">"Save opening hours"</button>
             </ActionForm>
         </section>
@@ -236,7 +236,7 @@ fn Holidays(
                 view! { <p class="muted">"No holidays yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll label="Holidays">
                         <table class="table compact">
                             <thead>
                                 <tr>
@@ -265,7 +265,7 @@ fn Holidays(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
                 .into_any()
             }}

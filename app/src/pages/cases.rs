@@ -2,7 +2,7 @@
 use crate::api::cases::my_cases;
 use crate::components::form::Select;
 use crate::components::pager::{current_params, page_address, page_number, Pager};
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,7 +49,7 @@ pub fn CasesPage() -> impl IntoView {
             <h1>"Cases"</h1>
             <a class="button" href="/cases/new">"Open a new case"</a>
         </div>
-        <form method="get" action="/cases" class="filters" role="search">
+        <form method="get" action="/cases" class="filters" role="search" aria-label="Filter cases">
             <Select label="Status" name="status" options=status_options selected=status() error=Signal::derive(|| None::<String>)/>
             <div class="field">
                 <label for="case-search">"Search subject and messages"</label>
@@ -100,7 +100,7 @@ pub fn CaseTable(
                 format!("{} case(s).", list.total)
             }}
         </p>
-        <div class="table-scroll">
+        <TableScroll label="Cases">
             <table class="table">
                 <thead>
                     <tr>
@@ -148,7 +148,7 @@ pub fn CaseTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager page=list.page pages=pages more=list.more link_to/>
     }
     .into_any()

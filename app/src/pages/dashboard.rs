@@ -1,5 +1,5 @@
 use crate::api::dashboard::dashboard;
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use rapport_types::views::dashboard::DashboardData;
@@ -108,7 +108,7 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
             {(role == Role::Admin).then(|| view! {
                 <section class="card wide" aria-labelledby="events-heading">
                     <h2 id="events-heading">"Recent security events"</h2>
-                    <div class="table-scroll">
+                    <TableScroll label="Recent security events">
                         <table class="table compact">
                             <thead><tr>
                                 <th scope="col">"When"</th><th scope="col">"Event"</th>
@@ -124,7 +124,7 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                     <p><a href="/admin/users">"Manage users"</a></p>
                 </section>
             })}

@@ -6,7 +6,7 @@ use crate::components::commerce::{
     delivery_href, list_part, order_href, status_search_page, DeliveryBadge, OpenCaseButton,
     TrackingLink,
 };
-use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::panels::{title_text, ErrorPanel, TableScroll};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -54,7 +54,7 @@ pub fn DeliveryTable(
 ) -> impl IntoView {
     let dash = || "—".to_string();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Deliveries">
             <table class="table">
                 <thead>
                     <tr>
@@ -85,7 +85,7 @@ pub fn DeliveryTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -147,7 +147,7 @@ fn DeliveryBody(d: DeliveryView) -> impl IntoView {
                 view! { <p class="muted">"No items are listed for this delivery."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll label="What it carries">
                         <table class="table">
                             <thead>
                                 <tr>
@@ -166,7 +166,7 @@ fn DeliveryBody(d: DeliveryView) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>

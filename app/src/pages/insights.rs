@@ -1,7 +1,7 @@
 //! `/write/insights`: the trainers' list of what to write next, from what
 //! readers searched for and how articles fared in the last 30 days.
 use crate::api::writing::writing_insights;
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use rapport_types::urlencode;
@@ -49,7 +49,7 @@ fn InsightsBody(i: Insights) -> impl IntoView {
                     view! { <p class="muted">"No votes in this period."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll label="Least helpful articles">
                             <table class="table compact">
                                 <thead><tr>
                                     <th scope="col">"Article"</th>
@@ -68,7 +68,7 @@ fn InsightsBody(i: Insights) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }.into_any()
                 }}
             </section>
@@ -79,7 +79,7 @@ fn InsightsBody(i: Insights) -> impl IntoView {
                     view! { <p class="muted">"None in this period."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll label="Articles that solved problems">
                             <table class="table compact">
                                 <thead><tr>
                                     <th scope="col">"Article"</th>
@@ -96,7 +96,7 @@ fn InsightsBody(i: Insights) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }.into_any()
                 }}
             </section>
@@ -122,7 +122,7 @@ fn SearchTable(
                 view! { <p class="muted">"None in this period."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll label=title>
                         <table class="table compact">
                             <thead><tr>
                                 <th scope="col">"Search"</th>
@@ -149,7 +149,7 @@ fn SearchTable(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>

@@ -5,7 +5,7 @@ use crate::components::commerce::{
     invoice_href, list_part, order_href, overdue_text, status_search_page, InvoiceBadge,
     OpenCaseButton,
 };
-use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::panels::{title_text, ErrorPanel, TableScroll};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -52,7 +52,7 @@ pub fn InvoiceTable(
     show_organization: bool,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Invoices">
             <table class="table">
                 <thead>
                     <tr>
@@ -90,7 +90,7 @@ pub fn InvoiceTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -205,7 +205,7 @@ fn InvoiceBody(i: InvoiceView) -> impl IntoView {
                     <dd><a href=order_href(&summary.order_number)>{summary.order_number.clone()}</a></dd>
                 </dl>
             </div>
-            <div class="table-scroll">
+            <TableScroll label="Invoice lines">
                 <table class="table invoice-lines">
                     <caption class="visually-hidden">"Invoice lines"</caption>
                     <thead>
@@ -231,7 +231,7 @@ fn InvoiceBody(i: InvoiceView) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
             <table class="invoice-totals">
                 <caption class="visually-hidden">"Totals"</caption>
                 <tbody>

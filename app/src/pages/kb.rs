@@ -15,7 +15,7 @@ use rapport_types::ArticleKind;
 #[component]
 pub fn KbSearchForm(#[prop(optional, into)] value: String) -> impl IntoView {
     view! {
-        <form class="kb-search" method="get" action="/search" role="search">
+        <form class="kb-search" method="get" action="/search" role="search" aria-label="Search the knowledge base">
             <label for="kb-search-q">"Search the knowledge base"</label>
             <div class="kb-search-row">
                 <input id="kb-search-q" name="q" type="search" value=value

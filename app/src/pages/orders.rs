@@ -8,7 +8,7 @@ use crate::components::commerce::{
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select};
 use crate::components::pager::page_number;
-use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::panels::{title_text, ErrorPanel, TableScroll};
 use crate::context::use_auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,7 +71,7 @@ pub fn OrdersPage() -> impl IntoView {
                     };
                     view! {
                         {staff.then(|| view! { <FindByNumberForm find/> })}
-                        <form method="get" action="/orders" class="filters" role="search">
+                        <form method="get" action="/orders" class="filters" role="search" aria-label="Filter orders">
                             <Select label="Status" name="status" options=status_options selected=status
                                 error=Signal::derive(|| None::<String>)/>
                             <Field label="Ordered from" name="from" kind="date" value=from required=false
@@ -133,7 +133,7 @@ fn OrderTable(
         ("order", "orders"),
         move |items, staff| {
             view! {
-        <div class="table-scroll">
+        <TableScroll label="Orders">
             <table class="table">
                 <thead>
                     <tr>
@@ -160,7 +160,7 @@ fn OrderTable(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }.into_any()
         },
     )
@@ -223,7 +223,7 @@ fn OrderBody(o: OrderView) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="lines-heading">
             <h2 id="lines-heading">"What was ordered"</h2>
-            <div class="table-scroll">
+            <TableScroll label="What was ordered">
                 <table class="table">
                     <thead>
                         <tr>
@@ -247,7 +247,7 @@ fn OrderBody(o: OrderView) -> impl IntoView {
                         </tr>
                     </tfoot>
                 </table>
-            </div>
+            </TableScroll>
         </section>
         <section class="panel" aria-labelledby="invoices-heading">
             <h2 id="invoices-heading">"Invoices"</h2>

@@ -204,7 +204,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </nav>
-                    <form method="get" action="/queue" class="filters" role="search">
+                    <form method="get" action="/queue" class="filters" role="search" aria-label="Filter the queue">
                         <input type="hidden" name="queue" value=current.clone()/>
                         <div class="field">
                             <label for="queue-search">"Search"</label>

@@ -60,7 +60,7 @@ pub fn WorkshopsPage() -> impl IntoView {
                             })}
                         </div>
                         <p class="muted">"Training sessions with our trainers, on site and online."</p>
-                        <form method="get" action="/workshops" class="filters" role="search">
+                        <form method="get" action="/workshops" class="filters" role="search" aria-label="Filter workshops">
                             <Select label="Category" name="category" options selected=category
                                 error=Signal::derive(|| None::<String>)/>
                             <Field label="Month" name="month" kind="month" value=month required=false

@@ -2,7 +2,7 @@
 //! state and kind and searched by title, a page at a time.
 use crate::api::writing::writer_articles;
 use crate::components::pager::{current_params, page_address, page_number, Pager};
-use crate::components::panels::ErrorPanel;
+use crate::components::panels::{ErrorPanel, TableScroll};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -86,7 +86,7 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
     let link_to = move |page: i64| page_address("/write", &params, page);
     view! {
         <p class="muted" role="status">{format!("{} article(s).", list.total)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Articles">
             <table class="table writer-table">
                 <thead>
                     <tr>
@@ -126,7 +126,7 @@ fn ArticleTable(list: WriterList, params: Vec<(String, String)>) -> impl IntoVie
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager page=list.page pages=pages more=false link_to/>
     }
     .into_any()

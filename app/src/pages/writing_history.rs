@@ -4,7 +4,7 @@
 use super::writing_preview::article_id;
 use crate::api::writing::{article_history, RestoreRevision};
 use crate::components::form::{action_error, FormError};
-use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::panels::{title_text, ErrorPanel, TableScroll};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,7 +95,7 @@ fn HistoryBody(
         <section class="panel" aria-labelledby="revisions-heading">
             <h2 id="revisions-heading">"Revisions"</h2>
             {h.more.then(|| view! { <p class="muted">"The newest revisions are listed; older ones are kept too."</p> })}
-            <div class="table-scroll">
+            <TableScroll label="Revisions">
                 <table class="table">
                     <thead>
                         <tr>
@@ -145,7 +145,7 @@ fn HistoryBody(
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
             <p class="hint">"Restoring copies an old revision into a new one, as a draft; publish it from the editor when readers should see it."</p>
         </section>
     }

@@ -14,7 +14,7 @@
 use super::writing_preview::article_id;
 use crate::api::workshops::{workshop_admin, CancelSession, MarkAttendance, SaveSession};
 use crate::components::form::{action_error, field_error, success_count, FormError};
-use crate::components::panels::{title_text, ErrorPanel};
+use crate::components::panels::{title_text, ErrorPanel, TableScroll};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -643,7 +643,7 @@ fn Participants(
         }
     };
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Participants">
             <table class="table compact trainer-participants">
                 <thead>
                     <tr>
@@ -668,7 +668,7 @@ fn Participants(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }
