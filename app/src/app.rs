@@ -1,6 +1,7 @@
 //! The page shell, the application root and its routes.
 
 use crate::api::auth::{current_user, SignOut};
+use crate::components::guard::Guarded;
 use crate::components::nav::SiteHeader;
 use crate::context::{Auth, BrowserZone};
 use crate::pages::*;
@@ -9,6 +10,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
+use rapport_types::views::auth::Capability;
 use rapport_types::BROWSER_ZONE_COOKIE;
 
 /// The HTML document around the application (server side only).
@@ -132,18 +134,18 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/organization") view=OrganizationPage ssr=SsrMode::Async/>
+                <Route path=path!("/organization") view=|| view! { <Guarded need=Capability::ManageOrganization><OrganizationPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
-                <Route path=path!("/cases/new") view=NewCasePage ssr=SsrMode::Async/>
+                <Route path=path!("/cases/new") view=|| view! { <Guarded need=Capability::OpenCases><NewCasePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
-                <Route path=path!("/queue") view=AgentQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/queue") view=|| view! { <Guarded need=Capability::WorkCases><AgentQueuePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices/:number") view=InvoicePage ssr=SsrMode::Async/>
                 <Route path=path!("/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/deliveries/:number") view=DeliveryPage ssr=SsrMode::Async/>
-                <Route path=path!("/canned-replies") view=CannedRepliesPage ssr=SsrMode::Async/>
+                <Route path=path!("/canned-replies") view=|| view! { <Guarded need=Capability::WorkCases><CannedRepliesPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/kb") view=KbHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/kb/categories/:slug") view=KbCategoryPage ssr=SsrMode::Async/>
@@ -151,20 +153,16 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/workshops") view=WorkshopsPage ssr=SsrMode::Async/>
                 <Route path=path!("/my-workshops") view=MyWorkshopsPage ssr=SsrMode::Async/>
                 // Writing (trainers and admins). The fixed addresses come before `:id`.
-                <Route path=path!("/write") view=WritingListPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/new") view=WritingEditorPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/insights") view=InsightsPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/:id") view=WritingEditorPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/:id/preview") view=WritingPreviewPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/:id/history") view=WritingHistoryPage ssr=SsrMode::Async/>
-                <Route path=path!("/write/:id/sessions") view=WorkshopSessionsAdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/sla") view=AdminSlaPage ssr=SsrMode::Async/>
-                <Route
-                    path=path!("/admin/organizations")
-                    view=AdminOrganizationsPage
-                    ssr=SsrMode::Async
-                />
+                <Route path=path!("/write") view=|| view! { <Guarded need=Capability::WriteArticles><WritingListPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/new") view=|| view! { <Guarded need=Capability::WriteArticles><WritingEditorPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/insights") view=|| view! { <Guarded need=Capability::WriteArticles><InsightsPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id") view=|| view! { <Guarded need=Capability::WriteArticles><WritingEditorPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/preview") view=|| view! { <Guarded need=Capability::WriteArticles><WritingPreviewPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/history") view=|| view! { <Guarded need=Capability::WriteArticles><WritingHistoryPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/write/:id/sessions") view=|| view! { <Guarded need=Capability::WriteArticles><WorkshopSessionsAdminPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view=|| view! { <Guarded need=Capability::ManageUsers><AdminUsersPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/sla") view=|| view! { <Guarded need=Capability::ManageServiceLevels><AdminSlaPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/organizations") view=|| view! { <Guarded need=Capability::ManageUsers><AdminOrganizationsPage/></Guarded> } ssr=SsrMode::Async/>
             </Routes>
         </main>
         <footer class="site-footer">

@@ -1,7 +1,9 @@
 const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 
-test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser }) => {
+test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser, consoleErrors }) => {
+  // Once disabled, the agent's next page answers 401 "Please sign in".
+  consoleErrors.expect(/status of 401 \(Unauthorized\)/);
   const email = `agent-${Date.now()}@rapport.example`;
   await signIn(page, 'admin@rapport.example');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
@@ -28,7 +30,8 @@ test('an admin creates an agent, who can then sign in; disabling ends access', a
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(page.getByRole('row').filter({ hasText: email }).getByText('Disabled')).toBeVisible();
 
-  await agent.goto('/dashboard');
+  const signedOut = await agent.goto('/dashboard');
+  expect(signedOut.status()).toBe(401);
   await expect(agent.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
   await agentContext.close();
 });
@@ -56,9 +59,29 @@ test('a customer admin invites a colleague who joins the organization', async ({
   await expect(page.getByText('Gary Globex')).toBeVisible();
 });
 
-test('a customer cannot open the admin pages', async ({ page }) => {
+test('a customer cannot open the admin pages', async ({ page, consoleErrors }) => {
+  consoleErrors.expect(/status of 403 \(Forbidden\)/);
   await signIn(page, 'nick@northwind.example');
-  await page.goto('/admin/users');
+  const response = await page.goto('/admin/users');
+  expect(response.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Not available' })).toBeVisible();
   await expect(page.getByText('@rapport.example')).toHaveCount(0);
+  await expect(page.locator('main form')).toHaveCount(0);
+});
+
+test('a page refused to a role answers 403 and shows no form; to a visitor 401', async ({ page, consoleErrors }) => {
+  consoleErrors.expect(/status of 403 \(Forbidden\)/);
+  consoleErrors.expect(/status of 401 \(Unauthorized\)/);
+  await signIn(page, 'agent@rapport.example');
+  for (const path of ['/cases/new', '/admin/users', '/admin/sla', '/organization', '/write/new']) {
+    const response = await page.goto(path);
+    expect(response.status(), path).toBe(403);
+    await expect(page.getByRole('heading', { name: 'Not available' }), path).toBeVisible();
+    await expect(page.locator('main form'), path).toHaveCount(0);
+  }
+  await page.context().clearCookies();
+  const response = await page.goto('/queue');
+  expect(response.status()).toBe(401);
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await expect(page.locator('main form')).toHaveCount(0);
 });

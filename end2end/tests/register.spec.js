@@ -1,7 +1,9 @@
 const { test, expect } = require('./fixtures');
 const { navLinks } = require('./helpers');
 
-test('a visitor registers, reaches the dashboard, and can sign out and back in', async ({ page }) => {
+test('a visitor registers, reaches the dashboard, and can sign out and back in', async ({ page, consoleErrors }) => {
+  // Signed out, the dashboard answers 401 "Please sign in".
+  consoleErrors.expect(/status of 401 \(Unauthorized\)/);
   const email = `new-${Date.now()}@example.com`;
   await page.goto('/');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();

@@ -5,6 +5,7 @@ pub mod business;
 pub mod commerce;
 pub mod deflection;
 pub mod form;
+pub mod guard;
 pub mod nav;
 pub mod pager;
 pub mod panels;

@@ -4,6 +4,15 @@ use leptos::prelude::*;
 /// What a page shows instead of its content when loading it failed.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    // The page answers with the error's own status (401, 403, 404, 500...),
+    // not 200: browsers, crawlers and monitors read the status, not the text.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
     match error {
         AppError::Unauthenticated => view! {
             <section class="panel">
@@ -21,20 +30,14 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             </section>
         }
         .into_any(),
-        AppError::NotFound => {
-            #[cfg(feature = "ssr")]
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::NOT_FOUND);
-            }
-            view! {
-                <section class="panel">
-                    <h1>"Not found"</h1>
-                    <p>{AppError::NotFound.to_string()}</p>
-                    <p><a href="/dashboard">"Back to your dashboard"</a></p>
-                </section>
-            }
-            .into_any()
+        AppError::NotFound => view! {
+            <section class="panel">
+                <h1>"Not found"</h1>
+                <p>{AppError::NotFound.to_string()}</p>
+                <p><a href="/dashboard">"Back to your dashboard"</a></p>
+            </section>
         }
+        .into_any(),
         other => view! {
             <section class="panel">
                 <h1>"Something went wrong"</h1>
