@@ -15,7 +15,7 @@ use rapport_types::ArticleKind;
 #[component]
 pub fn KbSearchForm(#[prop(optional, into)] value: String) -> impl IntoView {
     view! {
-        <form class="kb-search" method="get" action="/search" role="search" aria-label="Search the knowledge base">
+        <form class="kb-search" method="get" action="/search" role="search" aria-label="Knowledge base search">
             <label for="kb-search-q">"Search the knowledge base"</label>
             <div class="kb-search-row">
                 <input id="kb-search-q" name="q" type="search" value=value
@@ -241,7 +241,9 @@ fn ArticleBody(
                     <ArticleList articles=a.related.clone()/>
                 </section>
             })}
-            <p class="muted">"Still stuck? " <a href="/cases/new">"Open a case"</a> " and the support team will help."</p>
+            {a.can_open_case.then(|| view! {
+                <p class="muted">"Still stuck? " <a href="/cases/new">"Open a case"</a> " and the support team will help."</p>
+            })}
         </article>
     }
 }

@@ -190,6 +190,7 @@ pub async fn article(
             .map(|r| summary(zone, r, &categories))
             .collect(),
         edit_id: is_writer(actor).then_some(found.id),
+        can_open_case: policy::allows(actor, &Action::OpenCase),
     })
 }
 

@@ -66,4 +66,6 @@ pub struct ArticleView {
     pub related: Vec<ArticleSummary>,
     /// Trainers and admins get a link to edit it.
     pub edit_id: Option<i64>,
+    /// The reader may open a case ("Still stuck? Open a case"): customers.
+    pub can_open_case: bool,
 }
