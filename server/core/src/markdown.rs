@@ -13,7 +13,13 @@ pub fn render(markdown: &str) -> SafeHtml {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    // A message is written like a mail: a new line is a new line (as in the
+    // mail that carries it), not a space as Markdown would have it.
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::SoftBreak => Event::HardBreak,
+        other => other,
+    });
+    html::push_html(&mut unsafe_html, events);
     sanitise(&unsafe_html)
 }
 
@@ -172,6 +178,15 @@ fn sanitise(unsafe_html: &str) -> SafeHtml {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_keeps_its_line_breaks() {
+        let html = render("Hello Carla,\nthe upload works again.\n\nBest regards");
+        assert_eq!(
+            html.as_str(),
+            "<p>Hello Carla,<br>\nthe upload works again.</p>\n<p>Best regards</p>\n"
+        );
+    }
 
     fn html(md: &str) -> String {
         render(md).as_str().to_string()
