@@ -73,12 +73,14 @@ pub fn Field(
         hint_id,
         error_id,
     } = FieldIds::new(name);
+    let (error, edited) = until_edited(error);
     let described_by = described_by(&hint_id, &error_id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <input
+                on:input=move |_| edited.set(true)
                 id=id
                 name=name
                 type=kind
@@ -96,6 +98,20 @@ pub fn Field(
 }
 
 /// An error that is not about one field (rate limit, server trouble), announced to screen readers.
+/// A field's error as shown: it goes once the person changes the field (the
+/// message was about what was there before), and comes back with the next
+/// answer that names the field. Returns the shown error and the "edited" flag
+/// for the field's input handler.
+fn until_edited(error: Signal<Option<String>>) -> (Signal<Option<String>>, RwSignal<bool>) {
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
+    });
+    let shown = Signal::derive(move || error.get().filter(|_| !edited.get()));
+    (shown, edited)
+}
+
 #[component]
 pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
@@ -137,12 +153,14 @@ pub fn TextArea(
         hint_id,
         error_id,
     } = FieldIds::new(name);
+    let (error, edited) = until_edited(error);
     let described_by = described_by(&hint_id, &error_id, hint.is_some(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <textarea
+                on:input=move |_| edited.set(true)
                 id=id
                 name=name
                 rows=rows
@@ -172,10 +190,12 @@ pub fn Select(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    let (error, edited) = until_edited(error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=name aria-invalid=move || error.get().is_some().then_some("true")>
+            <select id=id name=name on:change=move |_| edited.set(true)
+                aria-invalid=move || error.get().is_some().then_some("true")>
                 {options
                     .into_iter()
                     .map(|(value, text)| {
