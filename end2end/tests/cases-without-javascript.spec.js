@@ -10,6 +10,9 @@ test('a customer opens a case with a file; a refused file keeps the text typed',
   const subject = `Label printer offline ${Date.now()}`;
   await page.getByLabel('Subject').fill(subject);
   await page.getByLabel('Description').fill('The label printer shows *offline* since the update.');
+  // No category is chosen until the customer chooses one.
+  await expect(page.getByLabel('Category')).toHaveValue('');
+  await page.getByLabel('Category').selectOption({ label: 'Technical problem' });
   await page.getByLabel('Attach files (optional)').setInputFiles({
     name: 'driver.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ'),
   });

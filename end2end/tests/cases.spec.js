@@ -111,3 +111,18 @@ test('another organization gets "not found" for a case address', async ({ browse
   await expect(carla.getByRole('heading', { name: 'Something went wrong' })).toHaveCount(0);
   await expect(carla.getByText('We could not find that.')).toBeVisible();
 });
+
+test('the new-case form asks for a category and clears a message once the field is filled', async ({ page, consoleErrors }) => {
+  // The empty form is refused: 422, naming the fields.
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
+  await signIn(page, 'nick@northwind.example');
+  await page.goto('/cases/new');
+  await page.locator('body[data-hydrated]').waitFor();
+  await expect(page.getByLabel('Category')).toHaveValue('');
+  await page.getByRole('button', { name: 'Open case' }).click();
+  const subjectError = page.getByText('Write a subject.');
+  await expect(subjectError).toBeVisible();
+  await page.getByLabel('Subject').fill('Label printer offline');
+  await expect(subjectError).toBeHidden();
+  await expect(page.getByLabel('Subject')).not.toHaveAttribute('aria-invalid', 'true');
+});

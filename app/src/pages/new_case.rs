@@ -79,8 +79,11 @@ pub fn NewCasePage() -> impl IntoView {
                     let wanted = about_kind?.case_category();
                     options.categories.iter().find(|(_, name)| name == wanted).map(|(id, _)| id.to_string())
                 }).unwrap_or_default();
-                let categories: Vec<(String, String)> =
-                    options.categories.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+                // No category is chosen for the customer: they are asked (a wrong
+                // guess sends the case to the wrong people).
+                let categories: Vec<(String, String)> = std::iter::once((String::new(), "Choose a category".to_string()))
+                    .chain(options.categories.into_iter().map(|(id, name)| (id.to_string(), name)))
+                    .collect();
                 // An item that is gone or not the reader's: the form still works, without it.
                 let (linked, link_lost) = match linked.await {
                     Ok(item) => (item, false),
