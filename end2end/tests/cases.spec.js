@@ -126,3 +126,18 @@ test('the new-case form asks for a category and clears a message once the field 
   await expect(subjectError).toBeHidden();
   await expect(page.getByLabel('Subject')).not.toHaveAttribute('aria-invalid', 'true');
 });
+
+test('after filtering the case list, Back shows the list and the filter it had', async ({ page }) => {
+  await signIn(page, 'nick@northwind.example');
+  await page.goto('/cases');
+  await page.locator('body[data-hydrated]').waitFor();
+  const all = await page.locator('table tbody tr').count();
+  await page.getByLabel('Status').selectOption('closed');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/status=closed/);
+  await expect(page.getByLabel('Status')).toHaveValue('closed');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/cases$/);
+  await expect(page.locator('table tbody tr')).toHaveCount(all);
+  await expect(page.getByLabel('Status')).toHaveValue('');
+});

@@ -185,7 +185,10 @@ pub fn Select(
     label: &'static str,
     name: &'static str,
     options: Vec<(String, String)>,
-    #[prop(optional, into)] selected: String,
+    /// The chosen value; a signal keeps the box in step with the address
+    /// (Back, Forward) after the page has loaded.
+    #[prop(optional, into)]
+    selected: Signal<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -195,11 +198,12 @@ pub fn Select(
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
             <select id=id name=name on:change=move |_| edited.set(true)
+                prop:value=move || selected.get()
                 aria-invalid=move || error.get().is_some().then_some("true")>
                 {options
                     .into_iter()
                     .map(|(value, text)| {
-                        let is_selected = value == selected;
+                        let is_selected = value == selected.get_untracked();
                         view! { <option value=value selected=is_selected>{text}</option> }
                     })
                     .collect_view()}

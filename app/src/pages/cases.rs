@@ -50,12 +50,12 @@ pub fn CasesPage() -> impl IntoView {
             <a class="button" href="/cases/new">"Open a new case"</a>
         </div>
         <form method="get" action="/cases" class="filters" role="search" aria-label="Filter cases">
-            <Select label="Status" name="status" options=status_options selected=status() error=Signal::derive(|| None::<String>)/>
+            <Select label="Status" name="status" options=status_options selected=Signal::derive(status) error=Signal::derive(|| None::<String>)/>
             <div class="field">
                 <label for="case-search">"Search subject and messages"</label>
-                <input id="case-search" type="search" name="q" value=search/>
+                <input id="case-search" type="search" name="q" value=search prop:value=search/>
             </div>
-            <Select label="Order" name="sort" selected=sort()
+            <Select label="Order" name="sort" selected=Signal::derive(sort)
                 options=vec![("updated".into(), "Latest activity first".into()), ("oldest".into(), "Oldest first".into())]
                 error=Signal::derive(|| None::<String>)/>
             <button type="submit" class="button">"Show"</button>
