@@ -36,7 +36,7 @@ pub use rapport_types::{Hit, SearchRequest, SearchResults, Suggestion};
 /// The layout of the index folder. Raise it whenever `schema.rs`, the
 /// analyzers or what `document.rs` puts into the fields change: an index
 /// written with another version is wiped and rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One change to apply to the index.
 #[derive(Debug, Clone)]

@@ -14,7 +14,10 @@ pub fn markdown_to_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::FootnoteReference(t) => text.push_str(&t),
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            // A footnote's mark ("1") would glue to the word before it
+            // ("manual1"); the footnote's own text still comes, as a block.
+            Event::FootnoteReference(_) => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::Rule => push_break(&mut text, ' '),
             // Block ends separate words that the Markdown kept on separate lines.
@@ -80,6 +83,12 @@ mod tests {
         assert!(!text.contains("<script"), "{text}");
         assert!(!text.contains("onclick"), "{text}");
         assert!(text.contains("Use <b> tags."), "{text}");
+    }
+
+    #[test]
+    fn footnote_marks_do_not_glue_to_words() {
+        let md = "See the manual[^1].\n\n[^1]: Chapter 4.";
+        assert_eq!(markdown_to_text(md), "See the manual.\nChapter 4.");
     }
 
     #[test]
