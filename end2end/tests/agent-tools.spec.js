@@ -106,6 +106,7 @@ test('an agent assigns two unassigned cases at once and merges a duplicate', asy
   await nick.getByRole('link', { name: 'Feature request: dark mode' }).click();
   const duplicateUrl = nick.url();
   await agent.goto(duplicateUrl);
+  await agent.locator('body[data-hydrated]').waitFor();
   await agent.getByLabel('Merge this case into').fill(target);
   // It cannot be undone: without the tick it is refused, naming the box.
   await agent.getByRole('button', { name: 'Merge' }).click();

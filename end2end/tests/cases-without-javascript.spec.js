@@ -50,3 +50,17 @@ test('an agent inserts a canned reply, replies and bulk-assigns from the queue',
   await expect(page.getByRole('status').filter({ hasText: 'Changed' }))
     .toHaveText(`Changed ${number}: assigned it to you.`);
 });
+
+test('a merge without the confirmation box is refused and keeps the number typed', async ({ page }) => {
+  await signIn(page, 'agent@rapport.example');
+  await page.goto('/queue?queue=open&q=Uploads+over');
+  await page.getByRole('link', { name: 'Uploads over 10 MB fail' }).click();
+  const here = page.url();
+  await page.getByLabel('Merge this case into').fill('C-1001');
+  await page.getByRole('button', { name: 'Merge' }).click();
+  await expect(page.getByText('Tick the box to confirm: merging closes this case for good.')).toBeVisible();
+  await expect(page.getByLabel('Merge this case into')).toHaveValue('C-1001');
+  // Nothing was merged: the case is where it was, not closed.
+  await page.goto(here);
+  await expect(page.getByText('This case was merged into')).toHaveCount(0);
+});

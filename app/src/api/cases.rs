@@ -272,26 +272,33 @@ pub async fn merge_case(
     into: String,
     confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::web::AppState;
+    use crate::web::{forms, AppState};
+    use leptos::server_fn::ServerFn;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
-    if confirm.is_none() {
-        return Err(AppError::invalid(
-            "confirm",
-            "Tick the box to confirm: merging closes this case for good.",
-        ));
+    let merged = async {
+        if confirm.is_none() {
+            return Err(AppError::invalid(
+                "confirm",
+                "Tick the box to confirm: merging closes this case for good.",
+            ));
+        }
+        let reader = crate::web::reader::current();
+        Ok(cases::merge(&reader, &state.links, &state.pool, &number, version, &into).await?)
     }
-    let target = cases::merge(
-        &crate::web::reader::current(),
-        &state.links,
-        &state.pool,
-        &number,
-        version,
-        &into,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/cases/{target}"));
-    Ok(())
+    .await;
+    match merged {
+        Ok(target) => {
+            leptos_axum::redirect(&format!("/cases/{target}"));
+            Ok(())
+        }
+        Err(e) => {
+            // Without JavaScript: back to the case, with the number typed.
+            let page = format!("/cases/{}", rapport_types::urlencode(&number));
+            forms::back_to_form(&page, &[("into", &into)], MergeCase::PATH, &e);
+            Err(e)
+        }
+    }
 }
 
 /// Assign and/or set the status of the ticked cases of a queue. `assignee_id`:

@@ -252,6 +252,11 @@ fn MergeForm(number: String, version: i32) -> impl IntoView {
     let merge = ServerAction::<MergeCase>::new();
     let error = action_error(merge);
     let confirm_error = field_error(error, "confirm");
+    // Without JavaScript, a refused merge comes back with the number typed.
+    let typed = use_query_map()
+        .read_untracked()
+        .get("into")
+        .unwrap_or_default();
     view! {
         <section class="panel" aria-labelledby="merge-heading">
             <h2 id="merge-heading">"Merge"</h2>
@@ -259,7 +264,7 @@ fn MergeForm(number: String, version: i32) -> impl IntoView {
                 <FormError error/>
                 <input type="hidden" name="number" value=number/>
                 <input type="hidden" name="version" value=version/>
-                <Field label="Merge this case into" name="into" autocomplete="off"
+                <Field label="Merge this case into" name="into" autocomplete="off" value=typed
                     hint="The number of the case that stays, e.g. C-1042. This case is closed; its messages move there."
                     error=field_error(error, "into")/>
                 <div class="field checkbox" class:has-error=move || confirm_error.get().is_some()>
