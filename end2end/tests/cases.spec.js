@@ -93,6 +93,9 @@ test('a stale edit shows the conflict and keeps the text typed', async ({ browse
   await admin.getByRole('button', { name: 'Save changes' }).click();
   await expect(admin.locator('.thread-change').last()).toContainText('changed priority');
 
+  // With JavaScript the refusal comes back to the page as a 409; before
+  // hydration the form would post natively and the 409 would never be logged.
+  await agent.locator('body[data-hydrated]').waitFor();
   await agent.getByLabel('Message').fill('My carefully written answer');
   await agent.getByRole('button', { name: 'Send' }).click();
   await expect(agent.getByText('Someone else changed this case')).toBeVisible();
