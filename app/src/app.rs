@@ -6,7 +6,7 @@ use crate::components::nav::SiteHeader;
 use crate::context::{Auth, BrowserZone};
 use crate::pages::*;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
@@ -23,6 +23,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
         }
     }
+    // The stylesheet's name carries a hash of its content (see web::assets);
+    // it is linked here, in the server-rendered head, not from the App, so the
+    // browser bundle never needs to know it.
+    #[cfg(feature = "ssr")]
+    let stylesheet = use_context::<crate::web::AppState>()
+        .map(|state| state.assets.stylesheet_href())
+        .unwrap_or_else(|| "/pkg/rapport.css".to_string());
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = "/pkg/rapport.css".to_string();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="data:,"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -45,7 +55,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="rapport" href="/pkg/rapport.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "Rapport".to_string() } else { format!("{page} · Rapport") }
         }/>

@@ -2,7 +2,7 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::web::{security, uploads, AppState};
+use app::web::{assets, security, uploads, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -17,6 +17,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -64,12 +65,19 @@ pub fn router(state: AppState) -> Router {
         )));
     let request_id = http::HeaderName::from_static(app::web::error::REQUEST_ID_HEADER);
     let options = state.leptos_options.clone();
+    // The bundle and stylesheet, with the brotli or gzip copy the browser
+    // accepts when `cargo xtask build` wrote one.
+    let static_files = ServeDir::new(config.site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let stylesheet = state.assets.stylesheet_href();
     Router::new()
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .route(
             "/cases/{number}/attachments/{id}",
             axum::routing::get(uploads::download),
         )
+        .nest_service("/pkg", static_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the gate: only callers who may use the upload functions get this far.
         .layer(from_fn_with_state(
@@ -88,25 +96,30 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
+        // Compresses what is made per request; precompressed files already
+        // carry their Content-Encoding and pass through untouched.
         .layer(CompressionLayer::new())
         // A bug must never drop the connection or show a stack trace: answer with a plain 500.
-        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(CatchPanicLayer::custom(move |_| panic_response(&stylesheet)))
+        .layer(from_fn_with_state(state.assets.clone(), assets::cache_control))
         .layer(from_fn_with_state(state.clone(), security::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
         .with_state(state)
 }
 
-fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+fn panic_response(stylesheet: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
     (
         http::StatusCode::INTERNAL_SERVER_ERROR,
         [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Rapport</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/rapport.css\"></head><body><main class=\"page\"><section class=\"panel\">\
-         <h1>Something went wrong</h1><p>Something failed on our side. Please try again in a moment; \
-         if it keeps happening, tell support the time it happened.</p><p><a href=\"/\">Go to the home page</a></p>\
-         </section></main></body></html>",
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Rapport</title>\
+             <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\"><section class=\"panel\">\
+             <h1>Something went wrong</h1><p>Something failed on our side. Please try again in a moment; \
+             if it keeps happening, tell support the time it happened.</p><p><a href=\"/\">Go to the home page</a></p>\
+             </section></main></body></html>"
+        ),
     )
         .into_response()
 }

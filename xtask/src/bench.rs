@@ -13,7 +13,6 @@ mod cases;
 
 use crate::postgres::Cluster;
 use crate::{build, repo_root, step, tools, Result};
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -172,14 +171,61 @@ fn wrk(base: &str, path: &str, cookie: &str, seconds: u32) -> Result<Load> {
     })
 }
 
-fn gzip_size(file: &Path) -> u64 {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("gzip -9 -c '{}' | wc -c", file.display()))
+/// What a first visit to the home page downloads: the HTML and every file it
+/// links under `/pkg/`, as the server sends them to a browser that accepts
+/// brotli, and to one that accepts only gzip. Bytes on the wire, headers aside.
+fn first_load(base: &str) -> Result {
+    let html = Command::new("curl")
+        .args(["-s", &format!("{base}/")])
         .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(0)
+        .map_err(|e| format!("curl: {e}"))?;
+    let html = String::from_utf8_lossy(&html.stdout).to_string();
+    let mut paths = vec!["/".to_string()];
+    paths.extend(linked_files(&html));
+    let encodings = ["br", "gzip"];
+    println!("{:<40} {:>12} {:>12}", "file", "brotli", "gzip");
+    let mut totals = [0u64; 2];
+    for path in &paths {
+        let mut sizes = [0u64; 2];
+        for (i, encoding) in encodings.iter().enumerate() {
+            let out = Command::new("curl")
+                .args(["-s", "-o", "/dev/null", "-w", "%{size_download}"])
+                .args(["-H", &format!("Accept-Encoding: {encoding}")])
+                .arg(format!("{base}{path}"))
+                .output()
+                .map_err(|e| format!("curl: {e}"))?;
+            sizes[i] = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            totals[i] += sizes[i];
+        }
+        println!(
+            "{path:<40} {:>8} KiB {:>8} KiB",
+            sizes[0] / 1024,
+            sizes[1] / 1024
+        );
+    }
+    println!(
+        "{:<40} {:>8} KiB {:>8} KiB",
+        "total",
+        totals[0] / 1024,
+        totals[1] / 1024
+    );
+    Ok(())
+}
+
+/// The `/pkg/...` addresses a page links (stylesheet, script, wasm).
+fn linked_files(html: &str) -> Vec<String> {
+    let mut files: Vec<String> = html
+        .split("\"/pkg/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| format!("/pkg/{name}"))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -331,21 +377,8 @@ pub fn bench() -> Result {
                 rss_kib(server.id()) / 1024
             );
 
-            step("First page load (release bundle, gzip -9)");
-            let pkg = root.join("target/site/pkg");
-            let mut total = 0;
-            for file in ["rapport_bg.wasm", "rapport.js", "rapport.css"] {
-                let path = pkg.join(file);
-                let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                let gz = gzip_size(&path);
-                total += gz;
-                println!(
-                    "{file:<20} {:>8} KiB raw {:>8} KiB gzip",
-                    raw / 1024,
-                    gz / 1024
-                );
-            }
-            println!("{:<20} {:>8} {:>8} KiB gzip", "total", "", total / 1024);
+            step("First page load of the home page, as sent (release bundle)");
+            first_load(&base)?;
 
             cases::workload(&cluster, &base, server.id(), pgbench_rate)
         })();
@@ -355,4 +388,20 @@ pub fn bench() -> Result {
     })();
     cluster.stop();
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_files_a_page_links() {
+        let html = r#"<link rel="stylesheet" href="/pkg/rapport.ab.css"/><link rel="modulepreload" href="/pkg/rapport.cd.js"/><link rel="preload" href="/pkg/rapport.cd_bg.wasm" as="fetch"/><a href="/pkg-list">x</a>"#;
+        assert_eq!(
+            super::linked_files(html),
+            [
+                "/pkg/rapport.ab.css",
+                "/pkg/rapport.cd.js",
+                "/pkg/rapport.cd_bg.wasm"
+            ]
+        );
+    }
 }

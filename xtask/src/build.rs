@@ -126,6 +126,10 @@ pub fn build_site(root: &Path, release: bool) -> Result {
         .join(out_dir)
         .join("app.wasm");
     let pkg = root.join("target/site/pkg");
+    // Start empty: the names change with every build, and old ones must not pile up.
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("emptying {}: {e}", pkg.display()))?;
+    }
     std::fs::create_dir_all(&pkg).map_err(|e| format!("creating {}: {e}", pkg.display()))?;
     run_command(
         Command::new("wasm-bindgen")
@@ -158,11 +162,22 @@ pub fn build_site(root: &Path, release: bool) -> Result {
             ),
         }
     }
-    std::fs::copy(root.join("style/main.css"), pkg.join("rapport.css"))
-        .map_err(|e| format!("copying style/main.css: {e}"))?;
-    let size = std::fs::metadata(pkg.join("rapport_bg.wasm"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!("    wasm bundle: {} KiB", size / 1024);
+    step("Naming the files after their content and compressing them (brotli, gzip)");
+    let files = crate::assets::fingerprint(&pkg, "rapport", &root.join("style/main.css"), release)?;
+    let kib = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) / 1024;
+    for file in files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let compressed = |suffix: &str| {
+            let mut path = file.clone().into_os_string();
+            path.push(suffix);
+            kib(Path::new(&path))
+        };
+        println!(
+            "    {name}: {} KiB, {} KiB brotli, {} KiB gzip",
+            kib(&file),
+            compressed(".br"),
+            compressed(".gz")
+        );
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! (the steps cargo-leptos would run, without its 30-minute install), and
 //! then serves or tests.
 
+mod assets;
 mod bench;
 mod bench_search;
 mod build;

@@ -2,6 +2,7 @@
 //! backend (database, settings, files, search) and leptos' options.
 //! Server functions get it with `expect_context::<AppState>()`.
 
+use crate::web::assets::SiteAssets;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use rapport_core::Backend;
@@ -11,13 +12,16 @@ use std::ops::Deref;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub backend: Backend,
+    /// The fingerprinted names of the bundle and stylesheet.
+    pub assets: SiteAssets,
 }
 
 impl AppState {
     pub fn new(backend: Backend) -> AppState {
         let config = &backend.config;
+        let assets = SiteAssets::load(&config.site_root);
         let leptos_options = LeptosOptions::builder()
-            .output_name("rapport")
+            .output_name(assets.bundle.clone())
             .site_root(config.site_root.to_string_lossy().to_string())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
@@ -25,6 +29,7 @@ impl AppState {
         AppState {
             leptos_options,
             backend,
+            assets,
         }
     }
 }

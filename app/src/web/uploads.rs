@@ -3,6 +3,7 @@
 //! functions that take files, and the download handler. Storing and recording
 //! the files, and who may download which, are the core's
 //! (`rapport_core::attachments`).
+use super::assets::SiteAssets;
 use super::auth::RequestUser;
 use super::error::REQUEST_ID_HEADER;
 use super::security::error_response;
@@ -233,14 +234,15 @@ pub async fn limit_uploads(
 
 /// A small page for a download that cannot be served (the address is opened
 /// in the browser, so a page rather than JSON).
-fn error_page(err: &AppError) -> Response {
+fn error_page(err: &AppError, assets: &SiteAssets) -> Response {
     let status =
         StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>File not available · Rapport</title><link rel=\"stylesheet\" href=\"/pkg/rapport.css\">\
+         <title>File not available · Rapport</title><link rel=\"stylesheet\" href=\"{}\">\
          </head><body><main class=\"page\"><section class=\"panel\"><h1>File not available</h1>\
          <p>{}</p><p><a href=\"/cases\">Go to your cases</a></p></section></main></body></html>",
+        assets.stylesheet_href(),
         ammonia::clean_text(&err.to_string())
     );
     (
@@ -284,14 +286,17 @@ pub async fn download(
     let file = match find_download(&state, &user.actor, &number, &id).await {
         Ok(file) => file,
         Err(err) => {
-            return error_page(&super::error::from_core(err, || request_id.clone()));
+            return error_page(
+                &super::error::from_core(err, || request_id.clone()),
+                &state.assets,
+            );
         }
     };
     let stream = match state.attachments.get(&file.storage_key).await {
         Ok(stream) => stream,
         Err(err) => {
             let cause = format!("reading attachment {}: {err}", file.storage_key);
-            return error_page(&super::error::logged(request_id, cause));
+            return error_page(&super::error::logged(request_id, cause), &state.assets);
         }
     };
     let content_type = HeaderValue::from_str(&file.content_type)

@@ -18,6 +18,7 @@ mod search;
 mod seed_orders;
 mod seed_workshops;
 mod sla;
+mod static_files;
 mod typed_calls;
 mod workshops;
 mod writing;
