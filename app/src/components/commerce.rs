@@ -144,8 +144,8 @@ where
     let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
     let page = move || page_number(&query);
     let listing = Resource::new(
-        move || (filters(), page()),
-        move |([status, q], page)| load(status, q, page),
+        move || (filters(), page(), crate::context::browser_zone_changes()),
+        move |([status, q], page, _)| load(status, q, page),
     );
     view! {
         <leptos_meta::Title text=title/>

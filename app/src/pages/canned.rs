@@ -11,7 +11,16 @@ pub fn CannedRepliesPage() -> impl IntoView {
     let save = ServerAction::<SaveCannedReply>::new();
     let delete = ServerAction::<DeleteCannedReply>::new();
     let (saved, deleted) = (success_count(save), success_count(delete));
-    let library = Resource::new(move || (saved.get(), deleted.get()), |_| canned_replies());
+    let library = Resource::new(
+        move || {
+            (
+                saved.get(),
+                deleted.get(),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |_| canned_replies(),
+    );
     let error = action_error(save);
     let delete_error = action_error(delete);
     view! {

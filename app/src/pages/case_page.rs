@@ -38,8 +38,15 @@ pub fn CasePage() -> impl IntoView {
         success_count(rate),
     ];
     let case = Resource::new(
-        move || (number(), canned(), changes.map(|c| c.get())),
-        |(n, canned, _)| case_detail(n, canned),
+        move || {
+            (
+                number(),
+                canned(),
+                changes.map(|c| c.get()),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(n, canned, _, _)| case_detail(n, canned),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

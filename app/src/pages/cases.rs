@@ -21,8 +21,16 @@ pub fn CasesPage() -> impl IntoView {
     let sort = move || query.read().get("sort").unwrap_or_default();
     let page = move || page_number(&query);
     let cases = Resource::new(
-        move || (status(), search(), sort(), page()),
-        |(s, q, o, p)| my_cases(s, q, o, p),
+        move || {
+            (
+                status(),
+                search(),
+                sort(),
+                page(),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(s, q, o, p, _)| my_cases(s, q, o, p),
     );
     let auth = use_auth();
     let is_admin = Signal::derive(move || {

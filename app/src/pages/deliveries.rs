@@ -93,7 +93,10 @@ pub fn DeliveryTable(
 pub fn DeliveryPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let delivery = Resource::new(number, delivery_detail);
+    let delivery = Resource::new(
+        move || (number(), crate::context::browser_zone_changes()),
+        |(number, _)| delivery_detail(number),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -9,7 +9,7 @@ use rapport_types::views::writing::{Insights, SearchFigure};
 
 #[component]
 pub fn InsightsPage() -> impl IntoView {
-    let insights = Resource::new(|| (), |_| writing_insights());
+    let insights = Resource::new(crate::context::browser_zone_changes, |_| writing_insights());
     view! {
         <Title text="What to write next"/>
         <p class="breadcrumbs"><a href="/write">"Articles"</a> " › What to write next"</p>

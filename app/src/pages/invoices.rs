@@ -98,7 +98,10 @@ pub fn InvoiceTable(
 pub fn InvoicePage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let invoice = Resource::new(number, invoice_detail);
+    let invoice = Resource::new(
+        move || (number(), crate::context::browser_zone_changes()),
+        |(number, _)| invoice_detail(number),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -175,8 +175,15 @@ pub fn ArticlePage() -> impl IntoView {
     let vote = ServerAction::<VoteArticle>::new();
     let voted = success_count(vote);
     let article = Resource::new(
-        move || (slug(), from_search(), voted.get()),
-        |(slug, from_search, _)| kb_article(slug, from_search),
+        move || {
+            (
+                slug(),
+                from_search(),
+                voted.get(),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(slug, from_search, _, _)| kb_article(slug, from_search),
     );
     // A workshop's sessions: loaded with the page once it is known to be one.
     let sessions = WorkshopSessions::new(slug, article);

@@ -25,8 +25,8 @@ pub fn OrdersPage() -> impl IntoView {
     let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
     let page = move || page_number(&query);
     let orders = Resource::new(
-        move || (filters(), page()),
-        |([status, from, to, q], page)| order_list(status, from, to, q, page),
+        move || (filters(), page(), crate::context::browser_zone_changes()),
+        |([status, from, to, q], page, _)| order_list(status, from, to, q, page),
     );
     let find = ServerAction::<FindByNumber>::new();
     // Customer admins see the whole organization's orders: show who placed each.
@@ -170,7 +170,10 @@ fn OrderTable(
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let order = Resource::new(number, order_detail);
+    let order = Resource::new(
+        move || (number(), crate::context::browser_zone_changes()),
+        |(number, _)| order_detail(number),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -14,7 +14,13 @@ pub fn OrganizationPage() -> impl IntoView {
     let sharing = ServerAction::<SetOrderSharing>::new();
     let sharing_error = action_error(sharing);
     let overview = Resource::new(
-        move || (invite.version().get(), sharing.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                sharing.version().get(),
+                crate::context::browser_zone_changes(),
+            )
+        },
         |_| organization_overview(),
     );
     let query = use_query_map();

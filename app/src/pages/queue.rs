@@ -137,8 +137,16 @@ pub fn AgentQueuePage() -> impl IntoView {
         }
     });
     let data = Resource::new(
-        move || (queue(), filters(), page(), bulk_done.get()),
-        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _)| {
+        move || {
+            (
+                queue(),
+                filters(),
+                page(),
+                bulk_done.get(),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _, _)| {
             case_queue(
                 queue,
                 q,

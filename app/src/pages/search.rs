@@ -42,9 +42,10 @@ pub fn SearchPage() -> impl IntoView {
             q.get("page").and_then(|p| p.parse::<u32>().ok()),
         )
     };
-    let results = Resource::new(params, |(q, kind, category, page)| {
-        search_articles(q, kind, category, page)
-    });
+    let results = Resource::new(
+        move || (params(), crate::context::browser_zone_changes()),
+        |((q, kind, category, page), _)| search_articles(q, kind, category, page),
+    );
     view! {
         <Title text="Search"/>
         <h1>"Search"</h1>

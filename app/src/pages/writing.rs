@@ -14,8 +14,16 @@ pub fn WritingListPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |name: &str| query.read().get(name).unwrap_or_default();
     let articles = Resource::new(
-        move || (get("state"), get("kind"), get("q"), page_number(&query)),
-        |(state, kind, q, page)| writer_articles(state, kind, q, page),
+        move || {
+            (
+                get("state"),
+                get("kind"),
+                get("q"),
+                page_number(&query),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(state, kind, q, page, _)| writer_articles(state, kind, q, page),
     );
     view! {
         <Title text="Articles"/>

@@ -18,8 +18,15 @@ pub fn WritingHistoryPage() -> impl IntoView {
     let number = move |name: &str| query.read().get(name).and_then(|n| n.parse::<i32>().ok());
     let restore = ServerAction::<RestoreRevision>::new();
     let history = Resource::new(
-        move || (article_id(&params), number("from"), number("to")),
-        |(id, from, to)| async move { article_history(id?, from, to).await },
+        move || {
+            (
+                article_id(&params),
+                number("from"),
+                number("to"),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(id, from, to, _)| async move { article_history(id?, from, to).await },
     );
     let error = action_error(restore);
     view! {
