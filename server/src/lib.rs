@@ -2,7 +2,7 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::web::{assets, security, uploads, AppState};
+use app::web::{assets, live, security, uploads, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             "/cases/{number}/attachments/{id}",
             axum::routing::get(uploads::download),
         )
+        .route("/events/cases", axum::routing::get(live::case_events))
         .nest_service("/pkg", static_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the gate: only callers who may use the upload functions get this far.
@@ -153,6 +154,15 @@ pub async fn serve(
     // PostgreSQL notifications, from this process or any other.
     let index_updater =
         rapport_core::search_sync::spawn_updater(state.pool.clone(), state.search.clone());
+    // Case changes from this process or any other, for the pages open here.
+    let case_listener = rapport_core::live::spawn_listener(state.pool.clone(), state.live.clone());
+    // Open event streams never end by themselves: end them when stopping,
+    // or the graceful shutdown would wait for them for ever.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let app = router(state);
     let served = axum::serve(
         listener,
@@ -162,5 +172,6 @@ pub async fn serve(
     .await;
     jobs.stop().await;
     index_updater.abort();
+    case_listener.abort();
     served
 }

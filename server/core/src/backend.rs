@@ -3,6 +3,7 @@
 //! wraps it (`app::web::AppState`), the command line uses it directly.
 
 use crate::attachments::{AttachmentStore, LocalDirStore};
+use crate::live::LiveCases;
 use crate::site::SiteLinks;
 use crate::Config;
 use rapport_search::SearchIndex;
@@ -19,6 +20,9 @@ pub struct Backend {
     pub search: SearchIndex,
     /// Links to the site's pages, for mails.
     pub links: SiteLinks,
+    /// News of case changes for the pages open on this process (fed by
+    /// `live::spawn_listener`, which `server::serve` starts).
+    pub live: LiveCases,
 }
 
 impl Backend {
@@ -30,6 +34,7 @@ impl Backend {
             pool,
             attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
             search,
+            live: LiveCases::new(),
             config: Arc::new(config),
         }
     }

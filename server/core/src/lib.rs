@@ -21,6 +21,7 @@ pub mod input;
 pub mod jobs;
 pub mod kb;
 pub mod kb_search;
+pub mod live;
 pub mod mail;
 pub mod markdown;
 pub mod order_import;

@@ -10,6 +10,7 @@ mod cases;
 mod db;
 mod http;
 mod kb;
+mod live;
 mod mail;
 mod navigation;
 mod order_import;

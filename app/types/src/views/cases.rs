@@ -149,3 +149,30 @@ pub struct QueuePage {
     /// The choices of the filters.
     pub choices: CaseFormOptions,
 }
+
+/// News that a case changed, as `/events/cases` tells an open page: which case
+/// (none: any case) and what kind of news. Never what changed: the page asks
+/// for that again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseNews {
+    pub kind: NewsKind,
+    pub case: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewsKind {
+    /// The case, its thread or its assignment changed, or it was opened.
+    Case,
+    /// Someone of the staff started looking at the case.
+    Presence,
+    /// Many cases at once, or news may have been missed: refresh everything.
+    Many,
+}
+
+impl CaseNews {
+    /// Is this news about case `number` (or about every case)?
+    pub fn concerns(&self, number: &str) -> bool {
+        self.case.as_deref().is_none_or(|case| case == number)
+    }
+}
