@@ -57,11 +57,26 @@ async function check(page, path) {
     if (response.status() >= 400) failed.push(`${response.status()} ${new URL(response.url()).pathname}`);
   };
   page.on('response', onResponse);
+  // Requests in flight, but for the case event stream, which stays open
+  // (so the page never becomes "network idle").
+  const inFlight = new Set();
+  const started = (request) => { if (!new URL(request.url()).pathname.startsWith('/events/')) inFlight.add(request); };
+  const ended = (request) => inFlight.delete(request);
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
   const response = await page.goto(path);
   if (!response || response.status() >= 400) problems.push(`${path} answered ${response && response.status()}`);
   await page.locator('body[data-hydrated]').waitFor();
-  await page.waitForLoadState('networkidle');
+  // Settled: nothing in flight for half a second (or ten seconds passed).
+  for (let quiet = 0, waited = 0; quiet < 5 && waited < 100; waited++) {
+    await page.waitForTimeout(100);
+    quiet = inFlight.size === 0 ? quiet + 1 : 0;
+  }
   page.off('response', onResponse);
+  page.off('request', started);
+  page.off('requestfinished', ended);
+  page.off('requestfailed', ended);
   for (const failure of failed) problems.push(`${path} loaded ${failure}`);
   const axe = await new AxeBuilder({ page }).analyze();
   for (const violation of axe.violations) {

@@ -6,6 +6,7 @@ pub mod commerce;
 pub mod deflection;
 pub mod form;
 pub mod guard;
+pub mod live;
 pub mod nav;
 pub mod pager;
 pub mod panels;

@@ -6,6 +6,7 @@ use crate::components::attachments::AttachmentList;
 use crate::components::attachments::UploadAction;
 use crate::components::business::{BusinessPanel, LinkedItemCard};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError, Select};
+use crate::components::live::case_news;
 use crate::components::panels::{title_text, ErrorPanel};
 use crate::context::use_auth;
 use crate::error::AppError;
@@ -37,22 +38,48 @@ pub fn CasePage() -> impl IntoView {
         success_count(set_open),
         success_count(rate),
     ];
-    let case = Resource::new(
-        move || {
-            (
-                number(),
-                canned(),
-                changes.map(|c| c.get()),
-                crate::context::browser_zone_changes(),
-            )
-        },
-        |(n, canned, _, _)| case_detail(n, canned),
-    );
+    let shown_for = move || {
+        (
+            number(),
+            canned(),
+            changes.map(|c| c.get()),
+            crate::context::browser_zone_changes(),
+        )
+    };
+    let case = Resource::new(shown_for, |(n, canned, _, _)| case_detail(n, canned));
+    // When this case changes elsewhere (a reply, an assignment, on this server
+    // or another), its thread and details are fetched again and redrawn; the
+    // forms stay as they are, with what is typed in them.
+    let news = case_news(move |news| news.concerns(&untrack(number)));
+    let refreshed = RwSignal::new(None::<(String, CaseView)>);
+    Effect::new(move |_| {
+        if news.get() == 0 {
+            return;
+        }
+        let key = format!("{:?}", untrack(shown_for));
+        let fetch = case_detail(untrack(number), None);
+        leptos::task::spawn_local(async move {
+            if let Ok(c) = fetch.await {
+                refreshed.try_set(Some((key, c)));
+            }
+        });
+    });
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) => view! { <CaseBody c reply update set_open rate/> }.into_any(),
+                    Ok(c) => {
+                        let initial = c.clone();
+                        // The refreshed case, while the page still shows the one it was fetched for.
+                        let live = Signal::derive(move || {
+                            refreshed
+                                .get()
+                                .filter(|(key, _)| *key == format!("{:?}", untrack(shown_for)))
+                                .map(|(_, c)| c)
+                                .unwrap_or_else(|| initial.clone())
+                        });
+                        view! { <CaseBody c live news reply update set_open rate/> }.into_any()
+                    }
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -62,7 +89,12 @@ pub fn CasePage() -> impl IntoView {
 
 #[component]
 fn CaseBody(
+    /// The case as the page was drawn: what the forms start from.
     c: CaseView,
+    /// The case as it is now: what the thread and the details show.
+    live: Signal<CaseView>,
+    /// Counts the news of this case (for the presence line).
+    news: ReadSignal<u32>,
     reply: UploadAction,
     update: ServerAction<UpdateCase>,
     set_open: ServerAction<SetCaseOpen>,
@@ -82,10 +114,14 @@ fn CaseBody(
     // says its cursor is at the start: a canned reply goes after its text).
     let reply_box = NodeRef::<leptos::html::Textarea>::new();
     let cursor_placed = StoredValue::new(false);
+    // Focus can move while the page is being redrawn (after a note is sent,
+    // say), when this body is already gone: then there is nothing to mark,
+    // hence the `try_` reads (a plain read of a disposed value panics).
     let on_focus = move |ev: leptos::ev::FocusEvent| {
         let target = ev.target().map(wasm_bindgen::JsValue::from);
-        if target.is_some() && target == reply_box.get_untracked().map(Into::into) {
-            cursor_placed.set_value(true);
+        let reply_box = reply_box.try_get_untracked().flatten();
+        if target.is_some() && target == reply_box.map(Into::into) {
+            cursor_placed.try_set_value(true);
         }
     };
     view! {
@@ -98,46 +134,51 @@ fn CaseBody(
         <div class="case-layout">
             <div class="case-main">
                 {c.linked.clone().map(|item| view! { <LinkedItemCard item heading="This case is about"/> })}
-                <section class="panel">
-                    <p class=format!("status-banner status-{}", c.status.as_str())>
-                        <strong>{c.status.label_for(staff)}</strong>
-                        // The meaning is written for the customer.
-                        {(!staff).then(|| format!(" — {}", c.status.meaning()))}
-                    </p>
-                    {c.merged_into.clone().map(|target| view! {
-                        <p class="alert alert-info">"This case was merged into " <a href=format!("/cases/{target}")>{target.clone()}</a> ". Please follow it there."</p>
-                    })}
-                    <div class="message">
-                        <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
-                        <div class="prose" inner_html=c.description.as_str().to_string()></div>
-                        <AttachmentList files=c.files.clone()/>
-                    </div>
-                </section>
-                <section aria-label="Conversation" class="thread">
-                    {c.thread.iter().cloned().map(|entry| match entry.kind {
-                        EntryKind::Change => view! {
-                            <p class="thread-change">{entry.author} " " {entry.change} " · " {entry.at}</p>
-                        }.into_any(),
-                        kind => {
-                            let note = kind == EntryKind::InternalNote;
-                            view! {
-                                <article class="message" class:message-staff=entry.from_staff class:message-note=note>
-                                    <p class="message-meta">
-                                        {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
-                                        <strong>{entry.author}</strong>
-                                        {entry.from_staff.then(|| view! { " " <span class="badge">"Support"</span> })}
-                                        " · " {entry.at}
-                                    </p>
-                                    <div class="prose" inner_html=entry.body.as_str().to_string()></div>
-                                    <AttachmentList files=entry.files/>
-                                </article>
-                            }.into_any()
-                        }
-                    }).collect_view()}
-                </section>
+                {move || {
+                    let c = live.get();
+                    view! {
+                        <section class="panel">
+                            <p class=format!("status-banner status-{}", c.status.as_str())>
+                                <strong>{c.status.label_for(staff)}</strong>
+                                // The meaning is written for the customer.
+                                {(!staff).then(|| format!(" — {}", c.status.meaning()))}
+                            </p>
+                            {c.merged_into.clone().map(|target| view! {
+                                <p class="alert alert-info">"This case was merged into " <a href=format!("/cases/{target}")>{target.clone()}</a> ". Please follow it there."</p>
+                            })}
+                            <div class="message">
+                                <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
+                                <div class="prose" inner_html=c.description.as_str().to_string()></div>
+                                <AttachmentList files=c.files.clone()/>
+                            </div>
+                        </section>
+                        <section aria-label="Conversation" class="thread">
+                            {c.thread.iter().cloned().map(|entry| match entry.kind {
+                                EntryKind::Change => view! {
+                                    <p class="thread-change">{entry.author} " " {entry.change} " · " {entry.at}</p>
+                                }.into_any(),
+                                kind => {
+                                    let note = kind == EntryKind::InternalNote;
+                                    view! {
+                                        <article class="message" class:message-staff=entry.from_staff class:message-note=note>
+                                            <p class="message-meta">
+                                                {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
+                                                <strong>{entry.author}</strong>
+                                                {entry.from_staff.then(|| view! { " " <span class="badge">"Support"</span> })}
+                                                " · " {entry.at}
+                                            </p>
+                                            <div class="prose" inner_html=entry.body.as_str().to_string()></div>
+                                            <AttachmentList files=entry.files/>
+                                        </article>
+                                    }.into_any()
+                                }
+                            }).collect_view()}
+                        </section>
+                    }
+                }}
                 {(!closed).then(|| view! { <ReplyForm reply number=number_reply staff body_ref=reply_box initial_body=c.staff.as_ref().map(|s| s.reply_draft.clone()).unwrap_or_default()
-                    version=c.version {..} on:focusin=on_focus/> })}
-                {c.rating.clone().map(move |(score, comment)| view! {
+                    version=Signal::derive(move || live.read().version) {..} on:focusin=on_focus/> })}
+                {move || live.get().rating.map(move |(score, comment)| view! {
                     <section class="panel">
                         <h2>"Rating"</h2>
                         <p>{format!("{score} out of 5")} {(!comment.is_empty()).then(|| format!(": “{comment}”"))}</p>
@@ -164,28 +205,34 @@ fn CaseBody(
             <aside class="case-side">
                 <section class="panel">
                     <h2>"Details"</h2>
-                    <dl class="facts">
-                        <dt>"Case"</dt><dd>{c.number.clone()}</dd>
-                        <dt>"Status"</dt><dd>{c.status.label_for(staff)}</dd>
-                        <dt>"Priority"</dt><dd>{c.priority.label()}</dd>
-                        <dt>"Category"</dt><dd>{c.category.clone()}</dd>
-                        <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
-                        <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
-                        <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
-                        <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
-                        {c.staff.as_ref().map(|s| view! {
-                            {s.first_response_due.clone().map(|due| view! {
-                                <dt>"First response"</dt><dd class:sla-breached=s.first_response_missed>{due}</dd>
-                            })}
-                            {s.resolution_due.clone().map(|due| view! {
-                                <dt>"Resolution"</dt><dd class:sla-breached=s.resolution_missed>{due}</dd>
-                            })}
-                        })}
-                        {(staff && !c.tags.is_empty()).then(|| view! {
-                            <dt>"Tags"</dt>
-                            <dd class="tags">{c.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</dd>
-                        })}
-                    </dl>
+                    // What changes with the case, redrawn by a live refresh.
+                    {move || {
+                        let c = live.get();
+                        view! {
+                            <dl class="facts">
+                                <dt>"Case"</dt><dd>{c.number.clone()}</dd>
+                                <dt>"Status"</dt><dd>{c.status.label_for(staff)}</dd>
+                                <dt>"Priority"</dt><dd>{c.priority.label()}</dd>
+                                <dt>"Category"</dt><dd>{c.category.clone()}</dd>
+                                <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
+                                <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
+                                <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
+                                <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
+                                {c.staff.as_ref().map(|s| view! {
+                                    {s.first_response_due.clone().map(|due| view! {
+                                        <dt>"First response"</dt><dd class:sla-breached=s.first_response_missed>{due}</dd>
+                                    })}
+                                    {s.resolution_due.clone().map(|due| view! {
+                                        <dt>"Resolution"</dt><dd class:sla-breached=s.resolution_missed>{due}</dd>
+                                    })}
+                                })}
+                                {(staff && !c.tags.is_empty()).then(|| view! {
+                                    <dt>"Tags"</dt>
+                                    <dd class="tags">{c.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> " " }).collect_view()}</dd>
+                                })}
+                            </dl>
+                        }
+                    }}
                     {(!staff).then(|| view! {
                         <FormError error=set_open_error/>
                         {match c.status {
@@ -210,7 +257,7 @@ fn CaseBody(
                 {agent_case.staff.clone().map(|part| {
                     let (number, version) = (agent_case.number.clone(), agent_case.version);
                     view! {
-                        <Presence number=number.clone()/>
+                        <Presence number=number.clone() news/>
                         <AgentTools c=agent_case.clone() options=part.options update reply_box cursor_placed/>
                         <RequesterPanel c=agent_case.clone() other_cases=part.other_cases/>
                         <BusinessPanel business=part.business organization=agent_case.organization.clone()/>
@@ -223,11 +270,23 @@ fn CaseBody(
     }
 }
 
-/// Who else of the staff has this case open, refreshed every 20 seconds while
-/// the page is open (with JavaScript; the version check guards every change anyway).
+/// Who else of the staff has this case open: asked when the page opens, when
+/// someone starts looking (`news`), and every 20 seconds while the page is
+/// open (with JavaScript; the version check guards every change anyway).
 #[component]
-fn Presence(number: String) -> impl IntoView {
+fn Presence(number: String, news: ReadSignal<u32>) -> impl IntoView {
     let (others, set_others) = signal(Vec::<String>::new());
+    let poll_now = number.clone();
+    Effect::new(move |_| {
+        if news.get() > 0 {
+            let number = poll_now.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(names) = case_presence(number).await {
+                    set_others.try_set(names);
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         let number = number.clone();
         let poll = move || {
@@ -399,7 +458,11 @@ fn AgentTools(
         let number = number_insert.clone();
         leptos::task::spawn_local(async move {
             match canned_reply_text(number, id).await {
-                Ok(text) => insert_into(&reply_box, &text, cursor_placed.get_value()),
+                Ok(text) => insert_into(
+                    &reply_box,
+                    &text,
+                    cursor_placed.try_get_value().unwrap_or(false),
+                ),
                 Err(e) => canned_error.set(Some(e)),
             }
             inserting.set(false);

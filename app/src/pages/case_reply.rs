@@ -22,7 +22,10 @@ pub fn reply_action() -> UploadAction {
 pub fn ReplyForm(
     reply: UploadAction,
     number: String,
-    version: i32,
+    /// The version of the case the reply answers; it follows live refreshes,
+    /// since the thread shown above the form does too.
+    #[prop(into)]
+    version: Signal<i32>,
     staff: bool,
     /// The text the message box starts with (a canned reply, say).
     #[prop(optional, into)]
@@ -59,7 +62,7 @@ pub fn ReplyForm(
                 on:submit=move |ev| reply.submit(&ev, &chosen.get_untracked())>
                 <FormError error=reply_error/>
                 <input type="hidden" name="number" value=number/>
-                <input type="hidden" name="version" value=version/>
+                <input type="hidden" name="version" value=move || version.get()/>
                 <TextArea label="Message" name="body" rows=6 hint=MARKDOWN_HINT value=body
                     error=field_error(reply_error, "body") node_ref=body_ref/>
                 {staff.then(|| view! {

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rapport_types::views::cases::{CaseList, CASES_PER_PAGE};
 use rapport_types::CaseStatus;
+use std::collections::BTreeSet;
 
 pub const MARKDOWN_HINT: &str =
     "You can use Markdown: **bold**, *italic*, lists, `code` and links.";
@@ -94,6 +95,9 @@ pub fn CaseTable(
     staff: bool,
     base: &'static str,
     params: Vec<(String, String)>,
+    /// The ticked cases (staff), kept by the page so a redrawn table keeps them.
+    #[prop(optional)]
+    ticked: Option<RwSignal<BTreeSet<String>>>,
 ) -> impl IntoView {
     let pages = ((list.total + CASES_PER_PAGE - 1) / CASES_PER_PAGE).max(1);
     let link_to = move |page: i64| page_address(base, &params, page);
@@ -128,11 +132,26 @@ pub fn CaseTable(
                         let href = format!("/cases/{}", c.number);
                         let select_id = format!("select-{}", c.number);
                         let tags = c.tags.clone();
+                        let (number, toggled) = (c.number.clone(), c.number.clone());
+                        let is_ticked = move || ticked.is_some_and(|t| t.with(|set| set.contains(&number)));
+                        let on_tick = move |ev: leptos::ev::Event| {
+                            if let Some(t) = ticked {
+                                let on = event_target_checked(&ev);
+                                t.update(|set| {
+                                    if on {
+                                        set.insert(toggled.clone());
+                                    } else {
+                                        set.remove(&toggled);
+                                    }
+                                });
+                            }
+                        };
                         view! {
                             <tr class:breached=c.breached>
                                 {staff.then(|| view! {
                                     <td>
-                                        <input type="checkbox" form="bulk-form" name="numbers[]" value=c.number.clone() id=select_id.clone()/>
+                                        <input type="checkbox" form="bulk-form" name="numbers[]" value=c.number.clone() id=select_id.clone()
+                                            prop:checked=is_ticked on:change=on_tick/>
                                         <label for=select_id class="visually-hidden">{format!("Select {}", c.number)}</label>
                                     </td>
                                 })}

@@ -2,13 +2,15 @@
 use super::cases::CaseTable;
 use crate::api::cases::{case_queue, BulkUpdateCases};
 use crate::components::form::{action_error, success_count, FormError};
+use crate::components::live::case_news;
 use crate::components::pager::{current_params, page_number};
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use rapport_types::views::cases::QueueSizes;
+use rapport_types::views::cases::{NewsKind, QueuePage, QueueSizes};
 use rapport_types::{CaseStatus, Priority};
+use std::collections::BTreeSet;
 
 const QUEUES: [(&str, &str); 6] = [
     ("unassigned", "Unassigned"),
@@ -129,24 +131,35 @@ pub fn AgentQueuePage() -> impl IntoView {
     // After a change the rows are redrawn in place: untick every case and put
     // the choices back, or the ticks would stay on the rows' new cases.
     let bulk_form = NodeRef::<leptos::html::Form>::new();
+    // The ticked cases, kept apart from the rows so that rows redrawn by a
+    // live refresh stay ticked.
+    let ticked = RwSignal::new(BTreeSet::<String>::new());
     Effect::new(move |_| {
         if bulk_done.get() > 0 {
+            ticked.set(BTreeSet::new());
             if let Some(form) = bulk_form.get_untracked() {
                 form.reset();
             }
         }
     });
-    let data = Resource::new(
-        move || {
-            (
-                queue(),
-                filters(),
-                page(),
-                bulk_done.get(),
-                crate::context::browser_zone_changes(),
-            )
-        },
-        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _, _)| {
+    // What the page shows depends on: the address, a bulk change, the zone.
+    let shown_for = move || {
+        (
+            queue(),
+            filters(),
+            page(),
+            bulk_done.get(),
+            crate::context::browser_zone_changes(),
+        )
+    };
+    let load =
+        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _, _): (
+            String,
+            [String; 7],
+            i64,
+            usize,
+            u32,
+        )| {
             case_queue(
                 queue,
                 q,
@@ -158,8 +171,34 @@ pub fn AgentQueuePage() -> impl IntoView {
                 sort,
                 page,
             )
-        },
-    );
+        };
+    let data = Resource::new(shown_for, load);
+    // When a case changes (here or on another server), the counts and rows
+    // are fetched again and redrawn; the filters, the bulk choices and what
+    // is typed in them are not touched.
+    let news = case_news(|news| news.kind != NewsKind::Presence);
+    let refreshed = RwSignal::new(None::<(String, QueuePage)>);
+    Effect::new(move |_| {
+        if news.get() == 0 {
+            return;
+        }
+        let shown = untrack(shown_for);
+        let key = format!("{shown:?}");
+        let fetch = load(shown);
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = fetch.await {
+                refreshed.try_set(Some((key, page)));
+            }
+        });
+    });
+    // The refreshed page, while the address is still the one it was fetched for.
+    let latest = move |initial: &QueuePage| {
+        refreshed
+            .get()
+            .filter(|(key, _)| *key == format!("{:?}", untrack(shown_for)))
+            .map(|(_, page)| page)
+            .unwrap_or_else(|| initial.clone())
+    };
     view! {
         <Title text="Queue"/>
         <div class="page-head">
@@ -197,6 +236,8 @@ pub fn AgentQueuePage() -> impl IntoView {
                     list.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()
                 };
                 let choices = page.choices.clone();
+                // Redrawn by a live refresh: the counts and the rows.
+                let shown = Signal::derive(move || latest(&page));
                 let done = bulk_done_message(&done_query, &choices.agents);
                 let mut assign_to = vec![("me".to_string(), "Me".to_string()), ("none".to_string(), "Nobody".to_string())];
                 assign_to.extend(ids(&choices.agents));
@@ -207,7 +248,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                             view! {
                                 <a href=format!("/queue?queue={key}") class:active=active
                                     aria-current=active.then_some("page")>
-                                    {*label} " " <span class="count">{size_of(&page.sizes, key)}</span>
+                                    {*label} " " <span class="count">{move || size_of(&shown.read().sizes, key)}</span>
                                 </a>
                             }
                         }).collect_view()}
@@ -267,7 +308,10 @@ pub fn AgentQueuePage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button button-secondary">"Apply to ticked cases"</button>
                     </ActionForm>
-                    <CaseTable list=page.list show_requester=true staff=true base="/queue" params/>
+                    {move || view! {
+                        <CaseTable list=shown.get().list show_requester=true staff=true base="/queue"
+                            params=params.clone() ticked/>
+                    }}
                 }
                 .into_any()
             })}}
