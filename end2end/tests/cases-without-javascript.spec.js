@@ -30,6 +30,27 @@ test('a customer opens a case with a file; a refused file keeps the text typed',
   await expect(page.getByRole('link', { name: /printer-status\.txt/ })).toBeVisible();
 });
 
+test('Preview shows the description rendered, under it, and keeps everything typed', async ({ page }) => {
+  await signIn(page, 'nick@northwind.example');
+  await page.goto('/cases/new');
+  await page.getByLabel('Subject').fill('Scanner shows error 42');
+  await page.getByLabel('Category').selectOption({ label: 'Technical problem' });
+  await page.getByLabel('Priority').selectOption('high');
+  await page.getByLabel('Description').fill('Since this morning:\n\n- **error 42**\n- a beep');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.locator('form').getByRole('region', { name: 'Preview' });
+  await expect(preview.locator('strong')).toHaveText('error 42');
+  await expect(preview.locator('li')).toHaveCount(2);
+  await expect(page.getByLabel('Subject')).toHaveValue('Scanner shows error 42');
+  await expect(page.getByLabel('Category')).not.toHaveValue('');
+  await expect(page.getByLabel('Priority')).toHaveValue('high');
+  await expect(page.getByLabel('Description')).toHaveValue('Since this morning:\n\n- **error 42**\n- a beep');
+  // Nothing was opened: the case is sent with its own button.
+  await page.getByRole('button', { name: 'Open case' }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+$/);
+  await expect(page.getByRole('heading', { name: 'Scanner shows error 42' })).toBeVisible();
+});
+
 test('an agent inserts a canned reply, replies and bulk-assigns from the queue', async ({ page }) => {
   await signIn(page, 'agent@rapport.example');
   await page.goto('/queue?queue=open&q=Uploads+over');

@@ -21,7 +21,10 @@ test('a case from opening to rating: customer with a file, agent, internal note,
   await customer.getByLabel('Priority').selectOption('high');
   await customer.getByLabel('Description').fill('The scanner shows **error 42** since this morning.');
   await customer.getByRole('button', { name: 'Preview' }).click();
-  await expect(customer.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('error 42');
+  // The preview sits under the description, in the form, where the customer is looking.
+  const preview = customer.locator('form').getByRole('region', { name: 'Preview' });
+  await expect(preview.locator('strong')).toHaveText('error 42');
+  await expect(preview).toBeInViewport();
   await customer.getByLabel('Attach files (optional)').setInputFiles({
     name: 'scanner-log.txt', mimeType: 'text/plain', buffer: Buffer.from('E42 at 08:14\nE42 at 08:15\n'),
   });

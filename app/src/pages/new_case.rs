@@ -30,6 +30,22 @@ pub fn NewCasePage() -> impl IntoView {
     // Without JavaScript, a refused form comes back with what was typed in the address.
     let query = use_query_map();
     let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    // Without JavaScript, Preview sends the form back here by GET (`?preview=1`):
+    // the page comes back with what was typed and the preview rendered.
+    let asked_for_preview = query.read_untracked().get("preview").is_some();
+    let files_dropped = query
+        .read_untracked()
+        .get_all(FIELD)
+        .is_some_and(|names| names.iter().any(|name| !name.is_empty()));
+    let sent_preview = Resource::new(
+        move || asked_for_preview.then(|| kept("description")),
+        |text| async move {
+            match text {
+                Some(text) => preview_markdown(text).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     // Opened from an order, invoice or delivery ("Open a case about this"): the
     // address says which, and the form carries it along.
     let about = kept("about");
@@ -94,6 +110,9 @@ pub fn NewCasePage() -> impl IntoView {
                     .map(|p| (p.as_str().to_string(), p.label().to_string()))
                     .collect();
                 let priority = Some(kept("priority")).filter(|p| !p.is_empty()).unwrap_or_else(|| "normal".into());
+                // The preview asked for without JavaScript, until one is asked for with it.
+                let sent_preview = sent_preview.await.transpose();
+                let shown_preview = move || preview.value().get().or_else(|| sent_preview.clone());
                 view! {
                     <form method="post" action=CreateCase::PATH enctype="multipart/form-data"
                         class="form panel" novalidate=true
@@ -123,13 +142,31 @@ pub fn NewCasePage() -> impl IntoView {
                         </div>
                         <TextArea label="Description" name="description" rows=10 hint=MARKDOWN_HINT
                             value=kept("description") node_ref=description error=field_error(error, "description")/>
+                        // Right under the text it shows, not below the suggestions.
+                        {move || shown_preview().map(|result| match result {
+                            Ok(html) => view! {
+                                <section class="preview" aria-label="Preview">
+                                    <h2>"Preview"</h2>
+                                    <div class="prose" inner_html=html.as_str().to_string()></div>
+                                    {files_dropped.then(|| view! {
+                                        <p class="hint">"Choose your files again: a preview does not keep them."</p>
+                                    })}
+                                </section>
+                            }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        })}
                         <AttachmentInput error=field_error(error, FIELD) chosen/>
                         <div class="actions">
                             <button type="submit" class="button" disabled=move || create.pending().get()>
                                 "Open case"
                             </button>
-                            <button type="button" class="button button-secondary"
-                                on:click=move |_| {
+                            // Without JavaScript: the form, by GET, back to this page.
+                            <button type="submit" class="button button-secondary"
+                                formaction="/cases/new" formmethod="get"
+                                formenctype="application/x-www-form-urlencoded" formnovalidate=true
+                                name="preview" value="1"
+                                on:click=move |ev| {
+                                    ev.prevent_default();
                                     // Read the box itself: text typed before the page finished loading counts too.
                                     if let Some(text) = description.get_untracked() {
                                         preview.dispatch(text.value());
@@ -148,14 +185,5 @@ pub fn NewCasePage() -> impl IntoView {
         </Transition>
         <SuggestedArticles deflection/>
         </div>
-        {move || preview.value().get().map(|result| match result {
-            Ok(html) => view! {
-                <section class="panel preview" aria-label="Preview">
-                    <h2>"Preview"</h2>
-                    <div class="prose" inner_html=html.as_str().to_string()></div>
-                </section>
-            }.into_any(),
-            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
-        })}
     }
 }
