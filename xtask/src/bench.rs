@@ -173,7 +173,8 @@ fn wrk(base: &str, path: &str, cookie: &str, seconds: u32) -> Result<Load> {
 
 /// What a first visit to the home page downloads: the HTML and every file it
 /// links under `/pkg/`, as the server sends them to a browser that accepts
-/// brotli, and to one that accepts only gzip. Bytes on the wire, headers aside.
+/// brotli (what Chromium sends), and to one that accepts only gzip. Bytes on
+/// the wire, headers aside.
 fn first_load(base: &str) -> Result {
     let html = Command::new("curl")
         .args(["-s", &format!("{base}/")])
@@ -182,8 +183,8 @@ fn first_load(base: &str) -> Result {
     let html = String::from_utf8_lossy(&html.stdout).to_string();
     let mut paths = vec!["/".to_string()];
     paths.extend(linked_files(&html));
-    let encodings = ["br", "gzip"];
-    println!("{:<40} {:>12} {:>12}", "file", "brotli", "gzip");
+    let encodings = ["gzip, deflate, br, zstd", "gzip"];
+    println!("{:<40} {:>12} {:>12}", "file", "br accepted", "gzip only");
     let mut totals = [0u64; 2];
     for path in &paths {
         let mut sizes = [0u64; 2];
