@@ -19,7 +19,9 @@ const QUEUES: [(&str, &str); 6] = [
     ("solved", "Solved this week"),
 ];
 
-const SORTS: [(&str, &str); 4] = [
+/// "" is the default: breaching cases first, then the nearest deadline.
+const SORTS: [(&str, &str); 5] = [
+    ("", "Breaching first"),
     ("updated", "Latest activity"),
     ("due", "SLA deadline"),
     ("priority", "Priority"),

@@ -78,7 +78,12 @@ pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<
                 .ok_or_else(|| Error::invalid("tag", "Tags are letters, digits and dashes."))?,
         ),
     };
-    let sort = sort_of(q.sort)?;
+    // An agent who picks no order works what breaches first; the orders they
+    // can pick mean the same as in every other list.
+    let sort = match q.sort {
+        "" => ListSort::Urgency,
+        picked => sort_of(picked)?,
+    };
     let search: String = q.search.chars().take(200).collect();
     let filter = ListFilter {
         statuses,

@@ -218,6 +218,9 @@ pub enum ListSort {
     Priority,
     /// The nearest SLA deadline first; cases without one last.
     Due,
+    /// The agents' queues by default: what breached first (the longest overdue
+    /// first), then what is due soonest, then the latest activity.
+    Urgency,
 }
 
 impl ListSort {
@@ -229,6 +232,12 @@ impl ListSort {
                 "array_position(ARRAY['urgent','high','normal','low'], c.priority), c.updated_at DESC, c.id DESC"
             }
             ListSort::Due => "due_at ASC NULLS LAST, c.id ASC",
+            // `due_at` is only set on active cases, and an active case is
+            // breaching exactly when `due_at` is past (see `BREACHING`): the
+            // earliest deadline first puts the breached first, the longest
+            // overdue at the top. (`due_at` is the select's own name here,
+            // which an ORDER BY can only use bare, not in an expression.)
+            ListSort::Urgency => "due_at ASC NULLS LAST, c.updated_at DESC, c.id DESC",
         }
     }
 }
