@@ -190,3 +190,20 @@ pub async fn mine(reader: &Reader, pool: &PgPool) -> Result<MyRegistrations, Err
         time_zone: zone.name.clone(),
     })
 }
+
+/// The next `limit` sessions of the workshops the reader may read, soonest
+/// first (for the front page). One query; the reader's own places are not
+/// looked up: the workshop's page shows them.
+pub async fn next_sessions(
+    reader: &Reader,
+    pool: &PgPool,
+    limit: i64,
+) -> Result<Vec<SessionView>, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
+    let scope = policy::article_scope(actor);
+    let rows = db::workshops::upcoming_readable(pool, &scope, limit).await?;
+    let now = OffsetDateTime::now_utc();
+    rows.iter()
+        .map(|row| session_view(row, zone, None, false, now))
+        .collect()
+}
