@@ -24,7 +24,8 @@ test('a visitor searches from the front page, with suggestions, and every card i
   // A click anywhere on a card follows it; so does Enter on its link.
   await page.goto('/');
   const cards = page.getByRole('region', { name: 'What you can do' });
-  await cards.getByText('Learn with our trainers, online or on site.').click();
+  // (On the card's text, not on its link: the link covers the card.)
+  await cards.getByRole('article').filter({ hasText: 'Learn with our trainers' }).click();
   await expect(page).toHaveURL(/\/workshops$/);
   await page.goto('/');
   await cards.getByRole('link', { name: 'Knowledge base' }).focus();
@@ -37,6 +38,37 @@ test('a signed-in person still finds the way to their dashboard from the front p
   await page.goto('/');
   await page.getByRole('link', { name: 'Go to your dashboard' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test('a customer admin sees their open cases and what waits for them, each linked', async ({ page }) => {
+  await signIn(page, 'carla@acme.example');
+  await expect(page.getByRole('heading', { name: 'What waits for you' })).toBeVisible();
+  for (const name of ['Cases waiting for your reply', 'Overdue invoices', 'Your next workshops']) {
+    await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
+  }
+  const cases = page.getByRole('region', { name: "Your organization's open cases" });
+  const firstCase = cases.getByRole('table').getByRole('link', { name: /^C-\d+$/ }).first();
+  const number = (await firstCase.textContent()).trim();
+  await firstCase.click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${number}$`));
+  await page.goBack();
+  await page.getByRole('link', { name: 'Open a case' }).click();
+  await expect(page).toHaveURL(/\/cases\/new$/);
+});
+
+test('an agent starts from their queues and the deadlines at risk', async ({ page }) => {
+  await signIn(page, 'agent@rapport.example');
+  const queues = page.getByRole('navigation', { name: 'Your queues' });
+  await queues.getByRole('link', { name: /^Unassigned \d+$/ }).click();
+  await expect(page).toHaveURL(/\/queue\?queue=unassigned$/);
+  // The queue's own order puts what breaches first.
+  await expect(page.getByLabel('Sort by')).toHaveValue('');
+  await page.goBack();
+  const atRisk = page.getByRole('region', { name: 'Deadlines at risk', exact: true });
+  await expect(atRisk).toBeVisible();
+  await atRisk.getByRole('link', { name: /^All breaching cases \(\d+\)$/ }).click();
+  await expect(page).toHaveURL(/\/queue\?queue=breaching$/);
+  await expect(page.locator('tbody tr').first()).toHaveClass(/breached/);
 });
 
 test.describe('without JavaScript', () => {

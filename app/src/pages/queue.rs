@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use rapport_types::views::cases::QueueSizes;
 use rapport_types::{CaseStatus, Priority};
 
-const QUEUES: [(&str, &str); 6] = [
+pub(crate) const QUEUES: [(&str, &str); 6] = [
     ("unassigned", "Unassigned"),
     ("mine", "Mine"),
     ("open", "All open"),
@@ -39,7 +39,7 @@ const FILTERS: [&str; 7] = [
     "sort",
 ];
 
-fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
+pub(crate) fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
     match key {
         "unassigned" => sizes.unassigned,
         "mine" => sizes.mine,
