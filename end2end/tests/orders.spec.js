@@ -12,9 +12,9 @@ async function personPage(browser, email) {
 test('a customer admin finds an overdue invoice, opens a case about it, and the agent sees the invoice beside the case', async ({ browser }) => {
   // The dashboard says something is overdue and leads to it.
   const carla = await personPage(browser, 'carla@acme.example');
-  const invoices = carla.getByRole('region', { name: 'Invoices' });
+  const invoices = carla.getByRole('region', { name: 'Overdue invoices' });
   await expect(invoices).toContainText('overdue');
-  await invoices.getByRole('link', { name: 'See overdue invoices' }).click();
+  await invoices.getByRole('link', { name: /^All overdue invoices \(\d+\)$/ }).click();
   await expect(carla).toHaveURL(/\/invoices\?status=overdue$/);
   const main = carla.getByRole('main');
   await expect(main.getByLabel('Status')).toHaveValue('overdue');

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use rapport_types::views::kb::{ArticleView, KbCategoryData, KbHomeData};
+use rapport_types::views::kb::{ArticleView, FrontPageData, KbCategoryData, KbHomeData};
 
 #[server(endpoint = "kb_home")]
 pub async fn kb_home() -> Result<KbHomeData, AppError> {
@@ -11,6 +11,15 @@ pub async fn kb_home() -> Result<KbHomeData, AppError> {
     use rapport_core::kb;
     let state = expect_context::<AppState>();
     Ok(kb::home(&crate::web::reader::current(), &state.pool).await?)
+}
+
+/// The site's front page: categories, popular articles and the next workshops.
+#[server(endpoint = "front_page")]
+pub async fn front_page() -> Result<FrontPageData, AppError> {
+    use crate::web::AppState;
+    use rapport_core::kb;
+    let state = expect_context::<AppState>();
+    Ok(kb::front_page(&crate::web::reader::current(), &state.pool).await?)
 }
 
 #[server(endpoint = "kb_category")]

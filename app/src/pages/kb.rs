@@ -88,7 +88,7 @@ fn CategoryCard(category: CategoryLink) -> impl IntoView {
     }
 }
 
-fn article_count(n: i64) -> String {
+pub(crate) fn article_count(n: i64) -> String {
     match n {
         1 => "1 article".to_string(),
         n => format!("{n} articles"),

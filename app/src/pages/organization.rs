@@ -1,4 +1,3 @@
-use super::dashboard::PeopleList;
 use crate::api::orders::SetOrderSharing;
 use crate::api::organization::{organization_overview, CreateInvitation};
 use crate::components::form::{action_error, FormError};
@@ -111,5 +110,24 @@ fn site_origin() -> String {
     #[cfg(not(feature = "ssr"))]
     {
         window().location().origin().unwrap_or_default()
+    }
+}
+
+/// The members of an organization: name, e-mail, role, and whether disabled.
+#[component]
+pub fn PeopleList(people: Vec<rapport_types::views::PersonView>) -> impl IntoView {
+    view! {
+        <ul class="people">
+            {people.into_iter().map(|p| view! {
+                <li>
+                    <span class="person-name">{p.display_name}</span>
+                    " "
+                    <span class="muted">{p.email}</span>
+                    " "
+                    <span class="badge">{p.role.label()}</span>
+                    {p.disabled.then(|| view! { " " <span class="badge badge-warn">"Disabled"</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

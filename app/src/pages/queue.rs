@@ -12,7 +12,7 @@ use rapport_types::views::cases::{NewsKind, QueuePage, QueueSizes};
 use rapport_types::{CaseStatus, Priority};
 use std::collections::BTreeSet;
 
-const QUEUES: [(&str, &str); 6] = [
+pub(crate) const QUEUES: [(&str, &str); 6] = [
     ("unassigned", "Unassigned"),
     ("mine", "Mine"),
     ("open", "All open"),
@@ -21,7 +21,9 @@ const QUEUES: [(&str, &str); 6] = [
     ("solved", "Solved this week"),
 ];
 
-const SORTS: [(&str, &str); 4] = [
+/// "" is the default: breaching cases first, then the nearest deadline.
+const SORTS: [(&str, &str); 5] = [
+    ("", "Breaching first"),
     ("updated", "Latest activity"),
     ("due", "SLA deadline"),
     ("priority", "Priority"),
@@ -39,7 +41,7 @@ const FILTERS: [&str; 7] = [
     "sort",
 ];
 
-fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
+pub(crate) fn size_of(sizes: &QueueSizes, key: &str) -> i64 {
     match key {
         "unassigned" => sizes.unassigned,
         "mine" => sizes.mine,

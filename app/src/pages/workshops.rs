@@ -135,7 +135,7 @@ fn Month(month: CalendarMonth) -> impl IntoView {
 }
 
 /// The reader's own standing in a session, as a badge.
-fn mine_badge(status: RegistrationStatus) -> impl IntoView {
+pub(crate) fn mine_badge(status: RegistrationStatus) -> impl IntoView {
     let class = match status {
         RegistrationStatus::Registered => "badge badge-ok",
         RegistrationStatus::Waitlisted => "badge badge-warn",

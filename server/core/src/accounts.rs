@@ -2,13 +2,12 @@
 //! people that pages show. Each takes the permit that `policy::authorize` gave for its action.
 
 use super::db::{self, audit, invitations, organizations, users};
-use super::sign_in::{hash_password, verify_password, SignedIn};
+use super::sign_in::{hash_password, verify_password};
 use crate::policy::{Action, Permit};
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use crate::Reader;
 use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
-use rapport_types::views::dashboard::{DashboardData, SecurityEvent};
 use rapport_types::views::organization::OrganizationDetails;
 use rapport_types::views::PersonView;
 use rapport_types::{DisplayName, Email, OrganizationName, Password, Role};
@@ -261,57 +260,6 @@ async fn overview_of(
         open_invitations: overview.open_invitations,
         members_see_all_orders: overview.members_see_all_orders,
     })
-}
-
-pub async fn dashboard(
-    permit: &Permit,
-    reader: &Reader,
-    pool: &PgPool,
-    user: SignedIn,
-) -> Result<DashboardData, Error> {
-    let zone = reader.zone();
-    permit.check(&Action::ViewDashboard)?;
-    let role = user.actor.role;
-    let mut dashboard = DashboardData {
-        user: user.clone().into(),
-        colleagues: Vec::new(),
-        open_invitations: 0,
-        users_by_role: Vec::new(),
-        organizations: 0,
-        security_events: Vec::new(),
-        invoices_due: None,
-    };
-    if role.is_customer() {
-        dashboard.invoices_due = super::orders::invoices_due(pool, &user.actor).await?;
-    }
-    if role == Role::CustomerAdmin {
-        if let Some(organization_id) = user.actor.organization_id {
-            let overview = overview_of(zone, pool, organization_id).await?;
-            dashboard.colleagues = overview.members;
-            dashboard.open_invitations = overview.open_invitations;
-        }
-    }
-    if role.is_staff() {
-        dashboard.users_by_role = users::count_by_role(pool)
-            .await?
-            .into_iter()
-            .map(|(r, n)| Ok((role_of(&r)?, n)))
-            .collect::<Result<_, Error>>()?;
-        dashboard.organizations = organizations::count(pool).await?;
-    }
-    if role == Role::Admin {
-        dashboard.security_events = audit::recent(pool, 10)
-            .await?
-            .into_iter()
-            .map(|e| SecurityEvent {
-                at: zone.date_time(e.at),
-                kind: e.kind,
-                email: e.email,
-                ip: e.ip,
-            })
-            .collect();
-    }
-    Ok(dashboard)
 }
 
 pub async fn list_users(

@@ -9,7 +9,7 @@ use crate::time_zones::ReaderZone;
 use crate::Error;
 use crate::Reader;
 use rapport_types::views::kb::{
-    ArticleSummary, ArticleView, CategoryLink, Crumb, KbCategoryData, KbHomeData,
+    ArticleSummary, ArticleView, CategoryLink, Crumb, FrontPageData, KbCategoryData, KbHomeData,
 };
 use rapport_types::{ArticleKind, Audience};
 use sqlx::PgPool;
@@ -100,6 +100,19 @@ pub async fn home(reader: &Reader, pool: &PgPool) -> Result<KbHomeData, Error> {
             .collect(),
         can_write: is_writer(actor),
     })
+}
+
+/// How many popular articles and workshop sessions the front page shows.
+const FRONT_PAGE_ARTICLES: usize = 5;
+const FRONT_PAGE_SESSIONS: i64 = 4;
+
+/// The front page: the knowledge base's home (categories, popular articles)
+/// and the next workshop sessions, as the reader (a visitor too) may see them.
+pub async fn front_page(reader: &Reader, pool: &PgPool) -> Result<FrontPageData, Error> {
+    let mut kb = home(reader, pool).await?;
+    kb.popular.truncate(FRONT_PAGE_ARTICLES);
+    let workshops = super::workshops::next_sessions(reader, pool, FRONT_PAGE_SESSIONS).await?;
+    Ok(FrontPageData { kb, workshops })
 }
 
 pub async fn category(reader: &Reader, pool: &PgPool, slug: &str) -> Result<KbCategoryData, Error> {

@@ -15,6 +15,7 @@ pub mod case_mail;
 pub mod cases;
 pub mod config;
 pub mod content_import;
+pub mod dashboard;
 pub mod db;
 mod error;
 pub mod input;

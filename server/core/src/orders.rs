@@ -634,10 +634,19 @@ pub async fn set_order_sharing(reader: &Reader, pool: &PgPool, share: bool) -> R
     Ok(())
 }
 
-/// Customers' dashboard: (overdue, open and not yet due) among the invoices they may see.
-pub async fn invoices_due(pool: &PgPool, actor: &Actor) -> Result<Option<(i64, i64)>, Error> {
-    let Some(scope) = order_scope(actor) else {
-        return Ok(None);
-    };
-    Ok(Some(db::due_counts(pool, scope).await?))
+/// The first `limit` overdue invoices the reader may see, the longest overdue
+/// first, and how many are overdue in all (for the dashboard). One query.
+pub async fn overdue_invoices(
+    reader: &Reader,
+    pool: &PgPool,
+    limit: i64,
+) -> Result<(Vec<InvoiceSummary>, i64), Error> {
+    let scope = list_scope(reader.signed_in()?)?;
+    let rows = db::list_invoices(pool, scope, InvoiceFilter::Overdue, "", limit, 0).await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let invoices = rows
+        .into_iter()
+        .map(invoice_summary)
+        .collect::<Result<_, _>>()?;
+    Ok((invoices, total))
 }

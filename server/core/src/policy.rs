@@ -76,6 +76,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("delete_canned_reply", Gate::Agent),
     ("canned_reply_text", Gate::Agent),
     ("kb_home", Gate::Anyone),
+    ("front_page", Gate::Anyone),
     ("search_articles", Gate::Anyone),
     ("search_suggestions", Gate::Anyone),
     ("case_suggestions", Gate::SignedIn),

@@ -344,6 +344,75 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_queue_puts_breaching_cases_first_unless_another_order_is_picked(pool: PgPool) {
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["agent@rapport.example", "nick@northwind.example"],
+    )
+    .await;
+    let nick = "nick@northwind.example";
+    let mut cases = Vec::new();
+    for subject in [
+        "Due later",
+        "Breached",
+        "No deadline",
+        "Due soon",
+        "Breached long ago",
+    ] {
+        cases.push(
+            fixtures::case(nick, subject)
+                .status("open")
+                .insert(&app.pool)
+                .await
+                .number,
+        );
+    }
+    let [later, breached, no_deadline, soon, long_ago] = cases.try_into().unwrap();
+    // The case without a deadline had the latest activity, the one due later the oldest.
+    fixtures::set_clock(&app.pool, &later, Some(300), 50).await;
+    fixtures::set_clock(&app.pool, &breached, Some(-10), 30).await;
+    fixtures::set_clock(&app.pool, &no_deadline, None, 1).await;
+    fixtures::set_clock(&app.pool, &soon, Some(20), 40).await;
+    fixtures::set_clock(&app.pool, &long_ago, Some(-600), 20).await;
+    let agent = app.signed_in("agent@rapport.example").await;
+
+    // No order picked: breached (the longest overdue first), then due soonest,
+    // then the rest by latest activity.
+    let (status, page) = queue(&app, &agent, open_queue()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        numbers(&page),
+        [
+            long_ago.clone(),
+            breached.clone(),
+            soon.clone(),
+            later.clone(),
+            no_deadline.clone()
+        ]
+    );
+    assert_eq!(page["list"]["cases"][0]["breached"], true);
+    // The orders an agent picks still hold.
+    let sorted = |sort: &str| CaseQueue {
+        sort: sort.into(),
+        ..open_queue()
+    };
+    let (_, page) = queue(&app, &agent, sorted("updated")).await;
+    assert_eq!(
+        numbers(&page),
+        [
+            no_deadline.clone(),
+            long_ago.clone(),
+            breached.clone(),
+            soon.clone(),
+            later.clone()
+        ]
+    );
+    let (_, page) = queue(&app, &agent, sorted("oldest")).await;
+    assert_eq!(numbers(&page)[0], later);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
 async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: PgPool) {
     let app = TestApp::spawn_empty(pool).await;
     fixtures::people(
@@ -1411,11 +1480,17 @@ async fn agents_see_the_requesters_other_cases_and_customers_do_not(pool: PgPool
 }
 
 /// Numbers ("C-…") of the cases matching `condition` (SQL on `cases c`, with
-/// `$1` bound to `bind`), in the queue's default order (latest activity first).
+/// `$1` bound to `bind`), in the queue's default order: the next SLA deadline
+/// of an active case first (so the breached lead), then the latest activity.
 async fn expected_numbers(app: &TestApp, condition: &str, bind: &str) -> Vec<String> {
     sqlx::query_scalar(&format!(
         "SELECT 'C-' || c.number FROM cases c WHERE ($1::text IS NOT NULL) AND {condition}
-         ORDER BY c.updated_at DESC, c.id DESC"
+         ORDER BY CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
+                      CASE WHEN c.first_response_at IS NULL
+                           THEN least(c.first_response_due_at, c.resolution_due_at)
+                           ELSE c.resolution_due_at END
+                  END ASC NULLS LAST,
+                  c.updated_at DESC, c.id DESC"
     ))
     .bind(bind)
     .fetch_all(&app.pool)

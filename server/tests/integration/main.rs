@@ -7,6 +7,7 @@ mod common;
 mod attachments;
 mod case_tools;
 mod cases;
+mod dashboard;
 mod db;
 mod http;
 mod kb;

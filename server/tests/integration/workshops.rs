@@ -23,7 +23,7 @@ use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 
 /// A published workshop article (kind `workshop`) for `audience`; returns its id.
-async fn workshop(pool: &PgPool, slug: &str, title: &str, audience: &str) -> i64 {
+pub(crate) async fn workshop(pool: &PgPool, slug: &str, title: &str, audience: &str) -> i64 {
     let category: i64 = sqlx::query_scalar(
         "INSERT INTO article_categories (slug, name) VALUES ($1, $1)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",

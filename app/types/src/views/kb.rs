@@ -1,3 +1,4 @@
+use super::workshops::SessionView;
 use crate::{ArticleKind, SafeHtml, TocEntry};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,14 @@ pub struct KbHomeData {
     pub popular: Vec<ArticleSummary>,
     /// Shown to trainers and admins: a link to write an article.
     pub can_write: bool,
+}
+
+/// The site's front page: the knowledge base's categories and popular
+/// articles, and the next workshop sessions, all as the reader may see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontPageData {
+    pub kb: KbHomeData,
+    pub workshops: Vec<SessionView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,9 +35,9 @@ mod view;
 
 pub use bulk::{bulk_update, MAX_BULK};
 pub use create::{create, options, NewCase, NewCaseForm};
-pub use list::customer_list;
+pub use list::{customer_desk, customer_list};
 pub use merge::merge;
-pub use queue::{presence, queue, QueueQuery};
+pub use queue::{agent_desk, presence, queue, QueueQuery};
 pub use reply::{reply, Reply, ReplyForm};
 pub use update::{customer_open_or_close, rate, update, CaseUpdate, Fields};
 pub use view::detail;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::Reader;
+use rapport_types::views::dashboard::{AgentDesk, DeadlineCase};
 
 /// Mark the actor (staff) as looking at the case, and say who else is.
 pub async fn presence(reader: &Reader, pool: &PgPool, number: &str) -> Result<Vec<String>, Error> {
@@ -36,6 +37,55 @@ fn filter_id(field: &str, value: &str, known: &[(i64, String)]) -> Result<Option
             .map(Some)
             .ok_or_else(|| Error::invalid(field, "Choose one of the listed values.")),
     }
+}
+
+/// How near a deadline counts as "about to breach" on an agent's dashboard.
+const SOON_HOURS: i64 = 4;
+/// How many cases at risk an agent's dashboard lists.
+const AT_RISK_CASES: i64 = 10;
+
+fn queue_sizes(counts: db::QueueCounts) -> QueueSizes {
+    QueueSizes {
+        unassigned: counts.unassigned,
+        mine: counts.mine,
+        open: counts.open,
+        breaching: counts.breaching,
+        pending: counts.pending,
+        solved_recently: counts.solved_recently,
+    }
+}
+
+/// An agent's dashboard: the size of each queue, and the active cases of
+/// theirs or nobody's whose SLA deadline has passed or comes within
+/// `SOON_HOURS`, the earliest first. Two queries.
+pub async fn agent_desk(reader: &Reader, pool: &PgPool) -> Result<AgentDesk, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
+    policy::authorize(Some(actor), &Action::WorkCases)?;
+    let counts = db::queue_counts(pool, actor.user_id).await?;
+    let rows =
+        db::deadlines_near(pool, actor.user_id, (SOON_HOURS * 60) as i32, AT_RISK_CASES).await?;
+    let now = OffsetDateTime::now_utc();
+    let at_risk = rows
+        .into_iter()
+        .map(|row| {
+            Ok(DeadlineCase {
+                number: CaseNumber(row.number).to_string(),
+                subject: row.subject,
+                organization: row.organization_name,
+                requester: row.requester_name,
+                assignee: row.assignee_name,
+                priority: priority_of(&row.priority)?,
+                due_at: zone.date_time(row.due_at),
+                due: sla::describe_due(row.due_at, now),
+                breached: row.due_at < now,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(AgentDesk {
+        sizes: queue_sizes(counts),
+        at_risk,
+        soon_hours: SOON_HOURS,
+    })
 }
 
 pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<QueuePage, Error> {
@@ -78,7 +128,12 @@ pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<
                 .ok_or_else(|| Error::invalid("tag", "Tags are letters, digits and dashes."))?,
         ),
     };
-    let sort = sort_of(q.sort)?;
+    // An agent who picks no order works what breaches first; the orders they
+    // can pick mean the same as in every other list.
+    let sort = match q.sort {
+        "" => ListSort::Urgency,
+        picked => sort_of(picked)?,
+    };
     let search: String = q.search.chars().take(200).collect();
     let filter = ListFilter {
         statuses,
@@ -96,14 +151,7 @@ pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<
     let rows = db::list(pool, CaseScope::All, &filter, CASES_PER_PAGE, offset).await?;
     let counts = db::queue_counts(pool, actor.user_id).await?;
     Ok(QueuePage {
-        sizes: QueueSizes {
-            unassigned: counts.unassigned,
-            mine: counts.mine,
-            open: counts.open,
-            breaching: counts.breaching,
-            pending: counts.pending,
-            solved_recently: counts.solved_recently,
-        },
+        sizes: queue_sizes(counts),
         list: page_of(zone, rows, page, true)?,
         choices,
     })

@@ -218,6 +218,9 @@ pub enum ListSort {
     Priority,
     /// The nearest SLA deadline first; cases without one last.
     Due,
+    /// The agents' queues by default: what breached first (the longest overdue
+    /// first), then what is due soonest, then the latest activity.
+    Urgency,
 }
 
 impl ListSort {
@@ -229,6 +232,12 @@ impl ListSort {
                 "array_position(ARRAY['urgent','high','normal','low'], c.priority), c.updated_at DESC, c.id DESC"
             }
             ListSort::Due => "due_at ASC NULLS LAST, c.id ASC",
+            // `due_at` is only set on active cases, and an active case is
+            // breaching exactly when `due_at` is past (see `BREACHING`): the
+            // earliest deadline first puts the breached first, the longest
+            // overdue at the top. (`due_at` is the select's own name here,
+            // which an ORDER BY can only use bare, not in an expression.)
+            ListSort::Urgency => "due_at ASC NULLS LAST, c.updated_at DESC, c.id DESC",
         }
     }
 }
@@ -256,6 +265,15 @@ pub struct ListFilter<'a> {
 pub const BREACHING: &str =
     "(c.status IN ('new', 'open', 'on_hold') AND (c.resolution_due_at < now()
       OR (c.first_response_at IS NULL AND c.first_response_due_at < now())))";
+
+/// The SQL of a case's next SLA deadline: while it is active, the first
+/// response's until there is one (or the resolution's, if sooner), then the
+/// resolution's; NULL while it waits for the customer or is done.
+const DUE_AT: &str = "CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
+                         CASE WHEN c.first_response_at IS NULL
+                              THEN least(c.first_response_due_at, c.resolution_due_at)
+                              ELSE c.resolution_due_at END
+                     END";
 
 /// Add `WHERE …` for the filter to a query on `cases c`. Only the filters in
 /// use become SQL, so each combination gets a plan of its own that uses the
@@ -354,11 +372,7 @@ pub async fn list(
         " LIMIT {}) counted) AS total
          FROM (
             SELECT c.*,
-                   CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
-                       CASE WHEN c.first_response_at IS NULL
-                            THEN least(c.first_response_due_at, c.resolution_due_at)
-                            ELSE c.resolution_due_at END
-                   END AS due_at
+                   {DUE_AT} AS due_at
             FROM cases c",
         COUNT_LIMIT + 1
     ));
@@ -404,6 +418,93 @@ pub async fn queue_counts(db: impl PgExecutor<'_>, agent_id: i64) -> sqlx::Resul
         .bind(agent_id)
         .fetch_one(db)
         .await
+}
+
+/// An active case on a customer's dashboard, with its latest public reply.
+#[derive(Debug, Clone, FromRow)]
+pub struct DeskCaseRow {
+    pub number: i64,
+    pub subject: String,
+    pub status: String,
+    pub requester_name: String,
+    pub created_at: OffsetDateTime,
+    pub replied_at: Option<OffsetDateTime>,
+    pub replied_by: Option<String>,
+    pub replied_by_staff: Option<bool>,
+    /// How many active cases the scope holds, whatever the limit.
+    pub total: i64,
+}
+
+/// The first `limit` active cases of `scope` (a customer's), those waiting for
+/// the customer first, then the latest activity; each with its latest public
+/// reply (never an internal note). One query.
+pub async fn desk_cases(
+    db: impl PgExecutor<'_>,
+    scope: CaseScope,
+    limit: i64,
+) -> sqlx::Result<Vec<DeskCaseRow>> {
+    sqlx::query_as(
+        "SELECT c.number, c.subject, c.status, r.display_name AS requester_name, c.created_at,
+                m.created_at AS replied_at, u.display_name AS replied_by,
+                u.role IN ('agent', 'admin', 'trainer') AS replied_by_staff, c.total
+         FROM (SELECT c.*, count(*) OVER () AS total FROM cases c
+               WHERE c.status IN ('new', 'open', 'pending', 'on_hold')
+                 AND ($1::bigint IS NULL OR c.requester_id = $1)
+                 AND ($2::bigint IS NULL OR c.organization_id = $2)
+               ORDER BY c.status = 'pending' DESC, c.updated_at DESC, c.id DESC
+               LIMIT $3) c
+         JOIN users r ON r.id = c.requester_id
+         LEFT JOIN LATERAL (
+             SELECT m.created_at, m.author_id FROM case_messages m
+             WHERE m.case_id = c.id AND NOT m.internal
+             ORDER BY m.created_at DESC, m.id DESC LIMIT 1) m ON true
+         LEFT JOIN users u ON u.id = m.author_id
+         ORDER BY c.status = 'pending' DESC, c.updated_at DESC, c.id DESC",
+    )
+    .bind(scope.requester())
+    .bind(scope.organization())
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// An active case beside its next SLA deadline.
+#[derive(Debug, Clone, FromRow)]
+pub struct DeadlineRow {
+    pub number: i64,
+    pub subject: String,
+    pub priority: String,
+    pub organization_name: String,
+    pub requester_name: String,
+    pub assignee_name: Option<String>,
+    pub due_at: OffsetDateTime,
+}
+
+/// The active cases assigned to `agent_id` or to nobody whose next deadline
+/// is past or within `within_minutes`, the earliest first. One query.
+pub async fn deadlines_near(
+    db: impl PgExecutor<'_>,
+    agent_id: i64,
+    within_minutes: i32,
+    limit: i64,
+) -> sqlx::Result<Vec<DeadlineRow>> {
+    sqlx::query_as(&format!(
+        "SELECT c.number, c.subject, c.priority, o.name AS organization_name,
+                r.display_name AS requester_name, a.display_name AS assignee_name, c.due_at
+         FROM (SELECT c.*, {DUE_AT} AS due_at FROM cases c
+               WHERE c.status IN ('new', 'open', 'on_hold')
+                 AND (c.assignee_id IS NULL OR c.assignee_id = $1)) c
+         JOIN organizations o ON o.id = c.organization_id
+         JOIN users r ON r.id = c.requester_id
+         LEFT JOIN users a ON a.id = c.assignee_id
+         WHERE c.due_at < now() + make_interval(mins => $2)
+         ORDER BY c.due_at, c.id LIMIT $3"
+    ))
+    .bind(agent_id)
+    .bind(within_minutes)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn add_message(

@@ -298,7 +298,8 @@ fn push_invoice_filter(
     }
 }
 
-/// A page of invoices: overdue first when listing what is due, else newest first.
+/// A page of invoices: the earliest due first when listing what is due (or
+/// overdue: the longest overdue first), else newest first.
 pub async fn list_invoices(
     db: impl PgExecutor<'_>,
     scope: OrderScope,
@@ -307,7 +308,7 @@ pub async fn list_invoices(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<InvoiceRow>> {
-    let order = if status == InvoiceFilter::Due {
+    let order = if matches!(status, InvoiceFilter::Due | InvoiceFilter::Overdue) {
         "i.due_on, i.id"
     } else {
         "i.issued_on DESC, i.id DESC"
@@ -321,17 +322,6 @@ pub async fn list_invoices(
         offset,
     );
     sql.build_query_as().fetch_all(db).await
-}
-
-/// How many open invoices in `scope` are past their due date, and how many are not.
-pub async fn due_counts(db: impl PgExecutor<'_>, scope: OrderScope) -> sqlx::Result<(i64, i64)> {
-    let mut sql = QueryBuilder::new(
-        "SELECT count(*) FILTER (WHERE i.due_on < current_date),
-                count(*) FILTER (WHERE i.due_on >= current_date)",
-    );
-    sql.push(INVOICE_FROM).push(" WHERE i.status = 'open'");
-    push_scope(&mut sql, scope);
-    sql.build_query_as().fetch_one(db).await
 }
 
 pub async fn find_invoice(

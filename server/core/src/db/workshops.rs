@@ -2,6 +2,8 @@
 //! `workshop`; who may read it is the article's rule, applied by the caller
 //! through `articles::scoped` before sessions are shown.
 
+use super::articles::{scoped, READABLE};
+use crate::policy::ArticleScope;
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
@@ -78,6 +80,55 @@ pub async fn upcoming(
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// The next scheduled sessions of the published workshops `scope` may read,
+/// soonest first. One query: the article's rule is part of its SQL.
+pub async fn upcoming_readable(
+    db: impl PgExecutor<'_>,
+    scope: &ArticleScope,
+    limit: i64,
+) -> sqlx::Result<Vec<SessionRow>> {
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS} {SESSION_FROM}
+         WHERE s.status = 'scheduled' AND s.starts_at > now()
+           AND r.id = a.published_revision_id AND r.kind = 'workshop' AND {READABLE}
+         ORDER BY s.starts_at, s.id LIMIT $4"
+    );
+    scoped(&sql, scope).bind(limit).fetch_all(db).await
+}
+
+/// `user_id`'s places (or waitlist places) in scheduled sessions still to
+/// come, of the published workshops `scope` may read, soonest first. One query.
+pub async fn upcoming_registrations(
+    db: impl PgExecutor<'_>,
+    scope: &ArticleScope,
+    user_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, SessionRow)>> {
+    #[derive(FromRow)]
+    struct Row {
+        registration_status: String,
+        #[sqlx(flatten)]
+        session: SessionRow,
+    }
+    let sql = format!(
+        "SELECT g.status AS registration_status, {SESSION_COLUMNS} {SESSION_FROM}
+         JOIN workshop_registrations g ON g.session_id = s.id
+         WHERE g.user_id = $4 AND g.status <> 'cancelled'
+           AND s.status = 'scheduled' AND s.starts_at > now()
+           AND r.id = a.published_revision_id AND {READABLE}
+         ORDER BY s.starts_at, s.id LIMIT $5"
+    );
+    let rows: Vec<Row> = scoped(&sql, scope)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.registration_status, r.session))
+        .collect())
 }
 
 /// The reader's live registration per session, for `session_ids`: (session id,

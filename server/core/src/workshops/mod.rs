@@ -34,7 +34,7 @@ mod registration;
 pub use notices::calendar_file;
 use notices::{tell, News};
 pub use planning::{admin, cancel_session, mark_attendance, save_session, SessionForm};
-pub use read::{calendar, mine, next_sessions_of, sessions_for};
+pub use read::{calendar, mine, my_next_sessions, next_sessions, next_sessions_of, sessions_for};
 use registration::fill_free_places;
 pub use registration::{cancel_registration, register};
 

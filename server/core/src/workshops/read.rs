@@ -190,3 +190,50 @@ pub async fn mine(reader: &Reader, pool: &PgPool) -> Result<MyRegistrations, Err
         time_zone: zone.name.clone(),
     })
 }
+
+/// The next `limit` sessions of the workshops the reader may read, soonest
+/// first (for the front page). One query; the reader's own places are not
+/// looked up: the workshop's page shows them.
+pub async fn next_sessions(
+    reader: &Reader,
+    pool: &PgPool,
+    limit: i64,
+) -> Result<Vec<SessionView>, Error> {
+    let (zone, actor) = (reader.zone(), reader.actor());
+    let scope = policy::article_scope(actor);
+    let rows = db::workshops::upcoming_readable(pool, &scope, limit).await?;
+    let now = OffsetDateTime::now_utc();
+    rows.iter()
+        .map(|row| session_view(row, zone, None, false, now))
+        .collect()
+}
+
+/// The reader's next `limit` sessions (a place or a waitlist place), soonest
+/// first, of the workshops they may still read (for the dashboard). One query.
+pub async fn my_next_sessions(
+    reader: &Reader,
+    pool: &PgPool,
+    limit: i64,
+) -> Result<Vec<MyRegistration>, Error> {
+    let (zone, actor) = (reader.zone(), reader.signed_in()?);
+    let scope = policy::article_scope(Some(actor));
+    let rows = db::workshops::upcoming_registrations(pool, &scope, actor.user_id, limit).await?;
+    let now = OffsetDateTime::now_utc();
+    rows.into_iter()
+        .map(|(status, row)| {
+            let status = stored_registration(&status)?;
+            let mine = Mine {
+                status,
+                waitlist_place: 0,
+            };
+            let mut session = session_view(&row, zone, Some(mine), false, now)?;
+            // The place on the waitlist is the workshop page's to say.
+            session.waitlist_place = None;
+            Ok(MyRegistration {
+                session,
+                status,
+                attended: None,
+            })
+        })
+        .collect()
+}

@@ -308,6 +308,29 @@ impl CaseBuilder {
     }
 }
 
+/// Move a case's clock as if time had passed: its next SLA deadline
+/// `due_in_minutes` from now (negative: past; None: no deadline), first
+/// response given, and its last activity `active_minutes_ago`.
+pub async fn set_clock(
+    pool: &PgPool,
+    number: &str,
+    due_in_minutes: Option<i64>,
+    active_minutes_ago: i64,
+) {
+    sqlx::query(
+        "UPDATE cases SET first_response_at = now() - interval '1 day',
+                          resolution_due_at = now() + make_interval(mins => $2::int),
+                          updated_at = now() - make_interval(mins => $3::int)
+         WHERE number = $1",
+    )
+    .bind(number.trim_start_matches("C-").parse::<i64>().unwrap())
+    .bind(due_in_minutes.map(|m| m as i32))
+    .bind(active_minutes_ago as i32)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 /// The id and organization of the person with this e-mail address.
 async fn user(db: &mut sqlx::PgConnection, email: &str) -> (i64, Option<i64>) {
     db::users::id_by_email(db, email)
