@@ -38,46 +38,23 @@ pub fn CasePage() -> impl IntoView {
         success_count(set_open),
         success_count(rate),
     ];
-    let shown_for = move || {
-        (
-            number(),
-            canned(),
-            changes.map(|c| c.get()),
-            crate::context::browser_zone_changes(),
-        )
-    };
-    let case = Resource::new(shown_for, |(n, canned, _, _)| case_detail(n, canned));
-    // When this case changes elsewhere (a reply, an assignment, on this server
-    // or another), its thread and details are fetched again and redrawn; the
-    // forms stay as they are, with what is typed in them.
-    let news = case_news(move |news| news.concerns(&untrack(number)));
-    let refreshed = RwSignal::new(None::<(String, CaseView)>);
-    Effect::new(move |_| {
-        if news.get() == 0 {
-            return;
-        }
-        let key = format!("{:?}", untrack(shown_for));
-        let fetch = case_detail(untrack(number), None);
-        leptos::task::spawn_local(async move {
-            if let Ok(c) = fetch.await {
-                refreshed.try_set(Some((key, c)));
-            }
-        });
-    });
+    let case = Resource::new(
+        move || {
+            (
+                number(),
+                canned(),
+                changes.map(|c| c.get()),
+                crate::context::browser_zone_changes(),
+            )
+        },
+        |(n, canned, _, _)| case_detail(n, canned),
+    );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
                     Ok(c) => {
-                        let initial = c.clone();
-                        // The refreshed case, while the page still shows the one it was fetched for.
-                        let live = Signal::derive(move || {
-                            refreshed
-                                .get()
-                                .filter(|(key, _)| *key == format!("{:?}", untrack(shown_for)))
-                                .map(|(_, c)| c)
-                                .unwrap_or_else(|| initial.clone())
-                        });
+                        let (live, news) = follow(c.clone());
                         view! { <CaseBody c live news reply update set_open rate/> }.into_any()
                     }
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
@@ -85,6 +62,32 @@ pub fn CasePage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The case as it is now, starting from `shown`: when it changes elsewhere (a
+/// reply, an assignment, on this server or another) it is fetched again, and
+/// the thread and details redraw from it; the forms stay as they are, with
+/// what is typed in them. Also the count of news of it (for the presence line).
+/// Made with each drawing of the page, so only for a case the reader may see.
+fn follow(shown: CaseView) -> (Signal<CaseView>, ReadSignal<u32>) {
+    let number = shown.number.clone();
+    let news = case_news({
+        let number = number.clone();
+        move |news| news.concerns(&number)
+    });
+    let latest = RwSignal::new(shown);
+    Effect::new(move |_| {
+        if news.get() == 0 {
+            return;
+        }
+        let fetch = case_detail(number.clone(), None);
+        leptos::task::spawn_local(async move {
+            if let Ok(c) = fetch.await {
+                latest.try_set(c);
+            }
+        });
+    });
+    (latest.into(), news)
 }
 
 #[component]
