@@ -429,15 +429,16 @@ pub async fn create_staff_user(
     Ok(id)
 }
 
-/// Change a user's role. Staff roles change among themselves and customer roles
-/// among themselves: moving between them would need an organization change.
+/// Change a user's role; returns the role they had before. Staff roles change
+/// among themselves and customer roles among themselves: moving between them
+/// would need an organization change.
 pub async fn change_role(
     permit: &Permit,
     pool: &PgPool,
     user_id: i64,
     role: &str,
     ip: &str,
-) -> Result<(), Error> {
+) -> Result<Role, Error> {
     let actor = permit
         .check(&Action::ChangeUserAccess {
             target_user_id: user_id,
@@ -461,7 +462,7 @@ pub async fn change_role(
         ));
     }
     if current == new_role {
-        return Ok(());
+        return Ok(current);
     }
     users::set_role(&mut *tx, user_id, new_role).await?;
     audit::record(
@@ -477,7 +478,7 @@ pub async fn change_role(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(current)
 }
 
 pub async fn set_disabled(

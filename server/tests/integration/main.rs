@@ -4,6 +4,7 @@
 
 mod common;
 
+mod admin;
 mod attachments;
 mod case_tools;
 mod cases;
