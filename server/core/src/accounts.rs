@@ -7,6 +7,7 @@ use crate::policy::{Action, Permit};
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use crate::Reader;
+use rapport_types::views::account::TimeZoneChoices;
 use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
 use rapport_types::views::dashboard::{DashboardData, SecurityEvent};
 use rapport_types::views::organization::OrganizationDetails;
@@ -211,6 +212,16 @@ pub async fn change_password(
     .await?;
     tx.commit().await?;
     Ok(valid_from)
+}
+
+/// The time zones to choose from, for the signed-in people's time zone fields
+/// (their own, a workshop session's, the business calendar's). Public data:
+/// being signed in is enough.
+pub fn time_zone_names(reader: &Reader) -> Result<TimeZoneChoices, Error> {
+    reader.signed_in()?;
+    Ok(TimeZoneChoices {
+        names: crate::time_zones::names().to_vec(),
+    })
 }
 
 fn member_view(
