@@ -76,6 +76,20 @@ impl ReaderZone {
     pub fn date_time(&self, t: OffsetDateTime) -> String {
         date_time(t, &self.tz)
     }
+
+    /// ("Tue 8 Dec 2026, 14:00", "16:00"): when something (a workshop
+    /// session) starts and ends, as its page shows them under "Times in
+    /// Europe/Zurich".
+    pub fn start_and_end(&self, starts: OffsetDateTime, ends: OffsetDateTime) -> (String, String) {
+        (day_and_time(starts, &self.tz), clock(ends, &self.tz))
+    }
+
+    /// "Tue 8 Dec 2026, 14:00–16:00 (Europe/Zurich)": the same with the zone
+    /// named as the pages name it, for a mail, which has no page around it.
+    pub fn span_named(&self, starts: OffsetDateTime, ends: OffsetDateTime) -> String {
+        let (starts, ends) = self.start_and_end(starts, ends);
+        format!("{starts}–{ends} ({})", self.name)
+    }
 }
 
 fn timestamp(t: OffsetDateTime) -> Timestamp {
@@ -174,6 +188,11 @@ mod tests {
         assert_eq!(date_time(t, &zurich), "2026-12-08 14:00 CET");
         assert_eq!(date_time(t, &TimeZone::UTC), "2026-12-08 13:00 UTC");
         assert_eq!(month_label(t, &zurich), "December 2026");
+        let tokyo = ReaderZone::named_or_utc(Some("asia/tokyo"));
+        assert_eq!(
+            tokyo.span_named(t, t + time::Duration::hours(2)),
+            "Tue 8 Dec 2026, 22:00–00:00 (Asia/Tokyo)"
+        );
     }
 
     #[test]
