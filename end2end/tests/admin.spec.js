@@ -23,17 +23,88 @@ test('an admin creates an agent, who can then sign in; disabling ends access', a
   await signIn(agent, email, 'agent password 1');
   await expect(agent.getByRole('heading', { name: 'Agent desk' })).toBeVisible();
 
-  // The admin disables them; their next page load is signed out.
+  // The admin disables them, confirming first; their next page load is signed out.
+  consoleErrors.expect(/status of 422/);
   await page.getByLabel('Search by name, e-mail or organization').fill(email);
   await page.getByRole('main').getByRole('button', { name: 'Search' }).click();
   const row = page.getByRole('row').filter({ hasText: email });
+  // Hydrated, or the form would post natively and the 422 would never be logged.
+  await page.locator('body[data-hydrated]').waitFor();
   await row.getByRole('button', { name: 'Disable' }).click();
-  await expect(page.getByRole('row').filter({ hasText: email }).getByText('Disabled')).toBeVisible();
+  await expect(row.getByText('Tick the box to confirm')).toBeVisible();
+  await expect(row.getByText('Disabled', { exact: true })).toHaveCount(0);
+  await row.getByLabel('Yes, disable Quinn Queue').check();
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Disabled Quinn Queue' }))
+    .toHaveText(`Disabled Quinn Queue (${email}). They can no longer sign in.`);
+  await expect(page.getByRole('row').filter({ hasText: email }).getByText('Disabled', { exact: true })).toBeVisible();
 
   const signedOut = await agent.goto('/dashboard');
   expect(signedOut.status()).toBe(401);
   await expect(agent.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
   await agentContext.close();
+});
+
+/** Create a staff account through the form; returns its e-mail address. */
+async function createStaff(page, name, role) {
+  const email = `${role}-${Date.now()}@rapport.example`;
+  await page.goto('/admin/users');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByLabel('Initial password').fill('staff password 1');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('The account is created.')).toBeVisible();
+  return email;
+}
+
+test('a role changes only once confirmed, and the page says what changed', async ({ page, consoleErrors }) => {
+  consoleErrors.expect(/status of 422/);
+  await signIn(page, 'admin@rapport.example');
+  const email = await createStaff(page, 'Rita Role', 'agent');
+  const row = page.getByRole('row').filter({ hasText: email });
+  await page.locator('body[data-hydrated]').waitFor();
+  await row.getByLabel('Role of Rita Role', { exact: true }).selectOption('trainer');
+  await row.getByRole('button', { name: 'Change role' }).click();
+  await expect(row.getByText('Tick the box to confirm')).toBeVisible();
+  // Refused: the role chosen stays chosen, and nothing changed.
+  await expect(row.getByLabel('Role of Rita Role', { exact: true })).toHaveValue('trainer');
+  await row.getByLabel('Yes, change the role of Rita Role').check();
+  await row.getByRole('button', { name: 'Change role' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Changed' }))
+    .toHaveText("Changed Rita Role's role from agent to trainer.");
+  await page.reload();
+  await expect(page.getByRole('row').filter({ hasText: email }).getByLabel('Role of Rita Role', { exact: true })).toHaveValue('trainer');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('disabling and changing a role ask to confirm; enabling does not', async ({ page }) => {
+    await signIn(page, 'admin@rapport.example');
+    const email = await createStaff(page, 'Nora Noscript', 'agent');
+    const row = () => page.getByRole('row').filter({ hasText: email });
+
+    await row().getByLabel('Role of Nora Noscript', { exact: true }).selectOption('admin');
+    await row().getByRole('button', { name: 'Change role' }).click();
+    await expect(row().getByText('Tick the box to confirm')).toBeVisible();
+    await expect(row().getByLabel('Role of Nora Noscript', { exact: true })).toHaveValue('admin');
+    await row().getByLabel('Yes, change the role of Nora Noscript').check();
+    await row().getByRole('button', { name: 'Change role' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Changed' }))
+      .toHaveText("Changed Nora Noscript's role from agent to admin.");
+
+    await row().getByRole('button', { name: 'Disable' }).click();
+    await expect(row().getByText('Tick the box to confirm')).toBeVisible();
+    await row().getByLabel('Yes, disable Nora Noscript').check();
+    await row().getByRole('button', { name: 'Disable' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Disabled' }))
+      .toHaveText(`Disabled Nora Noscript (${email}). They can no longer sign in.`);
+
+    await row().getByRole('button', { name: 'Enable' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Enabled' }))
+      .toHaveText(`Enabled Nora Noscript (${email}) again. They can sign in.`);
+  });
 });
 
 test('a customer admin invites a colleague who joins the organization', async ({ page, browser }) => {

@@ -1,5 +1,13 @@
 use crate::error::AppError;
 use leptos::prelude::*;
+use rapport_types::views::account::TimeZoneChoices;
+
+/// Every IANA time zone, for the time zone fields' suggestions.
+#[server(endpoint = "time_zone_names")]
+pub async fn time_zone_names() -> Result<TimeZoneChoices, AppError> {
+    use rapport_core::accounts;
+    Ok(accounts::time_zone_names(&crate::web::reader::current())?)
+}
 
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(display_name: String) -> Result<(), AppError> {

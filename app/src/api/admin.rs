@@ -45,36 +45,109 @@ pub async fn create_staff_user(
     Ok(())
 }
 
+/// Where the users page's forms come back to (with its search and page kept).
+pub const USERS_PAGE: &str = "/admin/users";
+
+/// Change a user's role. The new role changes what they may see and do at
+/// once, so the form asks to tick `confirm` first (as merging a case does).
+/// `back` is the users page as it was (search, page) to return to; the address
+/// then says what was done (`done=role`, the user, the role `from`).
 #[server(endpoint = "change_role")]
-pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+pub async fn change_role(
+    user_id: i64,
+    role: String,
+    confirm: Option<String>,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    use crate::web::{auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    let permit = policy::authorize(
-        Some(&actor),
-        &policy::Action::ChangeUserAccess {
-            target_user_id: user_id,
-        },
-    )?;
-    let ip = auth::client_ip(&state);
-    Ok(accounts::change_role(&permit, &state.pool, user_id, &role, &ip).await?)
+    let changed = async {
+        let actor = auth::require_actor()?;
+        let permit = policy::authorize(
+            Some(&actor),
+            &policy::Action::ChangeUserAccess {
+                target_user_id: user_id,
+            },
+        )?;
+        if confirm.is_none() {
+            return Err(AppError::invalid(
+                "confirm",
+                "Tick the box to confirm: the new role changes what they can see and do at once.",
+            ));
+        }
+        let ip = auth::client_ip(&state);
+        Ok(accounts::change_role(&permit, &state.pool, user_id, &role, &ip).await?)
+    }
+    .await;
+    let user = user_id.to_string();
+    match changed {
+        Ok(before) => {
+            let done = [("done", "role"), ("user", &user), ("from", before.as_str())];
+            leptos_axum::redirect(&forms::return_address(&back, USERS_PAGE, &done));
+            Ok(())
+        }
+        Err(e) => {
+            // Without JavaScript: back to the list, with the role chosen in that row.
+            let page = forms::return_address(&back, USERS_PAGE, &[]);
+            forms::back_to_form(
+                &page,
+                &[("user", &user), ("role", &role)],
+                ChangeRole::PATH,
+                &e,
+            );
+            Err(e)
+        }
+    }
 }
 
+/// Disable a user (they are signed out at once and cannot sign in; asks to
+/// tick `confirm` first) or enable them again (no need to confirm). `back` as
+/// for `change_role`; the address then says `done=disabled` or `done=enabled`.
 #[server(endpoint = "set_user_disabled")]
-pub async fn set_user_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
-    use crate::web::{auth, AppState};
+pub async fn set_user_disabled(
+    user_id: i64,
+    disabled: bool,
+    confirm: Option<String>,
+    #[server(default)] back: String,
+) -> Result<(), AppError> {
+    use crate::web::{auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    let permit = policy::authorize(
-        Some(&actor),
-        &policy::Action::ChangeUserAccess {
-            target_user_id: user_id,
-        },
-    )?;
-    let ip = auth::client_ip(&state);
-    Ok(accounts::set_disabled(&permit, &state.pool, user_id, disabled, &ip).await?)
+    let changed = async {
+        let actor = auth::require_actor()?;
+        let permit = policy::authorize(
+            Some(&actor),
+            &policy::Action::ChangeUserAccess {
+                target_user_id: user_id,
+            },
+        )?;
+        if disabled && confirm.is_none() {
+            return Err(AppError::invalid(
+                "confirm",
+                "Tick the box to confirm: they are signed out at once and can no longer sign in.",
+            ));
+        }
+        let ip = auth::client_ip(&state);
+        Ok(accounts::set_disabled(&permit, &state.pool, user_id, disabled, &ip).await?)
+    }
+    .await;
+    let user = user_id.to_string();
+    match changed {
+        Ok(()) => {
+            let what = if disabled { "disabled" } else { "enabled" };
+            let done = [("done", what), ("user", user.as_str())];
+            leptos_axum::redirect(&forms::return_address(&back, USERS_PAGE, &done));
+            Ok(())
+        }
+        Err(e) => {
+            let page = forms::return_address(&back, USERS_PAGE, &[]);
+            forms::back_to_form(&page, &[("user", &user)], SetUserDisabled::PATH, &e);
+            Err(e)
+        }
+    }
 }
 
 #[server(endpoint = "list_organizations")]

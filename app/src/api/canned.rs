@@ -30,7 +30,8 @@ pub async fn canned_reply_text(number: String, id: i64) -> Result<String, AppErr
     Ok(canned::reply_text(&crate::web::reader::current(), &state.pool, &number, id).await?)
 }
 
-/// Create a canned reply (empty id) or change one.
+/// Create a canned reply (empty id) or change one. The page comes back with
+/// the reply's id as `added` or `saved`, for it to say which.
 #[server(endpoint = "save_canned_reply")]
 pub async fn save_canned_reply(id: String, title: String, body: String) -> Result<(), AppError> {
     use crate::web::AppState;
@@ -40,7 +41,7 @@ pub async fn save_canned_reply(id: String, title: String, body: String) -> Resul
         "" => None,
         id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
     };
-    canned::save(
+    let saved = canned::save(
         &crate::web::reader::current(),
         &state.pool,
         id,
@@ -48,7 +49,8 @@ pub async fn save_canned_reply(id: String, title: String, body: String) -> Resul
         &body,
     )
     .await?;
-    leptos_axum::redirect("/canned-replies");
+    let what = if id.is_some() { "saved" } else { "added" };
+    leptos_axum::redirect(&format!("/canned-replies?{what}={saved}"));
     Ok(())
 }
 
@@ -58,6 +60,6 @@ pub async fn delete_canned_reply(id: i64) -> Result<(), AppError> {
     use rapport_core::canned;
     let state = expect_context::<AppState>();
     canned::delete(&crate::web::reader::current(), &state.pool, id).await?;
-    leptos_axum::redirect("/canned-replies");
+    leptos_axum::redirect("/canned-replies?removed=1");
     Ok(())
 }

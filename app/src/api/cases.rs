@@ -311,7 +311,7 @@ pub async fn bulk_update_cases(
     status: String,
     back: String,
 ) -> Result<usize, AppError> {
-    use crate::web::AppState;
+    use crate::web::{forms, AppState};
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let numbers = numbers.unwrap_or_default();
@@ -324,24 +324,16 @@ pub async fn bulk_update_cases(
         &status,
     )
     .await?;
-    // Only ever back to the queue: never an address from elsewhere. The
-    // address says what was done, for the page to word (with or without
-    // JavaScript).
-    let back = if back.starts_with("/queue") && !back.starts_with("//") {
-        back
-    } else {
-        "/queue".into()
-    };
-    let mut done = url::form_urlencoded::Serializer::new(String::new());
-    done.append_pair("changed", &numbers.join(","));
+    // Back to the queue as it was, saying what was done.
+    let changed_numbers = numbers.join(",");
+    let mut done = vec![("changed", changed_numbers.as_str())];
     if !assignee_id.is_empty() {
-        done.append_pair("assigned", &assignee_id);
+        done.push(("assigned", &assignee_id));
     }
     if !status.is_empty() {
-        done.append_pair("set", &status);
+        done.push(("set", &status));
     }
-    let joiner = if back.contains('?') { '&' } else { '?' };
-    leptos_axum::redirect(&format!("{back}{joiner}{}", done.finish()));
+    leptos_axum::redirect(&forms::return_address(&back, "/queue", &done));
     Ok(changed)
 }
 

@@ -195,10 +195,26 @@ pub async fn mark_attendance(
 /// The reader's time zone (an IANA name; empty: the browser's).
 #[server(endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::web::AppState;
+    use crate::web::{forms, AppState};
+    use leptos::server_fn::ServerFn;
     use rapport_core::workshops;
     let state = expect_context::<AppState>();
-    workshops::set_time_zone(&crate::web::reader::current(), &state.pool, &time_zone).await?;
-    leptos_axum::redirect("/account?saved=time_zone");
-    Ok(())
+    let reader = crate::web::reader::current();
+    match workshops::set_time_zone(&reader, &state.pool, &time_zone).await {
+        Ok(()) => {
+            leptos_axum::redirect("/account?saved=time_zone");
+            Ok(())
+        }
+        Err(e) => {
+            let e = AppError::from(e);
+            // Without JavaScript: back to the form, with the name typed.
+            forms::back_to_form(
+                "/account",
+                &[("time_zone", &time_zone)],
+                SetTimeZone::PATH,
+                &e,
+            );
+            Err(e)
+        }
+    }
 }

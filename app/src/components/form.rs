@@ -66,6 +66,9 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = true)] required: bool,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let FieldIds {
@@ -87,6 +90,7 @@ pub fn Field(
                 value=value
                 required=required
                 autocomplete=autocomplete
+                list=list
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
@@ -176,6 +180,31 @@ pub fn TextArea(
                 error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })
             }}
         </div>
+    }
+}
+
+/// A labelled box for a time zone name that suggests every IANA zone as one
+/// types (a `<datalist>`: the browser filters it, with or without JavaScript;
+/// "zurich" finds Europe/Zurich). The server checks the name and names the
+/// field when it does not know it.
+#[component]
+pub fn TimeZoneField(
+    label: &'static str,
+    name: &'static str,
+    /// The zones to suggest (`api::account::time_zone_names`).
+    zones: Vec<String>,
+    hint: &'static str,
+    /// What the box starts with: the saved zone, or what was typed.
+    value: String,
+    #[prop(default = true)] required: bool,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let list_id = format!("field-{name}-zones");
+    view! {
+        <Field label name hint value required autocomplete="off" list=list_id.clone() error/>
+        <datalist id=list_id>
+            {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
+        </datalist>
     }
 }
 

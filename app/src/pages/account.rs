@@ -1,13 +1,14 @@
-use crate::api::account::{ChangePassword, UpdateProfile};
+use crate::api::account::{time_zone_names, ChangePassword, UpdateProfile};
 use crate::api::workshops::SetTimeZone;
-use crate::components::form::{action_error, field_error, Field, FormError, Select};
+use crate::components::form::{action_error, field_error, Field, FormError, TimeZoneField};
 use crate::components::panels::ErrorPanel;
 use crate::context::use_auth;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use rapport_types::{Password, TIME_ZONES};
+use rapport_types::views::auth::UserSummary;
+use rapport_types::Password;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -19,26 +20,32 @@ pub fn AccountPage() -> impl IntoView {
     let set_time_zone = ServerAction::<SetTimeZone>::new();
     let zone_error = action_error(set_time_zone);
     let query = use_query_map();
-    let saved = move || query.read().get("saved");
+    let zones = Resource::new(|| (), |_| time_zone_names());
     view! {
         <Title text="Your account"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                // Read before waiting: afterwards the request (and its signals) may be gone.
+                let saved = query.read().get("saved");
+                // A zone refused without JavaScript comes back as typed.
+                let typed_zone = query.read().get("time_zone");
+                Suspend::new(async move {
                 let user = match auth.user.await {
                     Ok(Some(user)) => user,
                     Ok(None) => return view! { <ErrorPanel error=AppError::Unauthenticated/> }.into_any(),
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
+                let zones = match zones.await {
+                    Ok(zones) => zones.names,
+                    Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
+                };
+                let zone_value = typed_zone
+                    .or_else(|| user.time_zone.clone())
+                    .unwrap_or_default();
+                let done = saved.map(|what| saved_message(&what, &user));
                 view! {
                     <h1>"Your account"</h1>
-                    {move || saved().map(|what| {
-                        let text = match what.as_str() {
-                            "password" => "Your password is changed. Your other sessions were signed out.",
-                            "time_zone" => "Saved.",
-                            _ => "Your name is saved.",
-                        };
-                        view! { <p class="alert alert-success" role="status">{text}</p> }
-                    })}
+                    {done.map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
                     <div class="grid">
                         <section class="card" aria-labelledby="profile-heading">
                             <h2 id="profile-heading">"Name"</h2>
@@ -68,13 +75,13 @@ pub fn AccountPage() -> impl IntoView {
                         <section class="card" id="time-zone">
                             <h2 id="time-zone-heading">"Time zone"</h2>
                             <p class="muted">
-                                "Times of workshops are shown in this zone. Leave it on ‘Your browser's time zone’ to follow the computer you use."
+                                "Times on this site and in our e-mails are shown in this zone. Leave it empty to follow the computer you use."
                             </p>
                             <ActionForm action=set_time_zone attr:class="form" attr:novalidate=true>
                                 <FormError error=zone_error/>
-                                <Select label="Time zone" name="time_zone"
-                                    options=zone_options(user.time_zone.as_deref())
-                                    selected=user.time_zone.clone().unwrap_or_default()
+                                <TimeZoneField label="Time zone" name="time_zone" zones value=zone_value
+                                    required=false
+                                    hint="Type a city or region to search, such as Zurich or New_York."
                                     error=field_error(zone_error, "time_zone")/>
                                 <button type="submit" class="button">"Save time zone"</button>
                             </ActionForm>
@@ -82,18 +89,20 @@ pub fn AccountPage() -> impl IntoView {
                     </div>
                 }
                 .into_any()
-            })}
+            })}}
         </Transition>
     }
 }
 
-/// The zones to choose from: the browser's first, then the common ones, and the
-/// account's own choice when it is not among them.
-fn zone_options(chosen: Option<&str>) -> Vec<(String, String)> {
-    let mut options = vec![(String::new(), "Your browser's time zone".to_string())];
-    if let Some(chosen) = chosen.filter(|c| !TIME_ZONES.contains(c)) {
-        options.push((chosen.to_string(), chosen.to_string()));
+/// What a form of this page did, from the address it came back with
+/// (`saved=…`), worded with the account as it is now.
+fn saved_message(what: &str, user: &UserSummary) -> String {
+    match (what, &user.time_zone) {
+        ("password", _) => {
+            "Your password is changed. Your other sessions were signed out.".to_string()
+        }
+        ("time_zone", Some(zone)) => format!("Saved your time zone: {zone}."),
+        ("time_zone", None) => "Saved: times follow your browser's time zone.".to_string(),
+        _ => format!("Saved your name: {}.", user.display_name),
     }
-    options.extend(TIME_ZONES.iter().map(|z| (z.to_string(), z.to_string())));
-    options
 }

@@ -1,12 +1,14 @@
 use crate::api::admin::{
-    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled,
+    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PAGE,
 };
-use crate::components::form::{action_error, field_error, Field, FormError};
+use crate::components::form::{action_error, field_error, success_count, Field, FormError};
 use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 use rapport_types::urlencode;
 use rapport_types::views::admin::USERS_PER_PAGE;
 use rapport_types::views::PersonView;
@@ -28,21 +30,25 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateStaffUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
+    // Reload after a success only, so a refused row keeps the role chosen in it.
+    let changes = [
+        success_count(create),
+        success_count(change_role),
+        success_count(set_disabled),
+    ];
     let users = Resource::new(
-        move || {
-            (
-                search(),
-                page(),
-                create.version().get(),
-                change_role.version().get(),
-                set_disabled.version().get(),
-            )
-        },
-        |(q, page, ..)| list_users(q, page),
+        move || (search(), page(), changes.map(|c| c.get())),
+        |(q, page, _)| list_users(q, page),
     );
     let create_error = action_error(create);
     let role_error = action_error(change_role);
     let disable_error = action_error(set_disabled);
+    let rows = UserRowActions {
+        change_role,
+        role_sent_for: sent_for(change_role, |sent| sent.user_id),
+        set_disabled,
+        disable_sent_for: sent_for(set_disabled, |sent| sent.user_id),
+    };
     let created = move || query.read().get("created").is_some();
     let me = Signal::derive(move || auth.user.get().and_then(|u| u.ok().flatten()).map(|u| u.id));
 
@@ -56,19 +62,23 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <button type="submit" class="button">"Search"</button>
             </div>
         </form>
+        // Errors about one row (a role, the confirmation) are shown in the row.
         <FormError error=role_error/>
-        {move || field_error(role_error, "role").get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
         <FormError error=disable_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 // Read before waiting: afterwards the request (and its signals) may be gone.
                 let q = search();
+                let here = page_address(&q, page());
+                let address = query.get();
                 Suspend::new(async move {
                 match users.await {
                     Ok(list) => {
                         let pages = ((list.total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1);
-                        let page_link = move |p: i64| format!("/admin/users?q={}&page={p}", urlencode(&q));
+                        let page_link = move |p: i64| page_address(&q, p);
+                        let done = user_done_message(&address, &list.users);
                         view! {
+                            {done.map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
                             <p class="muted" role="status">{format!("{} user(s) found.", list.total)}</p>
                             <TableScroll label="Users">
                                 <table class="table">
@@ -83,8 +93,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {list.users.into_iter().map(|u| view! {
-                                            <UserRow user=u me change_role set_disabled/>
+                                        {list.users.into_iter().map(|u| {
+                                            // A role refused without JavaScript comes back chosen in its row.
+                                            let typed_role = (address.get("user") == Some(u.id.to_string()))
+                                                .then(|| address.get("role"))
+                                                .flatten();
+                                            view! { <UserRow user=u me actions=rows back=here.clone() typed_role/> }
                                         }).collect_view()}
                                     </tbody>
                                 </table>
@@ -128,25 +142,139 @@ pub fn AdminUsersPage() -> impl IntoView {
     }
 }
 
+/// The users page at search `q` and page `page`: where the pager links and
+/// where a row's form comes back to.
+fn page_address(q: &str, page: i64) -> String {
+    format!("{USERS_PAGE}?q={}&page={page}", urlencode(q))
+}
+
+/// The user a row's action was last sent for: with JavaScript the one just
+/// sent; without, the one the address names after a refusal (`user`).
+fn sent_for<S>(action: ServerAction<S>, user_of: fn(&S) -> i64) -> Signal<Option<i64>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    // The action forgets its input once answered: keep the user it was for.
+    let sent = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            sent.set(Some(user_of(&input)));
+        }
+    });
+    Signal::derive(move || {
+        sent.get()
+            .or_else(|| query.read().get("user").and_then(|id| id.parse().ok()))
+    })
+}
+
+/// The page's actions on a row, and whom each was last sent for (so that its
+/// error is shown in that row only).
+#[derive(Clone, Copy)]
+struct UserRowActions {
+    change_role: ServerAction<ChangeRole>,
+    role_sent_for: Signal<Option<i64>>,
+    set_disabled: ServerAction<SetUserDisabled>,
+    disable_sent_for: Signal<Option<i64>>,
+}
+
+/// "Disabled Quinn Queue (quinn@rapport.example). They can no longer sign in."
+/// from the address a row's action came back with (see `api::admin`). Said only
+/// when the list agrees, so an address cannot make the page claim what did not happen.
+fn user_done_message(query: &ParamsMap, users: &[PersonView]) -> Option<String> {
+    let id: i64 = query.get("user")?.parse().ok()?;
+    let user = users.iter().find(|u| u.id == id)?;
+    let (name, email) = (&user.display_name, &user.email);
+    let role = user.role.label().to_lowercase();
+    match query.get("done")?.as_str() {
+        "disabled" if user.disabled => Some(format!(
+            "Disabled {name} ({email}). They can no longer sign in."
+        )),
+        "enabled" if !user.disabled => {
+            Some(format!("Enabled {name} ({email}) again. They can sign in."))
+        }
+        "role" => {
+            let from = Role::parse(&query.get("from")?)?;
+            Some(if from == user.role {
+                format!("{name} ({email}) is already {role}: nothing changed.")
+            } else {
+                let from = from.label().to_lowercase();
+                format!("Changed {name}'s role from {from} to {role}.")
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An action's error when it was sent for `user_id`.
+fn row_error(
+    error: Signal<Option<AppError>>,
+    sent_for: Signal<Option<i64>>,
+    user_id: i64,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || error.get().filter(|_| sent_for.get() == Some(user_id)))
+}
+
+/// The box to tick before an action that cannot be taken back lightly, as on
+/// the case merge form; its error is shown beside it.
+#[component]
+fn ConfirmBox(
+    id: String,
+    /// What the box says, e.g. "Yes, disable".
+    label: &'static str,
+    /// Said to screen readers after the label: whom it is about.
+    whom: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = field_error(error, "confirm");
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <span class="checkbox" class:has-error=move || message.get().is_some()>
+            <input type="checkbox" id=id.clone() name="confirm" value="on"
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=move || message.get().is_some().then(|| described.clone())/>
+            <label for=id>{label} <span class="visually-hidden">{format!(" {whom}")}</span></label>
+        </span>
+        {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone() role="alert">{m}</p> })}
+    }
+}
+
 #[component]
 fn UserRow(
     user: PersonView,
     me: Signal<Option<i64>>,
-    change_role: ServerAction<ChangeRole>,
-    set_disabled: ServerAction<SetUserDisabled>,
+    actions: UserRowActions,
+    /// The users page as it is (search, page), for the forms to come back to.
+    back: String,
+    /// The role chosen when a change was refused without JavaScript.
+    typed_role: Option<String>,
 ) -> impl IntoView {
     // The signed-in admin cannot demote or disable themselves (the policy refuses it too).
     let is_me = me.get_untracked() == Some(user.id);
-    let role_id = format!("role-{}", user.id);
+    let id = user.id;
+    let role_id = format!("role-{id}");
+    let chosen = typed_role
+        .and_then(|r| Role::parse(&r))
+        .unwrap_or(user.role);
     let options: Vec<(&'static str, &'static str, bool)> = Role::ALL
         .into_iter()
         .filter(|r| r.is_customer() == user.role.is_customer())
-        .map(|r| (r.as_str(), r.label(), r == user.role))
+        .map(|r| (r.as_str(), r.label(), r == chosen))
         .collect();
     let role_label = format!("Role of {}", user.display_name);
-    let id = user.id;
     let current = user.role;
     let disabled = user.disabled;
+    let role_error = row_error(action_error(actions.change_role), actions.role_sent_for, id);
+    let disable_error = row_error(
+        action_error(actions.set_disabled),
+        actions.disable_sent_for,
+        id,
+    );
+    let role_message = field_error(role_error, "role");
+    let whom = user.display_name.clone();
+    let role_back = back.clone();
     view! {
         <tr class:row-disabled=disabled>
             <td>{user.display_name.clone()}</td>
@@ -158,15 +286,20 @@ fn UserRow(
                     view! { {current.label()} " (you)" }.into_any()
                 } else {
                     view! {
-                    <ActionForm action=change_role attr:class="inline-form">
+                    <ActionForm action=actions.change_role attr:class="inline-form row-form">
                         <input type="hidden" name="user_id" value=id/>
+                        <input type="hidden" name="back" value=role_back.clone()/>
                         <label class="visually-hidden" for=role_id.clone()>{role_label.clone()}</label>
-                        <select id=role_id.clone() name="role">
+                        <select id=role_id.clone() name="role"
+                            aria-invalid=move || role_message.get().is_some().then_some("true")>
                             {options.clone().into_iter().map(|(value, label, selected)| view! {
                                 <option value=value selected=selected>{label}</option>
                             }).collect_view()}
                         </select>
+                        <ConfirmBox id=format!("confirm-role-{id}") label="Yes, change"
+                            whom=format!("the role of {whom}") error=role_error/>
                         <button type="submit" class="button button-small">"Change role"</button>
+                        {move || role_message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     </ActionForm>
                     }.into_any()
                 }}
@@ -174,9 +307,15 @@ fn UserRow(
             <td>
                 {disabled.then(|| view! { <span class="badge badge-warn">"Disabled"</span> " " })}
                 {(!is_me).then(|| view! {
-                    <ActionForm action=set_disabled attr:class="inline-form">
+                    <ActionForm action=actions.set_disabled attr:class="inline-form row-form">
                         <input type="hidden" name="user_id" value=id/>
                         <input type="hidden" name="disabled" value=(!disabled).to_string()/>
+                        <input type="hidden" name="back" value=back/>
+                        // Enabling again needs no confirmation: it takes nothing away.
+                        {(!disabled).then(|| view! {
+                            <ConfirmBox id=format!("confirm-disable-{id}") label="Yes, disable"
+                                whom=user.display_name.clone() error=disable_error/>
+                        })}
                         <button type="submit" class="button button-small button-secondary">
                             {if disabled { "Enable" } else { "Disable" }}
                         </button>
@@ -224,5 +363,82 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&'static str, &str)]) -> ParamsMap {
+        let mut map = ParamsMap::new();
+        for (key, value) in pairs {
+            map.insert(*key, value.to_string());
+        }
+        map
+    }
+
+    fn quinn(role: Role, disabled: bool) -> PersonView {
+        PersonView {
+            id: 7,
+            email: "quinn@rapport.example".into(),
+            display_name: "Quinn Queue".into(),
+            role,
+            organization_name: None,
+            disabled,
+            created: None,
+            last_sign_in: None,
+        }
+    }
+
+    #[test]
+    fn what_was_done_to_a_user_is_said_when_the_list_agrees() {
+        let said = |pairs, user| user_done_message(&query(pairs), &[user]);
+        assert_eq!(
+            said(
+                &[("done", "disabled"), ("user", "7")],
+                quinn(Role::Agent, true)
+            )
+            .as_deref(),
+            Some("Disabled Quinn Queue (quinn@rapport.example). They can no longer sign in.")
+        );
+        assert_eq!(
+            said(
+                &[("done", "role"), ("user", "7"), ("from", "agent")],
+                quinn(Role::Admin, false)
+            )
+            .as_deref(),
+            Some("Changed Quinn Queue's role from agent to admin.")
+        );
+        assert_eq!(
+            said(
+                &[("done", "enabled"), ("user", "7")],
+                quinn(Role::Agent, false)
+            )
+            .as_deref(),
+            Some("Enabled Quinn Queue (quinn@rapport.example) again. They can sign in.")
+        );
+        // An address that does not match the list says nothing.
+        assert_eq!(
+            said(
+                &[("done", "disabled"), ("user", "7")],
+                quinn(Role::Agent, false)
+            ),
+            None
+        );
+        assert_eq!(
+            said(
+                &[("done", "disabled"), ("user", "8")],
+                quinn(Role::Agent, true)
+            ),
+            None
+        );
+        assert_eq!(
+            said(
+                &[("done", "role"), ("user", "7"), ("from", "<b>")],
+                quinn(Role::Admin, false)
+            ),
+            None
+        );
     }
 }

@@ -4,7 +4,24 @@ use crate::components::form::{action_error, field_error, success_count, FormErro
 use crate::components::panels::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
 use rapport_types::views::canned::CannedReply;
+
+/// "Added the canned reply “Shipping delay”." from the address a change came
+/// back with (see `api::canned`); a reply is named only when it is in the list.
+fn canned_done_message(query: &ParamsMap, replies: &[CannedReply]) -> Option<String> {
+    if query.get("removed").is_some() {
+        return Some("The canned reply is removed.".into());
+    }
+    let (verb, id) = match (query.get("added"), query.get("saved")) {
+        (Some(id), _) => ("Added", id),
+        (None, Some(id)) => ("Saved", id),
+        (None, None) => return None,
+    };
+    let reply = replies.iter().find(|r| r.id.to_string() == id)?;
+    Some(format!("{verb} the canned reply “{}”.", reply.title))
+}
 
 #[component]
 pub fn CannedRepliesPage() -> impl IntoView {
@@ -23,6 +40,7 @@ pub fn CannedRepliesPage() -> impl IntoView {
     );
     let error = action_error(save);
     let delete_error = action_error(delete);
+    let query = use_query_map();
     view! {
         <Title text="Canned replies"/>
         <h1>"Canned replies"</h1>
@@ -30,12 +48,17 @@ pub fn CannedRepliesPage() -> impl IntoView {
         <FormError error/>
         <FormError error=delete_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                // Read before waiting: afterwards the request (and its signals) may be gone.
+                let address = query.get();
+                Suspend::new(async move {
                 let library = match library.await {
                     Ok(l) => l,
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
+                let done = canned_done_message(&address, &library.replies);
                 view! {
+                    {done.map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
                     <section class="panel">
                         <h2>"Placeholders"</h2>
                         <dl class="facts">
@@ -47,7 +70,7 @@ pub fn CannedRepliesPage() -> impl IntoView {
                     {library.replies.into_iter().map(|r| view! { <CannedForm reply=Some(r) save delete error/> }).collect_view()}
                     <CannedForm reply=None save delete error/>
                 }.into_any()
-            })}
+            })}}
         </Transition>
     }
 }

@@ -64,9 +64,52 @@ pub fn back_to_form(
     }
 }
 
+/// Where a form goes back to after a change: `back` (the page it was sent from,
+/// with its search and page) when it is an address under `page`, else `page`
+/// itself; never an address elsewhere. `done` is added to say what was done, for
+/// the page to word (with or without JavaScript).
+pub fn return_address(back: &str, page: &str, done: &[(&str, &str)]) -> String {
+    let on_page = back == page || back.starts_with(&format!("{page}?"));
+    let back = if on_page { back } else { page };
+    let mut said = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in done {
+        said.append_pair(name, value);
+    }
+    let said = said.finish();
+    match (said.is_empty(), back.contains('?')) {
+        (true, _) => back.to_string(),
+        (false, true) => format!("{back}&{said}"),
+        (false, false) => format!("{back}?{said}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_return_address_stays_on_its_page() {
+        assert_eq!(
+            return_address("/queue?queue=mine", "/queue", &[("changed", "C-1,C-2")]),
+            "/queue?queue=mine&changed=C-1%2CC-2"
+        );
+        assert_eq!(
+            return_address("/queue", "/queue", &[("set", "open")]),
+            "/queue?set=open"
+        );
+        for elsewhere in [
+            "//evil.example/queue",
+            "https://evil.example",
+            "/queues",
+            "/admin",
+        ] {
+            assert_eq!(
+                return_address(elsewhere, "/queue", &[]),
+                "/queue",
+                "{elsewhere}"
+            );
+        }
+    }
 
     #[test]
     fn the_address_keeps_values_and_carries_the_error() {

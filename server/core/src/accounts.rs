@@ -7,6 +7,7 @@ use crate::policy::{Action, Permit};
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use crate::Reader;
+use rapport_types::views::account::TimeZoneChoices;
 use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
 use rapport_types::views::organization::OrganizationDetails;
 use rapport_types::views::PersonView;
@@ -212,6 +213,16 @@ pub async fn change_password(
     Ok(valid_from)
 }
 
+/// The time zones to choose from, for the signed-in people's time zone fields
+/// (their own, a workshop session's, the business calendar's). Public data:
+/// being signed in is enough.
+pub fn time_zone_names(reader: &Reader) -> Result<TimeZoneChoices, Error> {
+    reader.signed_in()?;
+    Ok(TimeZoneChoices {
+        names: crate::time_zones::names().to_vec(),
+    })
+}
+
 fn member_view(
     zone: &ReaderZone,
     m: users::Member,
@@ -377,15 +388,16 @@ pub async fn create_staff_user(
     Ok(id)
 }
 
-/// Change a user's role. Staff roles change among themselves and customer roles
-/// among themselves: moving between them would need an organization change.
+/// Change a user's role; returns the role they had before. Staff roles change
+/// among themselves and customer roles among themselves: moving between them
+/// would need an organization change.
 pub async fn change_role(
     permit: &Permit,
     pool: &PgPool,
     user_id: i64,
     role: &str,
     ip: &str,
-) -> Result<(), Error> {
+) -> Result<Role, Error> {
     let actor = permit
         .check(&Action::ChangeUserAccess {
             target_user_id: user_id,
@@ -409,7 +421,7 @@ pub async fn change_role(
         ));
     }
     if current == new_role {
-        return Ok(());
+        return Ok(current);
     }
     users::set_role(&mut *tx, user_id, new_role).await?;
     audit::record(
@@ -425,7 +437,7 @@ pub async fn change_role(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(current)
 }
 
 pub async fn set_disabled(

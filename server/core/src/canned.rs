@@ -142,13 +142,13 @@ pub async fn save(
     id: Option<i64>,
     title: &str,
     body: &str,
-) -> Result<(), Error> {
+) -> Result<i64, Error> {
     let actor = reader.signed_in()?;
     policy::authorize(Some(actor), &Action::WorkCases)?;
     let title = required_text("title", title, "a title", MAX_TITLE)?;
     let body = required_text("body", body, "the reply text", MAX_BODY)?;
     match db_canned::save(pool, id, &title, &body, actor.user_id).await {
-        Ok(Some(_)) => Ok(()),
+        Ok(Some(id)) => Ok(id),
         Ok(None) => Err(Error::NotFound),
         Err(err) if db::is_unique_violation(&err, "canned_replies_title_key") => Err(
             Error::invalid("title", "A canned reply with this title exists already."),

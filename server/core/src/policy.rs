@@ -45,6 +45,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("sign_out", Gate::Anyone),
     ("update_profile", Gate::SignedIn),
     ("change_password", Gate::SignedIn),
+    ("time_zone_names", Gate::SignedIn),
     ("dashboard", Gate::SignedIn),
     ("organization_overview", Gate::CustomerAdmin),
     ("create_invitation", Gate::CustomerAdmin),

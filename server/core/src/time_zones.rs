@@ -7,7 +7,9 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use time::OffsetDateTime;
 
-/// A time zone by IANA name, or a message for `field`.
+/// A time zone by IANA name, or a message for `field`. The name comes back in
+/// the database's spelling ("europe/zurich" is "Europe/Zurich"), so a zone is
+/// named the same wherever it is shown, on pages and in mails.
 pub fn parse(field: &str, name: &str) -> Result<(String, TimeZone), Error> {
     let name = name.trim();
     if name.is_empty() {
@@ -17,7 +19,7 @@ pub fn parse(field: &str, name: &str) -> Result<(String, TimeZone), Error> {
         ));
     }
     TimeZone::get(name)
-        .map(|zone| (name.to_string(), zone))
+        .map(|zone| (zone.iana_name().unwrap_or(name).to_string(), zone))
         .map_err(|_| {
             Error::invalid(
                 field,
@@ -27,6 +29,23 @@ pub fn parse(field: &str, name: &str) -> Result<(String, TimeZone), Error> {
                 ),
             )
         })
+}
+
+/// Every time zone of the IANA database, by name, sorted: what the time zone
+/// fields offer. These are the names `parse` knows, less the system's own
+/// files that are not zones.
+pub fn names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.to_string())
+            .filter(|name| !matches!(name.as_str(), "localtime" | "posixrules" | "Factory"))
+            .collect();
+        names.sort_by_key(|name| name.to_lowercase());
+        names.dedup();
+        names
+    })
 }
 
 /// The time zone a reader reads times in, with its IANA name. The web layer
@@ -56,6 +75,20 @@ impl ReaderZone {
     /// "2026-12-08 14:00 CET": a moment in lists, threads and histories.
     pub fn date_time(&self, t: OffsetDateTime) -> String {
         date_time(t, &self.tz)
+    }
+
+    /// ("Tue 8 Dec 2026, 14:00", "16:00"): when something (a workshop
+    /// session) starts and ends, as its page shows them under "Times in
+    /// Europe/Zurich".
+    pub fn start_and_end(&self, starts: OffsetDateTime, ends: OffsetDateTime) -> (String, String) {
+        (day_and_time(starts, &self.tz), clock(ends, &self.tz))
+    }
+
+    /// "Tue 8 Dec 2026, 14:00–16:00 (Europe/Zurich)": the same with the zone
+    /// named as the pages name it, for a mail, which has no page around it.
+    pub fn span_named(&self, starts: OffsetDateTime, ends: OffsetDateTime) -> String {
+        let (starts, ends) = self.start_and_end(starts, ends);
+        format!("{starts}–{ends} ({})", self.name)
     }
 }
 
@@ -155,6 +188,31 @@ mod tests {
         assert_eq!(date_time(t, &zurich), "2026-12-08 14:00 CET");
         assert_eq!(date_time(t, &TimeZone::UTC), "2026-12-08 13:00 UTC");
         assert_eq!(month_label(t, &zurich), "December 2026");
+        let tokyo = ReaderZone::named_or_utc(Some("asia/tokyo"));
+        assert_eq!(
+            tokyo.span_named(t, t + time::Duration::hours(2)),
+            "Tue 8 Dec 2026, 22:00–00:00 (Asia/Tokyo)"
+        );
+    }
+
+    #[test]
+    fn every_iana_zone_is_offered_and_known_in_its_own_spelling() {
+        let names = names();
+        assert!(names.len() > 400, "{}", names.len());
+        for zone in [
+            "Europe/Zurich",
+            "America/Argentina/Ushuaia",
+            "Pacific/Chatham",
+            "UTC",
+        ] {
+            assert!(names.iter().any(|n| n == zone), "{zone}");
+        }
+        assert!(!names.iter().any(|n| n == "localtime" || n == "posixrules"));
+        assert!(names.iter().all(|n| parse("time_zone", n).is_ok()));
+        assert_eq!(
+            parse("time_zone", " europe/zurich ").unwrap().0,
+            "Europe/Zurich"
+        );
     }
 
     #[test]

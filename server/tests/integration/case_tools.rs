@@ -2,7 +2,7 @@
 //! merging, bulk changes, presence and the SLA clock, each with the people who
 //! must not use them.
 
-use crate::common::{fixtures, TestApp};
+use crate::common::{self, fixtures, TestApp};
 use app::api::canned::{CannedReplies, CannedReplyText, DeleteCannedReply, SaveCannedReply};
 use app::api::cases::{
     BulkUpdateCases, CaseDetail, CasePresence, CaseQueue, MergeCase, MyCases, RateCase,
@@ -432,7 +432,8 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
             },
         )
         .await;
-    assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
+    assert_eq!(saved.status(), 200);
+    let added_at = common::location(&saved);
     // The same title twice is refused with the field named.
     let twice = app
         .invoke(
@@ -452,6 +453,13 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // The library comes back saying what was done.
+    assert_eq!(added_at, format!("/canned-replies?added={id}"));
+    let page = common::page_text(&agent, &app.url(&added_at)).await;
+    assert!(
+        page.contains("Added the canned reply “Greeting”."),
+        "{page}"
+    );
     let number = case_number(&app, "Cannot export the monthly report to CSV").await;
     let (status, case) = detail(&app, &agent, &number, Some(id)).await;
     assert_eq!(status, 200);
@@ -486,6 +494,8 @@ async fn canned_replies_are_managed_by_agents_and_filled_in_for_the_case(pool: P
 
     let removed = app.invoke(&agent, DeleteCannedReply { id }).await;
     assert_eq!(removed.status(), 200);
+    let page = common::page_text(&agent, &app.url(&common::location(&removed))).await;
+    assert!(page.contains("The canned reply is removed."), "{page}");
     let left: i64 =
         sqlx::query_scalar("SELECT count(*) FROM canned_replies WHERE title = 'Greeting'")
             .fetch_one(&app.pool)

@@ -226,6 +226,8 @@ async fn a_disabled_user_loses_access_at_once(pool: PgPool) {
             SetUserDisabled {
                 user_id: id,
                 disabled: true,
+                confirm: Some("on".into()),
+                back: String::new(),
             },
         )
         .await;
@@ -565,6 +567,8 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
             ChangeRole {
                 user_id: nick,
                 role: "customer_admin".into(),
+                confirm: Some("on".into()),
+                back: String::new(),
             },
         )
         .await;
@@ -575,6 +579,8 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
             ChangeRole {
                 user_id: nick,
                 role: "admin".into(),
+                confirm: Some("on".into()),
+                back: String::new(),
             },
         )
         .await;
@@ -586,6 +592,8 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
             ChangeRole {
                 user_id: me,
                 role: "agent".into(),
+                confirm: Some("on".into()),
+                back: String::new(),
             },
         )
         .await;
@@ -596,6 +604,8 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
             SetUserDisabled {
                 user_id: me,
                 disabled: true,
+                confirm: Some("on".into()),
+                back: String::new(),
             },
         )
         .await;

@@ -4,6 +4,8 @@
 
 mod common;
 
+mod account;
+mod admin;
 mod attachments;
 mod case_tools;
 mod cases;

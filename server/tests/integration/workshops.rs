@@ -814,3 +814,62 @@ async fn times_show_in_the_readers_zone_and_search_shows_upcoming_sessions(pool:
     }
     panic!("the workshop did not reach the search index within 20 s");
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_workshop_mail_shows_the_time_as_the_recipients_page_does(pool: PgPool) {
+    let app = TestApp::spawn_empty(pool).await;
+    fixtures::people(
+        &app.pool,
+        &["trainer@rapport.example", "ahmed@acme.example"],
+    )
+    .await;
+    let article = workshop(&app.pool, "calibration", "Gripper calibration", "public").await;
+    let trainer = app.signed_in("trainer@rapport.example").await;
+    let session = add_session(&app, &trainer, article, "8").await;
+    let ahmed = app.signed_in("ahmed@acme.example").await;
+    // Typed in lower case, as the time zone field lets anyone do.
+    let saved = app
+        .invoke(
+            &ahmed,
+            SetTimeZone {
+                time_zone: "asia/tokyo".into(),
+            },
+        )
+        .await;
+    assert!(saved.status().is_success(), "{:?}", saved.text().await);
+    let registered = app
+        .invoke(
+            &ahmed,
+            RegisterForSession {
+                session_id: session,
+            },
+        )
+        .await;
+    assert!(registered.status().is_success());
+
+    // The page: the times, and "Times in Asia/Tokyo" under them.
+    let (_, seen) = call_json(
+        &app,
+        &ahmed,
+        WorkshopSessions {
+            slug: "calibration".into(),
+        },
+    )
+    .await;
+    let zone = seen["time_zone"].as_str().unwrap();
+    assert_eq!(zone, "Asia/Tokyo", "named in the database's spelling");
+    let shown = &seen["sessions"][0];
+    let when = format!(
+        "{}–{} ({zone})",
+        shown["starts"].as_str().unwrap(),
+        shown["ends"].as_str().unwrap()
+    );
+    // The mail: the same time in the same zone, named the same way.
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbound_mails WHERE to_address LIKE '%ahmed@acme.example%' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(body.contains(&when), "{when} in {body}");
+}

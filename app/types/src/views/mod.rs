@@ -2,6 +2,7 @@
 //! data: the server fills it in, the browser renders it. Times are already
 //! formatted in the reader's time zone; money is already formatted.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod canned;

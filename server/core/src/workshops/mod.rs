@@ -67,7 +67,7 @@ fn session_view(
     staff: bool,
     now: OffsetDateTime,
 ) -> Result<SessionView, Error> {
-    let (zone_name, tz) = (&zone.name, &zone.tz);
+    let zone_name = &zone.name;
     let ends_at = row.starts_at + Duration::minutes(row.duration_minutes as i64);
     // People going to a place want its local time too, when they read another zone.
     let local_time = (!row.place.is_empty() && row.time_zone != *zone_name)
@@ -81,12 +81,13 @@ fn session_view(
             )
         });
     let registered = mine.is_some_and(|m| m.status == RegistrationStatus::Registered);
+    let (starts, ends) = zone.start_and_end(row.starts_at, ends_at);
     Ok(SessionView {
         id: row.id,
         workshop_slug: row.slug.clone(),
         workshop_title: row.title.clone(),
-        starts: time_zones::day_and_time(row.starts_at, tz),
-        ends: time_zones::clock(ends_at, tz),
+        starts,
+        ends,
         starts_at: rfc3339(row.starts_at),
         duration_minutes: row.duration_minutes,
         place: row.place.clone(),

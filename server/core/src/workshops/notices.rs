@@ -28,14 +28,10 @@ pub(super) async fn tell(
         .or_else(|| time_zones::parse("time_zone", &row.time_zone).ok())
         .map(|(name, tz)| ReaderZone { name, tz })
         .unwrap_or_else(ReaderZone::utc);
-    let when = format!(
-        "{}–{} ({})",
-        time_zones::day_and_time(row.starts_at, &zone.tz),
-        time_zones::clock(
-            row.starts_at + Duration::minutes(row.duration_minutes as i64),
-            &zone.tz
-        ),
-        zone.name.clone()
+    // As the workshop's page shows it to them, with the zone named the same way.
+    let when = zone.span_named(
+        row.starts_at,
+        row.starts_at + Duration::minutes(row.duration_minutes as i64),
     );
     let page = site.page(&format!("/kb/{}#sessions", row.slug));
     let whereabouts = match (row.place.is_empty(), row.online_url.is_empty()) {

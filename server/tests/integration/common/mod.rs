@@ -11,7 +11,7 @@ use leptos::server_fn::ServerFn;
 use rapport_core::config::MailTransport;
 use rapport_core::site::SiteLinks;
 use rapport_core::{Backend, Config};
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION, REFERER};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response};
 use sqlx::PgPool;
@@ -233,6 +233,28 @@ pub fn multipart(form: &[(&str, &str)], files: &[(&str, &[u8])]) -> reqwest::mul
         multipart = multipart.part("attachments", part);
     }
     multipart
+}
+
+/// A server function's typed arguments posted as a plain HTML form (no
+/// JavaScript) from the page `from`: the answer is a redirect.
+pub async fn plain_form_post<F>(app: &TestApp, client: &Client, args: F, from: &str) -> Response
+where
+    F: ServerFn + Serialize,
+{
+    client
+        .post(app.url(F::PATH))
+        .header(ACCEPT, "text/html")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(REFERER, app.url(from))
+        .body(serde_qs::to_string(&args).unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Where a redirect sends the browser.
+pub fn location(response: &Response) -> String {
+    response.headers()[LOCATION].to_str().unwrap().to_string()
 }
 
 /// The body of a page, fetched with GET as `client`.
