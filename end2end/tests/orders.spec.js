@@ -56,10 +56,13 @@ test('a customer admin finds an overdue invoice, opens a case about it, and the 
 });
 
 test('an agent looks up an order by number, and a customer of another organization gets "not found"', async ({ browser, consoleErrors }) => {
-  // The other organization's order page answers 404 Not Found.
+  // The other organization's order page answers 404 Not Found; a number
+  // that does not exist is refused to the running page with a 422.
   consoleErrors.expect(/status of 404 \(Not Found\)/);
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/orders');
+  await agent.locator('body[data-hydrated]').waitFor();
   const main = agent.getByRole('main');
   // An order of Acme's (staff see every organization's, with its name).
   const firstOrder = main.getByRole('row').filter({ hasText: 'Acme Robotics' }).first().getByRole('link', { name: /^SO-/ });
@@ -71,6 +74,7 @@ test('an agent looks up an order by number, and a customer of another organizati
 
   // A number that does not exist names the field and keeps what was typed.
   await agent.goto('/orders');
+  await agent.locator('body[data-hydrated]').waitFor();
   await main.getByLabel('Order, invoice, delivery or tracking number').fill('SO-0000-0000');
   await main.getByRole('button', { name: 'Find' }).click();
   await expect(main.getByText('No order, invoice or delivery has this number')).toBeVisible();

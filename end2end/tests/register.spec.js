@@ -2,10 +2,13 @@ const { test, expect } = require('./fixtures');
 const { navLinks } = require('./helpers');
 
 test('a visitor registers, reaches the dashboard, and can sign out and back in', async ({ page, consoleErrors }) => {
-  // Signed out, the dashboard answers 401 "Please sign in".
+  // Signed out, the dashboard answers 401 "Please sign in"; the short
+  // password is refused to the running page with a 422.
   consoleErrors.expect(/status of 401 \(Unauthorized\)/);
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   const email = `new-${Date.now()}@example.com`;
   await page.goto('/');
+  await page.locator('body[data-hydrated]').waitFor();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
   await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
 
@@ -31,8 +34,12 @@ test('a visitor registers, reaches the dashboard, and can sign out and back in',
   await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
 });
 
-test('registering twice with the same e-mail names the e-mail field', async ({ page }) => {
+test('registering twice with the same e-mail names the e-mail field', async ({ page, consoleErrors }) => {
+  // Refused to the running page with a 422 (the form without JavaScript is
+  // in sign-in.spec.js).
+  consoleErrors.expect(/status of 422 \(Unprocessable Entity\)/);
   await page.goto('/register');
+  await page.locator('body[data-hydrated]').waitFor();
   await page.getByLabel('Organization').fill('Duplicate Inc');
   await page.getByLabel('Your name').fill('Someone Else');
   await page.getByLabel('E-mail address').fill('OLIVIA@northwind.example');
