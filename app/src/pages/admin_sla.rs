@@ -2,8 +2,11 @@
 //! calendar they count in (time zone, opening hours, holidays). For admins:
 //! agents may read the settings (`sla_settings`) but this page is for changing
 //! them. Every form posts without JavaScript.
+use crate::api::account::time_zone_names;
 use crate::api::sla::{sla_settings, AddHoliday, RemoveHoliday, SaveBusinessHours, SaveSlaPolicy};
-use crate::components::form::{action_error, field_error, success_count, Field, FormError};
+use crate::components::form::{
+    action_error, field_error, success_count, Field, FormError, TimeZoneField,
+};
 use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -29,6 +32,7 @@ pub fn AdminSlaPage() -> impl IntoView {
         success_count(remove_holiday),
     ];
     let settings = Resource::new(move || changes.map(|c| c.get()), |_| sla_settings());
+    let zones = Resource::new(|| (), |_| time_zone_names());
     let saved = move || {
         query.read().get("saved").and_then(|what| match what.as_str() {
             "targets" => Some("The targets are saved. They apply to cases opened or re-prioritised from now on."),
@@ -54,7 +58,8 @@ pub fn AdminSlaPage() -> impl IntoView {
                     Ok(s) if !s.can_edit => view! { <ErrorPanel error=AppError::Forbidden/> }.into_any(),
                     Ok(s) => view! {
                         <Targets policies=s.policies action=save_policy/>
-                        <OpeningHours time_zone=s.time_zone week=s.week action=save_hours/>
+                        <OpeningHours time_zone=s.time_zone week=s.week action=save_hours
+                            zones=zones.await.map(|z| z.names).unwrap_or_default()/>
                         <Holidays holidays=s.holidays add=add_holiday remove=remove_holiday/>
                     }
                     .into_any(),
@@ -144,6 +149,8 @@ fn Target(
 #[component]
 fn OpeningHours(
     time_zone: String,
+    /// Every zone, suggested as the name is typed.
+    zones: Vec<String>,
     week: Vec<OpeningHoursView>,
     action: ServerAction<SaveBusinessHours>,
 ) -> impl IntoView {
@@ -154,7 +161,7 @@ fn OpeningHours(
             <h2 id="hours-heading">"Opening hours"</h2>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <FormError error/>
-                    <Field label="Time zone" name="time_zone" value=time_zone autocomplete="off"
+                    <TimeZoneField label="Time zone" name="time_zone" value=time_zone zones
                         hint="A name from the IANA time zone database, such as Europe/Berlin, America/New_York or UTC. The opening hours are in this time zone, daylight saving time included."
                         error=field_error(error, "time_zone")/>
                     <p class="hint" id="hours-hint">"Leave both times empty on a closed day."</p>

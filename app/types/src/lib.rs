@@ -34,4 +34,4 @@ pub use safe_html::SafeHtml;
 pub use search::{
     Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };
-pub use workshop::{RegistrationStatus, SessionStatus, BROWSER_ZONE_COOKIE, TIME_ZONES};
+pub use workshop::{RegistrationStatus, SessionStatus, BROWSER_ZONE_COOKIE};

@@ -87,35 +87,6 @@ impl RegistrationStatus {
 /// sets it, the server reads it to show times in the reader's zone.
 pub const BROWSER_ZONE_COOKIE: &str = "tz";
 
-/// Time zones the pickers offer, UTC first; any IANA name is accepted.
-pub const TIME_ZONES: &[&str] = &[
-    "UTC",
-    "Europe/Zurich",
-    "Europe/Berlin",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Amsterdam",
-    "Europe/Stockholm",
-    "Europe/Warsaw",
-    "Europe/Athens",
-    "Europe/Istanbul",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Toronto",
-    "America/Sao_Paulo",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;

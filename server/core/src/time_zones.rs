@@ -164,9 +164,6 @@ pub fn local_parts(t: OffsetDateTime, zone: &TimeZone) -> (String, String) {
     )
 }
 
-/// Common time zones for the pickers (shared with the pages).
-pub use rapport_types::TIME_ZONES as COMMON;
-
 #[cfg(test)]
 mod tests {
     use super::*;

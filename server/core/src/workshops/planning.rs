@@ -64,7 +64,7 @@ pub async fn admin(reader: &Reader, pool: &PgPool, article_id: i64) -> Result<Wo
         slug,
         published,
         sessions,
-        time_zones: time_zones::COMMON.iter().map(|z| z.to_string()).collect(),
+        time_zones: time_zones::names().to_vec(),
         default_time_zone: zone.name.clone(),
     })
 }
