@@ -42,7 +42,9 @@ test('the queue shows a new case by itself and keeps the ticks and the typing', 
   await expect(queueSearch).toHaveValue('half-typed');
 });
 
-test('the case page shows a reply and who else is looking by itself, and keeps the answer being typed', async ({ browser }) => {
+test('the case page shows a reply and who else is looking by itself, and keeps the answer being typed', async ({ browser, consoleErrors }) => {
+  // The answer begun before the customer's message is refused once: 409.
+  consoleErrors.expect(/status of 409 \(Conflict\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
   await agent.goto('/queue?queue=open&q=Uploads+over');
   await agent.getByRole('link', { name: 'Uploads over 10 MB fail' }).click();
@@ -70,7 +72,11 @@ test('the case page shows a reply and who else is looking by itself, and keeps t
   await admin.goto(caseUrl);
   await expect(agent.getByText(/Also working on this case: .*Admin/)).toBeVisible(WITHIN);
 
-  // The answer is sent against the case as it is now: no conflict.
+  // The answer was begun before the customer's message: it is not sent as if
+  // it answered it. Refused once (409), text kept; sent the second time.
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.getByText('Someone else changed this case')).toBeVisible();
+  await expect(agent.getByLabel('Message')).toHaveValue('Thanks, I am looking into it now.');
   await agent.getByRole('button', { name: 'Send' }).click();
   await expect(agent.getByRole('region', { name: 'Conversation' }).getByText('Thanks, I am looking into it now.')).toBeVisible();
 });

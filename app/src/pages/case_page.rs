@@ -117,6 +117,27 @@ fn CaseBody(
     // says its cursor is at the start: a canned reply goes after its text).
     let reply_box = NodeRef::<leptos::html::Textarea>::new();
     let cursor_placed = StoredValue::new(false);
+    // The version the reply answers. It follows the live case while nothing
+    // is typed; once someone writes, a change made elsewhere is not answered
+    // unseen: Send is refused once ("Someone else changed this case", the
+    // text kept), and the next Send answers the case as it is now shown.
+    let answers = RwSignal::new(c.version);
+    Effect::new(move |_| {
+        let now = live.read().version;
+        let typed = reply_box
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|b| !b.value().trim().is_empty());
+        if !typed {
+            answers.set(now);
+        }
+    });
+    let reply_error = reply.error();
+    Effect::new(move |_| {
+        if matches!(reply_error.get(), Some(AppError::Conflict(_))) {
+            answers.set(live.get_untracked().version);
+        }
+    });
     // Focus can move while the page is being redrawn (after a note is sent,
     // say), when this body is already gone: then there is nothing to mark,
     // hence the `try_` reads (a plain read of a disposed value panics).
@@ -180,7 +201,7 @@ fn CaseBody(
                     }
                 }}
                 {(!closed).then(|| view! { <ReplyForm reply number=number_reply staff body_ref=reply_box initial_body=c.staff.as_ref().map(|s| s.reply_draft.clone()).unwrap_or_default()
-                    version=Signal::derive(move || live.read().version) {..} on:focusin=on_focus/> })}
+                    version=Signal::from(answers) {..} on:focusin=on_focus/> })}
                 {move || live.get().rating.map(move |(score, comment)| view! {
                     <section class="panel">
                         <h2>"Rating"</h2>

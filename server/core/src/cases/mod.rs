@@ -156,7 +156,7 @@ async fn stale(
     Ok(Error::Conflict(format!(
         "Someone else changed this case while you were working on it: {what}. \
          Nothing of yours was saved; your text is still in the form. \
-         Reload the page to see the changes, then send again."
+         Read the changes on the page, then send again."
     )))
 }
 
