@@ -61,9 +61,20 @@ fn listen(wanted: impl Fn(&CaseNews) -> bool + 'static, set_count: WriteSignal<u
             );
         });
     source.set_onmessage(Some(on_news.as_ref().unchecked_ref()));
-    let open = SendWrapper::new((source, on_news));
+    // A stream ends every few minutes (and with the network); news committed
+    // before the browser is back was not heard, so every reopening counts as
+    // news of everything.
+    let opened = Cell::new(0u32);
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        opened.set(opened.get() + 1);
+        if opened.get() > 1 {
+            set_count.try_update(|n| *n += 1);
+        }
+    });
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    let open = SendWrapper::new((source, on_news, on_open));
     on_cleanup(move || {
-        let (source, _on_news) = open.take();
+        let (source, _on_news, _on_open) = open.take();
         source.close();
     });
 }
