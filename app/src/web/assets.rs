@@ -9,7 +9,7 @@
 //! them is never cached, so a new release is seen on the next page.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::path::Path;
@@ -85,8 +85,16 @@ impl SiteAssets {
 pub async fn cache_control(State(assets): State<SiteAssets>, req: Request, next: Next) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut response = next.run(req).await;
+    let kept = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    if static_file {
+        // The same address is sent brotli, gzip or plain: shared caches must
+        // keep them apart.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let policy = if static_file {
-        if assets.fingerprinted && response.status().is_success() {
+        if assets.fingerprinted && kept {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"

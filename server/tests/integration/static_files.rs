@@ -78,6 +78,7 @@ async fn files_come_precompressed_as_the_browser_accepts_and_are_kept_for_a_year
             .unwrap();
         assert_eq!(response.status(), 200, "{accepts}");
         assert_eq!(response.headers()[CACHE_CONTROL], IMMUTABLE, "{accepts}");
+        assert_eq!(response.headers()["vary"], "accept-encoding", "{accepts}");
         assert_eq!(
             response
                 .headers()
