@@ -180,6 +180,11 @@ pub fn AgentQueuePage() -> impl IntoView {
     // is typed in them are not touched.
     let news = case_news(|news| news.kind != NewsKind::Presence);
     let refreshed = RwSignal::new(None::<(String, QueuePage)>);
+    // Another address (or a bulk change) is a new fetch: forget the old refresh.
+    Effect::new(move |_| {
+        shown_for();
+        refreshed.set(None);
+    });
     Effect::new(move |_| {
         if news.get() == 0 {
             return;
