@@ -35,14 +35,15 @@ CREATE TRIGGER cases_inserted AFTER INSERT ON cases
 CREATE TRIGGER cases_updated AFTER UPDATE ON cases
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION rapport_cases_changed();
 
--- Messages and internal notes added to a thread.
+-- Messages and internal notes added to a thread. (A note also raises the
+-- case's version and time, which every reader of the case sees anyway.)
 CREATE FUNCTION rapport_case_messages_added() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM rapport_announce_cases('case', (SELECT count(DISTINCT case_id) FROM added),
         (SELECT coalesce(json_agg(json_build_object('number', c.number,
                  'organization_id', c.organization_id, 'requester_id', c.requester_id)), '[]')
-         FROM cases c WHERE c.id IN (SELECT case_id FROM added LIMIT 51)));
+         FROM cases c WHERE c.id IN (SELECT DISTINCT case_id FROM added LIMIT 51)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER case_messages_added AFTER INSERT ON case_messages
