@@ -46,7 +46,9 @@ pub fn SearchBox(
         }
         set_timeout(
             move || {
-                if typed.get_value() == this {
+                // The box may be gone by now (a suggestion or a link was
+                // followed): then its values are too, and nothing is asked.
+                if typed.try_get_value() == Some(this) {
                     open.set(true);
                     suggest.dispatch(text);
                 }
