@@ -311,9 +311,18 @@ fn run_all_tests(
     browser: bool,
 ) -> Result {
     step("Unit, database and HTTP tests");
-    // xtask is not tested here: its own dependencies would change the features
-    // of everything else, and the browser tests below would then need a second
-    // build of the server instead of the one these tests build.
+    // xtask is not tested with the rest: its own dependencies would change the
+    // features of everything else, and the browser tests below would then need
+    // a second build of the server instead of the one these tests build. Its
+    // few tests (the asset names, the bench's page reading) run on their own,
+    // in the build xtask itself runs from.
+    step("The build tool's own tests (xtask)");
+    run_command(Command::new(env!("CARGO")).current_dir(root).args([
+        "test",
+        "--quiet",
+        "--package",
+        "xtask",
+    ]))?;
     let rust_tests = run_command(
         build::cargo(root, "nextest")
             .args([
