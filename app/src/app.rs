@@ -67,7 +67,8 @@ pub fn App() -> impl IntoView {
 /// Unless the browser already told us, store its time zone (an IANA name such as
 /// "Europe/Zurich") in a cookie for a year, so times are shown in it from the
 /// next request on. The account's chosen zone, if any, still comes first.
-/// Returns true when the cookie was set now.
+/// Returns true when the cookie was set now, for a zone other than UTC (the
+/// zone the page was drawn in without it).
 fn remember_browser_zone() -> bool {
     use wasm_bindgen::JsCast;
     let Some(document) = web_sys::window()
@@ -95,7 +96,10 @@ fn remember_browser_zone() -> bool {
             "{prefix}{}; path=/; max-age=31536000; samesite=lax",
             rapport_types::urlencode(&zone)
         );
-        return document.set_cookie(&cookie).is_ok();
+        // A browser in UTC read the first page in its own zone already:
+        // nothing needs fetching again (and nothing typed meanwhile is redrawn).
+        let differs = !matches!(zone.as_str(), "UTC" | "Etc/UTC");
+        return document.set_cookie(&cookie).is_ok() && differs;
     }
     false
 }
