@@ -199,9 +199,12 @@ pub fn AgentQueuePage() -> impl IntoView {
         });
     });
     // The refreshed page, while the address is still the one it was fetched for.
+    // Read with `try_`: a bulk change redraws the page, and the old drawing's
+    // closures may run once more while it is being taken down.
     let latest = move |initial: &QueuePage| {
         refreshed
-            .get()
+            .try_get()
+            .flatten()
             .filter(|(key, _)| *key == format!("{:?}", untrack(shown_for)))
             .map(|(_, page)| page)
             .unwrap_or_else(|| initial.clone())
@@ -244,7 +247,10 @@ pub fn AgentQueuePage() -> impl IntoView {
                 };
                 let choices = page.choices.clone();
                 // Redrawn by a live refresh: the counts and the rows.
-                let shown = Signal::derive(move || latest(&page));
+                // A plain closure over the drawn page, not a derived signal:
+                // nothing in it can be disposed before the closures using it.
+                let drawn = std::sync::Arc::new(page);
+                let shown = move || latest(&drawn);
                 let done = bulk_done_message(&done_query, &choices.agents);
                 let mut assign_to = vec![("me".to_string(), "Me".to_string()), ("none".to_string(), "Nobody".to_string())];
                 assign_to.extend(ids(&choices.agents));
@@ -255,7 +261,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                             view! {
                                 <a href=format!("/queue?queue={key}") class:active=active
                                     aria-current=active.then_some("page")>
-                                    {*label} " " <span class="count">{move || size_of(&shown.read().sizes, key)}</span>
+                                    {*label} " " <span class="count">{let shown = shown.clone(); move || size_of(&shown().sizes, key)}</span>
                                 </a>
                             }
                         }).collect_view()}
@@ -316,7 +322,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                         <button type="submit" class="button button-secondary">"Apply to ticked cases"</button>
                     </ActionForm>
                     {move || view! {
-                        <CaseTable list=shown.get().list show_requester=true staff=true base="/queue"
+                        <CaseTable list=shown().list show_requester=true staff=true base="/queue"
                             params=params.clone() ticked/>
                     }}
                 }
