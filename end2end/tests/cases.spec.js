@@ -86,6 +86,9 @@ test('a stale edit shows the conflict and keeps the text typed', async ({ browse
   await agent.goto('/queue?queue=open');
   await agent.locator('table a[href^="/cases/C-"]').first().click();
   await expect(agent.getByRole('heading', { name: 'Manage' })).toBeVisible();
+  // The case's status box and the reply's "Status after sending" are told
+  // apart: each label names its own box.
+  await expect(agent.getByRole('region', { name: 'Manage' }).getByLabel('Status', { exact: true })).toHaveCount(1);
   const caseUrl = agent.url();
 
   // Meanwhile an admin changes the priority.

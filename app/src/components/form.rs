@@ -219,8 +219,12 @@ pub fn Select(
     #[prop(optional, into)]
     selected: Signal<String>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// The element id, when two forms on one page have a field of this name
+    /// (else `field-<name>`, and the second label would name the first box).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let error_id = format!("{id}-error");
     let (error, edited) = until_edited(error);
     view! {

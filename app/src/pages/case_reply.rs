@@ -70,7 +70,7 @@ pub fn ReplyForm(
                         <input type="checkbox" id="field-internal" name="internal" value="on"/>
                         <label for="field-internal">"Internal note (only company staff see it)"</label>
                     </div>
-                    <Select label="Status after sending" name="status"
+                    <Select label="Status after sending" name="status" id="reply-status"
                         options=vec![
                             ("".into(), "Keep as it is".into()),
                             ("open".into(), "Open".into()),
