@@ -8,12 +8,12 @@
 //! it shows again, through the usual services and checks: the news says
 //! which case, never what changed.
 
+use crate::db::listen::{listen, Backoff};
 use crate::policy::{self, Action, Actor, CaseRef};
 pub use rapport_types::views::cases::{CaseNews, NewsKind as ChangeKind};
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
-use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
@@ -117,27 +117,26 @@ impl LiveCases {
 pub fn spawn_listener(pool: PgPool, live: LiveCases) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut listener: Option<PgListener> = None;
-        let mut pause = Duration::from_secs(1);
+        let mut backoff = Backoff::default();
         loop {
             if pool.is_closed() {
                 return;
             }
             let connected = match listener.as_mut() {
                 Some(connected) => connected,
-                None => match listen(&pool).await {
+                None => match listen(&pool, CHANNEL).await {
                     Ok(new) => listener.insert(new),
                     Err(err) => {
-                        tracing::warn!(error = %err, retry_in = ?pause,
+                        tracing::warn!(error = %err, retry_in = ?backoff.pause(),
                             "open pages cannot hear of case changes");
-                        tokio::time::sleep(pause).await;
-                        pause = (pause * 2).min(Duration::from_secs(30));
+                        backoff.wait().await;
                         continue;
                     }
                 },
             };
             match connected.try_recv().await {
                 Ok(Some(notification)) => {
-                    pause = Duration::from_secs(1);
+                    backoff.reset();
                     match serde_json::from_str::<CaseChange>(notification.payload()) {
                         Ok(change) => live.tell(change),
                         Err(err) => tracing::warn!(error = %err, payload = notification.payload(),
@@ -150,18 +149,11 @@ pub fn spawn_listener(pool: PgPool, live: LiveCases) -> JoinHandle<()> {
                     tracing::warn!(error = %err, "listening for case changes failed; reconnecting");
                     listener = None;
                     live.tell(CaseChange::many());
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(30));
+                    backoff.wait().await;
                 }
             }
         }
     })
-}
-
-async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
-    Ok(listener)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! whenever notifications may have been missed (start, lost connection), a
 //! drift check compares ids and versions and repairs what differs.
 
+use crate::db::listen::{listen, Backoff};
 use crate::db::search_docs;
 use crate::Error;
 use futures::StreamExt;
@@ -200,7 +201,7 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
         let mut listener: Option<PgListener> = None;
         // Catch up first: changes made before the listener started were not heard.
         let mut catch_up_needed = true;
-        let mut pause = Duration::from_secs(1);
+        let mut backoff = Backoff::default();
         loop {
             if pool.is_closed() {
                 tracing::info!("the search index updater stops: the database pool is closed");
@@ -208,13 +209,12 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
             }
             let connected = match listener.as_mut() {
                 Some(connected) => connected,
-                None => match listen(&pool).await {
+                None => match listen(&pool, search_docs::CHANNEL).await {
                     Ok(new) => listener.insert(new),
                     Err(err) => {
-                        tracing::warn!(error = %err, retry_in = ?pause,
+                        tracing::warn!(error = %err, retry_in = ?backoff.pause(),
                             "the search index cannot listen for article changes");
-                        tokio::time::sleep(pause).await;
-                        pause = (pause * 2).min(Duration::from_secs(30));
+                        backoff.wait().await;
                         continue;
                     }
                 },
@@ -224,17 +224,16 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
                 match catch_up(&pool, &index).await {
                     Ok(()) => catch_up_needed = false,
                     Err(err) => {
-                        tracing::error!(error = %err, retry_in = ?pause,
+                        tracing::error!(error = %err, retry_in = ?backoff.pause(),
                             "the search index could not catch up with PostgreSQL");
-                        tokio::time::sleep(pause).await;
-                        pause = (pause * 2).min(Duration::from_secs(30));
+                        backoff.wait().await;
                         continue;
                     }
                 }
             }
             match connected.try_recv().await {
                 Ok(Some(first)) => {
-                    pause = Duration::from_secs(1);
+                    backoff.reset();
                     let mut payloads = vec![first.payload().to_string()];
                     while payloads.len() < BATCH {
                         match tokio::time::timeout(BATCH_WAIT, connected.try_recv()).await {
@@ -263,18 +262,11 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
                     tracing::warn!(error = %err, "listening for article changes failed; reconnecting");
                     listener = None;
                     catch_up_needed = true;
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(30));
+                    backoff.wait().await;
                 }
             }
         }
     })
-}
-
-async fn listen(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(search_docs::CHANNEL).await?;
-    Ok(listener)
 }
 
 /// The article ids in notification payloads, each once; anything else is

@@ -10,6 +10,7 @@ pub mod canned;
 pub mod case_sidebar;
 pub mod cases;
 pub mod invitations;
+pub mod listen;
 pub mod mail;
 pub mod order_records;
 pub mod orders;
