@@ -145,6 +145,11 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/sent") view=RegistrationSentPage/>
+                <Route path=path!("/register/confirm") view=ConfirmRegistrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/confirm-address") view=ConfirmAddressPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/organization") view=|| view! { <Guarded need=Capability::ManageOrganization><OrganizationPage/></Guarded> } ssr=SsrMode::Async/>

@@ -17,8 +17,9 @@ pub enum AppError {
     Forbidden,
     #[error("We could not find that. It may have been removed, or you may not have access to it.")]
     NotFound,
-    #[error("Too many attempts. Please wait {minutes} minutes and try again.")]
-    RateLimited { minutes: u32 },
+    /// Over an abuse limit; `seconds` is also sent as `Retry-After`.
+    #[error("Too many attempts. Please wait {} and try again.", wait_in_words(*.seconds))]
+    RateLimited { seconds: u64 },
     #[error("{0}")]
     Conflict(String),
     /// Something failed on our side; the cause is in the server log under this id.
@@ -59,6 +60,23 @@ impl AppError {
             AppError::Internal { .. } => 500,
             AppError::BadRequest(_) => 400,
         }
+    }
+}
+
+/// "45 seconds", "1 minute", "15 minutes", "2 hours": rounded up, so the
+/// wait named is never shorter than the real one.
+pub fn wait_in_words(seconds: u64) -> String {
+    fn plural(n: u64, unit: &str) -> String {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    }
+    match seconds {
+        0..=59 => plural(seconds.max(1), "second"),
+        60..=5399 => plural(seconds.div_ceil(60), "minute"),
+        _ => plural(seconds.div_ceil(3600), "hour"),
     }
 }
 
@@ -113,11 +131,25 @@ mod tests {
     }
 
     #[test]
+    fn waits_are_worded_rounded_up() {
+        assert_eq!(wait_in_words(0), "1 second");
+        assert_eq!(wait_in_words(45), "45 seconds");
+        assert_eq!(wait_in_words(60), "1 minute");
+        assert_eq!(wait_in_words(61), "2 minutes");
+        assert_eq!(wait_in_words(900), "15 minutes");
+        assert_eq!(wait_in_words(5400), "2 hours");
+        assert_eq!(
+            AppError::RateLimited { seconds: 600 }.to_string(),
+            "Too many attempts. Please wait 10 minutes and try again."
+        );
+    }
+
+    #[test]
     fn errors_survive_the_wire_format() {
         for err in [
             AppError::invalid("name", "Enter a name."),
             AppError::Unauthenticated,
-            AppError::RateLimited { minutes: 15 },
+            AppError::RateLimited { seconds: 900 },
             AppError::Internal {
                 request_id: "abc".into(),
             },

@@ -1,15 +1,14 @@
 const { test, expect } = require('./fixtures');
-const { signIn } = require('./helpers');
+const { signIn, registerAndConfirm } = require('./helpers');
 
 /** A new customer of their own, so no other spec's times move with their zone. */
 async function registerSomeone(page) {
-  await page.goto('/register');
-  await page.getByLabel('Organization').fill(`Zone Testers ${Date.now()}`);
-  await page.getByLabel('Your name').fill('Zoe Zone');
-  await page.getByLabel('E-mail address').fill(`zoe-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerAndConfirm(page, {
+    organization: `Zone Testers ${Date.now()}`,
+    name: 'Zoe Zone',
+    email: `zoe-${Date.now()}@example.com`,
+    password: 'tangerine kettle orbit',
+  });
 }
 
 test('any IANA time zone can be found and saved; an unknown one is named', async ({ page, consoleErrors }) => {

@@ -1,5 +1,6 @@
 const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
+const { waitForMail, linkTo } = require('./mail');
 
 test('an admin creates an agent, who can then sign in; disabling ends access', async ({ page, browser, consoleErrors }) => {
   // Once disabled, the agent's next page answers 401 "Please sign in".
@@ -12,15 +13,19 @@ test('an admin creates an agent, who can then sign in; disabling ends access', a
   await page.getByLabel('Name', { exact: true }).fill('Quinn Queue');
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption('agent');
-  await page.getByLabel('Initial password').fill('agent password 1');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText('The account is created.')).toBeVisible();
   await expect(page.getByRole('cell', { name: email })).toBeVisible();
 
-  // The new agent signs in in a separate browser context.
+  // The new agent chooses a password from the welcome mail, in a separate browser context.
   const agentContext = await browser.newContext();
   const agent = await agentContext.newPage();
-  await signIn(agent, email, 'agent password 1');
+  const welcome = await waitForMail(email, /Your Rapport account/);
+  await agent.goto(linkTo(welcome.text, '/reset-password'));
+  await agent.getByLabel('New password').fill('agent password one');
+  await agent.getByRole('button', { name: 'Save the new password' }).click();
+  await expect(agent).toHaveURL(/\/sign-in\?done=password$/);
+  await signIn(agent, email, 'agent password one');
   await expect(agent.getByRole('heading', { name: 'Agent desk' })).toBeVisible();
 
   // The admin disables them, confirming first; their next page load is signed out.
@@ -52,7 +57,6 @@ async function createStaff(page, name, role) {
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption(role);
-  await page.getByLabel('Initial password').fill('staff password 1');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText('The account is created.')).toBeVisible();
   return email;

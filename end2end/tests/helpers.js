@@ -11,9 +11,30 @@ async function signIn(page, email, password = DEMO_PASSWORD) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/**
+ * Register a new organization through the form, confirm the address with the
+ * link from the mail, and arrive on the dashboard signed in.
+ */
+async function registerAndConfirm(page, { organization, name, email, password }) {
+  const { waitForMail, linkTo } = require('./mail');
+  await page.goto('/register');
+  await page.getByLabel('Organization').fill(organization);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your e-mail' })).toBeVisible();
+  const mail = await waitForMail(email, /Confirm your e-mail address/);
+  await page.goto(linkTo(mail.text, '/register/confirm'));
+  await expect(page.getByText(`Finish creating the account for ${email.toLowerCase()}`)).toBeVisible();
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
 /** The link texts of the main navigation. */
 async function navLinks(page) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
 }
 
-module.exports = { DEMO_PASSWORD, signIn, navLinks };
+module.exports = { DEMO_PASSWORD, signIn, navLinks, registerAndConfirm };

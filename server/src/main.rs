@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::web::AppState;
 use clap::{Args, Parser, Subcommand};
 use rapport_core::config::{self, MailTransport};
+use rapport_core::limits::Limits;
 use rapport_core::mail::Mailer;
 use rapport_core::search_sync as sync;
 use rapport_core::{accounts, Backend, Config};
@@ -182,6 +183,17 @@ struct ServeArgs {
     #[arg(long, env = "RAPPORT_AUTO_CLOSE_DAYS", default_value_t = 7,
           value_parser = clap::value_parser!(i32).range(1..=3650), value_name = "DAYS")]
     auto_close_days: i32,
+    /// Change abuse limits: a comma-separated list of NAME=COUNT/PERIOD (PERIOD in s, m,
+    /// h or d), e.g. "reply=100/10m,new_case=50/1h". Limits not named keep their
+    /// default; the README lists them all. Over a limit, people get a 429 that says
+    /// how long to wait.
+    #[arg(long, env = "RAPPORT_LIMITS", default_value = "", value_name = "LIST",
+          value_parser = parse_limits, hide_default_value = true)]
+    limits: Limits,
+}
+
+fn parse_limits(list: &str) -> Result<Limits, String> {
+    Limits::parse(list)
 }
 
 #[derive(Args)]
@@ -224,6 +236,7 @@ impl ServeArgs {
             public_url: public_url(&self.public_url)?,
             auto_close_days: self.auto_close_days,
             index_dir: self.index_dir.clone(),
+            limits: self.limits.clone(),
             ..Config::default()
         })
     }

@@ -385,6 +385,8 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
                 .current_dir(root.join("end2end"))
                 .args(["playwright", "test"])
                 .env("BASE_URL", format!("http://{addr}"))
+                // Where the specs read the mail the server wrote.
+                .env("MAIL_DIR", root.join(TEST_MAIL_DIR))
                 .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )
         .map_err(|_| "some end-to-end tests failed (see above)".to_string())
@@ -414,6 +416,9 @@ pub fn seed_demo(binaries: &build::Binaries, database_url: &str) -> Result {
     )
 }
 
+/// Where test and benchmark servers write their mail (as .eml files).
+const TEST_MAIL_DIR: &str = "target/rapport/test/mail";
+
 /// Start `rapport serve` with the site built into target/site.
 fn spawn_server(
     root: &Path,
@@ -429,7 +434,7 @@ fn spawn_server(
         // Test and benchmark servers never send real mail, nor leave a
         // mail-outbox/ folder where xtask was started.
         .env_remove("RAPPORT_SMTP_URL")
-        .env("RAPPORT_MAIL_DIR", root.join("target/rapport/test/mail"))
+        .env("RAPPORT_MAIL_DIR", root.join(TEST_MAIL_DIR))
         .env(
             "RAPPORT_ATTACHMENTS_DIR",
             root.join("target/rapport/test/attachments"),

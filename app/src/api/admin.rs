@@ -23,7 +23,6 @@ pub async fn create_staff_user(
     email: String,
     display_name: String,
     role: String,
-    password: String,
 ) -> Result<(), AppError> {
     use crate::web::{auth, AppState};
     use rapport_core::{accounts, policy};
@@ -31,16 +30,7 @@ pub async fn create_staff_user(
     let actor = auth::require_actor()?;
     let permit = policy::authorize(Some(&actor), &policy::Action::CreateStaffUser)?;
     let ip = auth::client_ip(&state);
-    accounts::create_staff_user(
-        &permit,
-        &state.pool,
-        &email,
-        &display_name,
-        &role,
-        &password,
-        &ip,
-    )
-    .await?;
+    accounts::create_staff_user(&permit, &state, &email, &display_name, &role, &ip).await?;
     leptos_axum::redirect("/admin/users?created=1");
     Ok(())
 }

@@ -72,7 +72,8 @@ pub async fn invitation_details(invitation: String) -> Result<String, AppError> 
         .map(|i| i.organization_name)?)
 }
 
-/// Create a customer account: a new organization (its admin), or joining one by invitation.
+/// Create a customer account: a new organization (its admin), confirmed by a
+/// link sent to the address; or joining one by invitation, signed in at once.
 #[server(endpoint = "register")]
 pub async fn register(
     email: String,
@@ -84,6 +85,7 @@ pub async fn register(
     use crate::web::{auth, forms, AppState};
     use leptos::server_fn::ServerFn;
     use rapport_core::accounts;
+    use rapport_core::registration::{self, Registered};
     let state = expect_context::<AppState>();
     let form = accounts::Registration {
         email,
@@ -99,16 +101,18 @@ pub async fn register(
         ("organization_name", form.organization_name.clone()),
         ("invitation", form.invitation.clone().unwrap_or_default()),
     ];
-    let (user_id, signed_in_at) = match accounts::register(&state.pool, form, &ip).await {
-        Ok(done) => done,
+    match registration::register(&state, form, &ip).await {
+        Ok(Registered::SignedIn(who)) => {
+            auth::start_session(&auth::session().await?, who.user_id, who.signed_in_at).await?;
+            leptos_axum::redirect("/dashboard");
+        }
+        Ok(Registered::CheckMail) => leptos_axum::redirect("/register/sent"),
         Err(e) => {
             let e = AppError::from(e);
             let kept: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
             forms::back_to_form("/register", &kept, Register::PATH, &e);
             return Err(e);
         }
-    };
-    auth::start_session(&auth::session().await?, user_id, signed_in_at).await?;
-    leptos_axum::redirect("/dashboard");
+    }
     Ok(())
 }

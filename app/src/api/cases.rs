@@ -49,7 +49,9 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
     policy::authorize(Some(&actor), &Action::OpenCase)?;
     const FIELDS: [&str; 5] = ["subject", "description", "category_id", "priority", "about"];
     let mut form = UploadForm::read(data, &FIELDS).await?;
+    let reader = crate::web::reader::current();
     let created = async {
+        crate::web::limits::count(&state, &reader, rapport_core::limits::Limit::NewCase).await?;
         let attachments = form.attachments(&state)?;
         // Not a number: no such category, which `cases::create` says in its turn.
         let category_id = form.text("category_id").trim().parse().unwrap_or(0);
@@ -60,14 +62,7 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         })?;
-        Ok(cases::create(
-            &crate::web::reader::current(),
-            &state.links,
-            &state.pool,
-            case,
-            attachments,
-        )
-        .await?)
+        Ok(cases::create(&reader, &state.links, &state.pool, case, attachments).await?)
     }
     .await;
     match created {
@@ -133,6 +128,7 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
         UploadForm::read(data, &["number", "body", "version", "internal", "status"]).await?;
     let number = form.text("number").trim().to_string();
     let sent = async {
+        crate::web::limits::count(&state, &reader, rapport_core::limits::Limit::Reply).await?;
         let attachments = form.attachments(&state)?;
         let version = form.text("version").trim().parse().map_err(|_| {
             AppError::BadRequest("the form has no case version; reload the page".into())

@@ -55,14 +55,9 @@ pub async fn vote_article(slug: String, revision_id: i64, helpful: bool) -> Resu
     use crate::web::AppState;
     use rapport_core::kb;
     let state = expect_context::<AppState>();
-    kb::vote(
-        &crate::web::reader::current(),
-        &state.pool,
-        &slug,
-        revision_id,
-        helpful,
-    )
-    .await?;
+    let reader = crate::web::reader::current();
+    crate::web::limits::count(&state, &reader, rapport_core::limits::Limit::Vote).await?;
+    kb::vote(&reader, &state.pool, &slug, revision_id, helpful).await?;
     leptos_axum::redirect(&format!("/kb/{slug}?voted=1#helpful"));
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod canned;
 pub mod cases;
 pub mod dashboard;
+pub mod email_links;
 pub mod kb;
 pub mod orders;
 pub mod organization;

@@ -71,6 +71,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">"Change password"</button>
                             </ActionForm>
                         </section>
+                        <crate::pages::email_links::AddressChangeCard current=user.email.clone()/>
                         // Not named after its heading: "Time zone" then labels only the list.
                         <section class="card" id="time-zone">
                             <h2 id="time-zone-heading">"Time zone"</h2>
@@ -97,6 +98,9 @@ pub fn AccountPage() -> impl IntoView {
 /// What a form of this page did, from the address it came back with
 /// (`saved=…`), worded with the account as it is now.
 fn saved_message(what: &str, user: &UserSummary) -> String {
+    if what == "address" {
+        return "We sent a confirmation link to the new address. Your address changes when you open it; until then you sign in with the current one.".to_string();
+    }
     match (what, &user.time_zone) {
         ("password", _) => {
             "Your password is changed. Your other sessions were signed out.".to_string()

@@ -1,6 +1,7 @@
 use crate::api::admin::{
     list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PAGE,
 };
+use crate::api::email_links::{ChangeUserAddress, SendPasswordLink};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError};
 use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
@@ -12,7 +13,7 @@ use leptos_router::params::ParamsMap;
 use rapport_types::urlencode;
 use rapport_types::views::admin::USERS_PER_PAGE;
 use rapport_types::views::PersonView;
-use rapport_types::{Password, Role};
+use rapport_types::Role;
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
@@ -30,6 +31,8 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateStaffUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
+    let send_password_link = ServerAction::<SendPasswordLink>::new();
+    let change_address = ServerAction::<ChangeUserAddress>::new();
     // Reload after a success only, so a refused row keeps the role chosen in it.
     let changes = [
         success_count(create),
@@ -43,12 +46,18 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create_error = action_error(create);
     let role_error = action_error(change_role);
     let disable_error = action_error(set_disabled);
+    let link_error = action_error(send_password_link);
+    let address_error = action_error(change_address);
     let rows = UserRowActions {
         change_role,
         role_sent_for: sent_for(change_role, |sent| sent.user_id),
         set_disabled,
         disable_sent_for: sent_for(set_disabled, |sent| sent.user_id),
+        send_password_link,
+        change_address,
+        address_sent_for: sent_for(change_address, |sent| sent.user_id),
     };
+
     let created = move || query.read().get("created").is_some();
     let me = Signal::derive(move || auth.user.get().and_then(|u| u.ok().flatten()).map(|u| u.id));
 
@@ -65,6 +74,8 @@ pub fn AdminUsersPage() -> impl IntoView {
         // Errors about one row (a role, the confirmation) are shown in the row.
         <FormError error=role_error/>
         <FormError error=disable_error/>
+        <FormError error=link_error/>
+        <FormError error=address_error/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 // Read before waiting: afterwards the request (and its signals) may be gone.
@@ -90,6 +101,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                             <th scope="col">"Last sign-in"</th>
                                             <th scope="col">"Role"</th>
                                             <th scope="col">"Access"</th>
+                                            <th scope="col">"Sign-in help"</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -119,7 +131,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             <h2 id="create-heading">"Create a staff account"</h2>
             <p class="muted">"Agents answer cases, trainers write articles and run workshops, admins manage everything. Customers register themselves or are invited by their organization."</p>
             {move || created().then(|| view! {
-                <p class="alert alert-success" role="status">"The account is created. Give the person their password; they can change it under Account."</p>
+                <p class="alert alert-success" role="status">"The account is created. The person gets an e-mail with a link to choose their password (it works for 7 days)."</p>
             })}
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <FormError error=create_error/>
@@ -134,8 +146,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                     </select>
                     {move || field_error(create_error, "role").get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
-                <Field label="Initial password" name="password" kind="password" autocomplete="new-password"
-                    hint=Password::RULE error=field_error(create_error, "password")/>
+                <p class="muted">"They get an e-mail with a link to choose their own password."</p>
                 <button type="submit" class="button">"Create account"</button>
             </ActionForm>
         </section>
@@ -177,6 +188,9 @@ struct UserRowActions {
     role_sent_for: Signal<Option<i64>>,
     set_disabled: ServerAction<SetUserDisabled>,
     disable_sent_for: Signal<Option<i64>>,
+    send_password_link: ServerAction<SendPasswordLink>,
+    change_address: ServerAction<ChangeUserAddress>,
+    address_sent_for: Signal<Option<i64>>,
 }
 
 /// "Disabled Quinn Queue (quinn@rapport.example). They can no longer sign in."
@@ -194,6 +208,13 @@ fn user_done_message(query: &ParamsMap, users: &[PersonView]) -> Option<String> 
         "enabled" if !user.disabled => {
             Some(format!("Enabled {name} ({email}) again. They can sign in."))
         }
+        "reset_link" if query.get("to").as_deref() == Some(email) => Some(format!(
+            "Sent {name} a link to choose a new password ({email}). It works for 30 minutes."
+        )),
+        "address_link" => Some(format!(
+            "Sent a confirmation link to {}. {name}'s address changes when it is opened.",
+            query.get("to")?
+        )),
         "role" => {
             let from = Role::parse(&query.get("from")?)?;
             Some(if from == user.role {
@@ -273,8 +294,18 @@ fn UserRow(
         id,
     );
     let role_message = field_error(role_error, "role");
+    let address_error = row_error(
+        action_error(actions.change_address),
+        actions.address_sent_for,
+        id,
+    );
+    let address_message = field_error(address_error, "new_email");
     let whom = user.display_name.clone();
+    let whom_help = user.display_name.clone();
+    let whom_address = format!(" of {}", user.display_name);
     let role_back = back.clone();
+    let help_back = back.clone();
+    let address_back = back.clone();
     view! {
         <tr class:row-disabled=disabled>
             <td>{user.display_name.clone()}</td>
@@ -320,6 +351,31 @@ fn UserRow(
                             {if disabled { "Enable" } else { "Disable" }}
                         </button>
                     </ActionForm>
+                })}
+            </td>
+            <td>
+                <ActionForm action=actions.send_password_link attr:class="inline-form row-form">
+                    <input type="hidden" name="user_id" value=id/>
+                    <input type="hidden" name="back" value=help_back.clone()/>
+                    <button type="submit" class="button button-small button-secondary">
+                        "Send reset link" <span class="visually-hidden">{format!(" to {whom_help}")}</span>
+                    </button>
+                </ActionForm>
+                {(!is_me).then(|| view! {
+                    <details class="row-details">
+                        <summary>"Change address" <span class="visually-hidden">{whom_address}</span></summary>
+                        <ActionForm action=actions.change_address attr:class="form row-form">
+                            <input type="hidden" name="user_id" value=id/>
+                            <input type="hidden" name="back" value=address_back/>
+                            <label for=format!("new-email-{id}")>"New e-mail address"</label>
+                            <input id=format!("new-email-{id}") type="email" name="new_email" required
+                                autocomplete="off"
+                                aria-invalid=move || address_message.get().is_some().then_some("true")/>
+                            {move || address_message.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                            <p class="muted">"A link goes to the new address; the old one is told."</p>
+                            <button type="submit" class="button button-small">"Send confirmation link"</button>
+                        </ActionForm>
+                    </details>
                 })}
             </td>
         </tr>

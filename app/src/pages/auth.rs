@@ -12,10 +12,14 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(sign_in);
     let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let password_changed = move || query.read().get("done").as_deref() == Some("password");
     view! {
         <Title text="Sign in"/>
         <section class="panel narrow">
             <h1>"Sign in"</h1>
+            {move || password_changed().then(|| view! {
+                <p class="alert alert-success" role="status">"Your new password is saved, and every session was signed out. Sign in with it."</p>
+            })}
             <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
                 <FormError error/>
                 <input type="hidden" name="next" value=next/>
@@ -25,6 +29,7 @@ pub fn SignInPage() -> impl IntoView {
                     error=field_error(error, "password")/>
                 <button type="submit" class="button">"Sign in"</button>
             </ActionForm>
+            <p><a href="/forgot-password">"Forgot your password?"</a></p>
             <p>"New here? " <a href="/register">"Create an account"</a></p>
         </section>
     }

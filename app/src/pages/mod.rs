@@ -10,6 +10,7 @@ mod case_reply;
 pub(crate) mod cases;
 mod dashboard;
 mod deliveries;
+mod email_links;
 mod home;
 mod insights;
 mod invoices;
@@ -36,6 +37,10 @@ pub use case_page::CasePage;
 pub use cases::CasesPage;
 pub use dashboard::DashboardPage;
 pub use deliveries::{DeliveriesPage, DeliveryPage};
+pub use email_links::{
+    ConfirmAddressPage, ConfirmRegistrationPage, ForgotPasswordPage, RegistrationSentPage,
+    ResetPasswordPage,
+};
 pub use home::HomePage;
 pub use insights::InsightsPage;
 pub use invoices::{InvoicePage, InvoicesPage};

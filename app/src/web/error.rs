@@ -44,7 +44,9 @@ pub fn from_core(err: rapport_core::Error, request_id: impl FnOnce() -> String) 
         E::Unauthenticated => AppError::Unauthenticated,
         E::Forbidden => AppError::Forbidden,
         E::NotFound => AppError::NotFound,
-        E::RateLimited { minutes } => AppError::RateLimited { minutes },
+        E::RateLimited { retry_after } => AppError::RateLimited {
+            seconds: retry_after.as_secs(),
+        },
         E::Conflict(message) => AppError::Conflict(message),
         E::BadRequest(message) => AppError::BadRequest(message),
         internal @ (E::Database(_) | E::Io(_) | E::Search(_) | E::Internal(_)) => {

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod forms;
+pub mod limits;
 pub mod live;
 pub mod reader;
 pub mod security;

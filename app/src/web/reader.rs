@@ -39,5 +39,9 @@ fn zone() -> ReaderZone {
 /// The current request's reader: who is asking (or a visitor) and the zone
 /// they read times in, for the services.
 pub fn current() -> Reader {
-    Reader::new(super::auth::actor(), zone())
+    let reader = Reader::new(super::auth::actor(), zone());
+    match leptos::prelude::use_context::<super::AppState>() {
+        Some(state) => reader.from_address(super::auth::client_ip(&state)),
+        None => reader,
+    }
 }

@@ -160,6 +160,7 @@ async fn with_error_status(response: Response) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        add_retry_after(&mut parts.headers, &err);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -168,12 +169,21 @@ async fn with_error_status(response: Response) -> Response {
 pub fn error_response(err: &AppError) -> Response {
     let status =
         StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "application/json")],
         err.ser(),
     )
-        .into_response()
+        .into_response();
+    add_retry_after(response.headers_mut(), err);
+    response
+}
+
+/// A refusal for going over an abuse limit says when to try again.
+pub fn add_retry_after(headers: &mut http::HeaderMap, err: &AppError) {
+    if let AppError::RateLimited { seconds } = err {
+        headers.insert(header::RETRY_AFTER, http::HeaderValue::from(*seconds));
+    }
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ impl Password {
     pub const MAX_LEN: usize = 200;
     /// The rule in words, shown beside password fields.
     pub const RULE: &'static str =
-        "At least 10 characters. A few unrelated words make a strong password.";
+        "At least 10 characters and hard to guess: a few unrelated words work well.";
 
     pub fn parse(field: &str, input: &str) -> Result<Password, FieldError> {
         let chars = input.chars().count();

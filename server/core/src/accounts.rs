@@ -303,8 +303,9 @@ pub async fn list_users(
     Ok(UserPage { users, total, page })
 }
 
-/// Create any kind of user (the CLI's `create-user`, and admins creating staff).
-/// Customers join the organization of that name, which is created when new.
+/// Create any kind of user from the command line (`rapport create-user`): the
+/// operator chooses the first password. Customers join the organization of
+/// that name, which is created when new.
 pub async fn create_user(
     pool: &PgPool,
     email: &str,
@@ -312,6 +313,23 @@ pub async fn create_user(
     role: Role,
     organization: Option<&str>,
     password: &str,
+) -> Result<i64, Error> {
+    let password = Password::parse("password", password)?;
+    let hash = hash_password(&password).await?;
+    let mut tx = pool.begin().await?;
+    let id = insert_person(&mut tx, email, display_name, role, organization, &hash).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Check a new person's details and insert them, in the caller's transaction.
+async fn insert_person(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    organization: Option<&str>,
+    password_hash: &str,
 ) -> Result<i64, Error> {
     let email = Email::parse("email", email)?;
     let name = DisplayName::parse("display_name", display_name)?;
@@ -334,47 +352,49 @@ pub async fn create_user(
         }
         (false, None) => None,
     };
-    let password = Password::parse("password", password)?;
-    let hash = hash_password(&password).await?;
-    let mut tx = pool.begin().await?;
     let organization_id = match &organization {
-        Some(name) => Some(match organizations::find_by_name(&mut *tx, name).await? {
+        Some(name) => Some(match organizations::find_by_name(&mut **tx, name).await? {
             Some(id) => id,
-            None => organizations::create(&mut *tx, name).await?,
+            None => organizations::create(&mut **tx, name).await?,
         }),
         None => None,
     };
-    let id = insert_user(
-        &mut tx,
+    insert_user(
+        tx,
         users::NewUser {
             email: &email,
             display_name: &name,
             role,
             organization_id,
-            password_hash: &hash,
+            password_hash,
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .await
 }
 
+/// An admin creates an agent, trainer or admin. Nobody types a password for
+/// them: they get a mail with a link to choose their own (valid 7 days).
 pub async fn create_staff_user(
     permit: &Permit,
-    pool: &PgPool,
+    backend: &crate::Backend,
     email: &str,
     display_name: &str,
     role: &str,
-    password: &str,
     ip: &str,
 ) -> Result<i64, Error> {
     let role = Role::parse(role)
         .filter(|r| r.is_staff())
         .ok_or_else(|| Error::invalid("role", "Choose agent, trainer or admin."))?;
     let actor = permit.check(&Action::CreateStaffUser)?.signed_in()?;
-    let id = create_user(pool, email, display_name, role, None, password).await?;
+    // Until they choose one, no password opens the account: the hash is of
+    // 256 random bits that are thrown away.
+    let unusable = Password::parse("password", &crate::tokens::new_token())?;
+    let hash = hash_password(&unusable).await?;
+    let mut tx = backend.pool.begin().await?;
+    let id = insert_person(&mut tx, email, display_name, role, None, &hash).await?;
+    crate::password_reset::send_welcome(backend, &mut tx, id).await?;
     audit::record(
-        pool,
+        &mut *tx,
         audit::Event {
             kind: audit::USER_CREATED,
             actor_user_id: Some(actor.user_id),
@@ -385,6 +405,7 @@ pub async fn create_staff_user(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(id)
 }
 

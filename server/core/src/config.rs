@@ -1,6 +1,7 @@
 //! Run-time settings. Everything comes from the environment or the command line
 //! (see the server's `--help`); nothing secret is compiled in.
 
+use crate::limits::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,10 +27,8 @@ pub struct Config {
     pub session_max_age: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
-    /// Failed sign-ins allowed per account, and per address, inside `sign_in_window`.
-    pub sign_in_failures_per_account: i64,
-    pub sign_in_failures_per_address: i64,
-    pub sign_in_window: Duration,
+    /// The abuse limits: sign-in attempts, mails, new cases ... (`RAPPORT_LIMITS`).
+    pub limits: Limits,
     /// The folder attachment files are kept in (created when missing).
     pub attachments_dir: PathBuf,
     /// Where outgoing e-mail goes: an SMTP server, or files in a folder (development).
@@ -90,9 +89,7 @@ impl Default for Config {
             session_idle: Duration::from_secs(8 * 60 * 60),
             session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
             trust_forwarded_for: false,
-            sign_in_failures_per_account: 5,
-            sign_in_failures_per_address: 50,
-            sign_in_window: Duration::from_secs(15 * 60),
+            limits: Limits::default(),
             attachments_dir: PathBuf::from("attachments"),
             mail_transport: MailTransport::Folder(PathBuf::from(DEFAULT_MAIL_DIR)),
             mail_from: DEFAULT_MAIL_FROM.to_string(),

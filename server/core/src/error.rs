@@ -27,8 +27,9 @@ pub enum Error {
     /// Also what another organization's record looks like: it does not exist for them.
     #[error("not found")]
     NotFound,
-    #[error("too many attempts; wait {minutes} minutes")]
-    RateLimited { minutes: u32 },
+    /// Over an abuse limit (`crate::limits`): try again after `retry_after`.
+    #[error("too many attempts; wait {} seconds", .retry_after.as_secs())]
+    RateLimited { retry_after: std::time::Duration },
     /// A change that cannot be made as asked (a stale version, a full session):
     /// the message says what happened.
     #[error("{0}")]

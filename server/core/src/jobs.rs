@@ -58,6 +58,13 @@ impl Jobs {
                     Err(err) => tracing::error!(error = %err,
                         "closing solved cases failed; it is tried again later"),
                 }
+                // The abuse limits' counters of keys that went quiet, and old links.
+                if let Err(err) = crate::db::rate_limits::forget_old(&pool).await {
+                    tracing::warn!(error = %err, "forgetting old rate-limit counters failed");
+                }
+                if let Err(err) = crate::db::email_links::forget_old(&pool).await {
+                    tracing::warn!(error = %err, "forgetting expired e-mail links failed");
+                }
                 if !pause(close_interval, &mut close_stopped).await {
                     break;
                 }

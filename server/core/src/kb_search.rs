@@ -5,6 +5,7 @@
 use super::db::articles as db_articles;
 use super::db::search_log::{self, SearchSource};
 use super::policy::{self, Action};
+use crate::limits::{self, Limit};
 use crate::Backend;
 use crate::Error;
 use crate::Reader;
@@ -29,6 +30,18 @@ async fn run(
         .await
         .map_err(Error::internal)?
         .map_err(Error::from)
+}
+
+/// May this search still be written to the search log? The log takes at
+/// most so many searches per person or visitor (`Limit::SearchLog`), so
+/// nobody can grow it without end; the search itself is answered either way.
+async fn may_log(reader: &Reader, backend: &Backend) -> Result<bool, Error> {
+    let limits = &backend.config.limits;
+    match limits::hit(&backend.pool, limits, Limit::SearchLog, &reader.limit_key()).await {
+        Ok(()) => Ok(true),
+        Err(Error::RateLimited { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn search_page(
@@ -60,7 +73,8 @@ pub async fn search_page(
         run(&backend.search, request, scope).await?
     };
     // The first page of a new search is logged; paging and filters are the same search.
-    let log_id = if !text.trim().is_empty() && page == 1 && kind.is_none() && category.is_none() {
+    let new_search = !text.trim().is_empty() && page == 1 && kind.is_none() && category.is_none();
+    let log_id = if new_search && may_log(reader, backend).await? {
         Some(
             search_log::log_search(
                 &backend.pool,
@@ -139,17 +153,23 @@ pub async fn case_suggestions(
         ..SearchRequest::new(text.trim())
     };
     let results = run(&backend.search, request, policy::article_scope(Some(actor))).await?;
-    let log_id = search_log::log_search(
-        &backend.pool,
-        subject.trim(),
-        results.total,
-        SearchSource::NewCase,
-        Some(actor.user_id),
-    )
-    .await?;
+    let log_id = if may_log(reader, backend).await? {
+        Some(
+            search_log::log_search(
+                &backend.pool,
+                subject.trim(),
+                results.total,
+                SearchSource::NewCase,
+                Some(actor.user_id),
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     Ok(SuggestedForCase {
         hits: results.hits,
-        log_id: Some(log_id),
+        log_id,
     })
 }
 

@@ -6,7 +6,9 @@
 //!
 //! Services report [`Error`]; the web edge turns it into what a person sees.
 
+pub mod account_mail;
 pub mod accounts;
+pub mod address_change;
 pub mod articles;
 pub mod attachments;
 mod backend;
@@ -22,18 +24,23 @@ pub mod input;
 pub mod jobs;
 pub mod kb;
 pub mod kb_search;
+pub mod limits;
 pub mod live;
 pub mod mail;
 pub mod markdown;
 pub mod order_import;
 pub mod orders;
+pub mod password_reset;
+pub mod passwords;
 pub mod policy;
 pub mod reader;
+pub mod registration;
 pub mod search_sync;
 pub mod sign_in;
 pub mod site;
 pub mod sla;
 pub mod time_zones;
+pub mod tokens;
 pub mod workshops;
 pub mod writing;
 

@@ -45,6 +45,17 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("sign_out", Gate::Anyone),
     ("update_profile", Gate::SignedIn),
     ("change_password", Gate::SignedIn),
+    ("request_password_reset", Gate::Anyone),
+    ("password_link_address", Gate::Anyone),
+    ("choose_password", Gate::Anyone),
+    ("confirmation_link_address", Gate::Anyone),
+    ("confirm_registration", Gate::Anyone),
+    ("send_confirmation_again", Gate::Anyone),
+    ("request_address_change", Gate::SignedIn),
+    ("address_link_address", Gate::Anyone),
+    ("confirm_address_change", Gate::Anyone),
+    ("send_password_link", Gate::SignedIn),
+    ("change_user_address", Gate::Admin),
     ("time_zone_names", Gate::SignedIn),
     ("dashboard", Gate::SignedIn),
     ("organization_overview", Gate::CustomerAdmin),
@@ -204,6 +215,14 @@ pub enum Action {
     CreateStaffUser,
     /// Change the role of a user, or disable or enable them.
     ChangeUserAccess { target_user_id: i64 },
+    /// Send someone a link to choose a new password (admins: anyone;
+    /// customer admins: their organization's members).
+    SendPasswordLink {
+        target_user_id: i64,
+        target_organization_id: Option<i64>,
+    },
+    /// Move someone else's account to a new address (confirmed by a link to it).
+    ChangeUserAddress { target_user_id: i64 },
     /// Render Markdown for a preview.
     PreviewMarkdown,
     /// Open a new case (customers, for their own organization).
@@ -256,8 +275,17 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         }
         Action::ManageUsers | Action::CreateStaffUser => actor.role == Role::Admin,
         // An admin cannot lock themselves out by demoting or disabling their own account.
-        Action::ChangeUserAccess { target_user_id } => {
+        Action::ChangeUserAccess { target_user_id }
+        | Action::ChangeUserAddress { target_user_id } => {
             actor.role == Role::Admin && *target_user_id != actor.user_id
+        }
+        Action::SendPasswordLink {
+            target_organization_id,
+            ..
+        } => {
+            actor.role == Role::Admin
+                || (actor.role == Role::CustomerAdmin
+                    && target_organization_id.is_some_and(|id| own_organization(&id)))
         }
         Action::PreviewMarkdown => true,
         Action::OpenCase | Action::ListOwnCases => actor.role.is_customer(),
@@ -540,6 +568,29 @@ mod tests {
             rows.push((role, Action::CreateStaffUser, is(Admin)));
             rows.push((role, access_other.clone(), is(Admin)));
             rows.push((role, access_self.clone(), false));
+            let address_other = Action::ChangeUserAddress {
+                target_user_id: OTHER_USER,
+            };
+            rows.push((role, address_other, is(Admin)));
+            let address_self = Action::ChangeUserAddress {
+                target_user_id: ACTOR_ID,
+            };
+            rows.push((role, address_self, false));
+            let reset_colleague = Action::SendPasswordLink {
+                target_user_id: OTHER_USER,
+                target_organization_id: Some(OWN_ORG),
+            };
+            rows.push((role, reset_colleague, is(CustomerAdmin) || is(Admin)));
+            let reset_stranger = Action::SendPasswordLink {
+                target_user_id: OTHER_USER,
+                target_organization_id: Some(OTHER_ORG),
+            };
+            rows.push((role, reset_stranger, is(Admin)));
+            let reset_staff = Action::SendPasswordLink {
+                target_user_id: OTHER_USER,
+                target_organization_id: None,
+            };
+            rows.push((role, reset_staff, is(Admin)));
             rows.push((role, Action::PreviewMarkdown, signed_in));
             rows.push((role, Action::OpenCase, is(Customer) || is(CustomerAdmin)));
             rows.push((

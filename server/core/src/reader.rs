@@ -14,11 +14,35 @@ use crate::Error;
 pub struct Reader {
     actor: Option<Actor>,
     zone: ReaderZone,
+    /// The client's network address, when the request came over the web.
+    address: Option<String>,
 }
 
 impl Reader {
     pub fn new(actor: Option<Actor>, zone: ReaderZone) -> Reader {
-        Reader { actor, zone }
+        Reader {
+            actor,
+            zone,
+            address: None,
+        }
+    }
+
+    /// The same reader, asking from this network address.
+    pub fn from_address(self, address: String) -> Reader {
+        Reader {
+            address: Some(address),
+            ..self
+        }
+    }
+
+    /// Whom an abuse limit counts against (`crate::limits`): the signed-in
+    /// person wherever they are, else the visitor's network address.
+    pub fn limit_key(&self) -> String {
+        match (&self.actor, &self.address) {
+            (Some(actor), _) => format!("user:{}", actor.user_id),
+            (None, Some(address)) => format!("address:{address}"),
+            (None, None) => "address:unknown".to_string(),
+        }
     }
 
     /// The signed-in person, or None for a visitor.

@@ -2,6 +2,7 @@
 //! follows is the web layer's (`app::web::auth`).
 
 use super::db::{self, audit};
+use crate::limits::{self, Limit};
 use crate::policy::Actor;
 use crate::Backend;
 use crate::Error;
@@ -84,10 +85,18 @@ pub fn wrong_credentials() -> Error {
     )
 }
 
-/// The sign-in rules: rate limit by account and by address, check the
+/// The sign-in rules: count the attempt against the abuse limits, check the
 /// password (as slowly for an unknown e-mail), audit. On success the sign-in is
 /// recorded and its database time returned: the caller starts a fresh session
 /// with it.
+///
+/// The attempt is counted *before* the password is checked, by one upsert per
+/// limit, so a burst of parallel guesses gets no more checks than the limit.
+/// The limits are tried narrowest first, and a refused attempt goes no
+/// further: someone guessing one account from one address is stopped by the
+/// account-and-address limit long before the account's own limit (which would
+/// also stop its owner). The owner can always get in again with a reset link,
+/// which clears the account's counters.
 pub async fn check_sign_in(
     backend: &Backend,
     ip: &str,
@@ -96,15 +105,15 @@ pub async fn check_sign_in(
 ) -> Result<SignedInAs, Error> {
     // A malformed address cannot be an account; answer as for any wrong e-mail.
     let email = Email::parse("email", email)?;
-    let config = &backend.config;
-    let (by_account, by_address) =
-        audit::recent_sign_in_failures(&backend.pool, email.as_str(), ip, config.sign_in_window)
-            .await?;
-    if by_account >= config.sign_in_failures_per_account
-        || by_address >= config.sign_in_failures_per_address
-    {
-        let minutes = (config.sign_in_window.as_secs() / 60).max(1) as u32;
-        return Err(Error::RateLimited { minutes });
+    let account = email.as_str().to_lowercase();
+    let pair = format!("{account}|{ip}");
+    let limits = &backend.config.limits;
+    for (limit, key) in [
+        (Limit::SignInPair, pair.as_str()),
+        (Limit::SignInAccount, account.as_str()),
+        (Limit::SignInAddress, ip),
+    ] {
+        limits::hit(&backend.pool, limits, limit, key).await?;
     }
     let credentials = db::users::find_credentials(&backend.pool, &email).await?;
     let matches = verify_password(
@@ -142,6 +151,8 @@ pub async fn check_sign_in(
         },
     )
     .await?;
+    // The owner is in: their earlier typos from here count no more.
+    limits::clear(&mut *tx, Limit::SignInPair, &pair).await?;
     tx.commit().await?;
     Ok(SignedInAs {
         user_id: user.id,

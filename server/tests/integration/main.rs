@@ -5,6 +5,7 @@
 mod common;
 
 mod account;
+mod accounts_by_mail;
 mod admin;
 mod attachments;
 mod case_tools;
@@ -13,6 +14,7 @@ mod dashboard;
 mod db;
 mod http;
 mod kb;
+mod limits;
 mod live;
 mod mail;
 mod navigation;

@@ -1,13 +1,17 @@
 //! The security audit trail.
 
 use sqlx::{FromRow, PgExecutor};
-use std::time::Duration;
 use time::OffsetDateTime;
 
 pub const SIGN_IN: &str = "sign_in";
 pub const SIGN_IN_FAILED: &str = "sign_in_failed";
 pub const SIGN_OUT: &str = "sign_out";
 pub const REGISTERED: &str = "registered";
+pub const REGISTRATION_REQUESTED: &str = "registration_requested";
+pub const PASSWORD_RESET_SENT: &str = "password_reset_sent";
+pub const PASSWORD_RESET: &str = "password_reset";
+pub const ADDRESS_CHANGE_REQUESTED: &str = "address_change_requested";
+pub const ADDRESS_CHANGED: &str = "address_changed";
 pub const PASSWORD_CHANGED: &str = "password_changed";
 pub const ROLE_CHANGED: &str = "role_changed";
 pub const USER_DISABLED: &str = "user_disabled";
@@ -39,33 +43,6 @@ pub async fn record(db: impl PgExecutor<'_>, event: Event<'_>) -> sqlx::Result<(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// Failed sign-ins inside `window`: for this e-mail address since its last
-/// successful sign-in, and from this address. Both in one query.
-pub async fn recent_sign_in_failures(
-    db: impl PgExecutor<'_>,
-    email: &str,
-    ip: &str,
-    window: Duration,
-) -> sqlx::Result<(i64, i64)> {
-    sqlx::query_as(
-        "SELECT
-           (SELECT count(*) FROM audit_events f
-             WHERE f.kind = 'sign_in_failed' AND lower(f.email) = lower($1)
-               AND f.at > now() - make_interval(secs => $3)
-               AND f.at > coalesce((SELECT max(s.at) FROM audit_events s
-                                    WHERE s.kind = 'sign_in' AND lower(s.email) = lower($1)),
-                                   '-infinity')),
-           (SELECT count(*) FROM audit_events f
-             WHERE f.kind = 'sign_in_failed' AND f.ip = $2
-               AND f.at > now() - make_interval(secs => $3))",
-    )
-    .bind(email)
-    .bind(ip)
-    .bind(window.as_secs_f64())
-    .fetch_one(db)
-    .await
 }
 
 #[derive(Debug, Clone, FromRow)]

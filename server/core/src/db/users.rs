@@ -240,3 +240,46 @@ pub async fn count_by_role(db: &PgPool) -> sqlx::Result<Vec<(String, i64)>> {
         .fetch_all(db)
         .await
 }
+
+/// What mails about an account and the password rules need of a person.
+#[derive(Debug, Clone, FromRow)]
+pub struct Contact {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
+    pub disabled: bool,
+}
+
+const CONTACT: &str = "SELECT u.id, u.email, u.display_name, u.organization_id,
+        o.name AS organization_name, u.disabled
+     FROM users u LEFT JOIN organizations o ON o.id = u.organization_id";
+
+pub async fn contact(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Contact>> {
+    sqlx::query_as(&format!("{CONTACT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn contact_by_email(
+    db: impl PgExecutor<'_>,
+    email: &Email,
+) -> sqlx::Result<Option<Contact>> {
+    sqlx::query_as(&format!("{CONTACT} WHERE lower(u.email) = lower($1)"))
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Change a person's sign-in address (after the new one was confirmed).
+pub async fn set_email(db: impl PgExecutor<'_>, id: i64, email: &str) -> sqlx::Result<bool> {
+    Ok(sqlx::query("UPDATE users SET email = $2 WHERE id = $1")
+        .bind(id)
+        .bind(email)
+        .execute(db)
+        .await?
+        .rows_affected()
+        == 1)
+}

@@ -294,3 +294,30 @@ pub fn session_cookie(response: &Response) -> Option<String> {
 pub fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_string()
 }
+
+impl TestApp {
+    /// The mails queued for `address` so far, oldest first: (subject, body).
+    pub async fn mails_to(&self, address: &str) -> Vec<(String, String)> {
+        sqlx::query_as(
+            "SELECT subject, body FROM outbound_mails
+             WHERE lower(to_address) = lower($1) ORDER BY id",
+        )
+        .bind(address)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// The token of the link to `path` in a mail's body (`…/path?token=…`).
+pub fn link_token(body: &str, path: &str) -> String {
+    let marker = format!("{path}?token=");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no link to {path} in {body}"))
+        + marker.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}

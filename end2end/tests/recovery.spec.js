@@ -1,0 +1,62 @@
+const { test, expect } = require('./fixtures');
+const { signIn } = require('./helpers');
+const { waitForMail, linkTo } = require('./mail');
+
+test('a customer who forgot the password resets it by mail and signs in', async ({ page, browser }) => {
+  // Ahmed is signed in on another device: the reset signs that session out.
+  const other = await browser.newContext();
+  const laptop = await other.newPage();
+  await signIn(laptop, 'ahmed@acme.example');
+
+  await page.goto('/sign-in');
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+  await page.getByLabel('E-mail address').fill('Ahmed@Acme.example');
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page.getByRole('status')).toContainText('If an account uses this address');
+
+  const mail = await waitForMail('ahmed@acme.example', /Reset your password/);
+  expect(mail.text).toContain('30 minutes');
+  const link = linkTo(mail.text, '/reset-password');
+  await page.goto(link);
+  await expect(page.getByText('For the account ahmed@acme.example')).toBeVisible();
+  await page.getByLabel('New password').fill('marble canyon lantern');
+  await page.getByRole('button', { name: 'Save the new password' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?done=password$/);
+  await expect(page.getByRole('status')).toContainText('Your new password is saved');
+
+  await page.getByLabel('E-mail address').fill('ahmed@acme.example');
+  await page.getByLabel('Password').fill('marble canyon lantern');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // The link worked once.
+  await page.goto(link);
+  await expect(page.getByRole('alert')).toContainText('does not work any more');
+  await expect(page.getByRole('link', { name: 'Ask for a new link' })).toBeVisible();
+
+  // The other device is signed out.
+  await laptop.goto('/account');
+  await expect(laptop.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+  await other.close();
+});
+
+test('a person changes their address by a link to the new one', async ({ page }) => {
+  const newAddress = `greta-${Date.now()}@globex.example`;
+  await signIn(page, 'greta@globex.example');
+  await page.goto('/account');
+  await page.getByLabel('New e-mail address').fill(newAddress);
+  await page.getByLabel('Your password').fill('rapport-demo');
+  await page.getByRole('button', { name: 'Send confirmation link' }).click();
+  await expect(page.getByRole('status')).toContainText('We sent a confirmation link to the new address');
+  await waitForMail('greta@globex.example', /about to change/);
+
+  const mail = await waitForMail(newAddress, /Confirm your new e-mail address/);
+  await page.goto(linkTo(mail.text, '/account/confirm-address'));
+  await expect(page.getByText(newAddress)).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, use this address' }).click();
+  await expect(page.getByRole('status')).toContainText('Your address is changed');
+  await page.goto('/account');
+  await expect(page.getByText(`Signed in as ${newAddress}`)).toBeVisible();
+  await waitForMail('greta@globex.example', /was changed/);
+});
