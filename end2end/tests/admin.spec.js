@@ -22,10 +22,10 @@ test('an admin creates an agent, who can then sign in; disabling ends access', a
   const agent = await agentContext.newPage();
   const welcome = await waitForMail(email, /Your Rapport account/);
   await agent.goto(linkTo(welcome.text, '/reset-password'));
-  await agent.getByLabel('New password').fill('agent password one');
+  await agent.getByLabel('New password').fill('velvet harbor compass');
   await agent.getByRole('button', { name: 'Save the new password' }).click();
   await expect(agent).toHaveURL(/\/sign-in\?done=password$/);
-  await signIn(agent, email, 'agent password one');
+  await signIn(agent, email, 'velvet harbor compass');
   await expect(agent.getByRole('heading', { name: 'Agent desk' })).toBeVisible();
 
   // The admin disables them, confirming first; their next page load is signed out.

@@ -2,7 +2,9 @@ const { test, expect } = require('./fixtures');
 const { signIn } = require('./helpers');
 const { waitForMail, linkTo } = require('./mail');
 
-test('a customer who forgot the password resets it by mail and signs in', async ({ page, browser }) => {
+test('a customer who forgot the password resets it by mail and signs in', async ({ page, browser, consoleErrors }) => {
+  // The other device, signed out by the reset, gets 401 "Please sign in".
+  consoleErrors.expect(/status of 401 \(Unauthorized\)/);
   // Ahmed is signed in on another device: the reset signs that session out.
   const other = await browser.newContext();
   const laptop = await other.newPage();

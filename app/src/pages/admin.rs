@@ -303,6 +303,7 @@ fn UserRow(
     let whom = user.display_name.clone();
     let whom_help = user.display_name.clone();
     let whom_address = format!(" of {}", user.display_name);
+    let whom_label = whom_address.clone();
     let role_back = back.clone();
     let help_back = back.clone();
     let address_back = back.clone();
@@ -367,7 +368,7 @@ fn UserRow(
                         <ActionForm action=actions.change_address attr:class="form row-form">
                             <input type="hidden" name="user_id" value=id/>
                             <input type="hidden" name="back" value=address_back/>
-                            <label for=format!("new-email-{id}")>"New e-mail address"</label>
+                            <label for=format!("new-email-{id}")>"New address" <span class="visually-hidden">{whom_label}</span></label>
                             <input id=format!("new-email-{id}") type="email" name="new_email" required
                                 autocomplete="off"
                                 aria-invalid=move || address_message.get().is_some().then_some("true")/>

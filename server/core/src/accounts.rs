@@ -188,7 +188,18 @@ pub async fn change_password(
             "Your current password is not right.",
         ));
     }
-    let password = Password::parse("new_password", new)?;
+    let me = users::contact(pool, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let password = crate::passwords::strong_password(
+        "new_password",
+        new,
+        &[
+            &me.email,
+            &me.display_name,
+            me.organization_name.as_deref().unwrap_or(""),
+        ],
+    )?;
     if new == current {
         return Err(Error::invalid(
             "new_password",
