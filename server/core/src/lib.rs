@@ -27,6 +27,7 @@ pub mod mail;
 pub mod markdown;
 pub mod order_import;
 pub mod orders;
+pub mod organizations;
 pub mod policy;
 pub mod reader;
 pub mod search_sync;
