@@ -111,29 +111,6 @@ test.describe('without JavaScript', () => {
   });
 });
 
-test('a customer admin invites a colleague who joins the organization', async ({ page, browser }) => {
-  await signIn(page, 'greta@globex.example');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organization' }).click();
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = await page.getByLabel(/Your invitation link/).inputValue();
-  expect(link).toContain('/register?invitation=');
-
-  const context = await browser.newContext();
-  const colleague = await context.newPage();
-  await colleague.goto(link);
-  await expect(colleague.getByText('You are joining')).toContainText('Globex Logistics');
-  await colleague.getByLabel('Your name').fill('Gary Globex');
-  await colleague.getByLabel('E-mail address').fill(`gary-${Date.now()}@globex.example`);
-  await colleague.getByLabel('Password').fill('gary long password');
-  await colleague.getByRole('button', { name: 'Create account' }).click();
-  await expect(colleague).toHaveURL(/\/dashboard$/);
-  await expect(colleague.getByText('Globex Logistics')).toBeVisible();
-  await context.close();
-
-  await page.reload();
-  await expect(page.getByText('Gary Globex')).toBeVisible();
-});
-
 test('a customer cannot open the admin pages', async ({ page, consoleErrors }) => {
   consoleErrors.expect(/status of 403 \(Forbidden\)/);
   await signIn(page, 'nick@northwind.example');

@@ -385,8 +385,9 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
                 .current_dir(root.join("end2end"))
                 .args(["playwright", "test"])
                 .env("BASE_URL", format!("http://{addr}"))
-                // Where the specs read the mail the server wrote.
-                .env("MAIL_DIR", root.join(TEST_MAIL_DIR))
+                // Where the server writes its mail (see `spawn_server`): the
+                // specs read the links of invitations from it.
+                .env("MAIL_DIR", test_mail_dir(root))
                 .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )
         .map_err(|_| "some end-to-end tests failed (see above)".to_string())
@@ -416,8 +417,10 @@ pub fn seed_demo(binaries: &build::Binaries, database_url: &str) -> Result {
     )
 }
 
-/// Where test and benchmark servers write their mail (as .eml files).
-const TEST_MAIL_DIR: &str = "target/rapport/test/mail";
+/// The folder test and benchmark servers write their mail into.
+fn test_mail_dir(root: &Path) -> PathBuf {
+    root.join("target/rapport/test/mail")
+}
 
 /// Start `rapport serve` with the site built into target/site.
 fn spawn_server(
@@ -434,7 +437,7 @@ fn spawn_server(
         // Test and benchmark servers never send real mail, nor leave a
         // mail-outbox/ folder where xtask was started.
         .env_remove("RAPPORT_SMTP_URL")
-        .env("RAPPORT_MAIL_DIR", root.join(TEST_MAIL_DIR))
+        .env("RAPPORT_MAIL_DIR", test_mail_dir(root))
         .env(
             "RAPPORT_ATTACHMENTS_DIR",
             root.join("target/rapport/test/attachments"),

@@ -143,8 +143,98 @@ pub async fn set_user_disabled(
 #[server(endpoint = "list_organizations")]
 pub async fn list_organizations() -> Result<Vec<OrganizationItem>, AppError> {
     use crate::web::{auth, AppState};
-    use rapport_core::{accounts, policy};
+    use rapport_core::{organizations, policy};
     let state = expect_context::<AppState>();
     let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
-    Ok(accounts::list_organizations(&permit, &crate::web::reader::current(), &state.pool).await?)
+    Ok(organizations::list(&permit, &crate::web::reader::current(), &state.pool).await?)
+}
+
+/// Where the organizations page's forms come back to.
+pub const ORGANIZATIONS_PAGE: &str = "/admin/organizations";
+
+/// Rename an organization (names are unique, whatever their case). The page
+/// then says so (`done=renamed`, the organization).
+#[server(endpoint = "rename_organization")]
+pub async fn rename_organization(organization_id: i64, name: String) -> Result<(), AppError> {
+    use crate::web::{auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
+    use rapport_core::{organizations, policy};
+    let state = expect_context::<AppState>();
+    let renamed = async {
+        let actor = auth::require_actor()?;
+        let permit = policy::authorize(Some(&actor), &policy::Action::ManageOrganizations)?;
+        let ip = auth::client_ip(&state);
+        Ok(organizations::rename(&permit, &state.pool, organization_id, &name, &ip).await?)
+    }
+    .await;
+    let organization = organization_id.to_string();
+    match renamed {
+        Ok(_) => {
+            let done = [("done", "renamed"), ("organization", organization.as_str())];
+            leptos_axum::redirect(&forms::return_address(
+                ORGANIZATIONS_PAGE,
+                ORGANIZATIONS_PAGE,
+                &done,
+            ));
+            Ok(())
+        }
+        Err(e) => {
+            forms::back_to_form(
+                ORGANIZATIONS_PAGE,
+                &[("organization", &organization), ("name", &name)],
+                RenameOrganization::PATH,
+                &e,
+            );
+            Err(e)
+        }
+    }
+}
+
+/// Merge organization `source` into `target`: its people, cases, orders,
+/// invoices, deliveries, invitations and articles move, and `source` is gone.
+/// Cannot be undone, so the form asks to tick `confirm` first.
+#[server(endpoint = "merge_organizations")]
+pub async fn merge_organizations(
+    source: i64,
+    target: i64,
+    confirm: Option<String>,
+) -> Result<(), AppError> {
+    use crate::web::{auth, forms, AppState};
+    use leptos::server_fn::ServerFn;
+    use rapport_core::{organizations, policy};
+    let state = expect_context::<AppState>();
+    let merged = async {
+        let actor = auth::require_actor()?;
+        let permit = policy::authorize(Some(&actor), &policy::Action::ManageOrganizations)?;
+        if confirm.is_none() {
+            return Err(AppError::invalid(
+                "confirm",
+                "Tick the box to confirm: merging cannot be undone.",
+            ));
+        }
+        let ip = auth::client_ip(&state);
+        Ok(organizations::merge(&permit, &state.pool, source, target, &ip).await?)
+    }
+    .await;
+    let (source, target) = (source.to_string(), target.to_string());
+    match merged {
+        Ok(_) => {
+            let done = [("done", "merged"), ("organization", target.as_str())];
+            leptos_axum::redirect(&forms::return_address(
+                ORGANIZATIONS_PAGE,
+                ORGANIZATIONS_PAGE,
+                &done,
+            ));
+            Ok(())
+        }
+        Err(e) => {
+            forms::back_to_form(
+                ORGANIZATIONS_PAGE,
+                &[("source", &source), ("target", &target)],
+                MergeOrganizations::PATH,
+                &e,
+            );
+            Err(e)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use rapport_types::views::auth::UserSummary;
+use rapport_types::views::organization::InvitationSummary;
 
 /// Who is signed in, or `None` for a visitor.
 #[server(endpoint = "current_user")]
@@ -61,15 +62,13 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The organization an invitation link joins, to show on the registration form.
+/// The organization an invitation link joins and the address it is for, to
+/// show on the registration form.
 #[server(endpoint = "invitation_details")]
-pub async fn invitation_details(invitation: String) -> Result<String, AppError> {
+pub async fn invitation_details(invitation: String) -> Result<InvitationSummary, AppError> {
     use crate::web::AppState;
-    use rapport_core::accounts;
     let state = expect_context::<AppState>();
-    Ok(accounts::open_invitation(&state.pool, &invitation)
-        .await
-        .map(|i| i.organization_name)?)
+    Ok(rapport_core::organizations::invitation_details(&state.pool, &invitation).await?)
 }
 
 /// Create a customer account: a new organization (its admin), confirmed by a

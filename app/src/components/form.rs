@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
 
 /// The error of an action's last run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
@@ -69,6 +70,9 @@ pub fn Field(
     /// The id of a `<datalist>` of suggestions.
     #[prop(optional)]
     list: Option<String>,
+    /// Shown and sent, but not editable (an address an invitation is for).
+    #[prop(optional)]
+    readonly: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let FieldIds {
@@ -91,6 +95,7 @@ pub fn Field(
                 required=required
                 autocomplete=autocomplete
                 list=list
+                readonly=readonly
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
@@ -262,4 +267,59 @@ where
         }
     });
     count
+}
+
+/// The user a row's action was last sent for: with JavaScript the one just
+/// sent; without, the one the address names after a refusal (`user`).
+pub fn sent_for<S>(action: ServerAction<S>, user_of: fn(&S) -> i64) -> Signal<Option<i64>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    // The action forgets its input once answered: keep the user it was for.
+    let sent = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            sent.set(Some(user_of(&input)));
+        }
+    });
+    Signal::derive(move || {
+        sent.get()
+            .or_else(|| query.read().get("user").and_then(|id| id.parse().ok()))
+    })
+}
+
+/// An action's error when it was sent for `user_id`.
+pub fn row_error(
+    error: Signal<Option<AppError>>,
+    sent_for: Signal<Option<i64>>,
+    user_id: i64,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || error.get().filter(|_| sent_for.get() == Some(user_id)))
+}
+
+/// The box to tick before an action that cannot be taken back lightly, as on
+/// the case merge form; its error is shown beside it.
+#[component]
+pub fn ConfirmBox(
+    id: String,
+    /// What the box says, e.g. "Yes, disable".
+    label: &'static str,
+    /// Said to screen readers after the label: whom it is about.
+    whom: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = field_error(error, "confirm");
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <span class="checkbox" class:has-error=move || message.get().is_some()>
+            <input type="checkbox" id=id.clone() name="confirm" value="on"
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=move || message.get().is_some().then(|| described.clone())/>
+            <label for=id>{label} <span class="visually-hidden">{format!(" {whom}")}</span></label>
+        </span>
+        {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone() role="alert">{m}</p> })}
+    }
 }

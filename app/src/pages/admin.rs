@@ -1,8 +1,11 @@
 use crate::api::admin::{
-    list_organizations, list_users, ChangeRole, CreateStaffUser, SetUserDisabled, USERS_PAGE,
+    list_organizations, list_users, ChangeRole, CreateStaffUser, MergeOrganizations,
+    RenameOrganization, SetUserDisabled, USERS_PAGE,
 };
 use crate::api::email_links::{ChangeUserAddress, SendPasswordLink};
-use crate::components::form::{action_error, field_error, success_count, Field, FormError};
+use crate::components::form::{
+    action_error, field_error, row_error, sent_for, success_count, ConfirmBox, Field, FormError,
+};
 use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
 use crate::error::AppError;
@@ -11,7 +14,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use rapport_types::urlencode;
-use rapport_types::views::admin::USERS_PER_PAGE;
+use rapport_types::views::admin::{OrganizationItem, USERS_PER_PAGE};
 use rapport_types::views::PersonView;
 use rapport_types::Role;
 
@@ -159,27 +162,6 @@ fn page_address(q: &str, page: i64) -> String {
     format!("{USERS_PAGE}?q={}&page={page}", urlencode(q))
 }
 
-/// The user a row's action was last sent for: with JavaScript the one just
-/// sent; without, the one the address names after a refusal (`user`).
-fn sent_for<S>(action: ServerAction<S>, user_of: fn(&S) -> i64) -> Signal<Option<i64>>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let query = use_query_map();
-    // The action forgets its input once answered: keep the user it was for.
-    let sent = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(input) = action.input().get() {
-            sent.set(Some(user_of(&input)));
-        }
-    });
-    Signal::derive(move || {
-        sent.get()
-            .or_else(|| query.read().get("user").and_then(|id| id.parse().ok()))
-    })
-}
-
 /// The page's actions on a row, and whom each was last sent for (so that its
 /// error is shown in that row only).
 #[derive(Clone, Copy)]
@@ -225,40 +207,6 @@ fn user_done_message(query: &ParamsMap, users: &[PersonView]) -> Option<String> 
             })
         }
         _ => None,
-    }
-}
-
-/// An action's error when it was sent for `user_id`.
-fn row_error(
-    error: Signal<Option<AppError>>,
-    sent_for: Signal<Option<i64>>,
-    user_id: i64,
-) -> Signal<Option<AppError>> {
-    Signal::derive(move || error.get().filter(|_| sent_for.get() == Some(user_id)))
-}
-
-/// The box to tick before an action that cannot be taken back lightly, as on
-/// the case merge form; its error is shown beside it.
-#[component]
-fn ConfirmBox(
-    id: String,
-    /// What the box says, e.g. "Yes, disable".
-    label: &'static str,
-    /// Said to screen readers after the label: whom it is about.
-    whom: String,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let message = field_error(error, "confirm");
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
-    view! {
-        <span class="checkbox" class:has-error=move || message.get().is_some()>
-            <input type="checkbox" id=id.clone() name="confirm" value="on"
-                aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby=move || message.get().is_some().then(|| described.clone())/>
-            <label for=id>{label} <span class="visually-hidden">{format!(" {whom}")}</span></label>
-        </span>
-        {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone() role="alert">{m}</p> })}
     }
 }
 
@@ -385,15 +333,33 @@ fn UserRow(
 
 #[component]
 pub fn AdminOrganizationsPage() -> impl IntoView {
-    let organizations = Resource::new(|| (), |_| list_organizations());
+    let rename = ServerAction::<RenameOrganization>::new();
+    let merge = ServerAction::<MergeOrganizations>::new();
+    let changes = [success_count(rename), success_count(merge)];
+    let organizations = Resource::new(move || changes.map(|c| c.get()), |_| list_organizations());
+    let rename_error = action_error(rename);
+    let merge_error = action_error(merge);
+    let query = use_query_map();
+    let kept = move |name: &str| query.read_untracked().get(name);
     view! {
         <Title text="Organizations"/>
         <h1>"Organizations"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let address = query.get();
+                Suspend::new(async move {
                 match organizations.await {
-                    Ok(list) => view! {
+                    Ok(list) => {
+                        let done = organization_done_message(&address, &list);
+                        let choices: Vec<(i64, String)> = list.iter().map(|o| (o.id, o.name.clone())).collect();
+                        let (source, target) = (kept("source"), kept("target"));
+                        view! {
+                        {done.map(|message| view! { <p class="alert alert-success" role="status">{message}</p> })}
                         <p class="muted">{format!("{} customer organization(s).", list.len())}</p>
+                        <FormError error=rename_error/>
+                        {move || field_error(rename_error, "name").get().map(|m| view! {
+                            <p class="alert alert-error" role="alert">{m}</p>
+                        })}
                         <TableScroll label="Organizations">
                             <table class="table">
                                 <thead><tr>
@@ -401,25 +367,93 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                     <th scope="col" class="num">"Members"</th>
                                     <th scope="col" class="num">"Admins"</th>
                                     <th scope="col">"Created"</th>
+                                    <th scope="col">"Rename"</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|o| view! {
+                                    {list.into_iter().map(|o| {
+                                        let field_id = format!("rename-{}", o.id);
+                                        view! {
                                         <tr>
                                             <td><a href=format!("/admin/users?q={}", urlencode(&o.name))>{o.name.clone()}</a></td>
                                             <td class="num">{o.members}</td>
                                             <td class="num">{o.admins}</td>
                                             <td>{o.created}</td>
+                                            <td>
+                                                <ActionForm action=rename attr:class="inline-form row-form">
+                                                    <input type="hidden" name="organization_id" value=o.id/>
+                                                    <label class="visually-hidden" for=field_id.clone()>{format!("New name for {}", o.name)}</label>
+                                                    <input id=field_id type="text" name="name" value=o.name.clone() required=true/>
+                                                    <button type="submit" class="button button-small button-secondary">"Rename"</button>
+                                                </ActionForm>
+                                            </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </TableScroll>
+                        <section class="card" aria-labelledby="merge-heading">
+                            <h2 id="merge-heading">"Merge two organizations"</h2>
+                            <p class="muted">"Everything of the first moves to the second: its people, cases, orders, invoices, deliveries, invitations and articles. The first organization is then gone. This cannot be undone."</p>
+                            <ActionForm action=merge attr:class="form" attr:novalidate=true>
+                                <FormError error=merge_error/>
+                                <OrganizationChoice label="Merge this organization" name="source"
+                                    choices=choices.clone() chosen=source error=merge_error/>
+                                <OrganizationChoice label="into this one" name="target"
+                                    choices chosen=target error=merge_error/>
+                                <ConfirmBox id="confirm-merge".to_string() label="Yes, merge them"
+                                    whom="(cannot be undone)".to_string() error=merge_error/>
+                                <button type="submit" class="button">"Merge"</button>
+                            </ActionForm>
+                        </section>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
+    }
+}
+
+/// A labelled list of the organizations to choose one from.
+#[component]
+fn OrganizationChoice(
+    label: &'static str,
+    name: &'static str,
+    choices: Vec<(i64, String)>,
+    /// The one chosen before a refusal (without JavaScript).
+    chosen: Option<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = field_error(error, name);
+    let id = format!("field-{name}");
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">"Choose an organization"</option>
+                {choices.into_iter().map(|(value, text)| {
+                    let selected = chosen.as_deref() == Some(value.to_string().as_str());
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            {move || message.get().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
+    }
+}
+
+/// "Renamed …" or "Merged …" from the address the forms came back with (see
+/// `api::admin`), said only when the list agrees.
+fn organization_done_message(query: &ParamsMap, list: &[OrganizationItem]) -> Option<String> {
+    let id: i64 = query.get("organization")?.parse().ok()?;
+    let organization = list.iter().find(|o| o.id == id)?;
+    match query.get("done")?.as_str() {
+        "renamed" => Some(format!("Renamed to “{}”.", organization.name)),
+        "merged" => Some(format!(
+            "Merged into {}: the other organization's people, cases, orders, invoices, deliveries and invitations are now {}'s.",
+            organization.name, organization.name
+        )),
+        _ => None,
     }
 }
 

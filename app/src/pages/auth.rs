@@ -58,9 +58,9 @@ pub fn RegisterPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match invited_to.await {
-                            Some(Ok(organization)) => view! {
+                            Some(Ok(details)) => view! {
                                 <p class="alert alert-info">
-                                    "You are joining " <strong>{organization}</strong> "."
+                                    "You are joining " <strong>{details.organization_name}</strong> "."
                                 </p>
                                 <input type="hidden" name="invitation" value=invitation/>
                             }
@@ -88,8 +88,25 @@ pub fn RegisterPage() -> impl IntoView {
                 })}
                 <Field label="Your name" name="display_name" autocomplete="name"
                     value=kept("display_name") error=field_error(error, "display_name")/>
-                <Field label="E-mail address" name="email" kind="email" autocomplete="email"
-                    value=kept("email") error=field_error(error, "email")/>
+                // An invitation is for one address: it is shown, not typed.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match invited_to.await {
+                            Some(Ok(details)) => view! {
+                                <Field label="E-mail address" name="email" kind="email" autocomplete="email"
+                                    value=details.email readonly=true
+                                    hint="Your invitation is for this address."
+                                    error=field_error(error, "email")/>
+                            }
+                            .into_any(),
+                            _ => view! {
+                                <Field label="E-mail address" name="email" kind="email" autocomplete="email"
+                                    value=kept("email") error=field_error(error, "email")/>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
                 <Field label="Password" name="password" kind="password" autocomplete="new-password"
                     hint=Password::RULE error=field_error(error, "password")/>
                 <button type="submit" class="button">"Create account"</button>

@@ -188,7 +188,12 @@ fn CaseBody(
                                             <p class="message-meta">
                                                 {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
                                                 <strong>{entry.author}</strong>
-                                                {entry.from_staff.then(|| view! { " " <span class="badge">"Support"</span> })}
+                                                // From the author's role when they wrote (stored with the message), never
+                                                // from a name: a customer called "Sam Agent" gets no badge.
+                                                {entry.from_staff.then(|| view! {
+                                                    " " <span class="badge badge-staff">"Staff"</span>
+                                                    <span class="visually-hidden">", Rapport support staff"</span>
+                                                })}
                                                 " · " {entry.at}
                                             </p>
                                             <div class="prose" inner_html=entry.body.as_str().to_string()></div>

@@ -1,18 +1,15 @@
-//! Account rules: registration, invitations, passwords, roles and the views of
+//! Account rules: registration, passwords, roles and the views of
 //! people that pages show. Each takes the permit that `policy::authorize` gave for its action.
 
-use super::db::{self, audit, invitations, organizations, users};
+use super::db::{self, audit, organizations, users};
 use super::sign_in::{hash_password, verify_password};
 use crate::policy::{Action, Permit};
-use crate::time_zones::ReaderZone;
 use crate::Error;
 use crate::Reader;
 use rapport_types::views::account::TimeZoneChoices;
-use rapport_types::views::admin::{OrganizationItem, UserPage, USERS_PER_PAGE};
-use rapport_types::views::organization::OrganizationDetails;
+use rapport_types::views::admin::{UserPage, USERS_PER_PAGE};
 use rapport_types::views::PersonView;
 use rapport_types::{DisplayName, Email, OrganizationName, Password, Role};
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -45,75 +42,40 @@ pub struct Registration {
     pub invitation: Option<String>,
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
-}
-
-pub async fn open_invitation(
-    pool: &PgPool,
-    token: &str,
-) -> Result<invitations::OpenInvitation, Error> {
-    invitations::find_open(pool, &token_hash(token)).await?.ok_or_else(|| {
-        Error::invalid(
-            "invitation",
-            "This invitation link is not valid any more: it was used or it expired. Ask your colleague for a new one.",
-        )
-    })
-}
-
-/// Register a customer: either the admin of a new organization, or a customer
-/// joining one by invitation. One transaction; returns the user and sign-in time.
-pub async fn register(
+/// Join an organization by an invitation: the invitation went to the
+/// address by mail, so the account is made at once and signed in. One
+/// transaction; returns the user and sign-in time. (A new organization
+/// registers through `registration`, with its address confirmed first.)
+pub async fn join_by_invitation(
     pool: &PgPool,
     form: Registration,
+    token: &str,
     ip: &str,
 ) -> Result<(i64, OffsetDateTime), Error> {
     let email = Email::parse("email", &form.email)?;
     let name = DisplayName::parse("display_name", &form.display_name)?;
-    let invitation = match &form.invitation {
-        Some(token) => Some(open_invitation(pool, token).await?),
-        None => None,
-    };
-    let organization_name = match invitation {
-        Some(_) => None,
-        None => Some(OrganizationName::parse(
-            "organization_name",
-            &form.organization_name,
-        )?),
-    };
-    let password = Password::parse("password", &form.password)?;
+    let invitation = crate::organizations::open_invitation(pool, token).await?;
+    crate::organizations::check_invited_address(&invitation, &email)?;
+    let password = crate::passwords::strong_password(
+        "password",
+        &form.password,
+        &[email.as_str(), name.as_str(), &invitation.organization_name],
+    )?;
     let hash = hash_password(&password).await?;
 
     let mut tx = pool.begin().await?;
-    let (organization_id, role) = match (&invitation, &organization_name) {
-        (Some(inv), _) => (inv.organization_id, Role::Customer),
-        (None, Some(name)) => (
-            organizations::create(&mut *tx, name).await?,
-            Role::CustomerAdmin,
-        ),
-        (None, None) => {
-            unreachable!("an organization name is parsed whenever there is no invitation")
-        }
-    };
     let user_id = insert_user(
         &mut tx,
         users::NewUser {
             email: &email,
             display_name: &name,
-            role,
-            organization_id: Some(organization_id),
+            role: Role::Customer,
+            organization_id: Some(invitation.organization_id),
             password_hash: &hash,
         },
     )
     .await?;
-    if let Some(inv) = &invitation {
-        if !invitations::accept(&mut *tx, inv.id, user_id).await? {
-            return Err(Error::invalid(
-                "invitation",
-                "This invitation link was used a moment ago. Ask for a new one.",
-            ));
-        }
-    }
+    crate::organizations::accept_invitation(&mut tx, &invitation, user_id).await?;
     let signed_in_at = users::record_sign_in(&mut *tx, user_id).await?;
     audit::record(
         &mut *tx,
@@ -123,50 +85,12 @@ pub async fn register(
             subject_user_id: Some(user_id),
             email: Some(email.as_str()),
             ip: Some(ip),
-            detail: if invitation.is_some() {
-                "joined by invitation"
-            } else {
-                "new organization"
-            },
+            detail: "joined by invitation",
         },
     )
     .await?;
     tx.commit().await?;
     Ok((user_id, signed_in_at))
-}
-
-/// A new invitation token; only its hash is stored.
-pub async fn create_invitation(
-    permit: &Permit,
-    pool: &PgPool,
-    organization_id: i64,
-) -> Result<String, Error> {
-    permit.check(&Action::InviteToOrganization { organization_id })?;
-    let invited_by = permit.signed_in()?.user_id;
-    let mut bytes = [0u8; 24];
-    rand::Rng::fill(&mut rand::thread_rng(), &mut bytes);
-    let token = hex::encode(bytes);
-    let mut tx = pool.begin().await?;
-    invitations::create(
-        &mut *tx,
-        &token_hash(&token),
-        organization_id,
-        invited_by,
-        7,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            kind: audit::INVITATION_CREATED,
-            actor_user_id: Some(invited_by),
-            detail: &format!("organization {organization_id}"),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(token)
 }
 
 /// Check the current password, store the new one and end the user's other sessions.
@@ -231,56 +155,6 @@ pub fn time_zone_names(reader: &Reader) -> Result<TimeZoneChoices, Error> {
     reader.signed_in()?;
     Ok(TimeZoneChoices {
         names: crate::time_zones::names().to_vec(),
-    })
-}
-
-fn member_view(
-    zone: &ReaderZone,
-    m: users::Member,
-    organization_name: Option<String>,
-) -> Result<PersonView, Error> {
-    Ok(PersonView {
-        id: m.id,
-        email: m.email,
-        display_name: m.display_name,
-        role: role_of(&m.role)?,
-        organization_name,
-        disabled: m.disabled,
-        created: None,
-        last_sign_in: m.last_sign_in_at.map(|t| zone.date_time(t)),
-    })
-}
-
-/// An organization's details and members, for its admin (or Rapport's).
-pub async fn organization_overview(
-    permit: &Permit,
-    reader: &Reader,
-    pool: &PgPool,
-    organization_id: i64,
-) -> Result<OrganizationDetails, Error> {
-    let zone = reader.zone();
-    permit.check(&Action::ViewOrganizationMembers { organization_id })?;
-    overview_of(zone, pool, organization_id).await
-}
-
-async fn overview_of(
-    zone: &ReaderZone,
-    pool: &PgPool,
-    organization_id: i64,
-) -> Result<OrganizationDetails, Error> {
-    let overview = organizations::overview(pool, organization_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let members = users::members_of(pool, organization_id)
-        .await?
-        .into_iter()
-        .map(|m| member_view(zone, m, None))
-        .collect::<Result<_, _>>()?;
-    Ok(OrganizationDetails {
-        name: overview.name,
-        members,
-        open_invitations: overview.open_invitations,
-        members_see_all_orders: overview.members_see_all_orders,
     })
 }
 
@@ -505,24 +379,4 @@ pub async fn set_disabled(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub async fn list_organizations(
-    permit: &Permit,
-    reader: &Reader,
-    pool: &PgPool,
-) -> Result<Vec<OrganizationItem>, Error> {
-    let zone = reader.zone();
-    permit.check(&Action::ManageUsers)?;
-    Ok(organizations::list(pool)
-        .await?
-        .into_iter()
-        .map(|o| OrganizationItem {
-            id: o.id,
-            name: o.name,
-            created: zone.date_time(o.created_at),
-            members: o.members,
-            admins: o.admins,
-        })
-        .collect())
 }

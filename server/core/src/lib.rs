@@ -30,6 +30,7 @@ pub mod mail;
 pub mod markdown;
 pub mod order_import;
 pub mod orders;
+pub mod organizations;
 pub mod password_reset;
 pub mod passwords;
 pub mod policy;

@@ -60,11 +60,17 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("dashboard", Gate::SignedIn),
     ("organization_overview", Gate::CustomerAdmin),
     ("create_invitation", Gate::CustomerAdmin),
+    ("resend_invitation", Gate::CustomerAdmin),
+    ("revoke_invitation", Gate::CustomerAdmin),
+    ("remove_member", Gate::CustomerAdmin),
+    ("set_member_role", Gate::CustomerAdmin),
     ("list_users", Gate::Admin),
     ("create_staff_user", Gate::Admin),
     ("change_role", Gate::Admin),
     ("set_user_disabled", Gate::Admin),
     ("list_organizations", Gate::Admin),
+    ("rename_organization", Gate::Admin),
+    ("merge_organizations", Gate::Admin),
     ("case_options", Gate::SignedIn),
     ("preview_markdown", Gate::SignedIn),
     ("create_case", Gate::SignedIn),
@@ -207,8 +213,14 @@ pub enum Action {
     ViewDashboard,
     /// See an organization's details and members.
     ViewOrganizationMembers { organization_id: i64 },
-    /// Create an invitation link to join an organization.
+    /// Invite someone by e-mail to join an organization; send an invitation
+    /// again or revoke it.
     InviteToOrganization { organization_id: i64 },
+    /// Remove a member of an organization, or make them a customer or a
+    /// customer admin.
+    ManageOrganizationMembers { organization_id: i64 },
+    /// Rename organizations and merge one into another (Rapport's admins).
+    ManageOrganizations,
     /// List and search every user; list organizations.
     ManageUsers,
     /// Create an agent, trainer or admin account.
@@ -269,11 +281,14 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
     match action {
         Action::ManageOwnAccount | Action::ViewDashboard => true,
         Action::ViewOrganizationMembers { organization_id }
-        | Action::InviteToOrganization { organization_id } => {
+        | Action::InviteToOrganization { organization_id }
+        | Action::ManageOrganizationMembers { organization_id } => {
             (actor.role == Role::CustomerAdmin && own_organization(organization_id))
                 || actor.role == Role::Admin
         }
-        Action::ManageUsers | Action::CreateStaffUser => actor.role == Role::Admin,
+        Action::ManageUsers | Action::CreateStaffUser | Action::ManageOrganizations => {
+            actor.role == Role::Admin
+        }
         // An admin cannot lock themselves out by demoting or disabling their own account.
         Action::ChangeUserAccess { target_user_id }
         | Action::ChangeUserAddress { target_user_id } => {
@@ -564,6 +579,21 @@ mod tests {
             rows.push((role, other.clone(), is(Admin)));
             rows.push((role, invite_own.clone(), is(CustomerAdmin) || is(Admin)));
             rows.push((role, invite_other.clone(), is(Admin)));
+            rows.push((
+                role,
+                Action::ManageOrganizationMembers {
+                    organization_id: OWN_ORG,
+                },
+                is(CustomerAdmin) || is(Admin),
+            ));
+            rows.push((
+                role,
+                Action::ManageOrganizationMembers {
+                    organization_id: OTHER_ORG,
+                },
+                is(Admin),
+            ));
+            rows.push((role, Action::ManageOrganizations, is(Admin)));
             rows.push((role, Action::ManageUsers, is(Admin)));
             rows.push((role, Action::CreateStaffUser, is(Admin)));
             rows.push((role, access_other.clone(), is(Admin)));

@@ -42,15 +42,6 @@ fn link_not_valid() -> Error {
     )
 }
 
-/// The message for an organization name that is taken: join it instead.
-pub fn organization_taken() -> Error {
-    Error::invalid(
-        "organization_name",
-        "An organization of this name is already registered. If you work there, ask its \
-         administrator to invite you (Organization page, \"Invite\").",
-    )
-}
-
 /// Take a registration form. Limits: registrations per client address, and
 /// mails per e-mail address (so nobody can flood a stranger's inbox).
 pub async fn register(
@@ -58,8 +49,9 @@ pub async fn register(
     form: Registration,
     ip: &str,
 ) -> Result<Registered, Error> {
-    if form.invitation.is_some() {
-        let (user_id, signed_in_at) = accounts::register(&backend.pool, form, ip).await?;
+    if let Some(invitation) = form.invitation.clone() {
+        let (user_id, signed_in_at) =
+            accounts::join_by_invitation(&backend.pool, form, &invitation, ip).await?;
         return Ok(Registered::SignedIn(SignedInAs {
             user_id,
             signed_in_at,
@@ -79,7 +71,7 @@ pub async fn register(
         .await?
         .is_some()
     {
-        return Err(organization_taken());
+        return Err(crate::organizations::name_taken(&organization));
     }
     limits::hit(
         &backend.pool,
@@ -235,13 +227,8 @@ pub async fn confirm(
     let link = email_links::take(&mut *tx, email_links::REGISTRATION, &token_hash)
         .await?
         .ok_or_else(link_not_valid)?;
-    if organizations::find_by_name(&mut *tx, &organization)
-        .await?
-        .is_some()
-    {
-        return Err(organization_taken());
-    }
-    let organization_id = organizations::create(&mut *tx, &organization).await?;
+    let organization_id =
+        crate::organizations::create_for_registration(&mut tx, &organization).await?;
     let created = users::create(
         &mut *tx,
         users::NewUser {

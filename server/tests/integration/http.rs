@@ -7,7 +7,6 @@ use app::api::account::ChangePassword;
 use app::api::admin::{ChangeRole, ListUsers, SetUserDisabled};
 use app::api::auth::Register;
 use app::api::dashboard::Dashboard;
-use app::api::organization::{CreateInvitation, OrganizationOverview};
 use rapport_core::policy::{Gate, SERVER_FUNCTIONS};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use sqlx::PgPool;
@@ -576,78 +575,6 @@ async fn admins_change_roles_within_a_group_and_not_their_own(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(changes, ["customer -> customer_admin"]);
-}
-
-#[sqlx::test(migrator = "server::MIGRATOR")]
-async fn a_customer_admin_sees_only_their_organization_and_invites_into_it(pool: PgPool) {
-    let app = TestApp::spawn_empty(pool).await;
-    fixtures::people(
-        &app.pool,
-        &[
-            "olivia@northwind.example",
-            "nick@northwind.example",
-            "carla@acme.example",
-        ],
-    )
-    .await;
-    let olivia = app.signed_in("olivia@northwind.example").await;
-    let overview: serde_json::Value = app
-        .invoke(&olivia, OrganizationOverview {})
-        .await
-        .json()
-        .await
-        .unwrap();
-    let text = overview.to_string();
-    assert!(text.contains("nick@northwind.example"));
-    assert!(!text.contains("acme.example"), "{text}");
-
-    let created = app.invoke(&olivia, CreateInvitation {}).await;
-    assert_eq!(created.status(), 200);
-    let location = created.headers()["location"].to_str().unwrap().to_string();
-    let token = location.split("invitation=").nth(1).unwrap().to_string();
-
-    let colleague = app.browser();
-    let joined = app
-        .invoke(
-            &colleague,
-            Register {
-                email: "nora@northwind.example".into(),
-                display_name: "Nora Northwind".into(),
-                organization_name: None,
-                password: "nora's long password".into(),
-                invitation: Some(token.clone()),
-            },
-        )
-        .await;
-    assert_eq!(joined.status(), 200);
-    let (role, org): (String, String) = sqlx::query_as(
-        "SELECT u.role, o.name FROM users u JOIN organizations o ON o.id = u.organization_id
-         WHERE u.email = 'nora@northwind.example'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(
-        (role.as_str(), org.as_str()),
-        ("customer", "Northwind Traders")
-    );
-
-    // The link works once.
-    let again = app
-        .invoke(
-            &app.browser(),
-            Register {
-                email: "mallory@example.com".into(),
-                display_name: "Mallory".into(),
-                organization_name: None,
-                password: "mallory's long password".into(),
-                invitation: Some(token.clone()),
-            },
-        )
-        .await;
-    assert_eq!(again.status(), 422);
-    let body: serde_json::Value = again.json().await.unwrap();
-    assert_eq!(body["Invalid"]["field"], "invitation");
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

@@ -20,6 +20,7 @@ mod mail;
 mod navigation;
 mod order_import;
 mod orders;
+mod organizations;
 mod search;
 mod seed_orders;
 mod seed_workshops;

@@ -166,7 +166,7 @@ pub async fn thread(
     sqlx::query_as::<_, ThreadItem>(
         "SELECT * FROM (
             SELECT CASE WHEN m.internal THEN 'note' ELSE 'message' END AS kind,
-                   u.display_name AS author_name, u.role AS author_role, m.body,
+                   u.display_name AS author_name, m.author_role, m.body,
                    NULL::text AS field, NULL::text AS old_value, NULL::text AS new_value,
                    m.created_at AS at, m.id AS seq, m.version,
                    array(SELECT f.id FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_ids,
