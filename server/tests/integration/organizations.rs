@@ -275,7 +275,7 @@ async fn an_invitation_comes_by_mail_and_only_its_address_can_use_it(pool: PgPoo
     let token = invitation_token(&app.pool, "nora@northwind.example")
         .await
         .unwrap();
-    assert_eq!(token.len(), 48, "192 random bits");
+    assert_eq!(token.len(), 64, "256 random bits");
 
     let listed = overview(&app, &olivia).await;
     let invitation = invitation_of(&listed, "nora@northwind.example");

@@ -330,6 +330,16 @@ async fn missed_notifications_are_found_as_drift_and_repaired(pool: PgPool) {
         .await
         .unwrap();
     drop(index);
-    let index = sync::open_and_refresh(&pool, dir.path()).await.unwrap();
+    // The aborted updater's last commit may still hold the writer's lock on
+    // its blocking thread for a moment; a new process never meets that.
+    let mut reopened = sync::open_and_refresh(&pool, dir.path()).await;
+    for _ in 0..50 {
+        if reopened.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        reopened = sync::open_and_refresh(&pool, dir.path()).await;
+    }
+    let index = reopened.unwrap();
     assert_eq!(index.article_ids(), vec![new]);
 }
