@@ -251,3 +251,18 @@ async fn searches_are_answered_but_the_log_stops_growing(pool: PgPool) {
             .unwrap();
     assert_eq!(logged, 3);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn invitations_are_limited_per_sender(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |config| limit(config, Limit::Invitation, 2)).await;
+    let olivia = app.signed_in("olivia@northwind.example").await;
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let invite = app::api::organization::CreateInvitation {
+            email: format!("colleague{i}@northwind.example"),
+        };
+        statuses.push(app.invoke(&olivia, invite).await.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    assert!(app.mails_to("colleague2@northwind.example").await.is_empty());
+}
