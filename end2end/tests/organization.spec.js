@@ -1,34 +1,9 @@
 // A customer admin's organization page (invitations by e-mail, removing a
 // member) and Rapport admins' organizations page (rename, merge).
-const fs = require('fs');
 const path = require('path');
 const { test, expect } = require('./fixtures');
-const { signIn } = require('./helpers');
-
-// Where the server writes its mail as .eml files: `cargo xtask test` passes
-// the folder it gives the server (RAPPORT_MAIL_DIR) as MAIL_DIR.
-const MAIL_DIR = process.env.MAIL_DIR || path.join(__dirname, '../../target/rapport/test/mail');
-
-/** The text of an .eml file, with quoted-printable soft breaks and `=3D` undone. */
-function readMail(file) {
-  return fs.readFileSync(file, 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-}
-
-/** The newest mail to `address`, waiting until the server's sender wrote it. */
-async function mailTo(address) {
-  let found;
-  await expect.poll(() => {
-    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')) : [];
-    const mails = files
-      .map((f) => path.join(MAIL_DIR, f))
-      .map((file) => ({ file, time: fs.statSync(file).mtimeMs, text: readMail(file) }))
-      .filter((m) => new RegExp(`^To: .*${address.replace(/[.+]/g, '\\$&')}`, 'mi').test(m.text))
-      .sort((a, b) => a.time - b.time);
-    found = mails.pop();
-    return Boolean(found);
-  }, { message: `a mail to ${address} in ${MAIL_DIR}`, timeout: 15_000 }).toBe(true);
-  return found.text;
-}
+const { signIn, registerAndConfirm } = require('./helpers');
+const { waitForMail, linkTo } = require('./mail');
 
 /** Screenshots for people to look at, when SCREENSHOTS_DIR says where. */
 async function screenshots(page, name) {
@@ -54,11 +29,10 @@ test('a customer admin invites by e-mail, the colleague joins, and the admin rem
   await expect(invitation.getByText('Pending')).toBeVisible();
   await expect(invitation.getByRole('cell', { name: 'Greta Globex' })).toBeVisible();
 
-  const mail = await mailTo(email);
-  const link = mail.match(/https?:\/\/\S+\/register\?invitation=[0-9a-f]+/)[0];
+  const mail = await waitForMail(email, /invit/i);
   const colleagueContext = await browser.newContext();
   const colleague = await colleagueContext.newPage();
-  await colleague.goto(link.replace(/^https?:\/\/[^/]+/, process.env.BASE_URL || 'http://127.0.0.1:3000'));
+  await colleague.goto(linkTo(mail.text, '/register?invitation='));
   await colleague.locator('body[data-hydrated]').waitFor();
   await expect(colleague.getByText('You are joining')).toContainText('Globex Logistics');
   // The address is the invitation's, shown and not editable.
@@ -66,7 +40,7 @@ test('a customer admin invites by e-mail, the colleague joins, and the admin rem
   await expect(address).toHaveValue(email);
   await expect(address).not.toBeEditable();
   await colleague.getByLabel('Your name').fill('Gary Globex');
-  await colleague.getByLabel('Password').fill('gary long password 7');
+  await colleague.getByLabel('Password').fill('gary velvet harbor compass');
   await colleague.getByRole('button', { name: 'Create account' }).click();
   await expect(colleague).toHaveURL(/\/dashboard$/);
   await expect(colleague.getByText('Globex Logistics')).toBeVisible();
@@ -96,7 +70,7 @@ test('a name already registered sends the newcomer to its admin', async ({ page,
   await page.getByLabel('Organization').fill(' globex LOGISTICS ');
   await page.getByLabel('Your name').fill('Gina Copycat');
   await page.getByLabel('E-mail address').fill(`gina-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('a long enough password 7');
+  await page.getByLabel('Password').fill('tangerine kettle orbit');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByText("Ask that organization's admin to invite you")).toBeVisible();
   await expect(page.getByLabel('Your name')).toHaveValue('Gina Copycat');
@@ -106,14 +80,12 @@ test('a name already registered sends the newcomer to its admin', async ({ page,
 async function newOrganization(browser, name) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto('/register');
-  await page.locator('body[data-hydrated]').waitFor();
-  await page.getByLabel('Organization').fill(name);
-  await page.getByLabel('Your name').fill('Owner Person');
-  await page.getByLabel('E-mail address').fill(`owner-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`);
-  await page.getByLabel('Password').fill('a long enough password 7');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await registerAndConfirm(page, {
+    organization: name,
+    name: 'Owner Person',
+    email: `owner-${Date.now()}-${Math.random().toString(16).slice(2)}@example.com`,
+    password: 'tangerine kettle orbit',
+  });
   await context.close();
   return name;
 }

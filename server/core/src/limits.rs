@@ -293,6 +293,13 @@ pub async fn clear(db: impl PgExecutor<'_>, limit: Limit, key: &str) -> Result<(
     Ok(())
 }
 
+/// Take back one hit of `key` (a sign-in that succeeded: the limit is for
+/// guesses, and an office behind one address signs in many times a day).
+pub async fn take_back(db: impl PgExecutor<'_>, limit: Limit, key: &str) -> Result<(), Error> {
+    rate_limits::take_back(db, &format!("{}:{key}", limit.name())).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

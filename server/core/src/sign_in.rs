@@ -151,8 +151,12 @@ pub async fn check_sign_in(
         },
     )
     .await?;
-    // The owner is in: their earlier typos from here count no more.
+    // The owner is in: their earlier typos from here count no more, and a
+    // right password is no guess, so it is taken back from the account's
+    // and the address's counts (the guesses before it stay counted there).
     limits::clear(&mut *tx, Limit::SignInPair, &pair).await?;
+    limits::take_back(&mut *tx, Limit::SignInAccount, &account).await?;
+    limits::take_back(&mut *tx, Limit::SignInAddress, ip).await?;
     tx.commit().await?;
     Ok(SignedInAs {
         user_id: user.id,

@@ -264,5 +264,8 @@ async fn invitations_are_limited_per_sender(pool: PgPool) {
         statuses.push(app.invoke(&olivia, invite).await.status().as_u16());
     }
     assert_eq!(statuses, [200, 200, 429]);
-    assert!(app.mails_to("colleague2@northwind.example").await.is_empty());
+    assert!(app
+        .mails_to("colleague2@northwind.example")
+        .await
+        .is_empty());
 }

@@ -47,6 +47,15 @@ pub async fn clear(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Take one hit back (an attempt that turned out to be the owner's).
+pub async fn take_back(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE rate_limits SET hits = greatest(hits - 1, 0) WHERE key = $1")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Forget counters whose window closed more than a day ago (a daily job):
 /// the table holds only the keys that were busy lately.
 pub async fn forget_old(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
