@@ -269,3 +269,32 @@ async fn invitations_are_limited_per_sender(pool: PgPool) {
         .await
         .is_empty());
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn good_sign_ins_from_one_address_are_not_guesses(pool: PgPool) {
+    // An office behind one address: more good sign-ins than the address limit.
+    let app =
+        TestApp::spawn_empty_with(pool, |config| limit(config, Limit::SignInAddress, 3)).await;
+    fixtures::people(
+        &app.pool,
+        &["olivia@northwind.example", "nick@northwind.example"],
+    )
+    .await;
+    for _ in 0..3 {
+        for email in ["olivia@northwind.example", "nick@northwind.example"] {
+            let response = app.sign_in(&app.browser(), email, DEMO_PASSWORD).await;
+            assert_eq!(response.status(), 200, "{email}");
+        }
+    }
+    // Guesses still count: three wrong ones, and the address waits.
+    for _ in 0..3 {
+        let wrong = app
+            .sign_in(&app.browser(), "nick@northwind.example", "guess")
+            .await;
+        assert_eq!(wrong.status(), 422);
+    }
+    let refused = app
+        .sign_in(&app.browser(), "olivia@northwind.example", DEMO_PASSWORD)
+        .await;
+    assert_eq!(refused.status(), 429);
+}
