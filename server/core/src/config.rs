@@ -30,6 +30,9 @@ pub struct Config {
     pub sign_in_failures_per_account: i64,
     pub sign_in_failures_per_address: i64,
     pub sign_in_window: Duration,
+    /// How long the two-factor step of a sign-in waits for its code after the
+    /// right password (short in tests).
+    pub two_factor_step_timeout: Duration,
     /// The folder attachment files are kept in (created when missing).
     pub attachments_dir: PathBuf,
     /// Where outgoing e-mail goes: an SMTP server, or files in a folder (development).
@@ -93,6 +96,7 @@ impl Default for Config {
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 50,
             sign_in_window: Duration::from_secs(15 * 60),
+            two_factor_step_timeout: Duration::from_secs(5 * 60),
             attachments_dir: PathBuf::from("attachments"),
             mail_transport: MailTransport::Folder(PathBuf::from(DEFAULT_MAIL_DIR)),
             mail_from: DEFAULT_MAIL_FROM.to_string(),

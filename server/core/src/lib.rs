@@ -6,6 +6,7 @@
 //!
 //! Services report [`Error`]; the web edge turns it into what a person sees.
 
+pub mod account_sessions;
 pub mod accounts;
 pub mod articles;
 pub mod attachments;
@@ -34,6 +35,7 @@ pub mod sign_in;
 pub mod site;
 pub mod sla;
 pub mod time_zones;
+pub mod two_factor;
 pub mod workshops;
 pub mod writing;
 

@@ -46,6 +46,21 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("update_profile", Gate::SignedIn),
     ("change_password", Gate::SignedIn),
     ("time_zone_names", Gate::SignedIn),
+    // Two-factor sign-in and sessions (api::account, api::auth). The sign-in
+    // step is a visitor's: the session holds only the pending step until then.
+    ("two_factor_status", Gate::SignedIn),
+    ("begin_two_factor_setup", Gate::SignedIn),
+    ("cancel_two_factor_setup", Gate::SignedIn),
+    ("finish_two_factor_setup", Gate::SignedIn),
+    ("switch_off_two_factor", Gate::SignedIn),
+    ("renew_recovery_codes", Gate::SignedIn),
+    ("account_sessions", Gate::SignedIn),
+    ("sign_out_session", Gate::SignedIn),
+    ("sign_out_other_sessions", Gate::SignedIn),
+    ("pending_sign_in", Gate::Anyone),
+    ("verify_two_factor", Gate::Anyone),
+    ("staff_two_factor_setting", Gate::Admin),
+    ("set_staff_two_factor", Gate::Admin),
     ("dashboard", Gate::SignedIn),
     ("organization_overview", Gate::CustomerAdmin),
     ("create_invitation", Gate::CustomerAdmin),
@@ -202,6 +217,8 @@ pub enum Action {
     ManageUsers,
     /// Create an agent, trainer or admin account.
     CreateStaffUser,
+    /// Require two-factor sign-in of staff (agents, trainers, admins), or not.
+    RequireStaffTwoFactor,
     /// Change the role of a user, or disable or enable them.
     ChangeUserAccess { target_user_id: i64 },
     /// Render Markdown for a preview.
@@ -254,7 +271,9 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
             (actor.role == Role::CustomerAdmin && own_organization(organization_id))
                 || actor.role == Role::Admin
         }
-        Action::ManageUsers | Action::CreateStaffUser => actor.role == Role::Admin,
+        Action::ManageUsers | Action::CreateStaffUser | Action::RequireStaffTwoFactor => {
+            actor.role == Role::Admin
+        }
         // An admin cannot lock themselves out by demoting or disabling their own account.
         Action::ChangeUserAccess { target_user_id } => {
             actor.role == Role::Admin && *target_user_id != actor.user_id
@@ -538,6 +557,7 @@ mod tests {
             rows.push((role, invite_other.clone(), is(Admin)));
             rows.push((role, Action::ManageUsers, is(Admin)));
             rows.push((role, Action::CreateStaffUser, is(Admin)));
+            rows.push((role, Action::RequireStaffTwoFactor, is(Admin)));
             rows.push((role, access_other.clone(), is(Admin)));
             rows.push((role, access_self.clone(), false));
             rows.push((role, Action::PreviewMarkdown, signed_in));
