@@ -32,17 +32,14 @@ pub async fn start(
         .take(USER_AGENT_CHARS)
         .collect();
     let mut db = pool.acquire().await?;
-    store::start(
-        &mut db,
-        &key,
+    let row = store::NewSession {
+        key: &key,
         user_id,
-        &user_agent,
+        user_agent: &user_agent,
         ip,
         signed_in_at,
-        config.session_idle,
-        config.session_max_age,
-    )
-    .await?;
+    };
+    store::start(&mut db, row, config.session_idle, config.session_max_age).await?;
     Ok(key)
 }
 

@@ -135,18 +135,16 @@ async fn disabling_moves_the_session_cut_off_and_enabling_keeps_it(pool: PgPool)
     // The user of a session is found while its row is there.
     let mut db = pool.acquire().await.unwrap();
     let day = std::time::Duration::from_secs(86_400);
-    rapport_core::db::account_sessions::start(
-        &mut db,
-        "session-key",
-        id,
-        "",
-        "",
-        time::OffsetDateTime::now_utc(),
-        day,
-        day,
-    )
-    .await
-    .unwrap();
+    let row = rapport_core::db::account_sessions::NewSession {
+        key: "session-key",
+        user_id: id,
+        user_agent: "",
+        ip: "",
+        signed_in_at: time::OffsetDateTime::now_utc(),
+    };
+    rapport_core::db::account_sessions::start(&mut db, row, day, day)
+        .await
+        .unwrap();
     drop(db);
     let before = users::find_for_session(&pool, id, "session-key")
         .await

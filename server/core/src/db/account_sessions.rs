@@ -7,15 +7,21 @@ use sqlx::{FromRow, PgExecutor};
 use std::time::Duration;
 use time::OffsetDateTime;
 
+/// A session's row, as it starts.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    pub key: &'a str,
+    pub user_id: i64,
+    pub user_agent: &'a str,
+    pub ip: &'a str,
+    pub signed_in_at: OffsetDateTime,
+}
+
 /// A new session's row. Rows of the person's sessions that can no longer be
 /// alive (idle or too old) are cleared on the way.
 pub async fn start(
     db: &mut sqlx::PgConnection,
-    key: &str,
-    user_id: i64,
-    user_agent: &str,
-    ip: &str,
-    signed_in_at: OffsetDateTime,
+    session: NewSession<'_>,
     idle: Duration,
     max_age: Duration,
 ) -> sqlx::Result<()> {
@@ -25,7 +31,7 @@ pub async fn start(
            AND (last_seen_at < now() - make_interval(secs => $2) - interval '1 minute'
                 OR created_at < now() - make_interval(secs => $3))",
     )
-    .bind(user_id)
+    .bind(session.user_id)
     .bind(idle.as_secs_f64())
     .bind(max_age.as_secs_f64())
     .execute(&mut *db)
@@ -34,11 +40,11 @@ pub async fn start(
         "INSERT INTO account_sessions (key, user_id, user_agent, ip, created_at)
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(key)
-    .bind(user_id)
-    .bind(user_agent)
-    .bind(ip)
-    .bind(signed_in_at)
+    .bind(session.key)
+    .bind(session.user_id)
+    .bind(session.user_agent)
+    .bind(session.ip)
+    .bind(session.signed_in_at)
     .execute(&mut *db)
     .await?;
     Ok(())
