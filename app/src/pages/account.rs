@@ -99,12 +99,15 @@ pub fn AccountPage() -> impl IntoView {
                             </ActionForm>
                         </section>
                     </div>
-                    <TwoFactorSection/>
-                    <SessionsSection/>
                 }
                 .into_any()
             })}}
         </Transition>
+        // Outside the page's Transition, which redraws with every `saved=`:
+        // their resources must outlive that, or a redraw disposes them while
+        // they are awaited.
+        <TwoFactorSection/>
+        <SessionsSection/>
     }
 }
 
@@ -155,24 +158,36 @@ fn TwoFactorSection() -> impl IntoView {
     );
     // With JavaScript the new codes also come back with the action itself
     // (the page's own reload may have shown them from the session already).
+    // Untracked: the section is drawn again when the status is fetched again
+    // after a success, not when an answer arrives (a redraw then would
+    // dispose the fields still showing it).
     let just_made = move || {
         let of = |value: Option<Result<Vec<String>, AppError>>| value.and_then(Result::ok);
-        of(renew.value().get()).or_else(|| of(finish.value().get()))
+        of(renew.value().get_untracked()).or_else(|| of(finish.value().get_untracked()))
     };
+    // Made here, not in the redrawn part, so they outlive a redraw.
+    let begin_password = field_error(begin_error, "password");
+    let finish_code = field_error(finish_error, "code");
+    let renew_password = field_error(renew_error, "password");
+    let off_password = field_error(off_error, "password");
+    let off_code = field_error(off_error, "code");
     view! {
-        <section class="card" id="two-factor" aria-labelledby="two-factor-heading">
-            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
+            <Transition fallback=|| ()>
+                {move || {
+                // Read before waiting (see the page above).
+                let made = just_made();
+                Suspend::new(async move {
                     let status: TwoFactorView = match status.await {
                         Ok(status) => status,
+                        // The page says "please sign in" once, above.
+                        Err(AppError::Unauthenticated) => return ().into_any(),
                         Err(e) => return view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                     };
                     let codes = Some(status.new_recovery_codes.clone())
                         .filter(|codes| !codes.is_empty())
-                        .or_else(just_made)
+                        .or(made)
                         .filter(|_| status.enabled);
-                    if status.enabled {
+                    let body = if status.enabled {
                         view! {
                             <p>
                                 <span class="badge badge-ok">"On"</span>
@@ -184,7 +199,7 @@ fn TwoFactorSection() -> impl IntoView {
                                 <h3>"Make new recovery codes"</h3>
                                 <p class="hint">"The old codes stop working."</p>
                                 <FormError error=renew_error/>
-                                <PasswordField name="password" id="renew-password" error=field_error(renew_error, "password")/>
+                                <PasswordField name="password" id="renew-password" error=renew_password/>
                                 <button type="submit" class="button button-secondary">"Make new recovery codes"</button>
                             </ActionForm>
                             {if status.required {
@@ -197,8 +212,8 @@ fn TwoFactorSection() -> impl IntoView {
                                         <h3>"Switch off two-factor sign-in"</h3>
                                         <p class="hint">"Enter your password or a code from your app (or a recovery code)."</p>
                                         <FormError error=off_error/>
-                                        <PasswordField name="password" id="off-password" required=false error=field_error(off_error, "password")/>
-                                        <CodeField id="off-code" label="Or a code" error=field_error(off_error, "code")/>
+                                        <PasswordField name="password" id="off-password" required=false error=off_password/>
+                                        <CodeField id="off-code" label="Or a code" error=off_code/>
                                         <button type="submit" class="button button-secondary">"Switch off"</button>
                                     </ActionForm>
                                 }.into_any()
@@ -211,7 +226,7 @@ fn TwoFactorSection() -> impl IntoView {
                             <SetupSteps setup/>
                             <ActionForm action=finish attr:class="form" attr:novalidate=true>
                                 <FormError error=finish_error/>
-                                <CodeField id="setup-code" label="Code from the app" error=field_error(finish_error, "code")/>
+                                <CodeField id="setup-code" label="Code from the app" error=finish_code/>
                                 <button type="submit" class="button">"Switch on"</button>
                             </ActionForm>
                             <ActionForm action=cancel attr:class="form form-separated">
@@ -228,15 +243,21 @@ fn TwoFactorSection() -> impl IntoView {
                             <p>"Keep your account safe even if your password is found out: signing in then also asks for a code from an app on your phone."</p>
                             <ActionForm action=begin attr:class="form" attr:novalidate=true>
                                 <FormError error=begin_error/>
-                                <PasswordField name="password" id="setup-password" error=field_error(begin_error, "password")/>
+                                <PasswordField name="password" id="setup-password" error=begin_password/>
                                 <button type="submit" class="button">"Set up two-factor sign-in"</button>
                             </ActionForm>
                         }
                         .into_any()
+                    };
+                    view! {
+                        <section class="card" id="two-factor" aria-labelledby="two-factor-heading">
+                            <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+                            {body}
+                        </section>
                     }
-                })}
+                    .into_any()
+                })}}
             </Transition>
-        </section>
     }
 }
 
@@ -312,18 +333,19 @@ fn SessionsSection() -> impl IntoView {
         |_| account_sessions(),
     );
     view! {
-        <section class="card" id="sessions" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">"Where you are signed in"</h2>
-            <FormError error=one_error/>
-            <FormError error=others_error/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list: Vec<SessionView> = match sessions.await {
                         Ok(list) => list,
+                        Err(AppError::Unauthenticated) => return ().into_any(),
                         Err(e) => return view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                     };
                     let others = list.iter().filter(|s| !s.current).count();
                     view! {
+                      <section class="card" id="sessions" aria-labelledby="sessions-heading">
+                        <h2 id="sessions-heading">"Where you are signed in"</h2>
+                        <FormError error=one_error/>
+                        <FormError error=others_error/>
                         <ul class="people sign-ins">
                             {list.into_iter().map(|s| view! { <SessionItem session=s action=sign_out_one/> }).collect_view()}
                         </ul>
@@ -332,11 +354,11 @@ fn SessionsSection() -> impl IntoView {
                                 <button type="submit" class="button button-secondary">"Sign out everywhere else"</button>
                             </ActionForm>
                         })}
+                      </section>
                     }
                     .into_any()
                 })}
             </Transition>
-        </section>
     }
 }
 
