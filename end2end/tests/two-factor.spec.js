@@ -1,5 +1,6 @@
 const crypto = require('node:crypto');
 const { test, expect } = require('./fixtures');
+const { signIn } = require('./helpers');
 
 const PASSWORD = 'a long enough password';
 const SHOTS = process.env.SCREENSHOT_DIR || 'test-results/screenshots';
@@ -103,4 +104,15 @@ test('a person sets up two-factor sign-in, signs out and signs in with a code', 
   await page.goto('/account');
   await expect(page.locator('#two-factor').getByText('Unused recovery codes: 10 of 10.')).toBeVisible();
   await expect(page.locator('#sessions').getByText('This session')).toBeVisible();
+});
+
+test('the users page offers to require two-factor sign-in of staff', async ({ page }) => {
+  // Only looked at here (switching it on would stop the other specs' staff
+  // at the two-factor step); the HTTP tests switch it on and off.
+  await signIn(page, 'admin@rapport.example');
+  await page.goto('/admin/users');
+  const rule = page.getByLabel('Require two-factor sign-in for staff (agents, trainers, admins)');
+  await expect(rule).not.toBeChecked();
+  await expect(page.getByRole('button', { name: 'Save sign-in setting' })).toBeVisible();
+  await screenshots(page, 'admin-users-sign-in-rule');
 });
