@@ -144,6 +144,7 @@ fn Site() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in/two-factor") view=TwoFactorPage ssr=SsrMode::Async/>
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/register/sent") view=RegistrationSentPage/>
                 <Route path=path!("/register/confirm") view=ConfirmRegistrationPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use rapport_types::views::account::TimeZoneChoices;
+use rapport_types::views::two_factor::SessionView;
 
 /// Every IANA time zone, for the time zone fields' suggestions.
 #[server(endpoint = "time_zone_names")]
@@ -42,5 +43,47 @@ pub async fn change_password(
     // Other sessions end; this one continues under a new id.
     auth::start_session(&auth::session().await?, actor.user_id, valid_from).await?;
     leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}
+
+/// The signed-in person's sessions that are still alive, this one marked.
+#[server(endpoint = "account_sessions")]
+pub async fn account_sessions() -> Result<Vec<SessionView>, AppError> {
+    use crate::web::{auth, reader, AppState};
+    use rapport_core::account_sessions;
+    let state = expect_context::<AppState>();
+    let current = auth::current_session_key(&auth::session().await?)
+        .await?
+        .unwrap_or_default();
+    Ok(account_sessions::list(&reader::current(), &state.pool, &state.config, &current).await?)
+}
+
+/// Sign out one of one's other sessions: it ends at its next request.
+#[server(endpoint = "sign_out_session")]
+pub async fn sign_out_session(session: i64) -> Result<(), AppError> {
+    use crate::web::{auth, reader, AppState};
+    use rapport_core::account_sessions;
+    let state = expect_context::<AppState>();
+    let current = auth::current_session_key(&auth::session().await?)
+        .await?
+        .unwrap_or_default();
+    let ip = auth::client_ip(&state);
+    account_sessions::revoke(&reader::current(), &state.pool, session, &current, &ip).await?;
+    leptos_axum::redirect("/account?saved=session_ended#sessions");
+    Ok(())
+}
+
+/// Sign out every session but this one.
+#[server(endpoint = "sign_out_other_sessions")]
+pub async fn sign_out_other_sessions() -> Result<(), AppError> {
+    use crate::web::{auth, reader, AppState};
+    use rapport_core::account_sessions;
+    let state = expect_context::<AppState>();
+    let current = auth::current_session_key(&auth::session().await?)
+        .await?
+        .unwrap_or_default();
+    let ip = auth::client_ip(&state);
+    account_sessions::revoke_others(&reader::current(), &state.pool, &current, &ip).await?;
+    leptos_axum::redirect("/account?saved=other_sessions_ended#sessions");
     Ok(())
 }

@@ -19,16 +19,21 @@ pub async fn sign_in(
     use leptos::server_fn::ServerFn;
     let state = expect_context::<AppState>();
     let session = auth::session().await?;
-    if let Err(e) = auth::sign_in(&state, &session, &email, &password).await {
-        let kept = [
-            ("email", email.as_str()),
-            ("next", next.as_deref().unwrap_or("")),
-        ];
-        forms::back_to_form("/sign-in", &kept, SignIn::PATH, &e);
-        return Err(e);
+    // Where to: the page asked for, or the two-factor step first.
+    match auth::sign_in(&state, &session, &email, &password, next.as_deref()).await {
+        Ok(address) => {
+            leptos_axum::redirect(&address);
+            Ok(())
+        }
+        Err(e) => {
+            let kept = [
+                ("email", email.as_str()),
+                ("next", next.as_deref().unwrap_or("")),
+            ];
+            forms::back_to_form("/sign-in", &kept, SignIn::PATH, &e);
+            Err(e)
+        }
     }
-    leptos_axum::redirect(&auth::safe_next(next.as_deref()));
-    Ok(())
 }
 
 #[server(endpoint = "sign_out")]
@@ -52,12 +57,9 @@ pub async fn sign_out() -> Result<(), AppError> {
         .await
         .map_err(rapport_core::Error::from)?;
     }
-    // Deletes the session from the store and tells the browser to drop the cookie.
-    auth::session()
-        .await?
-        .flush()
-        .await
-        .map_err(crate::web::error::internal)?;
+    // Its row in the list of sessions goes; the session is deleted from the
+    // store and the browser is told to drop the cookie.
+    auth::end_session(&state, &auth::session().await?).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod orders;
 pub mod organization;
 pub mod search;
 pub mod sla;
+pub mod two_factor;
 pub mod workshops;
 pub mod writing;
 

@@ -153,6 +153,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <button type="submit" class="button">"Create account"</button>
             </ActionForm>
         </section>
+        <super::admin_sign_in::StaffTwoFactorCard/>
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_sign_in;
 mod admin_sla;
 mod auth;
 mod canned;
@@ -21,6 +22,7 @@ mod orders;
 mod organization;
 mod queue;
 mod search;
+mod two_factor;
 mod workshops;
 mod writing;
 mod writing_editor;
@@ -51,6 +53,7 @@ pub use orders::{OrderPage, OrdersPage};
 pub use organization::OrganizationPage;
 pub use queue::AgentQueuePage;
 pub use search::SearchPage;
+pub use two_factor::TwoFactorPage;
 pub use workshops::{MyWorkshopsPage, WorkshopsPage};
 pub use writing::WritingListPage;
 pub use writing_editor::WritingEditorPage;

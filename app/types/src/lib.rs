@@ -16,6 +16,7 @@ mod money;
 mod role;
 mod safe_html;
 mod search;
+mod two_factor;
 pub mod views;
 mod workshop;
 
@@ -34,4 +35,5 @@ pub use safe_html::SafeHtml;
 pub use search::{
     Hit, SearchRequest, SearchResults, Suggestion, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE,
 };
+pub use two_factor::{format_recovery_code, SecondFactor, RECOVERY_ALPHABET, RECOVERY_CODE_LEN};
 pub use workshop::{RegistrationStatus, SessionStatus, BROWSER_ZONE_COOKIE};

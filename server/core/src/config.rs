@@ -29,6 +29,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// The abuse limits: sign-in attempts, mails, new cases ... (`RAPPORT_LIMITS`).
     pub limits: Limits,
+    /// How long the two-factor step of a sign-in waits for its code after the
+    /// right password (short in tests).
+    pub two_factor_step_timeout: Duration,
     /// The folder attachment files are kept in (created when missing).
     pub attachments_dir: PathBuf,
     /// Where outgoing e-mail goes: an SMTP server, or files in a folder (development).
@@ -90,6 +93,7 @@ impl Default for Config {
             session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
             trust_forwarded_for: false,
             limits: Limits::default(),
+            two_factor_step_timeout: Duration::from_secs(5 * 60),
             attachments_dir: PathBuf::from("attachments"),
             mail_transport: MailTransport::Folder(PathBuf::from(DEFAULT_MAIL_DIR)),
             mail_from: DEFAULT_MAIL_FROM.to_string(),

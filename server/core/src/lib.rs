@@ -7,6 +7,7 @@
 //! Services report [`Error`]; the web edge turns it into what a person sees.
 
 pub mod account_mail;
+pub mod account_sessions;
 pub mod accounts;
 pub mod address_change;
 pub mod articles;
@@ -42,6 +43,7 @@ pub mod site;
 pub mod sla;
 pub mod time_zones;
 pub mod tokens;
+pub mod two_factor;
 pub mod workshops;
 pub mod writing;
 

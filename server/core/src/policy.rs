@@ -57,6 +57,21 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("send_password_link", Gate::SignedIn),
     ("change_user_address", Gate::Admin),
     ("time_zone_names", Gate::SignedIn),
+    // Two-factor sign-in and sessions (api::account, api::auth). The sign-in
+    // step is a visitor's: the session holds only the pending step until then.
+    ("two_factor_status", Gate::SignedIn),
+    ("begin_two_factor_setup", Gate::SignedIn),
+    ("cancel_two_factor_setup", Gate::SignedIn),
+    ("finish_two_factor_setup", Gate::SignedIn),
+    ("switch_off_two_factor", Gate::SignedIn),
+    ("renew_recovery_codes", Gate::SignedIn),
+    ("account_sessions", Gate::SignedIn),
+    ("sign_out_session", Gate::SignedIn),
+    ("sign_out_other_sessions", Gate::SignedIn),
+    ("pending_sign_in", Gate::Anyone),
+    ("verify_two_factor", Gate::Anyone),
+    ("staff_two_factor_setting", Gate::Admin),
+    ("set_staff_two_factor", Gate::Admin),
     ("dashboard", Gate::SignedIn),
     ("organization_overview", Gate::CustomerAdmin),
     ("create_invitation", Gate::CustomerAdmin),
@@ -225,6 +240,8 @@ pub enum Action {
     ManageUsers,
     /// Create an agent, trainer or admin account.
     CreateStaffUser,
+    /// Require two-factor sign-in of staff (agents, trainers, admins), or not.
+    RequireStaffTwoFactor,
     /// Change the role of a user, or disable or enable them.
     ChangeUserAccess { target_user_id: i64 },
     /// Send someone a link to choose a new password (admins: anyone;
@@ -286,9 +303,10 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
             (actor.role == Role::CustomerAdmin && own_organization(organization_id))
                 || actor.role == Role::Admin
         }
-        Action::ManageUsers | Action::CreateStaffUser | Action::ManageOrganizations => {
-            actor.role == Role::Admin
-        }
+        Action::ManageUsers
+        | Action::CreateStaffUser
+        | Action::ManageOrganizations
+        | Action::RequireStaffTwoFactor => actor.role == Role::Admin,
         // An admin cannot lock themselves out by demoting or disabling their own account.
         Action::ChangeUserAccess { target_user_id }
         | Action::ChangeUserAddress { target_user_id } => {
@@ -596,6 +614,7 @@ mod tests {
             rows.push((role, Action::ManageOrganizations, is(Admin)));
             rows.push((role, Action::ManageUsers, is(Admin)));
             rows.push((role, Action::CreateStaffUser, is(Admin)));
+            rows.push((role, Action::RequireStaffTwoFactor, is(Admin)));
             rows.push((role, access_other.clone(), is(Admin)));
             rows.push((role, access_self.clone(), false));
             let address_other = Action::ChangeUserAddress {

@@ -132,13 +132,40 @@ async fn disabling_moves_the_session_cut_off_and_enabling_keeps_it(pool: PgPool)
     let id = new_user(&pool, "d@example.com", Role::Trainer, None)
         .await
         .unwrap();
-    let before = users::find_for_session(&pool, id).await.unwrap().unwrap();
+    // The user of a session is found while its row is there.
+    let mut db = pool.acquire().await.unwrap();
+    let day = std::time::Duration::from_secs(86_400);
+    let row = rapport_core::db::account_sessions::NewSession {
+        key: "session-key",
+        user_id: id,
+        user_agent: "",
+        ip: "",
+        signed_in_at: time::OffsetDateTime::now_utc(),
+    };
+    rapport_core::db::account_sessions::start(&mut db, row, day, day)
+        .await
+        .unwrap();
+    drop(db);
+    let before = users::find_for_session(&pool, id, "session-key")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(users::find_for_session(&pool, id, "another-key")
+        .await
+        .unwrap()
+        .is_none());
     assert!(users::set_disabled(&pool, id, true).await.unwrap());
-    let disabled = users::find_for_session(&pool, id).await.unwrap().unwrap();
+    let disabled = users::find_for_session(&pool, id, "session-key")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(disabled.disabled);
     assert!(disabled.sessions_valid_after > before.sessions_valid_after);
     assert!(users::set_disabled(&pool, id, false).await.unwrap());
-    let enabled = users::find_for_session(&pool, id).await.unwrap().unwrap();
+    let enabled = users::find_for_session(&pool, id, "session-key")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!enabled.disabled);
     assert_eq!(enabled.sessions_valid_after, disabled.sessions_valid_after);
     assert!(

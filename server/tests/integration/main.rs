@@ -26,6 +26,7 @@ mod seed_orders;
 mod seed_workshops;
 mod sla;
 mod static_files;
+mod two_factor;
 mod typed_calls;
 mod workshops;
 mod writing;

@@ -18,6 +18,17 @@ pub const USER_DISABLED: &str = "user_disabled";
 pub const USER_ENABLED: &str = "user_enabled";
 pub const USER_CREATED: &str = "user_created";
 pub const INVITATION_CREATED: &str = "invitation_created";
+// Two-factor sign-in and sessions (`two_factor`, `account_sessions`).
+pub const TWO_FACTOR_ENABLED: &str = "two_factor_enabled";
+pub const TWO_FACTOR_DISABLED: &str = "two_factor_disabled";
+/// A wrong or replayed code at the two-factor step of a sign-in.
+pub const TWO_FACTOR_FAILED: &str = "two_factor_failed";
+pub const RECOVERY_CODE_USED: &str = "recovery_code_used";
+pub const RECOVERY_CODES_RENEWED: &str = "recovery_codes_renewed";
+/// An admin required two factors of staff, or stopped (detail: which).
+pub const STAFF_TWO_FACTOR_SETTING: &str = "staff_two_factor_setting";
+/// A person signed out another of their sessions (detail: which).
+pub const SESSION_REVOKED: &str = "session_revoked";
 
 #[derive(Debug, Default)]
 pub struct Event<'a> {

@@ -2,6 +2,7 @@
 //! (`impl PgExecutor`) and return plain rows; policy decisions live elsewhere.
 //! Organization scoping is always part of the SQL.
 
+pub mod account_sessions;
 pub mod article_admin;
 pub mod articles;
 pub mod attachments;
@@ -21,6 +22,7 @@ pub mod search_docs;
 pub mod search_log;
 pub mod search_reports;
 pub mod sla;
+pub mod two_factor;
 pub mod users;
 pub mod workshops;
 

@@ -16,17 +16,28 @@ pub struct SessionUser {
     pub time_zone: Option<String>,
 }
 
+/// The user of a session, found only while the session's row in
+/// `account_sessions` (its `session_key`) is there: one query per request,
+/// which also notes when the session was last seen (at most once a minute).
 pub async fn find_for_session(
     db: impl PgExecutor<'_>,
     id: i64,
+    session_key: &str,
 ) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as::<_, SessionUser>(
-        "SELECT u.id, u.email, u.display_name, u.role, u.organization_id,
+        "WITH seen AS (
+            UPDATE account_sessions SET last_seen_at = now()
+            WHERE key = $2 AND user_id = $1 AND last_seen_at < now() - interval '1 minute'
+         )
+         SELECT u.id, u.email, u.display_name, u.role, u.organization_id,
                 o.name AS organization_name, u.disabled, u.sessions_valid_after, u.time_zone
-         FROM users u LEFT JOIN organizations o ON o.id = u.organization_id
+         FROM users u
+         JOIN account_sessions s ON s.key = $2 AND s.user_id = u.id
+         LEFT JOIN organizations o ON o.id = u.organization_id
          WHERE u.id = $1",
     )
     .bind(id)
+    .bind(session_key)
     .fetch_optional(db)
     .await
 }
