@@ -100,7 +100,9 @@ impl Limit {
             Limit::ResetAddress => (10, HOUR),
             Limit::ResetAccount => (3, HOUR),
             Limit::AddressChange => (3, HOUR),
-            Limit::TwoFactorCode => (5, 15 * MINUTE),
+            // Above the five wrong codes that end one sign-in step: this
+            // bounds many steps, or parallel requests on one.
+            Limit::TwoFactorCode => (10, 15 * MINUTE),
             Limit::NewCase => (20, HOUR),
             Limit::Reply => (60, 10 * MINUTE),
             Limit::Invitation => (20, HOUR),
@@ -124,11 +126,11 @@ pub struct Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.per.as_secs();
-        let (n, unit) = if secs % 86_400 == 0 {
+        let (n, unit) = if secs.is_multiple_of(86_400) {
             (secs / 86_400, "d")
-        } else if secs % 3600 == 0 {
+        } else if secs.is_multiple_of(3600) {
             (secs / 3600, "h")
-        } else if secs % 60 == 0 {
+        } else if secs.is_multiple_of(60) {
             (secs / 60, "m")
         } else {
             (secs, "s")

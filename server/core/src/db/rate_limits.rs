@@ -1,4 +1,4 @@
-//! The counters of the abuse limits (`crate::limits`).
+//! The counters of the abuse limits: one row per limited key.
 
 use sqlx::{FromRow, PgExecutor};
 
