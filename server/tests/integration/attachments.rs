@@ -267,7 +267,8 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
-    // A stale version: the reply is refused after its files were stored.
+    // A status chosen on a stale version: the reply is refused after its
+    // files were stored.
     let first = reply(&app, &agent, &number, "1", &[], &[]).await;
     assert_eq!(first.status(), 200);
     let messages = count(&app, "case_messages").await;
@@ -276,7 +277,12 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
         .call_multipart(
             &agent,
             "reply_to_case",
-            &[("number", &number), ("body", "Late"), ("version", "1")],
+            &[
+                ("number", &number),
+                ("body", "Late"),
+                ("version", "1"),
+                ("status", "solved"),
+            ],
             &[("late.pdf", b"%PDF-1.4")],
         )
         .await;
