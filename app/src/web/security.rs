@@ -52,8 +52,11 @@ pub async fn security_headers(
     for (name, value) in static_headers {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // A response with a policy of its own (a download) keeps it.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
     }
     // Served over https (that is when cookies are Secure): browsers should never use plain http.
     if state.config.secure_cookies {

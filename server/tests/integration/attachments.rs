@@ -6,8 +6,8 @@ use crate::common;
 use crate::common::{fixtures, TestApp};
 use app::api::cases::CaseDetail;
 use reqwest::header::{
-    ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
-    X_CONTENT_TYPE_OPTIONS,
+    ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION,
+    REFERER, X_CONTENT_TYPE_OPTIONS,
 };
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -178,6 +178,12 @@ async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool)
     );
     assert_eq!(headers[X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[CACHE_CONTROL], "private, no-store");
+    // Opened in the browser, an uploaded file runs no script on our origin:
+    // the site's own policy (which allows our scripts) is not sent with it.
+    let policy = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.split(';').any(|d| d.trim() == "sandbox"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(!policy.contains("script-src"), "{policy}");
     assert_eq!(response.bytes().await.unwrap().as_ref(), LOG);
 
     // The organization's customer admin and the agents may have it too.
