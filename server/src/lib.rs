@@ -163,15 +163,66 @@ pub async fn serve(
         shutdown.await;
         live.close();
     };
+    let header_timeout = state.config.header_timeout;
     let app = router(state);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = serve_connections(listener, app, header_timeout, shutdown).await;
     jobs.stop().await;
     index_updater.abort();
     case_listener.abort();
     served
+}
+
+/// Accept connections and serve each over HTTP/1.1 until `shutdown`, then
+/// stop accepting and wait for the requests in flight. Unlike `axum::serve`,
+/// a connection must send its request headers within `header_timeout`
+/// (counted from its opening or the end of its previous response), so slow
+/// senders and idle keep-alive connections cannot hold the server's sockets.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait, as axum::serve does.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // The client's address, as `into_make_service_with_connect_info` gave it.
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                // Timeouts and clients that go away are routine.
+                tracing::debug!(error = %err, client = %peer, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
