@@ -14,9 +14,6 @@ use std::str::FromStr;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -38,18 +35,6 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
         .map_err(|e| anyhow::anyhow!("could not connect to PostgreSQL at DATABASE_URL: {e}"))
 }
 
-/// Request ids: 16 random hex characters, set on the request and echoed in the
-/// response, and written with every log line of the request.
-#[derive(Clone, Copy, Default)]
-struct RandomRequestId;
-
-impl MakeRequestId for RandomRequestId {
-    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
-        let id = format!("{:016x}", rand::random::<u64>());
-        http::HeaderValue::from_str(&id).ok().map(RequestId::new)
-    }
-}
-
 /// The whole application: pages, server functions, static files, and the
 /// middleware that guards them.
 pub fn router(state: AppState) -> Router {
@@ -63,7 +48,6 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             config.session_idle.as_secs() as i64,
         )));
-    let request_id = http::HeaderName::from_static(app::web::error::REQUEST_ID_HEADER);
     let options = state.leptos_options.clone();
     // The bundle and stylesheet, with the brotli or gzip copy the browser
     // accepts when `cargo xtask build` wrote one.
@@ -101,28 +85,14 @@ pub fn router(state: AppState) -> Router {
         // carry their Content-Encoding and pass through untouched.
         .layer(CompressionLayer::new())
         // A bug must never drop the connection or show a stack trace: answer with a plain 500.
-        .layer(CatchPanicLayer::custom(move |_| panic_response(&stylesheet)))
+        .layer(CatchPanicLayer::custom(move |_| {
+            let err = app::web::error::internal("a request panicked");
+            app::web::error::error_page(&err, &stylesheet)
+        }))
         .layer(from_fn_with_state(state.assets.clone(), assets::cache_control))
         .layer(from_fn_with_state(state.clone(), security::security_headers))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .layer(from_fn(security::own_request_id))
         .with_state(state)
-}
-
-fn panic_response(stylesheet: &str) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        http::StatusCode::INTERNAL_SERVER_ERROR,
-        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Rapport</title>\
-             <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\"><section class=\"panel\">\
-             <h1>Something went wrong</h1><p>Something failed on our side. Please try again in a moment; \
-             if it keeps happening, tell support the time it happened.</p><p><a href=\"/\">Go to the home page</a></p>\
-             </section></main></body></html>"
-        ),
-    )
-        .into_response()
 }
 
 /// Serve until `shutdown` completes, then finish the requests in flight.
