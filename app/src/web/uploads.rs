@@ -167,8 +167,10 @@ async fn read_text(field: &mut multer::Field<'static>, name: &str) -> Result<Str
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| AppError::BadRequest(format!("the field “{name}” is not text")))
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| AppError::BadRequest(format!("the field “{name}” is not text")))?;
+    super::nul_bytes::check(name, &text)?;
+    Ok(text)
 }
 
 // ---------------------------------------------------------------------------
