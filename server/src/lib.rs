@@ -2,7 +2,7 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::web::{assets, live, nul_bytes, security, uploads, AppState};
+use app::web::{assets, live, nul_bytes, redirect_errors, security, uploads, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -73,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), nul_bytes::refuse_nul_bytes))
+        .layer(from_fn_with_state(
+            state.clone(),
+            redirect_errors::signed_redirect_errors,
+        ))
         .layer(from_fn(security::refuse_cross_site))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             let id = req

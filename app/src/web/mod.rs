@@ -12,6 +12,7 @@ pub mod limits;
 pub mod live;
 pub mod nul_bytes;
 pub mod reader;
+pub mod redirect_errors;
 pub mod security;
 pub mod state;
 pub mod uploads;

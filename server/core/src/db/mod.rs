@@ -20,6 +20,7 @@ pub mod rate_limits;
 pub mod search_docs;
 pub mod search_log;
 pub mod search_reports;
+pub mod site_keys;
 pub mod sla;
 pub mod users;
 pub mod workshops;
