@@ -25,6 +25,9 @@ pub enum AppError {
     /// Something failed on our side; the cause is in the server log under this id.
     #[error("Something went wrong on our side. Please try again; if it keeps happening, give support this reference: {request_id}.")]
     Internal { request_id: String },
+    /// The database cannot be reached just now: try again in a moment.
+    #[error("Rapport cannot reach its database just now. Please try again in a minute; if it keeps happening, give support this reference: {request_id}.")]
+    Unavailable { request_id: String },
     /// The request itself could not be understood (for example a tampered form).
     #[error("The request could not be understood: {0}")]
     BadRequest(String),
@@ -58,6 +61,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Conflict(_) => 409,
             AppError::Internal { .. } => 500,
+            AppError::Unavailable { .. } => 503,
             AppError::BadRequest(_) => 400,
         }
     }
@@ -152,6 +156,9 @@ mod tests {
             AppError::RateLimited { seconds: 900 },
             AppError::Internal {
                 request_id: "abc".into(),
+            },
+            AppError::Unavailable {
+                request_id: "def".into(),
             },
         ] {
             let json = serde_json_like(&err);

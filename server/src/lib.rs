@@ -2,7 +2,7 @@
 //! middleware, the database connection and migrations.
 
 use app::app::{shell, App};
-use app::web::{assets, live, security, uploads, AppState};
+use app::web::{assets, live, nul_bytes, redirect_errors, security, uploads, AppState};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -14,9 +14,6 @@ use std::str::FromStr;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -38,18 +35,6 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
         .map_err(|e| anyhow::anyhow!("could not connect to PostgreSQL at DATABASE_URL: {e}"))
 }
 
-/// Request ids: 16 random hex characters, set on the request and echoed in the
-/// response, and written with every log line of the request.
-#[derive(Clone, Copy, Default)]
-struct RandomRequestId;
-
-impl MakeRequestId for RandomRequestId {
-    fn make_request_id<B>(&mut self, _request: &http::Request<B>) -> Option<RequestId> {
-        let id = format!("{:016x}", rand::random::<u64>());
-        http::HeaderValue::from_str(&id).ok().map(RequestId::new)
-    }
-}
-
 /// The whole application: pages, server functions, static files, and the
 /// middleware that guards them.
 pub fn router(state: AppState) -> Router {
@@ -63,7 +48,6 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             config.session_idle.as_secs() as i64,
         )));
-    let request_id = http::HeaderName::from_static(app::web::error::REQUEST_ID_HEADER);
     let options = state.leptos_options.clone();
     // The bundle and stylesheet, with the brotli or gzip copy the browser
     // accepts when `cargo xtask build` wrote one.
@@ -88,6 +72,11 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(security::guard_server_functions))
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), nul_bytes::refuse_nul_bytes))
+        .layer(from_fn_with_state(
+            state.clone(),
+            redirect_errors::signed_redirect_errors,
+        ))
         .layer(from_fn(security::refuse_cross_site))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             let id = req
@@ -101,28 +90,14 @@ pub fn router(state: AppState) -> Router {
         // carry their Content-Encoding and pass through untouched.
         .layer(CompressionLayer::new())
         // A bug must never drop the connection or show a stack trace: answer with a plain 500.
-        .layer(CatchPanicLayer::custom(move |_| panic_response(&stylesheet)))
+        .layer(CatchPanicLayer::custom(move |_| {
+            let err = app::web::error::internal("a request panicked");
+            app::web::error::error_page(&err, &stylesheet)
+        }))
         .layer(from_fn_with_state(state.assets.clone(), assets::cache_control))
         .layer(from_fn_with_state(state.clone(), security::security_headers))
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .layer(from_fn(security::own_request_id))
         .with_state(state)
-}
-
-fn panic_response(stylesheet: &str) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        http::StatusCode::INTERNAL_SERVER_ERROR,
-        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Rapport</title>\
-             <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main class=\"page\"><section class=\"panel\">\
-             <h1>Something went wrong</h1><p>Something failed on our side. Please try again in a moment; \
-             if it keeps happening, tell support the time it happened.</p><p><a href=\"/\">Go to the home page</a></p>\
-             </section></main></body></html>"
-        ),
-    )
-        .into_response()
 }
 
 /// Serve until `shutdown` completes, then finish the requests in flight.
@@ -163,15 +138,66 @@ pub async fn serve(
         shutdown.await;
         live.close();
     };
+    let header_timeout = state.config.header_timeout;
     let app = router(state);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = serve_connections(listener, app, header_timeout, shutdown).await;
     jobs.stop().await;
     index_updater.abort();
     case_listener.abort();
     served
+}
+
+/// Accept connections and serve each over HTTP/1.1 until `shutdown`, then
+/// stop accepting and wait for the requests in flight. Unlike `axum::serve`,
+/// a connection must send its request headers within `header_timeout`
+/// (counted from its opening or the end of its previous response), so slow
+/// senders and idle keep-alive connections cannot hold the server's sockets.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait, as axum::serve does.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // The client's address, as `into_make_service_with_connect_info` gave it.
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                // Timeouts and clients that go away are routine.
+                tracing::debug!(error = %err, client = %peer, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

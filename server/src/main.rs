@@ -130,6 +130,11 @@ struct ServeArgs {
     /// Hours after sign-in after which a session ends, however active.
     #[arg(long, env = "RAPPORT_SESSION_MAX_HOURS", default_value_t = 168)]
     session_max_hours: u64,
+    /// Seconds a connection has to send a request's headers, from its opening or
+    /// the end of its previous response. Slow senders and idle keep-alive
+    /// connections are closed after it.
+    #[arg(long, env = "RAPPORT_HEADER_TIMEOUT_SECONDS", default_value_t = config::DEFAULT_HEADER_TIMEOUT_SECONDS)]
+    header_timeout_seconds: u64,
     /// Folder where the files attached to cases are kept (created when missing). It is
     /// part of the data: back it up with the database, and give every server process
     /// the same folder.
@@ -237,6 +242,7 @@ impl ServeArgs {
             auto_close_days: self.auto_close_days,
             index_dir: self.index_dir.clone(),
             limits: self.limits.clone(),
+            header_timeout: Duration::from_secs(self.header_timeout_seconds.max(1)),
             ..Config::default()
         })
     }

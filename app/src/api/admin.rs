@@ -8,12 +8,13 @@ pub async fn list_users(query: String, page: i64) -> Result<UserPage, AppError> 
     use rapport_core::{accounts, policy};
     let state = expect_context::<AppState>();
     let permit = policy::authorize(auth::actor().as_ref(), &policy::Action::ManageUsers)?;
+    let page = rapport_types::PageNumber::parse(page)?;
     Ok(accounts::list_users(
         &permit,
         &crate::web::reader::current(),
         &state.pool,
         &query,
-        page.max(1),
+        page,
     )
     .await?)
 }

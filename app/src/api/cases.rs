@@ -88,13 +88,14 @@ pub async fn my_cases(
     use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
+    let page = rapport_types::PageNumber::parse(page)?;
     Ok(cases::customer_list(
         &crate::web::reader::current(),
         &state.pool,
         &status,
         &query,
         &sort,
-        page.max(1),
+        page,
     )
     .await?)
 }
@@ -254,7 +255,7 @@ pub async fn case_queue(
         tag: &tag,
         assignee: &assignee,
         sort: &sort,
-        page,
+        page: rapport_types::PageNumber::parse(page)?,
     };
     Ok(cases::queue(&crate::web::reader::current(), &state.pool, q).await?)
 }

@@ -28,6 +28,7 @@ pub async fn order_list(
         to: &to,
         search: &q,
     };
+    let page = rapport_types::PageNumber::parse(page)?;
     Ok(orders::order_list(&crate::web::reader::current(), &state.pool, &filter, page).await?)
 }
 
@@ -55,7 +56,7 @@ pub async fn invoice_list(
         &state.pool,
         &status,
         &q,
-        page,
+        rapport_types::PageNumber::parse(page)?,
     )
     .await?)
 }
@@ -84,7 +85,7 @@ pub async fn delivery_list(
         &state.pool,
         &status,
         &q,
-        page,
+        rapport_types::PageNumber::parse(page)?,
     )
     .await?)
 }

@@ -11,7 +11,7 @@ pub async fn search_articles(
     #[server(default)] q: String,
     #[server(default)] kind: Option<String>,
     #[server(default)] category: Option<String>,
-    #[server(default)] page: Option<u32>,
+    #[server(default)] page: Option<i64>,
 ) -> Result<SearchPage, AppError> {
     use crate::web::AppState;
     use rapport_core::kb_search;
@@ -22,7 +22,7 @@ pub async fn search_articles(
         &q,
         kind.as_deref(),
         category.as_deref(),
-        page.unwrap_or(1),
+        rapport_types::PageNumber::parse_optional(page)?,
     )
     .await?)
 }

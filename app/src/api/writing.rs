@@ -19,7 +19,7 @@ pub async fn writer_articles(
     #[server(default)] state: String,
     #[server(default)] kind: String,
     #[server(default)] q: String,
-    #[server(default)] page: i64,
+    #[server(default)] page: Option<i64>,
 ) -> Result<WriterList, AppError> {
     use crate::web::AppState;
     use rapport_core::writing;
@@ -28,7 +28,7 @@ pub async fn writer_articles(
         state: &state,
         kind: &kind,
         title: &q,
-        page: page.max(1),
+        page: rapport_types::PageNumber::parse_optional(page)?,
     };
     Ok(writing::list(&crate::web::reader::current(), &app.pool, filter).await?)
 }

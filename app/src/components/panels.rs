@@ -38,6 +38,13 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             </section>
         }
         .into_any(),
+        unavailable @ AppError::Unavailable { .. } => view! {
+            <section class="panel">
+                <h1>"Rapport is unavailable"</h1>
+                <p role="alert">{unavailable.to_string()}</p>
+            </section>
+        }
+        .into_any(),
         other => view! {
             <section class="panel">
                 <h1>"Something went wrong"</h1>

@@ -39,7 +39,7 @@ pub fn SearchPage() -> impl IntoView {
             q.get("q").unwrap_or_default(),
             q.get("kind").filter(|k| !k.is_empty()),
             q.get("category").filter(|c| !c.is_empty()),
-            q.get("page").and_then(|p| p.parse::<u32>().ok()),
+            q.get("page").and_then(|p| p.parse::<i64>().ok()),
         )
     };
     let results = Resource::new(

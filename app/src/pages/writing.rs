@@ -23,7 +23,7 @@ pub fn WritingListPage() -> impl IntoView {
                 crate::context::browser_zone_changes(),
             )
         },
-        |(state, kind, q, page, _)| writer_articles(state, kind, q, page),
+        |(state, kind, q, page, _)| writer_articles(state, kind, q, Some(page)),
     );
     view! {
         <Title text="Articles"/>

@@ -1,6 +1,7 @@
 //! Middleware that guards every request: who is asking, cross-site request
 //! protection, the server-function gate, and security headers.
 use super::auth::{self, RequestUser};
+use super::error::{error_page, REQUEST_ID, REQUEST_ID_HEADER};
 use super::AppState;
 use crate::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -11,6 +12,29 @@ use http::{header, HeaderValue, Method, StatusCode};
 use leptos::server_fn::error::FromServerFnError;
 use rapport_core::policy;
 use tower_sessions::Session;
+
+/// Every request gets an id of our own (16 random hex characters), written
+/// with every log line of the request, shown in error messages and sent back
+/// in `x-request-id`. An id the client sent is replaced, never echoed: it
+/// could forge log lines or point support at someone else's request.
+pub async fn own_request_id(mut req: Request, next: Next) -> Response {
+    let id = HeaderValue::from_str(&format!("{:016x}", rand::random::<u64>()))
+        .expect("hex digits make a header value");
+    req.headers_mut().insert(REQUEST_ID_HEADER, id.clone());
+    let text = id.to_str().unwrap_or_default().to_string();
+    let mut response = REQUEST_ID.scope(text, next.run(req)).await;
+    response.headers_mut().insert(REQUEST_ID_HEADER, id);
+    response
+}
+
+/// The id `own_request_id` gave this request.
+pub fn id_of(headers: &http::HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_string()
+}
 
 /// A per-response random value that allows our own inline hydration script.
 #[derive(Debug, Clone)]
@@ -52,8 +76,11 @@ pub async fn security_headers(
     for (name, value) in static_headers {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    // A response with a policy of its own (a download) keeps it.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
     }
     // Served over https (that is when cookies are Secure): browsers should never use plain http.
     if state.config.secure_cookies {
@@ -111,12 +138,24 @@ pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next:
     let user = match req.extensions().get::<Session>() {
         Some(session) => match auth::resolve(&state, session).await {
             Ok(user) => user,
+            // Nothing can be shown without knowing who asks: a page gets the
+            // error as a page (503 while the database is out of reach), a
+            // server function in its own encoding.
+            Err(err) if wants_page(&req) => {
+                return error_page(&err, &state.assets.stylesheet_href())
+            }
             Err(err) => return error_response(&err),
         },
         None => None,
     };
     req.extensions_mut().insert(RequestUser(user));
     next.run(req).await
+}
+
+/// Is this a request for a page (not a server function or a file)?
+pub fn wants_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    !path.starts_with("/api/") && !path.starts_with("/pkg/") && !path.starts_with("/events/")
 }
 
 /// The gate in front of server functions (`/api/*`): unknown functions are refused,

@@ -3,6 +3,7 @@
 //! Server functions get it with `expect_context::<AppState>()`.
 
 use crate::web::assets::SiteAssets;
+use crate::web::redirect_errors::RedirectKey;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use rapport_core::Backend;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub backend: Backend,
     /// The fingerprinted names of the bundle and stylesheet.
     pub assets: SiteAssets,
+    /// The key that signs errors carried through redirects, read once.
+    pub redirect_key: RedirectKey,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
             leptos_options,
             backend,
             assets,
+            redirect_key: RedirectKey::default(),
         }
     }
 }

@@ -167,8 +167,10 @@ async fn read_text(field: &mut multer::Field<'static>, name: &str) -> Result<Str
         }
         bytes.extend_from_slice(&chunk);
     }
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| AppError::BadRequest(format!("the field “{name}” is not text")))
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| AppError::BadRequest(format!("the field “{name}” is not text")))?;
+    super::nul_bytes::check(name, &text)?;
+    Ok(text)
 }
 
 // ---------------------------------------------------------------------------
@@ -231,6 +233,11 @@ pub async fn limit_uploads(
     });
     next.run(req).await
 }
+
+/// The Content-Security-Policy of every attachment: a sandbox (no script, no
+/// forms, an origin of its own) that loads nothing.
+pub const DOWNLOAD_POLICY: &str =
+    "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
 
 /// A small page for a download that cannot be served (the address is opened
 /// in the browser, so a page rather than JSON).
@@ -316,6 +323,12 @@ pub async fn download(
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, no-store"),
+            ),
+            // A file someone uploaded, opened in the browser (an HTML or SVG
+            // file, a PDF), runs no script and reaches nothing of the site.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DOWNLOAD_POLICY),
             ),
         ],
         Body::from_stream(stream),

@@ -13,6 +13,7 @@ mod case;
 mod commerce;
 mod error;
 mod money;
+mod page;
 mod role;
 mod safe_html;
 mod search;
@@ -30,6 +31,7 @@ pub use money::{
     format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts,
     LineInput, Tax, TaxRate, TaxSummary, RATE_SCALE,
 };
+pub use page::{PageNumber, LAST_PAGE};
 pub use role::Role;
 pub use safe_html::SafeHtml;
 pub use search::{

@@ -163,12 +163,12 @@ pub async fn list_users(
     reader: &Reader,
     pool: &PgPool,
     query: &str,
-    page: i64,
+    page: rapport_types::PageNumber,
 ) -> Result<UserPage, Error> {
     let zone = reader.zone();
     permit.check(&Action::ManageUsers)?;
     let query: String = query.chars().take(200).collect();
-    let rows = users::search(pool, &query, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
+    let rows = users::search(pool, &query, USERS_PER_PAGE, page.offset(USERS_PER_PAGE)).await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
     let users = rows
         .into_iter()
@@ -185,7 +185,11 @@ pub async fn list_users(
             })
         })
         .collect::<Result<_, Error>>()?;
-    Ok(UserPage { users, total, page })
+    Ok(UserPage {
+        users,
+        total,
+        page: page.get(),
+    })
 }
 
 /// Create any kind of user from the command line (`rapport create-user`): the

@@ -11,6 +11,8 @@ use std::time::Duration;
 pub const DEFAULT_MAIL_DIR: &str = "mail-outbox";
 /// Where the search index is kept when no folder is configured.
 pub const DEFAULT_INDEX_DIR: &str = "search-index";
+/// Seconds a connection has to send a request's headers (`RAPPORT_HEADER_TIMEOUT_SECONDS`).
+pub const DEFAULT_HEADER_TIMEOUT_SECONDS: u64 = 10;
 pub const DEFAULT_MAIL_FROM: &str = "Rapport <support@rapport.localhost>";
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,10 @@ pub struct Config {
     /// The folder of the knowledge search index (rebuilt from PostgreSQL
     /// whenever it is missing, damaged or out of date).
     pub index_dir: PathBuf,
+    /// A connection must send a request's headers within this time, counted
+    /// from its opening or from the end of its previous response: slow senders
+    /// and idle keep-alive connections are closed after it.
+    pub header_timeout: Duration,
 }
 
 /// Where outgoing e-mail goes.
@@ -102,6 +108,7 @@ impl Default for Config {
             mail_poll_interval: Duration::from_secs(5),
             auto_close_interval: Duration::from_secs(5 * 60),
             index_dir: PathBuf::from(DEFAULT_INDEX_DIR),
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECONDS),
         }
     }
 }

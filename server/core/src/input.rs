@@ -1,5 +1,6 @@
 //! Checks of form input shared by the services: the field-named messages a
-//! person sees when a required text is missing or a page is out of range.
+//! person sees when a required text is missing or too long. (Pages of lists
+//! are bounded by `rapport_types::PageNumber`.)
 
 use crate::Error;
 
@@ -17,13 +18,4 @@ pub fn required_text(field: &str, value: &str, what: &str, max: usize) -> Result
         ));
     }
     Ok(value.to_string())
-}
-
-/// The page asked for and its offset. Deep pages are not a use case; a
-/// bounded offset keeps every page cheap (and its arithmetic sound).
-pub fn page_offset(page: i64, per_page: i64) -> Result<(i64, i64), Error> {
-    if !(1..=400).contains(&page) {
-        return Err(Error::invalid("page", "Choose a page between 1 and 400."));
-    }
-    Ok((page, (page - 1) * per_page))
 }

@@ -50,7 +50,7 @@ pub async fn search_page(
     text: &str,
     kind: Option<&str>,
     category: Option<&str>,
-    page: u32,
+    page: rapport_types::PageNumber,
 ) -> Result<SearchPage, Error> {
     let (zone, actor) = (reader.zone(), reader.actor());
     let scope = policy::article_scope(actor);
@@ -63,7 +63,8 @@ pub async fn search_page(
         text: text.to_string(),
         kind,
         category: category.clone(),
-        page,
+        // At most 400 (the lists' bound); the engine serves up to its MAX_PAGE.
+        page: page.get() as u32,
         per_page: DEFAULT_PER_PAGE,
     };
     let (page, per_page) = (request.clamped_page(), request.clamped_per_page());

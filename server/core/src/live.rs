@@ -125,10 +125,19 @@ pub fn spawn_listener(pool: PgPool, live: LiveCases) -> JoinHandle<()> {
             let connected = match listener.as_mut() {
                 Some(connected) => connected,
                 None => match listen(&pool, CHANNEL).await {
-                    Ok(new) => listener.insert(new),
+                    Ok(new) => {
+                        if backoff.reset() {
+                            tracing::info!("open pages hear of case changes again");
+                            // What happened meanwhile was not heard.
+                            live.tell(CaseChange::many());
+                        }
+                        listener.insert(new)
+                    }
                     Err(err) => {
-                        tracing::warn!(error = %err, retry_in = ?backoff.pause(),
-                            "open pages cannot hear of case changes");
+                        if backoff.worth_logging() {
+                            tracing::warn!(error = %err, retry_in = ?backoff.pause(),
+                                "open pages cannot hear of case changes");
+                        }
                         backoff.wait().await;
                         continue;
                     }
@@ -136,15 +145,18 @@ pub fn spawn_listener(pool: PgPool, live: LiveCases) -> JoinHandle<()> {
             };
             match connected.try_recv().await {
                 Ok(Some(notification)) => {
-                    backoff.reset();
                     match serde_json::from_str::<CaseChange>(notification.payload()) {
                         Ok(change) => live.tell(change),
                         Err(err) => tracing::warn!(error = %err, payload = notification.payload(),
                             "ignoring a case notification that is not understood"),
                     }
                 }
-                // Reconnected: what happened meanwhile was not heard.
-                Ok(None) => live.tell(CaseChange::many()),
+                // The connection was lost: listen again at once (see `listen`),
+                // and tell the pages, which missed what happened meanwhile.
+                Ok(None) => {
+                    listener = None;
+                    live.tell(CaseChange::many());
+                }
                 Err(err) => {
                     tracing::warn!(error = %err, "listening for case changes failed; reconnecting");
                     listener = None;

@@ -4,7 +4,6 @@
 
 use super::db::orders::{self as db, InvoiceFilter};
 use super::policy::{self, order_scope, Action, Actor, OrderRef, OrderScope};
-use crate::input::page_offset;
 use crate::Error;
 use crate::Reader;
 use rapport_types::views::orders::{
@@ -12,6 +11,7 @@ use rapport_types::views::orders::{
     InvoiceSummary, InvoiceView, LinkedItem, Listing, OrderLineView, OrderSummary, OrderView,
     OrganizationBusiness, TaxTotalView, ORDERS_PER_PAGE,
 };
+use rapport_types::PageNumber;
 use rapport_types::{
     format_money, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus, TaxRate,
 };
@@ -61,7 +61,7 @@ fn page_of<R, T>(
     rows: Vec<R>,
     counted: impl Fn(&R) -> i64,
     view: impl Fn(R) -> Result<T, Error>,
-    page: i64,
+    page: PageNumber,
     staff: bool,
 ) -> Result<Listing<T>, Error> {
     let total = rows.first().map(&counted).unwrap_or(0);
@@ -70,7 +70,7 @@ fn page_of<R, T>(
         items: rows.into_iter().map(view).collect::<Result<_, _>>()?,
         total: total.min(limit),
         more: total > limit,
-        page,
+        page: page.get(),
         staff,
     })
 }
@@ -160,11 +160,11 @@ pub async fn order_list(
     reader: &Reader,
     pool: &PgPool,
     filter: &OrderFilter<'_>,
-    page: i64,
+    page: PageNumber,
 ) -> Result<Listing<OrderSummary>, Error> {
     let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
+    let offset = page.offset(ORDERS_PER_PAGE);
     let status = match filter.status.trim() {
         "" | "all" => None,
         other => Some(
@@ -262,11 +262,11 @@ pub async fn invoice_list(
     pool: &PgPool,
     status: &str,
     search: &str,
-    page: i64,
+    page: PageNumber,
 ) -> Result<Listing<InvoiceSummary>, Error> {
     let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
+    let offset = page.offset(ORDERS_PER_PAGE);
     let status = match status.trim() {
         "" | "all" => InvoiceFilter::All,
         "due" => InvoiceFilter::Due,
@@ -376,11 +376,11 @@ pub async fn delivery_list(
     pool: &PgPool,
     status: &str,
     search: &str,
-    page: i64,
+    page: PageNumber,
 ) -> Result<Listing<DeliverySummary>, Error> {
     let actor = reader.signed_in()?;
     let scope = list_scope(actor)?;
-    let (page, offset) = page_offset(page, ORDERS_PER_PAGE)?;
+    let offset = page.offset(ORDERS_PER_PAGE);
     let statuses: Vec<&str> = match status.trim() {
         "" | "all" => vec![],
         "moving" => DeliveryStatus::ALL

@@ -210,10 +210,17 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
             let connected = match listener.as_mut() {
                 Some(connected) => connected,
                 None => match listen(&pool, search_docs::CHANNEL).await {
-                    Ok(new) => listener.insert(new),
+                    Ok(new) => {
+                        if backoff.reset() {
+                            tracing::info!("the search index listens for article changes again");
+                        }
+                        listener.insert(new)
+                    }
                     Err(err) => {
-                        tracing::warn!(error = %err, retry_in = ?backoff.pause(),
-                            "the search index cannot listen for article changes");
+                        if backoff.worth_logging() {
+                            tracing::warn!(error = %err, retry_in = ?backoff.pause(),
+                                "the search index cannot listen for article changes");
+                        }
                         backoff.wait().await;
                         continue;
                     }
@@ -224,8 +231,10 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
                 match catch_up(&pool, &index).await {
                     Ok(()) => catch_up_needed = false,
                     Err(err) => {
-                        tracing::error!(error = %err, retry_in = ?backoff.pause(),
-                            "the search index could not catch up with PostgreSQL");
+                        if backoff.worth_logging() {
+                            tracing::error!(error = %err, retry_in = ?backoff.pause(),
+                                "the search index could not catch up with PostgreSQL");
+                        }
                         backoff.wait().await;
                         continue;
                     }
@@ -233,12 +242,12 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
             }
             match connected.try_recv().await {
                 Ok(Some(first)) => {
-                    backoff.reset();
                     let mut payloads = vec![first.payload().to_string()];
                     while payloads.len() < BATCH {
                         match tokio::time::timeout(BATCH_WAIT, connected.try_recv()).await {
                             Ok(Ok(Some(next))) => payloads.push(next.payload().to_string()),
                             Ok(Ok(None)) | Ok(Err(_)) => {
+                                listener = None;
                                 catch_up_needed = true;
                                 break;
                             }
@@ -252,10 +261,12 @@ pub fn spawn_updater(pool: PgPool, index: SearchIndex) -> JoinHandle<()> {
                         catch_up_needed = true;
                     }
                 }
+                // The connection was lost: listen again at once (see `listen`).
                 Ok(None) => {
                     tracing::warn!(
-                        "the connection for article changes was lost; checking for drift"
+                        "the connection for article changes was lost; reconnecting, then checking for drift"
                     );
+                    listener = None;
                     catch_up_needed = true;
                 }
                 Err(err) => {

@@ -6,8 +6,8 @@ use crate::common;
 use crate::common::{fixtures, TestApp};
 use app::api::cases::CaseDetail;
 use reqwest::header::{
-    ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, REFERER,
-    X_CONTENT_TYPE_OPTIONS,
+    ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION,
+    REFERER, X_CONTENT_TYPE_OPTIONS,
 };
 use reqwest::{Client, Response};
 use serde_json::Value;
@@ -178,6 +178,12 @@ async fn a_customer_opens_a_case_with_two_files_and_downloads_them(pool: PgPool)
     );
     assert_eq!(headers[X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[CACHE_CONTROL], "private, no-store");
+    // Opened in the browser, an uploaded file runs no script on our origin:
+    // the site's own policy (which allows our scripts) is not sent with it.
+    let policy = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.split(';').any(|d| d.trim() == "sandbox"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(!policy.contains("script-src"), "{policy}");
     assert_eq!(response.bytes().await.unwrap().as_ref(), LOG);
 
     // The organization's customer admin and the agents may have it too.
@@ -267,7 +273,8 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
     let nick = app.signed_in("nick@northwind.example").await;
     let number = open_case(&app, &nick, &[]).await;
     let agent = app.signed_in("agent@rapport.example").await;
-    // A stale version: the reply is refused after its files were stored.
+    // A status chosen on a stale version: the reply is refused after its
+    // files were stored.
     let first = reply(&app, &agent, &number, "1", &[], &[]).await;
     assert_eq!(first.status(), 200);
     let messages = count(&app, "case_messages").await;
@@ -276,7 +283,12 @@ async fn a_refused_reply_keeps_none_of_its_files(pool: PgPool) {
         .call_multipart(
             &agent,
             "reply_to_case",
-            &[("number", &number), ("body", "Late"), ("version", "1")],
+            &[
+                ("number", &number),
+                ("body", "Late"),
+                ("version", "1"),
+                ("status", "solved"),
+            ],
             &[("late.pdf", b"%PDF-1.4")],
         )
         .await;

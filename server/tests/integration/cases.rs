@@ -416,6 +416,7 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
         message.contains("changed priority from Normal to High; Nick Northwind replied."),
         "{message}"
     );
+    // A reply that sets a status decided on the stale view is refused whole.
     // Raw: reply_to_case takes multipart data (files), not typed arguments.
     let stale_reply = app
         .call(
@@ -425,6 +426,7 @@ async fn a_stale_change_is_refused_and_nothing_is_lost(pool: PgPool) {
                 ("number", &number),
                 ("body", "My answer"),
                 ("version", &version),
+                ("status", "solved"),
             ],
         )
         .await;

@@ -472,7 +472,7 @@ async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
         "\"unbalanced quote",
         "*",
         "((((",
-        "\u{0}\u{1}",
+        "\u{1}\u{7f}",
         "é ü 漢字",
     ] {
         let started = std::time::Instant::now();
@@ -496,6 +496,21 @@ async fn hostile_queries_answer_quickly_and_safely(pool: PgPool) {
             started.elapsed()
         );
     }
+    // A NUL cannot be stored (the search log): refused at the edge, naming the field.
+    let nul = app
+        .invoke(
+            &visitor,
+            SearchArticles {
+                q: "\u{0}\u{1}".to_string(),
+                kind: None,
+                category: None,
+                page: None,
+            },
+        )
+        .await;
+    assert_eq!(nul.status(), 422);
+    let refusal: serde_json::Value = nul.json().await.unwrap();
+    assert_eq!(refusal["Invalid"]["field"], "q", "{refusal}");
     let shortened = search(&app, &visitor, &long).await;
     assert!(
         shortened["results"]["notice"]

@@ -12,6 +12,7 @@ mod case_tools;
 mod cases;
 mod dashboard;
 mod db;
+mod error_paths;
 mod http;
 mod kb;
 mod limits;

@@ -205,7 +205,7 @@ async fn editing_a_published_article_keeps_readers_on_the_published_revision(poo
                 state: "changes".into(),
                 kind: String::new(),
                 q: String::new(),
-                page: 0,
+                page: None,
             },
         )
         .await;
@@ -655,7 +655,7 @@ async fn the_writers_list_filters_by_state_kind_and_title(pool: PgPool) {
         state: String::new(),
         kind: String::new(),
         q: String::new(),
-        page: 0,
+        page: None,
     };
     let list = |filters: WriterArticles| {
         let (app, trainer) = (&app, &trainer);
@@ -832,7 +832,7 @@ async fn people_who_do_not_write_cannot_save_or_see_drafts(pool: PgPool) {
                     state: String::new(),
                     kind: String::new(),
                     q: String::new(),
-                    page: 0,
+                    page: None,
                 },
             )
             .await,

@@ -11,7 +11,7 @@ pub async fn customer_list(
     status: &str,
     search: &str,
     sort: &str,
-    page: i64,
+    page: PageNumber,
 ) -> Result<CaseList, Error> {
     let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::ListOwnCases)?;
@@ -35,8 +35,14 @@ pub async fn customer_list(
         sort,
         ..ListFilter::default()
     };
-    let (page, offset) = crate::input::page_offset(page, CASES_PER_PAGE)?;
-    let rows = db::list(pool, scope, &filter, CASES_PER_PAGE, offset).await?;
+    let rows = db::list(
+        pool,
+        scope,
+        &filter,
+        CASES_PER_PAGE,
+        page.offset(CASES_PER_PAGE),
+    )
+    .await?;
     // A customer admin's list is not a staff view, even though it spans people.
     page_of(zone, rows, page, false)
 }

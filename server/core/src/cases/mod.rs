@@ -20,7 +20,7 @@ use rapport_types::views::cases::{
     CaseFormOptions, CaseLink, CaseList, CaseSummary, CaseView, EntryKind, QueuePage, QueueSizes,
     ThreadEntry, CASES_PER_PAGE,
 };
-use rapport_types::{CaseNumber, CaseStatus, Priority, Role, Tag};
+use rapport_types::{CaseNumber, CaseStatus, PageNumber, Priority, Role, Tag};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -369,7 +369,7 @@ fn summary(zone: &ReaderZone, row: db::ListRow, staff_view: bool) -> Result<Case
 fn page_of(
     zone: &ReaderZone,
     rows: Vec<db::ListRow>,
-    page: i64,
+    page: PageNumber,
     staff_view: bool,
 ) -> Result<CaseList, Error> {
     let counted = rows.first().map(|r| r.total).unwrap_or(0);
@@ -381,7 +381,7 @@ fn page_of(
         cases,
         total: counted.min(db::COUNT_LIMIT),
         more: counted > db::COUNT_LIMIT,
-        page,
+        page: page.get(),
     })
 }
 

@@ -13,7 +13,7 @@ pub async fn presence(reader: &Reader, pool: &PgPool, number: &str) -> Result<Ve
 }
 
 /// What an agent asks of a queue: which one, and its filters.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct QueueQuery<'a> {
     pub queue: &'a str,
     pub search: &'a str,
@@ -23,7 +23,7 @@ pub struct QueueQuery<'a> {
     pub tag: &'a str,
     pub assignee: &'a str,
     pub sort: &'a str,
-    pub page: i64,
+    pub page: PageNumber,
 }
 
 /// An optional id from a filter's drop-down: "" is any.
@@ -147,8 +147,15 @@ pub async fn queue(reader: &Reader, pool: &PgPool, q: QueueQuery<'_>) -> Result<
         breaching,
         sort,
     };
-    let (page, offset) = crate::input::page_offset(q.page, CASES_PER_PAGE)?;
-    let rows = db::list(pool, CaseScope::All, &filter, CASES_PER_PAGE, offset).await?;
+    let page = q.page;
+    let rows = db::list(
+        pool,
+        CaseScope::All,
+        &filter,
+        CASES_PER_PAGE,
+        page.offset(CASES_PER_PAGE),
+    )
+    .await?;
     let counts = db::queue_counts(pool, actor.user_id).await?;
     Ok(QueuePage {
         sizes: queue_sizes(counts),

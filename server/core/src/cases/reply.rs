@@ -50,11 +50,21 @@ pub async fn reply(
     attachments: Attachments,
 ) -> Result<(), Error> {
     let actor = reader.signed_in()?;
-    let row = load(pool, actor, number, Action::ViewCase).await?;
+    let seen = load(pool, actor, number, Action::ViewCase).await?;
     let staff = policy::allows(Some(actor), &Action::WorkCases);
     if (reply.internal || reply.status.is_some()) && !staff {
         return Err(Error::Forbidden);
     }
+    // Stored only now that the actor may write here; removed again unless the transaction commits.
+    let files = attachments.store().await?;
+    let mut tx = pool.begin().await?;
+    // The case as it is now, locked until this reply is in: replies sent at
+    // the same moment land one after the other, each on the case as the one
+    // before left it, and none is refused for the others.
+    if db::lock(&mut *tx, seen.id).await?.is_none() {
+        return Err(Error::NotFound);
+    }
+    let row = reload(&mut tx, actor, &seen).await?;
     let body = reply.body;
     let current = status_of(&row.status)?;
     let new_status = if staff {
@@ -69,14 +79,15 @@ pub async fn reply(
             Error::invalid("body", "This case is closed and takes no more replies. Open a new case, and mention this one.")
         })?
     };
-    // Stored only now that the actor may write here; removed again unless the transaction commits.
-    let files = attachments.store().await?;
-    let mut tx = pool.begin().await?;
+    // A status chosen by staff is a decision about the case they saw: if it
+    // changed since, the reply is refused with what changed. A plain reply
+    // (and the status a reply takes by itself) always lands.
+    if reply.status.is_some_and(|chosen| chosen != current) && reply.version != row.version {
+        return Err(stale(&mut tx, &row, actor, reply.version).await?);
+    }
     let speaker = (!reply.internal).then_some(if staff { "agent" } else { "customer" });
     let change = with_status(&row, new_status, speaker);
-    // Staff write against the version they saw; a customer's reply always lands.
-    let expected = if staff { reply.version } else { row.version };
-    apply(&mut tx, &row, actor, expected, change).await?;
+    apply(&mut tx, &row, actor, row.version, change).await?;
     let message_id =
         db::add_message(&mut *tx, row.id, actor.user_id, reply.internal, &body).await?;
     files
@@ -118,4 +129,16 @@ pub async fn reply(
     }
     files.commit(tx).await?;
     Ok(())
+}
+
+/// The case again, inside the transaction that locked it.
+async fn reload(
+    tx: &mut sqlx::PgConnection,
+    actor: &crate::policy::Actor,
+    seen: &db::CaseRow,
+) -> Result<db::CaseRow, Error> {
+    let scope = case_scope(actor).ok_or(Error::NotFound)?;
+    db::find(&mut *tx, seen.number, scope)
+        .await?
+        .ok_or(Error::NotFound)
 }

@@ -562,6 +562,15 @@ pub struct CaseChange<'a> {
     pub public_speaker: Option<&'a str>,
 }
 
+/// Lock a case's row until the transaction ends (replies sent at the same
+/// moment then land one after the other); its version, or None when it is gone.
+pub async fn lock(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar("SELECT version FROM cases WHERE id = $1 FOR UPDATE")
+        .bind(case_id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn update(
     db: impl PgExecutor<'_>,
     case_id: i64,

@@ -21,6 +21,7 @@ pub mod rate_limits;
 pub mod search_docs;
 pub mod search_log;
 pub mod search_reports;
+pub mod site_keys;
 pub mod sla;
 pub mod two_factor;
 pub mod users;
@@ -40,6 +41,36 @@ pub fn is_unique_violation(err: &sqlx::Error, constraint: &str) -> bool {
     }
 }
 
+/// True when `err` says the database cannot be reached just now (stopped,
+/// restarting, the network down, every connection busy): a failure to try
+/// again later (503), not a bug (500).
+pub fn is_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => true,
+        // Class 08: connection exceptions; 57P01-03: shut down, crashed, starting.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// The same, for a failure that reached us only as text: the session store
+/// (tower-sessions) passes on a database error as its message.
+pub fn is_unreachable_message(message: &str) -> bool {
+    let io = sqlx::Error::Io(std::io::Error::other("")).to_string();
+    [
+        sqlx::Error::PoolTimedOut.to_string(),
+        sqlx::Error::PoolClosed.to_string(),
+        io.trim_end_matches([':', ' ']).to_string(),
+    ]
+    .iter()
+    .any(|known| message.contains(known.as_str()))
+}
+
 /// Escape `%`, `_` and `\` so a search for them matches them literally.
 pub fn escape_like(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
@@ -54,11 +85,30 @@ pub fn escape_like(input: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_like;
+    use super::{escape_like, is_unreachable, is_unreachable_message};
 
     #[test]
     fn like_patterns_are_escaped() {
         assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
         assert_eq!(escape_like("plain"), "plain");
+    }
+
+    #[test]
+    fn an_unreachable_database_is_told_from_a_bug() {
+        assert!(is_unreachable(&sqlx::Error::PoolTimedOut));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(is_unreachable(&sqlx::Error::Io(refused)));
+        assert!(!is_unreachable(&sqlx::Error::RowNotFound));
+        // As the session store passes them on: only their text.
+        for lost in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
+        ] {
+            let text = format!("Store error: Backend error: {lost}");
+            assert!(is_unreachable_message(&text), "{text}");
+        }
+        assert!(!is_unreachable_message(
+            "Store error: Backend error: error returned from database: duplicate key"
+        ));
     }
 }

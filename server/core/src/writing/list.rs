@@ -2,13 +2,14 @@
 
 use super::*;
 use crate::Reader;
+use rapport_types::PageNumber;
 
 /// The filters of the writers' list, as typed into the address.
 pub struct ListFilter<'a> {
     pub state: &'a str,
     pub kind: &'a str,
     pub title: &'a str,
-    pub page: i64,
+    pub page: PageNumber,
 }
 
 pub async fn list(
@@ -43,7 +44,7 @@ pub async fn list(
             format!("Search with fewer words: at most {SEARCH_MAX} characters."),
         ));
     }
-    let page = filter.page.clamp(1, LAST_PAGE);
+    let page = filter.page;
     let rows = admin::list(
         pool,
         &ListQuery {
@@ -51,7 +52,7 @@ pub async fn list(
             kind,
             title: Some(title).filter(|t| !t.is_empty()),
             limit: ARTICLES_PER_PAGE,
-            offset: (page - 1) * ARTICLES_PER_PAGE,
+            offset: page.offset(ARTICLES_PER_PAGE),
         },
     )
     .await?;
@@ -73,7 +74,11 @@ pub async fn list(
             })
         })
         .collect::<Result<_, Error>>()?;
-    Ok(WriterList { rows, total, page })
+    Ok(WriterList {
+        rows,
+        total,
+        page: page.get(),
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -43,9 +43,6 @@ pub const NOTE_MAX: usize = 300;
 /// The most revisions the history page lists.
 const HISTORY_ROWS: i64 = 200;
 
-/// The deepest page of the writers' list (bounds the offset).
-const LAST_PAGE: i64 = 10_000;
-
 /// The longest title search, in characters.
 const SEARCH_MAX: usize = 200;
 

@@ -60,6 +60,18 @@ impl TestApp {
 
     /// `spawn_empty`, with settings changed by `configure`.
     pub async fn spawn_empty_with(pool: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::spawn_empty_until(pool, configure, std::future::pending())
+            .await
+            .0
+    }
+
+    /// `spawn_empty_with`, serving until `shutdown` completes; the handle
+    /// ends when the server has stopped.
+    pub async fn spawn_empty_until(
+        pool: PgPool,
+        configure: impl FnOnce(&mut Config),
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> (TestApp, tokio::task::JoinHandle<std::io::Result<()>>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // Mail goes into a temporary folder, never into the source tree, and is
@@ -81,8 +93,8 @@ impl TestApp {
             .expect("opening the search index");
         let state = AppState::new(Backend::new(config, pool.clone(), search.clone()));
         let links = state.links.clone();
-        tokio::spawn(server::serve(state, listener, std::future::pending()));
-        TestApp {
+        let served = tokio::spawn(server::serve(state, listener, shutdown));
+        let app = TestApp {
             base: format!("http://{addr}"),
             search,
             pool,
@@ -90,7 +102,8 @@ impl TestApp {
             attachments_dir,
             index_dir,
             links,
-        }
+        };
+        (app, served)
     }
 
     /// How many articles the server's search index holds now.
