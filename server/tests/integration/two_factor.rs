@@ -744,3 +744,40 @@ async fn sessions_are_listed_and_signed_out_by_their_owner_only(pool: PgPool) {
     .unwrap();
     assert_eq!(rows, 0);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn parallel_codes_on_one_step_get_no_more_checks_than_the_limit(pool: PgPool) {
+    // The step's own count of wrong codes lives in the session, which parallel
+    // requests share; the account's limit in the database holds anyway.
+    let app = TestApp::spawn_empty_with(pool, |config| {
+        config.limits = config.limits.clone().with(
+            rapport_core::limits::Limit::TwoFactorCode,
+            rapport_core::limits::Rule {
+                max: 3,
+                per: std::time::Duration::from_secs(900),
+            },
+        );
+    })
+    .await;
+    fixtures::people(&app.pool, &["nick@northwind.example"]).await;
+    let nick = app.signed_in("nick@northwind.example").await;
+    let (totp, _) = set_up(&app, &nick).await;
+    let client = app.browser();
+    password_step(&app, &client, "nick@northwind.example").await;
+    let guesses = (0..20).map(|i| {
+        let (app, client) = (&app, &client);
+        async move {
+            verify(app, client, &format!("{:06}", 100_000 + i))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s != 429).count();
+    assert!(checked <= 3, "{statuses:?}");
+    assert_eq!(audit_count(&app, "two_factor_failed").await, checked as i64);
+    // The right code waits too, until the window ends.
+    let right = verify(&app, &client, &code(&totp, 0)).await;
+    assert_eq!(right.status(), 429);
+}
