@@ -79,7 +79,7 @@ test('a case from opening to rating: customer with a file, agent, internal note,
   await expect(customer.getByText('5 out of 5')).toBeVisible();
 });
 
-test('a stale edit shows the conflict and keeps the text typed', async ({ browser, consoleErrors }) => {
+test('a status change on a stale view shows the conflict and keeps the text typed', async ({ browser, consoleErrors }) => {
   // The second save is refused: the server answers 409 Conflict.
   consoleErrors.expect(/status of 409 \(Conflict\)/);
   const agent = await personPage(browser, 'agent@rapport.example');
@@ -101,8 +101,12 @@ test('a stale edit shows the conflict and keeps the text typed', async ({ browse
 
   // With JavaScript the refusal comes back to the page as a 409; before
   // hydration the form would post natively and the 409 would never be logged.
+  // A plain reply would land whatever changed; a status chosen on the old
+  // view is what is refused.
   await agent.locator('body[data-hydrated]').waitFor();
   await agent.getByLabel('Message').fill('My carefully written answer');
+  const now = await agent.getByRole('region', { name: 'Manage' }).getByLabel('Status', { exact: true }).inputValue();
+  await agent.getByLabel('Status after sending').selectOption(now === 'on_hold' ? 'pending' : 'on_hold');
   await agent.getByRole('button', { name: 'Send' }).click();
   await expect(agent.getByText('Someone else changed this case')).toBeVisible();
   await expect(agent.getByLabel('Message')).toHaveValue('My carefully written answer');

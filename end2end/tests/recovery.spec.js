@@ -59,8 +59,9 @@ test('a person changes their address by a link to the new one', async ({ page })
   const oldAddress = await newCustomer(page, 'mover');
   const newAddress = `moved-${Date.now()}@example.com`;
   await page.goto('/account');
-  await page.getByLabel('New e-mail address').fill(newAddress);
-  await page.getByLabel('Your password').fill('tangerine kettle orbit');
+  const card = page.getByRole('region', { name: 'E-mail address' });
+  await card.getByLabel('New e-mail address').fill(newAddress);
+  await card.getByLabel('Your password').fill('tangerine kettle orbit');
   await page.getByRole('button', { name: 'Send confirmation link' }).click();
   await expect(page.getByRole('status')).toContainText('We sent a confirmation link to the new address');
   await waitForMail(oldAddress, /about to change/);

@@ -438,6 +438,9 @@ fn spawn_server(
         // mail-outbox/ folder where xtask was started.
         .env_remove("RAPPORT_SMTP_URL")
         .env("RAPPORT_MAIL_DIR", test_mail_dir(root))
+        // The browser suite registers many organizations from one address
+        // (the limit itself is tested over HTTP).
+        .env("RAPPORT_LIMITS", "registration=1000/1h")
         .env(
             "RAPPORT_ATTACHMENTS_DIR",
             root.join("target/rapport/test/attachments"),

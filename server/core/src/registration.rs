@@ -57,8 +57,6 @@ pub async fn register(
             signed_in_at,
         }));
     }
-    let limits = &backend.config.limits;
-    limits::hit(&backend.pool, limits, Limit::Registration, ip).await?;
     let email = Email::parse("email", &form.email)?;
     let name = DisplayName::parse("display_name", &form.display_name)?;
     let organization = OrganizationName::parse("organization_name", &form.organization_name)?;
@@ -67,6 +65,10 @@ pub async fn register(
         &form.password,
         &[email.as_str(), name.as_str(), organization.as_str()],
     )?;
+    // Counted once the form is right (a typo is no registration), before
+    // anything is hashed, written or mailed.
+    let limits = &backend.config.limits;
+    limits::hit(&backend.pool, limits, Limit::Registration, ip).await?;
     if organizations::find_by_name(&backend.pool, &organization)
         .await?
         .is_some()
@@ -252,6 +254,8 @@ pub async fn confirm(
     };
     email_links::close_others(&mut *tx, email_links::REGISTRATION, None, email.as_str()).await?;
     let signed_in_at = users::record_sign_in(&mut *tx, user_id).await?;
+    // The right password is no guess.
+    limits::take_back(&mut *tx, Limit::SignInAddress, ip).await?;
     audit::record(
         &mut *tx,
         audit::Event {
