@@ -72,22 +72,10 @@ pub async fn send_password_link(
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
     use crate::web::{auth, forms, AppState};
-    use rapport_core::policy;
     let state = expect_context::<AppState>();
-    let actor = auth::require_actor()?;
-    let target = rapport_core::db::users::contact(&state.pool, user_id)
-        .await
-        .map_err(rapport_core::Error::from)?
-        .ok_or(AppError::NotFound)?;
-    let permit = policy::authorize(
-        Some(&actor),
-        &policy::Action::SendPasswordLink {
-            target_user_id: target.id,
-            target_organization_id: target.organization_id,
-        },
-    )?;
     let ip = auth::client_ip(&state);
-    let sent_to = rapport_core::password_reset::send_for(&permit, &state, user_id, &ip).await?;
+    let reader = crate::web::reader::current();
+    let sent_to = rapport_core::password_reset::send_for(&reader, &state, user_id, &ip).await?;
     let page = if back.starts_with("/organization") {
         "/organization"
     } else {

@@ -11,9 +11,9 @@ use crate::account_mail::{self, AccountMail};
 use crate::db::{audit, email_links, users};
 use crate::limits::{self, Limit};
 use crate::passwords::strong_password;
-use crate::policy::{Action, Permit};
+use crate::policy::{self, Action};
 use crate::sign_in::hash_password;
-use crate::{mail, tokens, Backend, Error};
+use crate::{mail, tokens, Backend, Error, Reader};
 use rapport_types::Email;
 use std::time::Duration;
 
@@ -112,21 +112,25 @@ pub async fn request(backend: &Backend, email: &str, ip: &str) -> Result<(), Err
 
 /// An admin (any user) or a customer admin (their organization's members)
 /// sends someone a reset link. Returns the address it went to.
+/// The rule needs the person's organization, so the service finds them and
+/// asks the policy itself.
 pub async fn send_for(
-    permit: &Permit,
+    reader: &Reader,
     backend: &Backend,
     user_id: i64,
     ip: &str,
 ) -> Result<String, Error> {
+    let actor = reader.signed_in()?;
     let user = users::contact(&backend.pool, user_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let actor = permit
-        .check(&Action::SendPasswordLink {
+    policy::authorize(
+        Some(actor),
+        &Action::SendPasswordLink {
             target_user_id: user.id,
             target_organization_id: user.organization_id,
-        })?
-        .signed_in()?;
+        },
+    )?;
     let limits = &backend.config.limits;
     limits::hit(
         &backend.pool,
