@@ -94,6 +94,8 @@ test('a status change on a stale view shows the conflict and keeps the text type
   // Meanwhile an admin changes the priority.
   const admin = await personPage(browser, 'admin@rapport.example');
   await admin.goto(caseUrl);
+  // Chosen before hydration, the choice could be reset by it and nothing saved.
+  await admin.locator('body[data-hydrated]').waitFor();
   const current = await admin.getByLabel('Priority', { exact: true }).inputValue();
   await admin.getByLabel('Priority', { exact: true }).selectOption(current === 'urgent' ? 'low' : 'urgent');
   await admin.getByRole('button', { name: 'Save changes' }).click();
