@@ -152,6 +152,50 @@ impl Priority {
     }
 }
 
+/// Where a case came from: the portal's form, an e-mail, a phone call taken
+/// by an agent, or an agent filing it for a customer some other way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseChannel {
+    Portal,
+    Email,
+    Phone,
+    Agent,
+}
+
+impl CaseChannel {
+    pub const ALL: [CaseChannel; 4] = [
+        CaseChannel::Portal,
+        CaseChannel::Email,
+        CaseChannel::Phone,
+        CaseChannel::Agent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseChannel::Portal => "portal",
+            CaseChannel::Email => "email",
+            CaseChannel::Phone => "phone",
+            CaseChannel::Agent => "agent",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CaseChannel> {
+        CaseChannel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == value.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseChannel::Portal => "Portal",
+            CaseChannel::Email => "E-mail",
+            CaseChannel::Phone => "Phone",
+            CaseChannel::Agent => "Filed by an agent",
+        }
+    }
+}
+
 /// A case's human-readable number, shown as `C-1042`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CaseNumber(pub i64);

@@ -24,7 +24,7 @@ mod workshop;
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use address::urlencode;
 pub use article::{ArticleKind, ArticleScope, ArticleState, Audience, Slug, TocEntry};
-pub use case::{CaseNumber, CaseStatus, Priority, Tag};
+pub use case::{CaseChannel, CaseNumber, CaseStatus, Priority, Tag};
 pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
 pub use error::FieldError;
 pub use money::{

@@ -4,6 +4,7 @@
 
 use crate::attachments::{AttachmentStore, LocalDirStore};
 use crate::live::LiveCases;
+use crate::reply_tokens::ReplyKeys;
 use crate::site::SiteLinks;
 use crate::Config;
 use rapport_search::SearchIndex;
@@ -23,6 +24,8 @@ pub struct Backend {
     /// News of case changes for the pages open on this process (fed by
     /// `live::spawn_listener`, which `server::serve` starts).
     pub live: LiveCases,
+    /// The keys of the signed reply addresses, read from the database once.
+    reply_keys: Arc<tokio::sync::OnceCell<ReplyKeys>>,
 }
 
 impl Backend {
@@ -35,7 +38,15 @@ impl Backend {
             attachments: Arc::new(LocalDirStore::new(config.attachments_dir.clone())),
             search,
             live: LiveCases::new(),
+            reply_keys: Arc::default(),
             config: Arc::new(config),
         }
+    }
+
+    /// The keys that sign and check reply addresses (see `reply_tokens`).
+    pub async fn reply_keys(&self) -> sqlx::Result<&ReplyKeys> {
+        self.reply_keys
+            .get_or_try_init(|| ReplyKeys::load(&self.pool))
+            .await
     }
 }
