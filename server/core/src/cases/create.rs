@@ -2,6 +2,7 @@
 //! SLA clock and the mails it sends.
 
 use super::*;
+use crate::mail_origin::MailOrigin;
 use crate::site::SiteLinks;
 use crate::Reader;
 
@@ -33,6 +34,8 @@ pub struct NewCase {
     priority: Priority,
     /// What the case is about (`invoice:INV-1`), if anything.
     about: Option<String>,
+    /// The mail it came from, when it came by mail.
+    mail: Option<MailOrigin>,
 }
 
 impl NewCase {
@@ -56,7 +59,25 @@ impl NewCase {
             category_id: form.category_id,
             priority,
             about,
+            mail: None,
         })
+    }
+
+    /// A case opened by a mail (`mail_in` made the text fit the limits).
+    pub fn from_mail(
+        subject: String,
+        description: String,
+        category_id: i64,
+        mail: MailOrigin,
+    ) -> NewCase {
+        NewCase {
+            subject,
+            description,
+            category_id,
+            priority: Priority::Normal,
+            about: None,
+            mail: Some(mail),
+        }
     }
 }
 
@@ -75,6 +96,7 @@ pub async fn create(
         category_id,
         priority,
         about,
+        mail,
     } = case;
     policy::authorize(Some(actor), &Action::OpenCase)?;
     let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
@@ -118,6 +140,9 @@ pub async fn create(
     )
     .await?;
     files.record(&mut tx, case_id, actor.user_id).await?;
+    if let Some(mail) = &mail {
+        mail.record(&mut tx, case_id, None).await?;
+    }
     if let Some((item, row)) = &linked {
         crate::db::orders::link_case(&mut *tx, case_id, item.kind.as_str(), row).await?;
     }

@@ -14,6 +14,7 @@ pub mod email_links;
 pub mod inbound_mails;
 pub mod invitations;
 pub mod listen;
+pub mod mail_in;
 pub mod mail;
 pub mod order_records;
 pub mod orders;
