@@ -93,6 +93,14 @@ pub async fn processed_copy(
     .await
 }
 
+/// The state and outcome of a message.
+pub async fn outcome(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT state, outcome FROM inbound_mails WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 /// The state of a message, if it exists.
 pub async fn state(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT state FROM inbound_mails WHERE id = $1")

@@ -319,6 +319,13 @@ pub async fn queue_auto_reply(
     Ok(())
 }
 
+pub async fn organization_exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
 /// An organization's e-mail domains, alphabetically.
 pub async fn domains(db: impl PgExecutor<'_>, organization_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(

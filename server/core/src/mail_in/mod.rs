@@ -17,6 +17,7 @@ use crate::Error;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
+pub mod admin;
 mod auto_reply;
 pub mod bounces;
 mod deliver;
@@ -146,6 +147,13 @@ fn failure(error: &Error) -> String {
         Error::Io(e) => format!("file system: {e}"),
         other => other.to_string(),
     }
+}
+
+/// The state of a stored message and what became of it.
+pub async fn outcome(backend: &Backend, inbound_id: i64) -> Result<(String, String), Error> {
+    db::inbound_mails::outcome(&backend.pool, inbound_id)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// Run a failed (or refused, or ignored) message through the pipeline again.

@@ -52,8 +52,14 @@ pub fn parse(raw: &[u8], our_domain: &str) -> Result<Parsed, String> {
     let message = MessageParser::default()
         .parse(raw)
         .ok_or("the message could not be read as RFC 5322 mail")?;
-    if message.headers().is_empty() {
-        return Err("the message has no headers".into());
+    // Mail has at least one of these; bytes without any are not a message.
+    let mail_like = message.from().is_some()
+        || message.to().is_some()
+        || message.subject().is_some()
+        || message.message_id().is_some()
+        || message.date().is_some();
+    if !mail_like {
+        return Err("the message has no mail headers (From, To, Subject, Date or Message-ID)".into());
     }
     let headers: Vec<(&str, &str)> = message.headers_raw().collect();
     let from = message
