@@ -49,13 +49,13 @@ pub fn AdminIncomingMailPage() -> impl IntoView {
                                 <p class="muted">"Mail from an address at one of an organization's e-mail domains (set on the Organizations page) always joins that organization. For any other unknown address:"</p>
                                 <ActionForm action=setting attr:class="form">
                                     <FormError error=setting_error/>
-                                    <fieldset class="field">
+                                    <fieldset class="field choices">
                                         <legend>"What to do with it"</legend>
-                                        <label class="choice">
+                                        <label class="checkbox">
                                             <input type="radio" name="unknown_senders" value="refuse" checked=!keep/>
                                             " Refuse it, with one automatic answer a day"
                                         </label>
-                                        <label class="choice">
+                                        <label class="checkbox">
                                             <input type="radio" name="unknown_senders" value="unsorted" checked=keep/>
                                             " Keep it: make the sender a contact in the organization “Unsorted”, for agents to file"
                                         </label>

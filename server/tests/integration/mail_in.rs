@@ -734,3 +734,137 @@ async fn a_contact_signs_in_like_anyone_with_a_wrong_password(pool: PgPool) {
     assert!(contact.is_client_error(), "{contact}");
     let _ = Role::Customer;
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn the_pipe_command_stores_and_says_what_happened(pool: PgPool) {
+    use std::io::Write;
+    fixtures::person(&pool, "nick@northwind.example").await;
+    let url = crate::order_import::test_database_url(&pool).await;
+    let run = |input: &[u8]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("mail-in")
+            .env("DATABASE_URL", &url)
+            .env("RAPPORT_MAIL_FROM", format!("Rapport <{OURS}>"))
+            .env("RAPPORT_ATTACHMENTS_DIR", std::env::temp_dir())
+            .env("RAPPORT_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("running rapport mail-in");
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = run(mail(&[("From", "nick@northwind.example")], "Sent through the pipe").as_bytes());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("processed: new case C-"), "{stdout}");
+    // Refused is still stored: exit 0, so the mail server does not bounce it.
+    let output = run(mail(&[("From", "x@elsewhere.example")], "Hi").as_bytes());
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("refused"));
+    // Nothing on standard input: an error that says so.
+    let output = run(b"");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no message on standard input"));
+    // No database: a clear error, non-zero.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("mail-in")
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("RAPPORT_LOG", "off")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stderr).is_empty());
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
+    let app = crate::common::TestApp::spawn_empty(pool.clone()).await;
+    fixtures::people(&pool, &["admin@rapport.example", "agent@rapport.example"]).await;
+    let stored = mail_in::store(&pool, Source::Pipe, b"Subject: half a message\r\n\r\nno sender")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE inbound_mails SET state = 'failed', outcome = 'it broke' WHERE id = $1")
+        .bind(stored.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let admin = app.signed_in("admin@rapport.example").await;
+    let page = app.call(&admin, "incoming_mail", &[]).await;
+    assert_eq!(page.status(), 200);
+    let page: serde_json::Value = page.json().await.unwrap();
+    assert_eq!(page["items"][0]["outcome"], "it broke");
+    assert_eq!(page["unknown_senders"], "refuse");
+    // Try again: processed anew (refused: it names no sender).
+    let id = stored.id.to_string();
+    let retried = app.call(&admin, "retry_incoming_mail", &[("id", &id)]).await;
+    assert!(retried.status().is_success() || retried.status().is_redirection(), "{}", retried.status());
+    let state: String = sqlx::query_scalar("SELECT state FROM inbound_mails WHERE id = $1")
+        .bind(stored.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "refused");
+    // The raw message, as it came.
+    let raw = admin
+        .get(app.url(&format!("/admin/mail/{id}/raw")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    assert_eq!(raw.headers()["content-type"], "message/rfc822");
+    assert_eq!(&raw.bytes().await.unwrap()[..], b"Subject: half a message\r\n\r\nno sender");
+    // The setting.
+    let saved = app
+        .call(&admin, "set_unknown_senders", &[("unknown_senders", "unsorted")])
+        .await;
+    assert!(saved.status().is_success() || saved.status().is_redirection());
+    let bad = app
+        .call(&admin, "set_unknown_senders", &[("unknown_senders", "delete")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    // Domains.
+    let northwind = fixtures::organization(&pool, "Northwind Traders").await;
+    let org = northwind.id.to_string();
+    let added = app
+        .call(&admin, "add_organization_domain", &[("organization_id", &org), ("domain", "@Northwind.Example")])
+        .await;
+    assert!(added.status().is_success() || added.status().is_redirection());
+    let contoso = fixtures::organization(&pool, "Contoso").await;
+    let taken = app
+        .call(&admin, "add_organization_domain", &[("organization_id", &contoso.id.to_string()), ("domain", "northwind.example")])
+        .await;
+    assert_eq!(taken.status(), 422);
+    assert!(taken.text().await.unwrap().contains("Northwind Traders"));
+    let list: serde_json::Value = app.call(&admin, "organization_domains", &[]).await.json().await.unwrap();
+    let northwind_row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Northwind Traders")
+        .unwrap();
+    assert_eq!(northwind_row["domains"], serde_json::json!(["northwind.example"]));
+    let removed = app
+        .call(&admin, "remove_organization_domain", &[("organization_id", &org), ("domain", "northwind.example")])
+        .await;
+    assert!(removed.status().is_success() || removed.status().is_redirection());
+    // Agents get none of it.
+    let agent = app.signed_in("agent@rapport.example").await;
+    for (name, form) in [
+        ("incoming_mail", vec![]),
+        ("retry_incoming_mail", vec![("id", id.as_str())]),
+        ("set_unknown_senders", vec![("unknown_senders", "refuse")]),
+        ("organization_domains", vec![]),
+        ("add_organization_domain", vec![("organization_id", org.as_str()), ("domain", "x.example")]),
+    ] {
+        assert_eq!(app.call(&agent, name, &form).await.status(), 403, "{name}");
+    }
+    let raw = agent
+        .get(app.url(&format!("/admin/mail/{id}/raw")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 403);
+}

@@ -290,6 +290,14 @@ pub async fn mark_bouncing(
     Ok(())
 }
 
+/// The quoted history cut off the description of a case opened by mail.
+pub async fn description_quoted(db: impl PgExecutor<'_>, case_id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT description_quoted FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(db)
+        .await
+}
+
 pub async fn is_bouncing(db: impl PgExecutor<'_>, address: &str) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bouncing_addresses WHERE address = lower($1))")
         .bind(address)

@@ -141,8 +141,9 @@ pub async fn rename(
 /// Every table with an `organization_id`, in the order [`merge`] moves them
 /// (orders before their invoices and deliveries, which follow them). A test
 /// compares it with the database, so a new table cannot be forgotten.
-pub const TABLES_WITH_ORGANIZATION: [&str; 7] = [
+pub const TABLES_WITH_ORGANIZATION: [&str; 8] = [
     "users",
+    "organization_domains",
     "invitations",
     "cases",
     "articles",
@@ -231,6 +232,12 @@ pub async fn merge(
             moved.orders = moved_here;
         }
     }
+    // Its e-mail domains: mail from there now joins the merged organization.
+    sqlx::query("UPDATE organization_domains SET organization_id = $2 WHERE organization_id = $1")
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
     sqlx::query("DELETE FROM organizations WHERE id = $1")
         .bind(source)
         .execute(&mut *db)
