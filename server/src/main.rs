@@ -391,7 +391,9 @@ async fn mail_in(pool: sqlx::PgPool, args: MailInArgs) -> anyhow::Result<()> {
         .read_to_end(&mut raw)
         .context("reading the message from standard input")?;
     if raw.is_empty() {
-        anyhow::bail!("no message on standard input: pipe one in, e.g. rapport mail-in < message.eml");
+        anyhow::bail!(
+            "no message on standard input: pipe one in, e.g. rapport mail-in < message.eml"
+        );
     }
     let config = Config {
         mail_from: args.mail_from,
@@ -410,7 +412,11 @@ async fn mail_in(pool: sqlx::PgPool, args: MailInArgs) -> anyhow::Result<()> {
     let (state, outcome) = mail_in::outcome(&backend, receipt.inbound_id)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
-    let again = if receipt.new { "" } else { " (it had come before)" };
+    let again = if receipt.new {
+        ""
+    } else {
+        " (it had come before)"
+    };
     println!("Message #{} {state}{again}: {outcome}", receipt.inbound_id);
     Ok(())
 }

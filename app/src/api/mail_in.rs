@@ -9,7 +9,8 @@ use rapport_types::views::mail_in::{IncomingMailPage, OrganizationMailDomains};
 /// The admins' "Incoming mail" page, where its forms come back to.
 pub const INCOMING_MAIL_PAGE: &str = "/admin/mail";
 /// Where the domain forms come back to.
-const ORGANIZATIONS_PAGE: &str = super::admin::ORGANIZATIONS_PAGE;
+#[cfg(feature = "ssr")]
+use super::admin::ORGANIZATIONS_PAGE;
 
 #[server(endpoint = "incoming_mail")]
 pub async fn incoming_mail() -> Result<IncomingMailPage, AppError> {
@@ -39,7 +40,11 @@ pub async fn retry_incoming_mail(id: i64) -> Result<(), AppError> {
     match retried {
         Ok((now, _)) => {
             let id = id.to_string();
-            let done = [("done", "retried"), ("message", id.as_str()), ("state", now.as_str())];
+            let done = [
+                ("done", "retried"),
+                ("message", id.as_str()),
+                ("state", now.as_str()),
+            ];
             leptos_axum::redirect(&forms::return_address(
                 INCOMING_MAIL_PAGE,
                 INCOMING_MAIL_PAGE,

@@ -81,7 +81,10 @@ pub fn AdminIncomingMailPage() -> impl IntoView {
 }
 
 #[component]
-fn MailTable(items: Vec<IncomingMailItem>, retry: ServerAction<RetryIncomingMail>) -> impl IntoView {
+fn MailTable(
+    items: Vec<IncomingMailItem>,
+    retry: ServerAction<RetryIncomingMail>,
+) -> impl IntoView {
     view! {
         <TableScroll label="Incoming messages">
             <table class="table">
@@ -260,7 +263,9 @@ fn DomainsTable(
 fn domain_done_message(query: &ParamsMap) -> Option<String> {
     let domain = query.get("domain")?;
     match query.get("done")?.as_str() {
-        "domain-added" => Some(format!("Added {domain}: unknown senders there now join the organization.")),
+        "domain-added" => Some(format!(
+            "Added {domain}: unknown senders there now join the organization."
+        )),
         "domain-removed" => Some(format!("Removed {domain}.")),
         _ => None,
     }
@@ -281,16 +286,30 @@ mod tests {
     #[test]
     fn what_was_done_is_said() {
         assert_eq!(
-            done_message(&query(&[("done", "retried"), ("message", "5"), ("state", "failed")])).as_deref(),
+            done_message(&query(&[
+                ("done", "retried"),
+                ("message", "5"),
+                ("state", "failed")
+            ]))
+            .as_deref(),
             Some("Message #5 was tried again: it still could not be processed.")
         );
         assert_eq!(
-            done_message(&query(&[("done", "retried"), ("message", "5"), ("state", "processed")])).as_deref(),
+            done_message(&query(&[
+                ("done", "retried"),
+                ("message", "5"),
+                ("state", "processed")
+            ]))
+            .as_deref(),
             Some("Message #5 was tried again: it made its case or reply.")
         );
-        assert_eq!(done_message(&query(&[("done", "retried"), ("message", "x")])), None);
         assert_eq!(
-            domain_done_message(&query(&[("done", "domain-added"), ("domain", "a.example")])).as_deref(),
+            done_message(&query(&[("done", "retried"), ("message", "x")])),
+            None
+        );
+        assert_eq!(
+            domain_done_message(&query(&[("done", "domain-added"), ("domain", "a.example")]))
+                .as_deref(),
             Some("Added a.example: unknown senders there now join the organization.")
         );
     }

@@ -13,16 +13,17 @@ impl MailDomain {
     pub fn parse(field: &str, input: &str) -> Result<MailDomain, FieldError> {
         let value = input.trim().trim_start_matches('@').to_lowercase();
         if value.is_empty() {
-            return Err(FieldError::new(field, "Enter a domain, like northwind.com."));
+            return Err(FieldError::new(
+                field,
+                "Enter a domain, like northwind.com.",
+            ));
         }
         let labels_ok = value.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         });
         if value.len() < 3 || value.len() > 253 || !value.contains('.') || !labels_ok {
             return Err(FieldError::new(
@@ -50,9 +51,21 @@ mod tests {
             ("mail.büro.de", "mail.büro.de"),
             ("a-b.co", "a-b.co"),
         ] {
-            assert_eq!(MailDomain::parse("domain", input).unwrap().as_str(), expected);
+            assert_eq!(
+                MailDomain::parse("domain", input).unwrap().as_str(),
+                expected
+            );
         }
-        for bad in ["", "localhost", "nick@northwind.example", "a..b", "-a.com", "a b.com", ".com", "x."] {
+        for bad in [
+            "",
+            "localhost",
+            "nick@northwind.example",
+            "a..b",
+            "-a.com",
+            "a b.com",
+            ".com",
+            "x.",
+        ] {
             assert!(MailDomain::parse("domain", bad).is_err(), "{bad:?}");
         }
     }

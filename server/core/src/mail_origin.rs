@@ -75,8 +75,14 @@ impl MailOrigin {
         } else {
             format!("{what}; {}", self.note)
         };
-        inbound_mails::finish(&mut *tx, self.inbound_id, "processed", &outcome, Some(case_id))
-            .await?;
+        inbound_mails::finish(
+            &mut *tx,
+            self.inbound_id,
+            "processed",
+            &outcome,
+            Some(case_id),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -295,23 +295,38 @@ async fn tokens_admit_the_recipient_and_participants_only(pool: PgPool) {
     // A colleague of the requester, with Nick's token (a forwarded mail): theirs.
     let to = w.reply_to(&w.a, &w.nick).await;
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "olivia@northwind.example"), ("To", &to)], "Same here."))
+        .receive(&mail(
+            &[("From", "olivia@northwind.example"), ("To", &to)],
+            "Same here.",
+        ))
         .await;
-    assert_eq!((state.as_str(), outcome.as_str()), ("processed", &*format!("reply on {}", w.a.number)));
+    assert_eq!(
+        (state.as_str(), outcome.as_str()),
+        ("processed", &*format!("reply on {}", w.a.number))
+    );
     // Another organization's customer with Nick's token: refused, no auto-reply to people we know.
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "carla@acme.example"), ("To", &to)], "Let me in."))
+        .receive(&mail(
+            &[("From", "carla@acme.example"), ("To", &to)],
+            "Let me in.",
+        ))
         .await;
     assert_eq!(state, "refused", "{outcome}");
     assert_eq!(w.auto_replies_to("carla@acme.example").await, 0);
     // A stranger with the token: refused.
     let (state, _, _) = w
-        .receive(&mail(&[("From", "mallory@evil.example"), ("To", &to)], "hi"))
+        .receive(&mail(
+            &[("From", "mallory@evil.example"), ("To", &to)],
+            "hi",
+        ))
         .await;
     assert_eq!(state, "refused");
     // The agent with a token for Nick: refused (an agent needs their own).
     let (state, _, _) = w
-        .receive(&mail(&[("From", "agent@rapport.example"), ("To", &to)], "Fake agent reply"))
+        .receive(&mail(
+            &[("From", "agent@rapport.example"), ("To", &to)],
+            "Fake agent reply",
+        ))
         .await;
     assert_eq!(state, "refused");
     // The agent with their own token, in the Message-ID they answer: an agent's reply.
@@ -319,7 +334,10 @@ async fn tokens_admit_the_recipient_and_participants_only(pool: PgPool) {
     let ours = reply_tokens::message_id(&agent_token, "rapport.example");
     let (state, outcome, _) = w
         .receive(&mail(
-            &[("From", "Agent <agent@rapport.example>"), ("In-Reply-To", &ours)],
+            &[
+                ("From", "Agent <agent@rapport.example>"),
+                ("In-Reply-To", &ours),
+            ],
             "Replaced the roller.",
         ))
         .await;
@@ -342,7 +360,10 @@ async fn tokens_admit_the_recipient_and_participants_only(pool: PgPool) {
     let forged = reply_tokens::reply_address(OURS, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").unwrap();
     let before = w.case_count().await;
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "nick@northwind.example"), ("To", &forged)], "New thing"))
+        .receive(&mail(
+            &[("From", "nick@northwind.example"), ("To", &forged)],
+            "New thing",
+        ))
         .await;
     assert_eq!(state, "processed", "{outcome}");
     assert_eq!(w.case_count().await, before + 1);
@@ -369,16 +390,25 @@ async fn stored_message_ids_and_subject_tokens_need_a_participant(pool: PgPool) 
             "Answer by references",
         ))
         .await;
-    assert_eq!((state.as_str(), outcome.clone()), ("processed", format!("reply on {}", w.a.number)));
+    assert_eq!(
+        (state.as_str(), outcome.clone()),
+        ("processed", format!("reply on {}", w.a.number))
+    );
     // The subject token, from the requester.
     let subject = format!("Re: [{}] Printer", w.a.number);
     let (_, outcome, _) = w
-        .receive(&mail(&[("From", "nick@northwind.example"), ("Subject", &subject)], "By subject"))
+        .receive(&mail(
+            &[("From", "nick@northwind.example"), ("Subject", &subject)],
+            "By subject",
+        ))
         .await;
     assert_eq!(outcome, format!("reply on {}", w.a.number));
     // The subject token from someone taking no part: their own new case.
     let (_, outcome, _) = w
-        .receive(&mail(&[("From", "carla@acme.example"), ("Subject", &subject)], "Not mine"))
+        .receive(&mail(
+            &[("From", "carla@acme.example"), ("Subject", &subject)],
+            "Not mine",
+        ))
         .await;
     assert!(outcome.starts_with("new case"), "{outcome}");
     assert_eq!(w.newest_case().await.0, "carla@acme.example");
@@ -388,7 +418,10 @@ async fn stored_message_ids_and_subject_tokens_need_a_participant(pool: PgPool) 
             &[
                 ("From", "nick@northwind.example"),
                 ("Subject", &subject),
-                ("Authentication-Results", "mx.rapport.example; spf=fail smtp.mailfrom=northwind.example; dmarc=fail"),
+                (
+                    "Authentication-Results",
+                    "mx.rapport.example; spf=fail smtp.mailfrom=northwind.example; dmarc=fail",
+                ),
             ],
             "Spoofed",
         ))
@@ -397,7 +430,11 @@ async fn stored_message_ids_and_subject_tokens_need_a_participant(pool: PgPool) 
     let bodies: Vec<String> = w.messages(w.a.id).await.into_iter().map(|m| m.1).collect();
     assert_eq!(
         bodies,
-        ["Please try the other tray.", "Answer by references", "By subject"]
+        [
+            "Please try the other tray.",
+            "Answer by references",
+            "By subject"
+        ]
     );
 }
 
@@ -407,7 +444,10 @@ async fn solved_cases_reopen_and_closed_ones_become_new_cases(pool: PgPool) {
     w.set_status(&w.a, "solved").await;
     let to = w.reply_to(&w.a, &w.nick).await;
     let (_, outcome, _) = w
-        .receive(&mail(&[("From", "nick@northwind.example"), ("To", &to)], "Back again"))
+        .receive(&mail(
+            &[("From", "nick@northwind.example"), ("To", &to)],
+            "Back again",
+        ))
         .await;
     assert_eq!(outcome, format!("reply on {}", w.a.number));
     let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
@@ -418,7 +458,10 @@ async fn solved_cases_reopen_and_closed_ones_become_new_cases(pool: PgPool) {
     assert_eq!(status, "open");
     w.set_status(&w.a, "closed").await;
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "nick@northwind.example"), ("To", &to)], "And again"))
+        .receive(&mail(
+            &[("From", "nick@northwind.example"), ("To", &to)],
+            "And again",
+        ))
         .await;
     assert_eq!(state, "processed");
     assert!(outcome.starts_with("new case"), "{outcome}");
@@ -437,25 +480,42 @@ async fn unknown_senders_at_a_domain_become_contacts(pool: PgPool) {
         .await
         .unwrap();
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "Nina New <nina@northwind.example>")], "Hello, I am new here."))
+        .receive(&mail(
+            &[("From", "Nina New <nina@northwind.example>")],
+            "Hello, I am new here.",
+        ))
         .await;
     assert_eq!(state, "processed", "{outcome}");
     let (requester, organization, ..) = w.newest_case().await;
-    assert_eq!((requester.as_str(), organization.as_str()), ("nina@northwind.example", "Northwind Traders"));
+    assert_eq!(
+        (requester.as_str(), organization.as_str()),
+        ("nina@northwind.example", "Northwind Traders")
+    );
     let contact: (String, String, bool, String) = sqlx::query_as(
         "SELECT display_name, role, contact, password_hash FROM users WHERE email = 'nina@northwind.example'",
     )
     .fetch_one(w.pool())
     .await
     .unwrap();
-    assert_eq!(contact, ("Nina New".into(), "customer".into(), true, "!contact".into()));
+    assert_eq!(
+        contact,
+        (
+            "Nina New".into(),
+            "customer".into(),
+            true,
+            "!contact".into()
+        )
+    );
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn strangers_are_refused_with_one_auto_reply_a_day(pool: PgPool) {
     let w = world(pool).await;
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "stranger@elsewhere.example")], "Who are you?"))
+        .receive(&mail(
+            &[("From", "stranger@elsewhere.example")],
+            "Who are you?",
+        ))
         .await;
     assert_eq!(state, "refused");
     assert!(outcome.contains("auto-reply sent"), "{outcome}");
@@ -468,7 +528,10 @@ async fn strangers_are_refused_with_one_auto_reply_a_day(pool: PgPool) {
     // Asked for no automatic answer: none.
     let (state, outcome, _) = w
         .receive(&mail(
-            &[("From", "quiet@elsewhere.example"), ("X-Auto-Response-Suppress", "All")],
+            &[
+                ("From", "quiet@elsewhere.example"),
+                ("X-Auto-Response-Suppress", "All"),
+            ],
             "No answer please",
         ))
         .await;
@@ -496,12 +559,16 @@ async fn strangers_are_kept_in_unsorted_when_the_site_says_so(pool: PgPool) {
         let (state, outcome, _) = w.receive(&mail(&[("From", sender)], "Hi")).await;
         assert_eq!(state, "processed", "{outcome}");
         let (requester, organization, ..) = w.newest_case().await;
-        assert_eq!((requester.as_str(), organization.as_str()), (sender, "Unsorted"));
+        assert_eq!(
+            (requester.as_str(), organization.as_str()),
+            (sender, "Unsorted")
+        );
     }
-    let unsorted: i64 = sqlx::query_scalar("SELECT count(*) FROM organizations WHERE name = 'Unsorted'")
-        .fetch_one(w.pool())
-        .await
-        .unwrap();
+    let unsorted: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM organizations WHERE name = 'Unsorted'")
+            .fetch_one(w.pool())
+            .await
+            .unwrap();
     assert_eq!(unsorted, 1);
 }
 
@@ -518,14 +585,23 @@ async fn robots_and_our_own_mail_are_ignored(pool: PgPool) {
         ("List-Id", "<news.northwind.example>"),
     ] {
         let (state, outcome, _) = w
-            .receive(&mail(&[("From", "nick@northwind.example"), header], "I am away."))
+            .receive(&mail(
+                &[("From", "nick@northwind.example"), header],
+                "I am away.",
+            ))
             .await;
         assert_eq!(state, "ignored", "{header:?}: {outcome}");
     }
     let (state, outcome, _) = w
-        .receive(&mail(&[("From", "Rapport <support@rapport.example>")], "Loop"))
+        .receive(&mail(
+            &[("From", "Rapport <support@rapport.example>")],
+            "Loop",
+        ))
         .await;
-    assert_eq!((state.as_str(), outcome.as_str()), ("ignored", "our own message came back"));
+    assert_eq!(
+        (state.as_str(), outcome.as_str()),
+        ("ignored", "our own message came back")
+    );
     let token = w.token(&w.a, &w.nick).await;
     let our_id = reply_tokens::message_id(&token, "rapport.example");
     let (state, _, _) = w
@@ -567,11 +643,12 @@ Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\r\n\
     let (state, outcome, _) = w.receive(report).await;
     assert_eq!(state, "ignored", "{outcome}");
     assert!(outcome.contains("nick@northwind.example"), "{outcome}");
-    let reason: String =
-        sqlx::query_scalar("SELECT reason FROM bouncing_addresses WHERE address = 'nick@northwind.example'")
-            .fetch_one(w.pool())
-            .await
-            .unwrap();
+    let reason: String = sqlx::query_scalar(
+        "SELECT reason FROM bouncing_addresses WHERE address = 'nick@northwind.example'",
+    )
+    .fetch_one(w.pool())
+    .await
+    .unwrap();
     assert_eq!(reason, "552 5.2.2 Mailbox full");
     assert_eq!(w.case_count().await, before);
 }
@@ -616,7 +693,10 @@ TVqQAAMAAAAEAAAA\n\
     );
     let (state, outcome, _) = w.receive(&raw).await;
     assert_eq!(state, "processed", "{outcome}");
-    assert!(outcome.contains("setup.exe (type not allowed)"), "{outcome}");
+    assert!(
+        outcome.contains("setup.exe (type not allowed)"),
+        "{outcome}"
+    );
     let (_, _, _, description, _, case_id) = w.newest_case().await;
     assert_eq!(description, "The label printer shows <error 42>.");
     let files: Vec<(String, String, i64)> = sqlx::query_as(
@@ -670,7 +750,13 @@ async fn people_on_cc_follow_the_case(pool: PgPool) {
     .fetch_all(w.pool())
     .await
     .unwrap();
-    assert_eq!(followers, ["new.colleague@northwind.example", "olivia@northwind.example"]);
+    assert_eq!(
+        followers,
+        [
+            "new.colleague@northwind.example",
+            "olivia@northwind.example"
+        ]
+    );
     let outsider: i64 =
         sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'outsider@elsewhere.example'")
             .fetch_one(w.pool())
@@ -688,12 +774,17 @@ async fn a_message_that_fails_is_kept_and_can_be_tried_again(pool: PgPool) {
     assert_eq!(state, "failed", "{outcome}");
     assert!(!outcome.is_empty());
     // A message that cannot make its case: a constraint the case breaks.
-    sqlx::query("ALTER TABLE cases ADD CONSTRAINT test_no_mail_cases CHECK (channel <> 'email') NOT VALID")
-        .execute(w.pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "ALTER TABLE cases ADD CONSTRAINT test_no_mail_cases CHECK (channel <> 'email') NOT VALID",
+    )
+    .execute(w.pool())
+    .await
+    .unwrap();
     let (state, outcome, inbound) = w
-        .receive(&mail(&[("From", "nick@northwind.example")], "Please file me"))
+        .receive(&mail(
+            &[("From", "nick@northwind.example")],
+            "Please file me",
+        ))
         .await;
     assert_eq!(state, "failed", "{outcome}");
     assert!(outcome.contains("test_no_mail_cases"), "{outcome}");
@@ -755,9 +846,17 @@ async fn the_pipe_command_stores_and_says_what_happened(pool: PgPool) {
         child.stdin.take().unwrap().write_all(input).unwrap();
         child.wait_with_output().unwrap()
     };
-    let output = run(mail(&[("From", "nick@northwind.example")], "Sent through the pipe").as_bytes());
+    let output = run(mail(
+        &[("From", "nick@northwind.example")],
+        "Sent through the pipe",
+    )
+    .as_bytes());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("processed: new case C-"), "{stdout}");
     // Refused is still stored: exit 0, so the mail server does not bounce it.
     let output = run(mail(&[("From", "x@elsewhere.example")], "Hi").as_bytes());
@@ -783,9 +882,13 @@ async fn the_pipe_command_stores_and_says_what_happened(pool: PgPool) {
 async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
     let app = crate::common::TestApp::spawn_empty(pool.clone()).await;
     fixtures::people(&pool, &["admin@rapport.example", "agent@rapport.example"]).await;
-    let stored = mail_in::store(&pool, Source::Pipe, b"Subject: half a message\r\n\r\nno sender")
-        .await
-        .unwrap();
+    let stored = mail_in::store(
+        &pool,
+        Source::Pipe,
+        b"Subject: half a message\r\n\r\nno sender",
+    )
+    .await
+    .unwrap();
     sqlx::query("UPDATE inbound_mails SET state = 'failed', outcome = 'it broke' WHERE id = $1")
         .bind(stored.id)
         .execute(&pool)
@@ -799,8 +902,14 @@ async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
     assert_eq!(page["unknown_senders"], "refuse");
     // Try again: processed anew (refused: it names no sender).
     let id = stored.id.to_string();
-    let retried = app.call(&admin, "retry_incoming_mail", &[("id", &id)]).await;
-    assert!(retried.status().is_success() || retried.status().is_redirection(), "{}", retried.status());
+    let retried = app
+        .call(&admin, "retry_incoming_mail", &[("id", &id)])
+        .await;
+    assert!(
+        retried.status().is_success() || retried.status().is_redirection(),
+        "{}",
+        retried.status()
+    );
     let state: String = sqlx::query_scalar("SELECT state FROM inbound_mails WHERE id = $1")
         .bind(stored.id)
         .fetch_one(&pool)
@@ -815,39 +924,73 @@ async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
         .unwrap();
     assert_eq!(raw.status(), 200);
     assert_eq!(raw.headers()["content-type"], "message/rfc822");
-    assert_eq!(&raw.bytes().await.unwrap()[..], b"Subject: half a message\r\n\r\nno sender");
+    assert_eq!(
+        &raw.bytes().await.unwrap()[..],
+        b"Subject: half a message\r\n\r\nno sender"
+    );
     // The setting.
     let saved = app
-        .call(&admin, "set_unknown_senders", &[("unknown_senders", "unsorted")])
+        .call(
+            &admin,
+            "set_unknown_senders",
+            &[("unknown_senders", "unsorted")],
+        )
         .await;
     assert!(saved.status().is_success() || saved.status().is_redirection());
     let bad = app
-        .call(&admin, "set_unknown_senders", &[("unknown_senders", "delete")])
+        .call(
+            &admin,
+            "set_unknown_senders",
+            &[("unknown_senders", "delete")],
+        )
         .await;
     assert_eq!(bad.status(), 422);
     // Domains.
     let northwind = fixtures::organization(&pool, "Northwind Traders").await;
     let org = northwind.id.to_string();
     let added = app
-        .call(&admin, "add_organization_domain", &[("organization_id", &org), ("domain", "@Northwind.Example")])
+        .call(
+            &admin,
+            "add_organization_domain",
+            &[("organization_id", &org), ("domain", "@Northwind.Example")],
+        )
         .await;
     assert!(added.status().is_success() || added.status().is_redirection());
     let contoso = fixtures::organization(&pool, "Contoso").await;
     let taken = app
-        .call(&admin, "add_organization_domain", &[("organization_id", &contoso.id.to_string()), ("domain", "northwind.example")])
+        .call(
+            &admin,
+            "add_organization_domain",
+            &[
+                ("organization_id", &contoso.id.to_string()),
+                ("domain", "northwind.example"),
+            ],
+        )
         .await;
     assert_eq!(taken.status(), 422);
     assert!(taken.text().await.unwrap().contains("Northwind Traders"));
-    let list: serde_json::Value = app.call(&admin, "organization_domains", &[]).await.json().await.unwrap();
+    let list: serde_json::Value = app
+        .call(&admin, "organization_domains", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let northwind_row = list
         .as_array()
         .unwrap()
         .iter()
         .find(|o| o["name"] == "Northwind Traders")
         .unwrap();
-    assert_eq!(northwind_row["domains"], serde_json::json!(["northwind.example"]));
+    assert_eq!(
+        northwind_row["domains"],
+        serde_json::json!(["northwind.example"])
+    );
     let removed = app
-        .call(&admin, "remove_organization_domain", &[("organization_id", &org), ("domain", "northwind.example")])
+        .call(
+            &admin,
+            "remove_organization_domain",
+            &[("organization_id", &org), ("domain", "northwind.example")],
+        )
         .await;
     assert!(removed.status().is_success() || removed.status().is_redirection());
     // Agents get none of it.
@@ -857,7 +1000,10 @@ async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
         ("retry_incoming_mail", vec![("id", id.as_str())]),
         ("set_unknown_senders", vec![("unknown_senders", "refuse")]),
         ("organization_domains", vec![]),
-        ("add_organization_domain", vec![("organization_id", org.as_str()), ("domain", "x.example")]),
+        (
+            "add_organization_domain",
+            vec![("organization_id", org.as_str()), ("domain", "x.example")],
+        ),
     ] {
         assert_eq!(app.call(&agent, name, &form).await.status(), 403, "{name}");
     }

@@ -122,10 +122,7 @@ pub struct ListedMail {
 
 /// Every message that failed, and the latest `recent` refused or ignored
 /// ones, newest first.
-pub async fn needing_a_look(
-    db: impl PgExecutor<'_>,
-    recent: i64,
-) -> sqlx::Result<Vec<ListedMail>> {
+pub async fn needing_a_look(db: impl PgExecutor<'_>, recent: i64) -> sqlx::Result<Vec<ListedMail>> {
     sqlx::query_as(
         "(SELECT id, received_at, source, from_address, subject, state, outcome
           FROM inbound_mails WHERE state IN ('failed', 'received') ORDER BY id DESC LIMIT 500)

@@ -33,7 +33,12 @@ pub async fn incoming(
         })
         .collect();
     // Those that need an admin first.
-    items.sort_by_key(|item| (!matches!(item.state.as_str(), "failed" | "received"), -item.id));
+    items.sort_by_key(|item| {
+        (
+            !matches!(item.state.as_str(), "failed" | "received"),
+            -item.id,
+        )
+    });
     Ok(IncomingMailPage {
         items,
         unknown_senders: db::unknown_senders(pool).await?,
@@ -60,7 +65,11 @@ pub async fn raw(permit: &Permit, pool: &PgPool, inbound_id: i64) -> Result<Vec<
 }
 
 /// What happens to mail from unknown senders: `refuse` or `unsorted`.
-pub async fn set_unknown_senders(permit: &Permit, pool: &PgPool, choice: &str) -> Result<(), Error> {
+pub async fn set_unknown_senders(
+    permit: &Permit,
+    pool: &PgPool,
+    choice: &str,
+) -> Result<(), Error> {
     permit.check(&Action::ManageIncomingMail)?;
     if !matches!(choice, "refuse" | "unsorted") {
         return Err(Error::invalid(
@@ -73,7 +82,10 @@ pub async fn set_unknown_senders(permit: &Permit, pool: &PgPool, choice: &str) -
 }
 
 /// Every organization with its e-mail domains.
-pub async fn domains(permit: &Permit, pool: &PgPool) -> Result<Vec<OrganizationMailDomains>, Error> {
+pub async fn domains(
+    permit: &Permit,
+    pool: &PgPool,
+) -> Result<Vec<OrganizationMailDomains>, Error> {
     permit.check(&Action::ManageOrganizations)?;
     let mut list = Vec::new();
     for organization in crate::db::organizations::list(pool).await? {
@@ -101,7 +113,10 @@ pub async fn add_domain(
     if let Some(other) = db::add_domain(pool, organization_id, domain.as_str()).await? {
         return Err(Error::invalid(
             "domain",
-            format!("{} is {other}'s domain already: remove it there first.", domain.as_str()),
+            format!(
+                "{} is {other}'s domain already: remove it there first.",
+                domain.as_str()
+            ),
         ));
     }
     Ok(domain.as_str().to_string())

@@ -56,10 +56,7 @@ fn standard(message: &Message<'_>) -> Option<Bounce> {
     {
         return Some(Bounce {
             address: None,
-            reason: format!(
-                "a delivery report ({})",
-                fields.action.unwrap_or_default()
-            ),
+            reason: format!("a delivery report ({})", fields.action.unwrap_or_default()),
         });
     }
     Some(Bounce {
@@ -140,7 +137,11 @@ fn older_shapes(message: &Message<'_>, our_domain: &str) -> Option<Bounce> {
         return None;
     }
     // A daemon's mail about something else (a delay, a warning) is not a bounce.
-    if !(failed_subject || failed_header || subject.contains("fail") || subject.contains("undeliver")) {
+    if !(failed_subject
+        || failed_header
+        || subject.contains("fail")
+        || subject.contains("undeliver"))
+    {
         return None;
     }
     let header = message
@@ -158,7 +159,9 @@ fn older_shapes(message: &Message<'_>, our_domain: &str) -> Option<Bounce> {
         .map(str::trim)
         .find(|l| {
             let l = l.to_ascii_lowercase();
-            l.starts_with("5") && l.len() > 4 || l.contains("does not exist") || l.contains("unknown user")
+            l.starts_with("5") && l.len() > 4
+                || l.contains("does not exist")
+                || l.contains("unknown user")
         })
         .unwrap_or("delivery failed")
         .chars()
@@ -182,10 +185,12 @@ fn clean_address(raw: &str) -> Option<String> {
 
 /// Every address-looking word in `text`, in order.
 fn addresses_in(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | ',' | ';' | ':' | '\''))
-        .filter(|w| w.contains('@'))
-        .filter_map(|w| clean_address(w.trim_end_matches('.')))
-        .collect()
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | ',' | ';' | ':' | '\'')
+    })
+    .filter(|w| w.contains('@'))
+    .filter_map(|w| clean_address(w.trim_end_matches('.')))
+    .collect()
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ const MAX_SUBJECT: usize = 200;
 /// Where the message goes.
 pub enum Target {
     /// A new case; `answered` is the closed case it was a reply to, if any.
-    NewCase { answered: Option<CaseNumber> },
+    NewCase {
+        answered: Option<CaseNumber>,
+    },
     Reply(CaseNumber),
 }
 
@@ -81,8 +83,7 @@ pub async fn deliver(
             match target {
                 Target::NewCase { .. } => {
                     let category_id = default_category(backend).await?;
-                    let case =
-                        NewCase::from_mail(subject(parsed), text, category_id, origin);
+                    let case = NewCase::from_mail(subject(parsed), text, category_id, origin);
                     cases::create(reader, &backend.links, &backend.pool, case, attachments)
                         .await
                         .map(|_| ())

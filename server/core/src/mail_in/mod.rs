@@ -132,8 +132,16 @@ async fn read(backend: &Backend, inbound_id: i64, raw: &[u8]) -> Result<parse::P
     db::inbound_mails::set_headers(
         &backend.pool,
         inbound_id,
-        parsed.message_id.as_deref().map(|id| clip(id, 500)).as_deref(),
-        parsed.from.as_ref().map(|f| clip(&f.address, 320)).as_deref(),
+        parsed
+            .message_id
+            .as_deref()
+            .map(|id| clip(id, 500))
+            .as_deref(),
+        parsed
+            .from
+            .as_ref()
+            .map(|f| clip(&f.address, 320))
+            .as_deref(),
         &clip(&parsed.subject, 500),
     )
     .await?;

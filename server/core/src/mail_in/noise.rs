@@ -65,9 +65,15 @@ mod tests {
 
     #[test]
     fn auto_response_suppress_stops_our_auto_reply() {
-        assert!(suppresses_auto_reply([("X-Auto-Response-Suppress", "OOF, AutoReply")]));
+        assert!(suppresses_auto_reply([(
+            "X-Auto-Response-Suppress",
+            "OOF, AutoReply"
+        )]));
         assert!(suppresses_auto_reply([("x-auto-response-suppress", "All")]));
-        assert!(!suppresses_auto_reply([("X-Auto-Response-Suppress", "None")]));
+        assert!(!suppresses_auto_reply([(
+            "X-Auto-Response-Suppress",
+            "None"
+        )]));
         assert!(!suppresses_auto_reply([("Subject", "hi")]));
     }
 }

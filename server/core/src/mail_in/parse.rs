@@ -59,7 +59,9 @@ pub fn parse(raw: &[u8], our_domain: &str) -> Result<Parsed, String> {
         || message.message_id().is_some()
         || message.date().is_some();
     if !mail_like {
-        return Err("the message has no mail headers (From, To, Subject, Date or Message-ID)".into());
+        return Err(
+            "the message has no mail headers (From, To, Subject, Date or Message-ID)".into(),
+        );
     }
     let headers: Vec<(&str, &str)> = message.headers_raw().collect();
     let from = message
@@ -68,7 +70,12 @@ pub fn parse(raw: &[u8], our_domain: &str) -> Result<Parsed, String> {
         .and_then(|a| person(a.name(), a.address()));
     let mut recipients: Vec<String> = Vec::new();
     for address in message.to().into_iter().chain(message.cc()) {
-        recipients.extend(address.iter().filter_map(|a| a.address()).map(str::to_ascii_lowercase));
+        recipients.extend(
+            address
+                .iter()
+                .filter_map(|a| a.address())
+                .map(str::to_ascii_lowercase),
+        );
     }
     for (name, value) in &headers {
         if ["delivered-to", "x-original-to", "envelope-to"]
@@ -136,7 +143,12 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
         _ => Vec::new(),
     };
     list.into_iter()
-        .map(|id| format!("<{}>", id.trim().trim_start_matches('<').trim_end_matches('>')))
+        .map(|id| {
+            format!(
+                "<{}>",
+                id.trim().trim_start_matches('<').trim_end_matches('>')
+            )
+        })
         .filter(|id| id.len() > 2)
         .collect()
 }
@@ -147,7 +159,10 @@ fn authentication_failed(headers: &[(&str, &str)]) -> bool {
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("authentication-results"))
         .any(|(_, value)| {
-            let compact = value.to_ascii_lowercase().replace(" =", "=").replace("= ", "=");
+            let compact = value
+                .to_ascii_lowercase()
+                .replace(" =", "=")
+                .replace("= ", "=");
             compact
                 .split(|c: char| c == ';' || c.is_whitespace())
                 .any(|word| matches!(word, "spf=fail" | "dkim=fail" | "dmarc=fail"))
@@ -232,8 +247,12 @@ On Mon, Sam wrote:\r\n\
             parsed.answers,
             vec!["<b@rapport.example>", "<a@rapport.example>"]
         );
-        assert!(parsed.recipients.contains(&"support+def@rapport.example".to_string()));
-        assert!(parsed.recipients.contains(&"support+abc@rapport.example".to_string()));
+        assert!(parsed
+            .recipients
+            .contains(&"support+def@rapport.example".to_string()));
+        assert!(parsed
+            .recipients
+            .contains(&"support+abc@rapport.example".to_string()));
         assert_eq!(parsed.cc.len(), 2);
         assert!(parsed.authentication_failed);
         assert_eq!(parsed.text, "Still jams.");

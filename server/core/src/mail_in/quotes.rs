@@ -96,9 +96,9 @@ fn client_patterns(lines: &[&str]) -> Option<usize> {
         }
         if is_original_message(line) || is_outlook_block(lines, i) {
             // Outlook draws a line of underscores above its block.
-            let above = i
-                .checked_sub(1)
-                .filter(|&j| lines[j].trim().chars().all(|c| c == '_') && !lines[j].trim().is_empty());
+            let above = i.checked_sub(1).filter(|&j| {
+                lines[j].trim().chars().all(|c| c == '_') && !lines[j].trim().is_empty()
+            });
             return Some(above.unwrap_or(i));
         }
         if is_quote(line) && quotes_to_the_end(&lines[i..]) {
@@ -204,7 +204,9 @@ fn is_original_message(line: &str) -> bool {
 /// Outlook's header block: a "From:" line followed within a few lines by
 /// "Sent:" (or "Date:") and "To:" or "Subject:", in the usual languages.
 fn is_outlook_block(lines: &[&str], i: usize) -> bool {
-    const FROM: &[&str] = &["from:", "von:", "de:", "van:", "från:", "fra:", "da:", "od:"];
+    const FROM: &[&str] = &[
+        "from:", "von:", "de:", "van:", "från:", "fra:", "da:", "od:",
+    ];
     const SENT: &[&str] = &[
         "sent:",
         "date:",
@@ -327,7 +329,11 @@ mod tests {
 
     #[test]
     fn trailing_quotes_go_and_inline_answers_stay() {
-        check("Thanks!\n\n> old line\n> another\n", "Thanks!", "> old line");
+        check(
+            "Thanks!\n\n> old line\n> another\n",
+            "Thanks!",
+            "> old line",
+        );
         let inline = "> Which printer?\nThe HP in room 4.\n> Since when?\nMonday.";
         assert_eq!(cut(inline).text, inline);
         assert_eq!(cut(inline).quoted, "");

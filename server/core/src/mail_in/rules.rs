@@ -20,7 +20,10 @@ pub enum Done {
     /// A case or a reply was made (and the row marked in its transaction).
     Delivered,
     Ignored(String),
-    Refused { reason: String, case_id: Option<i64> },
+    Refused {
+        reason: String,
+        case_id: Option<i64>,
+    },
 }
 
 fn refused(reason: impl Into<String>) -> Done {
@@ -38,9 +41,15 @@ pub async fn apply(backend: &Backend, inbound_id: i64, parsed: &Parsed) -> Resul
         return Ok(Done::Ignored(match &bounce.address {
             Some(address) => {
                 db::mark_bouncing(pool, address, &bounce.reason).await?;
-                format!("delivery report: mail to {address} bounces ({})", bounce.reason)
+                format!(
+                    "delivery report: mail to {address} bounces ({})",
+                    bounce.reason
+                )
             }
-            None => format!("delivery report naming no failed address ({})", bounce.reason),
+            None => format!(
+                "delivery report naming no failed address ({})",
+                bounce.reason
+            ),
         }));
     }
     if let Some(reason) = &parsed.noise {
@@ -54,8 +63,12 @@ pub async fn apply(backend: &Backend, inbound_id: i64, parsed: &Parsed) -> Resul
         return Ok(Done::Ignored("our own message came back".into()));
     }
     if let Some(id) = &parsed.message_id {
-        if let Some(copy) = crate::db::inbound_mails::processed_copy(pool, inbound_id, id, &from.address).await? {
-            return Ok(Done::Ignored(format!("the same message came before (#{copy})")));
+        if let Some(copy) =
+            crate::db::inbound_mails::processed_copy(pool, inbound_id, id, &from.address).await?
+        {
+            return Ok(Done::Ignored(format!(
+                "the same message came before (#{copy})"
+            )));
         }
     }
     let known = senders::known(pool, &from.address).await?;
@@ -128,7 +141,9 @@ pub async fn apply(backend: &Backend, inbound_id: i64, parsed: &Parsed) -> Resul
     match &known {
         Some(k) if k.is_staff() => {
             tracing::warn!(from = %from.address, "mail from a staff address without a valid reply token refused");
-            Ok(refused("mail from a staff address without a valid reply token"))
+            Ok(refused(
+                "mail from a staff address without a valid reply token",
+            ))
         }
         Some(k) => new_case(backend, &ours, inbound_id, parsed, k.actor.clone(), None).await,
         None => match senders::contact_for(pool, from).await? {
@@ -183,7 +198,15 @@ async fn customer_reply(
         sender.actor.user_id,
     )
     .await?;
-    reply(backend, inbound_id, parsed, sender.actor.clone(), case, followers).await
+    reply(
+        backend,
+        inbound_id,
+        parsed,
+        sender.actor.clone(),
+        case,
+        followers,
+    )
+    .await
 }
 
 async fn reply(

@@ -114,8 +114,18 @@ pub async fn contact_for(pool: &PgPool, person: &Person) -> Result<Option<Actor>
     make_contact(pool, person, organization_id).await.map(Some)
 }
 
-async fn make_contact(pool: &PgPool, person: &Person, organization_id: i64) -> Result<Actor, Error> {
-    let id = db::contact(pool, &person.address, &contact_name(person), organization_id).await?;
+async fn make_contact(
+    pool: &PgPool,
+    person: &Person,
+    organization_id: i64,
+) -> Result<Actor, Error> {
+    let id = db::contact(
+        pool,
+        &person.address,
+        &contact_name(person),
+        organization_id,
+    )
+    .await?;
     // The address may have been someone's already (a race with another message).
     let known = known(pool, &person.address)
         .await?
@@ -142,8 +152,12 @@ pub async fn followers(
         let id = match known(pool, &person.address).await? {
             Some(k) if k.disabled || k.is_staff() => continue,
             Some(k) => k.actor.user_id,
-            None if db::domain_of_organization(pool, organization_id, domain_of(&person.address))
-                .await? =>
+            None if db::domain_of_organization(
+                pool,
+                organization_id,
+                domain_of(&person.address),
+            )
+            .await? =>
             {
                 make_contact(pool, person, organization_id).await?.user_id
             }

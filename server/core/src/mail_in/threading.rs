@@ -16,10 +16,18 @@ pub fn token(parsed: &Parsed, keys: &ReplyKeys, our_domain: &str) -> Option<Repl
     let in_addresses = parsed
         .recipients
         .iter()
-        .filter(|a| a.rsplit_once('@').is_some_and(|(_, d)| d.eq_ignore_ascii_case(our_domain)))
+        .filter(|a| {
+            a.rsplit_once('@')
+                .is_some_and(|(_, d)| d.eq_ignore_ascii_case(our_domain))
+        })
         .filter_map(|a| token_in_address(a));
-    let in_ids = parsed.answers.iter().filter_map(|id| token_in_message_id(id));
-    in_addresses.chain(in_ids).find_map(|token| keys.verify(token))
+    let in_ids = parsed
+        .answers
+        .iter()
+        .filter_map(|id| token_in_message_id(id));
+    in_addresses
+        .chain(in_ids)
+        .find_map(|token| keys.verify(token))
 }
 
 /// The cases of the Message-IDs the message answers that we stored or sent,
@@ -81,7 +89,10 @@ mod tests {
 
     #[test]
     fn subject_tokens() {
-        assert_eq!(subject_number("Re: [C-1042] Printer"), Some(CaseNumber(1042)));
+        assert_eq!(
+            subject_number("Re: [C-1042] Printer"),
+            Some(CaseNumber(1042))
+        );
         assert_eq!(subject_number("AW: Printer [c-7]"), Some(CaseNumber(7)));
         assert_eq!(subject_number("[urgent] [C-12]"), Some(CaseNumber(12)));
         assert_eq!(subject_number("C-1042 without brackets"), None);
