@@ -1014,3 +1014,23 @@ async fn admins_see_retry_and_download_incoming_mail(pool: PgPool) {
         .unwrap();
     assert_eq!(raw.status(), 403);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn two_copies_at_once_make_one_case(pool: PgPool) {
+    let w = world(pool).await;
+    let before = w.case_count().await;
+    let raw = mail(
+        &[
+            ("From", "nick@northwind.example"),
+            ("Message-ID", "<twice@northwind.example>"),
+        ],
+        "Sent to two addresses of ours",
+    );
+    let copy = format!("Delivered-To: {OURS}\r\n{raw}");
+    let (a, b) = tokio::join!(
+        mail_in::receive(&w.backend, Source::Imap, raw.as_bytes()),
+        mail_in::receive(&w.backend, Source::Pipe, copy.as_bytes()),
+    );
+    assert!(a.unwrap().new && b.unwrap().new);
+    assert_eq!(w.case_count().await, before + 1);
+}

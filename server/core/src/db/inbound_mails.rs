@@ -93,6 +93,16 @@ pub async fn processed_copy(
     .await
 }
 
+/// Wait until no other transaction processes a message with this
+/// Message-ID; held until this transaction ends.
+pub async fn lock_message_id(db: impl PgExecutor<'_>, message_id: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('rapport mail in'), hashtext($1))")
+        .bind(message_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The state and outcome of a message.
 pub async fn outcome(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<(String, String)>> {
     sqlx::query_as("SELECT state, outcome FROM inbound_mails WHERE id = $1")

@@ -107,7 +107,18 @@ pub async fn process(backend: &Backend, inbound_id: i64) -> Result<(), Error> {
         .await?
         .ok_or(Error::NotFound)?;
     let outcome = match read(backend, inbound_id, &raw).await {
-        Ok(parsed) => rules::apply(backend, inbound_id, &parsed).await,
+        Ok(parsed) => {
+            // Two copies of one message at once (from the mailbox and the
+            // pipe) go one after the other: the second sees the first's
+            // case or reply and is ignored. The lock ends with `held`.
+            let mut held = pool.begin().await?;
+            if let Some(id) = &parsed.message_id {
+                db::inbound_mails::lock_message_id(&mut *held, id).await?;
+            }
+            let done = rules::apply(backend, inbound_id, &parsed).await;
+            held.commit().await?;
+            done
+        }
         Err(reason) => Err(reason),
     };
     let (state, text, case_id) = match outcome {
