@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod canned;
 pub mod case_sidebar;
+pub mod case_mail;
 pub mod cases;
 pub mod email_links;
 pub mod inbound_mails;
