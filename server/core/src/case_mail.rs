@@ -681,35 +681,42 @@ fn compose(
         "{REPLY_ABOVE_THIS_LINE}\n\n{}\n\n{}\n",
         words.headline, words.intro
     );
-    let mut md = format!(
+    // Three pieces, each rendered alone: whatever the quoted message holds
+    // (an unclosed code fence, a stray heading) stays inside its own piece.
+    let head = format!(
         "{}\n\n### {}\n\n{}\n",
         escape_markdown(REPLY_ABOVE_THIS_LINE),
         escape_markdown(&words.headline),
         escape_markdown(&words.intro)
     );
+    let mut html_body = markdown::render(&head).as_str().to_string();
     if let Some(quoted) = &words.quoted {
         text.push_str(&format!("\n{quoted}\n"));
-        md.push_str(&format!("\n---\n\n{quoted}\n\n---\n"));
+        html_body.push_str(&format!(
+            "<hr>{}<hr>",
+            markdown::render(quoted).as_str()
+        ));
     }
+    let mut tail = String::new();
     if let Some(after) = &words.after {
         text.push_str(&format!("\n{after}\n"));
-        md.push_str(&format!("\n{}\n", escape_markdown(after)));
+        tail.push_str(&format!("{}\n\n", escape_markdown(after)));
     }
     text.push_str(&format!(
         "\nCase {} · Status: {status}\nOpen the case: {link}\n\n-- \n{FOOTER}\n",
         case.number
     ));
-    md.push_str(&format!(
-        "\n**Case** {} · **Status** {}\n\n[Open the case]({link})\n\n*{}*\n",
+    tail.push_str(&format!(
+        "**Case** {} · **Status** {}\n\n[Open the case]({link})\n\n*{}*\n",
         case.number,
         escape_markdown(status),
         escape_markdown(FOOTER)
     ));
+    html_body.push_str(markdown::render(&tail).as_str());
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em\">{}</body></html>\n",
+         <body style=\"font-family: sans-serif; line-height: 1.5; max-width: 40em\">{html_body}</body></html>\n",
         ammonia::clean_text(&subject),
-        markdown::render(&md).as_str()
     );
     (subject, text, html)
 }
@@ -1084,6 +1091,16 @@ mod tests {
         assert!(html.contains("href=\"https://support.example.com/cases/C-1042#m-77\""));
         assert!(html.contains("<strong>Status</strong> Solved"), "{html}");
         assert!(html.contains("Reply above this line"));
+        // An unclosed code fence in the message keeps to the message.
+        let fenced = Notice::Reply {
+            author: "Nick Northwind",
+            from_support: false,
+            body: "```\nlog output",
+            message_id: 78,
+            status: None,
+        };
+        let (_, _, html) = compose(&site, &case, &sam().person, &fenced);
+        assert!(html.contains("<a href=\"https://support.example.com/cases/C-1042#m-78\""), "{html}");
         // Agents read staff wording.
         let (_, text, _) = compose(
             &site,
