@@ -62,7 +62,14 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         })?;
-        Ok(cases::create(&reader, &rapport_core::case_mail::MailSite::of(&state.backend).await?, &state.pool, case, attachments).await?)
+        Ok(cases::create(
+            &reader,
+            &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+            &state.pool,
+            case,
+            attachments,
+        )
+        .await?)
     }
     .await;
     match created {
@@ -189,7 +196,15 @@ pub async fn update_case(
         assignee: &assignee_id,
         tags: tags.as_deref(),
     })?;
-    cases::update(&reader, &rapport_core::case_mail::MailSite::of(&state.backend).await?, &state.pool, &number, version, change).await?;
+    cases::update(
+        &reader,
+        &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+        &state.pool,
+        &number,
+        version,
+        change,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }
@@ -281,7 +296,15 @@ pub async fn merge_case(
             ));
         }
         let reader = crate::web::reader::current();
-        Ok(cases::merge(&reader, &rapport_core::case_mail::MailSite::of(&state.backend).await?, &state.pool, &number, version, &into).await?)
+        Ok(cases::merge(
+            &reader,
+            &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+            &state.pool,
+            &number,
+            version,
+            &into,
+        )
+        .await?)
     }
     .await;
     match merged {

@@ -11,10 +11,7 @@ use rapport_types::views::auth::Capability;
 
 /// The four kinds of agent mail: (form name, label).
 const KINDS: [(&str, &str); 4] = [
-    (
-        "new_case_followed",
-        "A new case in a category I follow",
-    ),
+    ("new_case_followed", "A new case in a category I follow"),
     ("assigned_to_me", "A case is assigned to me"),
     (
         "customer_replied",

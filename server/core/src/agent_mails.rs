@@ -48,9 +48,7 @@ pub async fn save(reader: &Reader, pool: &PgPool, form: SettingsForm<'_>) -> Res
             .parse::<i64>()
             .ok()
             .filter(|id| known.iter().any(|(known, _, _)| known == id))
-            .ok_or_else(|| {
-                Error::invalid("categories", "Choose among the listed categories.")
-            })?;
+            .ok_or_else(|| Error::invalid("categories", "Choose among the listed categories."))?;
         categories.push(id);
     }
     let choices = Choices {

@@ -460,8 +460,8 @@ pub fn mentions(text: &str) -> Vec<Mention> {
     let handle_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-');
     let mut i = 0;
     while i < chars.len() {
-        let starts = chars[i] == '@'
-            && (i == 0 || !(handle_char(chars[i - 1]) || chars[i - 1] == '+'));
+        let starts =
+            chars[i] == '@' && (i == 0 || !(handle_char(chars[i - 1]) || chars[i - 1] == '+'));
         if !starts {
             i += 1;
             continue;
@@ -555,7 +555,10 @@ pub fn mentioned_agents(mentions: &[Mention], staff: &[Agent]) -> Vec<Agent> {
                 .collect(),
         };
         for agent in matches {
-            if !found.iter().any(|a| a.person.user_id == agent.person.user_id) {
+            if !found
+                .iter()
+                .any(|a| a.person.user_id == agent.person.user_id)
+            {
                 found.push(agent.clone());
             }
         }
@@ -692,10 +695,7 @@ fn compose(
     let mut html_body = markdown::render(&head).as_str().to_string();
     if let Some(quoted) = &words.quoted {
         text.push_str(&format!("\n{quoted}\n"));
-        html_body.push_str(&format!(
-            "<hr>{}<hr>",
-            markdown::render(quoted).as_str()
-        ));
+        html_body.push_str(&format!("<hr>{}<hr>", markdown::render(quoted).as_str()));
     }
     let mut tail = String::new();
     if let Some(after) = &words.after {
@@ -960,7 +960,10 @@ mod tests {
         };
         let mails = plan(&event, &people);
         assert_eq!(who(&mails), ["sam@rapport.example"]);
-        assert!(matches!(mails[0].1, Notice::Mentioned { message_id: 80, .. }));
+        assert!(matches!(
+            mails[0].1,
+            Notice::Mentioned { message_id: 80, .. }
+        ));
         // Sam mentioning himself gets nothing.
         let sam = sam().person;
         let event = Event::Message {
@@ -987,13 +990,13 @@ mod tests {
             status: None,
         };
         let mails = plan(&event, &people);
-        assert_eq!(who(&mails), ["nora@northwind.example", "sam@rapport.example"]);
+        assert_eq!(
+            who(&mails),
+            ["nora@northwind.example", "sam@rapport.example"]
+        );
         assert!(matches!(mails[1].1, Notice::CustomerWrote { .. }));
         people.assignee.as_mut().unwrap().wants.customer_replied = false;
-        assert_eq!(
-            who(&plan(&event, &people)),
-            ["nora@northwind.example"]
-        );
+        assert_eq!(who(&plan(&event, &people)), ["nora@northwind.example"]);
     }
 
     #[test]
@@ -1004,10 +1007,23 @@ mod tests {
         let mut off = agent(6, "Olli Off", "olli@rapport.example");
         off.wants.new_case_followed = false;
         people.category_followers = vec![sam(), off];
-        let mails = plan(&Event::Opened { description: "Help" }, &people);
-        assert_eq!(who(&mails), ["nick@northwind.example", "sam@rapport.example"]);
+        let mails = plan(
+            &Event::Opened {
+                description: "Help",
+            },
+            &people,
+        );
+        assert_eq!(
+            who(&mails),
+            ["nick@northwind.example", "sam@rapport.example"]
+        );
         assert_eq!(mails[0].1, Notice::Received);
-        assert_eq!(mails[1].1, Notice::NewCase { description: "Help" });
+        assert_eq!(
+            mails[1].1,
+            Notice::NewCase {
+                description: "Help"
+            }
+        );
     }
 
     #[test]
@@ -1025,7 +1041,10 @@ mod tests {
             status: None,
         };
         let mails = plan(&event, &people);
-        assert_eq!(who(&mails), ["nora@northwind.example", "sam@rapport.example"]);
+        assert_eq!(
+            who(&mails),
+            ["nora@northwind.example", "sam@rapport.example"]
+        );
     }
 
     #[test]
@@ -1100,7 +1119,10 @@ mod tests {
             status: None,
         };
         let (_, _, html) = compose(&site, &case, &sam().person, &fenced);
-        assert!(html.contains("<a href=\"https://support.example.com/cases/C-1042#m-78\""), "{html}");
+        assert!(
+            html.contains("<a href=\"https://support.example.com/cases/C-1042#m-78\""),
+            "{html}"
+        );
         // Agents read staff wording.
         let (_, text, _) = compose(
             &site,

@@ -294,9 +294,10 @@ impl Mailer {
                 // The text (and its HTML version) first, the calendar file beside it.
                 let mixed = match html {
                     None => MultiPart::mixed().singlepart(SinglePart::plain(mail.body.clone())),
-                    Some(html) => MultiPart::mixed().multipart(
-                        MultiPart::alternative_plain_html(mail.body.clone(), html.clone()),
-                    ),
+                    Some(html) => MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
+                        mail.body.clone(),
+                        html.clone(),
+                    )),
                 };
                 builder.multipart(mixed.singlepart(attachment))
             }

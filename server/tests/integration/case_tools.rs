@@ -967,7 +967,11 @@ async fn public_replies_and_status_changes_mail_the_customer_and_notes_never_do(
     let new: Vec<_> = mails().await.into_iter().skip(before).collect();
     assert_eq!(new.len(), 1, "{new:?}");
     assert!(new[0].0.contains("nick@northwind.example"));
-    assert!(new[0].1.starts_with(&format!("[{number}] ")), "{}", new[0].1);
+    assert!(
+        new[0].1.starts_with(&format!("[{number}] ")),
+        "{}",
+        new[0].1
+    );
     let body = &new[0].2;
     assert!(body.contains("New reply from support"), "{body}");
     assert!(body.contains("Fixed in 2.4.") && body.contains(&format!("/cases/{number}")));

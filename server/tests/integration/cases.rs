@@ -606,7 +606,11 @@ async fn case_mails_reach_the_requester_and_the_assignee_and_name_the_writer(poo
     let to_nick = mails_to("nick@northwind.example").await;
     assert_eq!(to_nick.len(), 1, "{to_nick:?}");
     assert_eq!(to_nick[0].0, format!("[{number}] Label printer offline"));
-    assert!(to_nick[0].1.contains("We received your case"), "{}", to_nick[0].1);
+    assert!(
+        to_nick[0].1.contains("We received your case"),
+        "{}",
+        to_nick[0].1
+    );
 
     // The agent takes it; another staff member (the admin) answers it.
     let agent = app.signed_in("agent@rapport.example").await;

@@ -3,9 +3,9 @@
 //! transport, and the closing of solved cases.
 
 use crate::common::TestApp;
+use rapport_core::case_mail::MailSite;
 use rapport_core::jobs::close_solved_cases;
 use rapport_core::mail::{self, Mailer, OutgoingMail, MAX_ATTEMPTS};
-use rapport_core::case_mail::MailSite;
 use rapport_core::reply_tokens::ReplyKeys;
 use rapport_core::site::SiteLinks;
 use sqlx::PgPool;
@@ -451,7 +451,9 @@ async fn close_events(pool: &PgPool, id: i64) -> Vec<Option<i64>> {
 async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool) {
     rapport_demo::seed::seed_demo(&pool).await.unwrap();
     // The demo may have old solved cases of its own: settle them first.
-    close_solved_cases(&site(&pool).await, &pool, 7).await.unwrap();
+    close_solved_cases(&site(&pool).await, &pool, 7)
+        .await
+        .unwrap();
     let agent = Some("agent@rapport.example");
     let assigned = solved_case(&pool, agent, 8).await;
     let unassigned = solved_case(&pool, None, 8).await;
@@ -459,7 +461,12 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
     let recent = solved_case(&pool, agent, 1).await;
     let before = case_state(&pool, assigned).await.version;
 
-    assert_eq!(close_solved_cases(&site(&pool).await, &pool, 7).await.unwrap(), 2);
+    assert_eq!(
+        close_solved_cases(&site(&pool).await, &pool, 7)
+            .await
+            .unwrap(),
+        2
+    );
 
     let case = case_state(&pool, assigned).await;
     assert_eq!(case.status, "closed");
@@ -495,7 +502,12 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
     assert!(close_events(&pool, recent).await.is_empty());
 
     // Running again changes nothing and adds no events.
-    assert_eq!(close_solved_cases(&site(&pool).await, &pool, 7).await.unwrap(), 0);
+    assert_eq!(
+        close_solved_cases(&site(&pool).await, &pool, 7)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(close_events(&pool, assigned).await.len(), 1);
 }
 

@@ -166,11 +166,25 @@ async fn a_reply_with_a_status_is_one_threaded_mail_to_the_requester_and_followe
 
     // Triage tells the customers nothing: New to Open, assignment, priority, tags, On hold.
     let agent = app.signed_in("agent@rapport.example").await;
-    let agent_id = user_id(&app.pool, "agent@rapport.example").await.to_string();
-    update(&app, &agent, &number, "open", "high", &agent_id, Some("printer")).await;
+    let agent_id = user_id(&app.pool, "agent@rapport.example")
+        .await
+        .to_string();
+    update(
+        &app,
+        &agent,
+        &number,
+        "open",
+        "high",
+        &agent_id,
+        Some("printer"),
+    )
+    .await;
     update(&app, &agent, &number, "on_hold", "high", &agent_id, None).await;
     update(&app, &agent, &number, "open", "high", &agent_id, None).await;
-    assert_eq!(queued_to(&app.pool, "nick@northwind.example").await.len(), 1);
+    assert_eq!(
+        queued_to(&app.pool, "nick@northwind.example").await.len(),
+        1
+    );
     assert!(queued_to(&app.pool, "olivia@northwind.example")
         .await
         .is_empty());
@@ -188,9 +202,16 @@ async fn a_reply_with_a_status_is_one_threaded_mail_to_the_requester_and_followe
     let to_nick = queued_to(&app.pool, "nick@northwind.example").await;
     assert_eq!(to_nick.len(), 2, "{to_nick:?}");
     let mail = &to_nick[1];
-    assert_eq!(mail.to_address, "\"Nick Northwind\" <nick@northwind.example>");
+    assert_eq!(
+        mail.to_address,
+        "\"Nick Northwind\" <nick@northwind.example>"
+    );
     assert_eq!(mail.subject, format!("[{number}] Label printer offline"));
-    assert!(mail.body.starts_with(REPLY_ABOVE_THIS_LINE), "{}", mail.body);
+    assert!(
+        mail.body.starts_with(REPLY_ABOVE_THIS_LINE),
+        "{}",
+        mail.body
+    );
     for words in [
         "New reply from support",
         "Sam Agent wrote on case",
@@ -208,13 +229,12 @@ async fn a_reply_with_a_status_is_one_threaded_mail_to_the_requester_and_followe
     assert_eq!(mail.case_id, Some(case_id));
     // Signed for Nick, about this case and the reply; the reply address carries the same token.
     let message_id = mail.message_id.clone().unwrap();
-    let reply_message: i64 = sqlx::query_scalar(
-        "SELECT max(id) FROM case_messages WHERE case_id = $1 AND NOT internal",
-    )
-    .bind(case_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let reply_message: i64 =
+        sqlx::query_scalar("SELECT max(id) FROM case_messages WHERE case_id = $1 AND NOT internal")
+            .bind(case_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(
         claims(&app.pool, &message_id).await,
         (case_id, nick_id, reply_message)
@@ -242,19 +262,22 @@ async fn a_reply_with_a_status_is_one_threaded_mail_to_the_requester_and_followe
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let sent: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM outbound_mails WHERE case_id = $1")
-            .bind(case_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM outbound_mails WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(recorded, sent);
 
     // The next mail to Nick answers the last one he got.
     let nick_replies = reply(&app, &nick, &number, "Still broken.", &[]).await;
     assert_eq!(nick_replies, 200);
     let to_olivia = queued_to(&app.pool, "olivia@northwind.example").await;
-    assert_eq!(to_olivia.len(), 2, "the follower reads the requester's reply");
+    assert_eq!(
+        to_olivia.len(),
+        2,
+        "the follower reads the requester's reply"
+    );
     assert!(to_olivia[1].body.contains("Nick Northwind replied"));
     // The assignee gets the agents' wording.
     let to_agent = queued_to(&app.pool, "agent@rapport.example").await;
@@ -305,7 +328,11 @@ async fn notes_mail_only_the_agents_they_mention_and_assigning_mails_the_assigne
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(to_sam[0].body.contains("Ada Admin mentioned you"), "{}", to_sam[0].body);
+    assert!(
+        to_sam[0].body.contains("Ada Admin mentioned you"),
+        "{}",
+        to_sam[0].body
+    );
     assert!(to_sam[0].body.contains("can you check the rollers"));
     assert!(to_sam[0]
         .body
@@ -321,14 +348,23 @@ async fn notes_mail_only_the_agents_they_mention_and_assigning_mails_the_assigne
 
     // The case page has the anchor the mail links to.
     let page = crate::common::page_text(&admin, &app.url(&format!("/cases/{}", case.number))).await;
-    assert!(page.contains(&format!("id=\"m-{note_id}\"")), "no anchor m-{note_id}");
+    assert!(
+        page.contains(&format!("id=\"m-{note_id}\"")),
+        "no anchor m-{note_id}"
+    );
 
     // Assigning mails the new assignee, in agents' words; the customer hears nothing.
-    let sam_id = user_id(&app.pool, "agent@rapport.example").await.to_string();
+    let sam_id = user_id(&app.pool, "agent@rapport.example")
+        .await
+        .to_string();
     update(&app, &admin, &case.number, "open", "normal", &sam_id, None).await;
     let to_sam = queued_to(&app.pool, "agent@rapport.example").await;
     assert_eq!(to_sam.len(), 2);
-    assert!(to_sam[1].body.contains("Ada Admin assigned case"), "{}", to_sam[1].body);
+    assert!(
+        to_sam[1].body.contains("Ada Admin assigned case"),
+        "{}",
+        to_sam[1].body
+    );
     assert_eq!(
         queued_to(&app.pool, "nick@northwind.example").await.len(),
         before
@@ -394,7 +430,11 @@ async fn agents_choose_their_mails_and_the_categories_they_follow(pool: PgPool) 
 
     // A category that does not exist is refused, naming the field.
     let bad = app
-        .call(&sam, "save_agent_mail_settings", &[("categories[]", "999999")])
+        .call(
+            &sam,
+            "save_agent_mail_settings",
+            &[("categories[]", "999999")],
+        )
         .await;
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("categories"));
@@ -436,7 +476,8 @@ async fn agents_choose_their_mails_and_the_categories_they_follow(pool: PgPool) 
     assert_eq!(to_sam.len(), 1, "{to_sam:?}");
     assert!(to_sam[0].body.contains("New case in"));
     assert!(
-        to_sam[0].body.contains("Nick Northwind (Northwind") && to_sam[0].body.contains(") opened case"),
+        to_sam[0].body.contains("Nick Northwind (Northwind")
+            && to_sam[0].body.contains(") opened case"),
         "{}",
         to_sam[0].body
     );
@@ -536,8 +577,14 @@ async fn case_mails_reach_a_real_smtp_server_whole(pool: PgPool) {
         second.subject(),
         Some(format!("[{number}] Label printer offline").as_str())
     );
-    assert_eq!(second.header_raw("Auto-Submitted").map(str::trim), Some("auto-generated"));
-    assert_eq!(first.header_raw("Auto-Submitted").map(str::trim), Some("auto-generated"));
+    assert_eq!(
+        second.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
+    assert_eq!(
+        first.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
     // The Message-ID carries a token that verifies: for Nick, on this case.
     let message_id = format!("<{}>", second.message_id().unwrap());
     let (case, user, reported) = claims(&app.pool, &message_id).await;
@@ -545,7 +592,13 @@ async fn case_mails_reach_a_real_smtp_server_whole(pool: PgPool) {
     assert_eq!(user, user_id(&app.pool, "nick@northwind.example").await);
     assert!(reported > 0);
     // The reply address carries the same token.
-    let reply_to = second.reply_to().unwrap().first().unwrap().address().unwrap();
+    let reply_to = second
+        .reply_to()
+        .unwrap()
+        .first()
+        .unwrap()
+        .address()
+        .unwrap();
     assert!(reply_to.starts_with("support+"), "{reply_to}");
     assert!(reply_to.ends_with("@rapport.example"), "{reply_to}");
     assert_eq!(

@@ -58,7 +58,10 @@ impl SmtpSink {
                 }
                 panic!("aiosmtpd stopped ({status}): {error}\napt-get install python3-aiosmtpd, or run cargo xtask test");
             }
-            assert!(Instant::now() < deadline, "aiosmtpd did not start listening on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start listening on {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
