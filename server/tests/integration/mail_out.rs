@@ -468,7 +468,7 @@ async fn agents_choose_their_mails_and_the_categories_they_follow(pool: PgPool) 
         .filter(|c| c["followed"] == true)
         .map(|c| c["id"].to_string())
         .collect();
-    assert_eq!(followed, [hardware.clone()]);
+    assert_eq!(followed, std::slice::from_ref(&hardware));
 
     // A new case in it is mailed to Sam; one in another category is not.
     let number = open_case(&app, &nick, "Fan is loud", hardware.parse().unwrap()).await;
@@ -607,6 +607,6 @@ async fn case_mails_reach_a_real_smtp_server_whole(pool: PgPool) {
     );
     // And it answers the first mail of the case.
     let first_id = first.message_id().unwrap().to_string();
-    assert_eq!(ids(second.in_reply_to()), [first_id.clone()]);
+    assert_eq!(ids(second.in_reply_to()), std::slice::from_ref(&first_id));
     assert!(ids(second.references()).contains(&first_id));
 }
