@@ -184,7 +184,7 @@ fn CaseBody(
                                 kind => {
                                     let note = kind == EntryKind::InternalNote;
                                     view! {
-                                        <article class="message" class:message-staff=entry.from_staff class:message-note=note>
+                                        <article class="message" class:message-staff=entry.from_staff class:message-note=note id=entry.anchor.clone()>
                                             <p class="message-meta">
                                                 {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
                                                 <strong>{entry.author}</strong>

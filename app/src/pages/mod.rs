@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod admin_sign_in;
 mod admin_sla;
+mod agent_mails;
 mod auth;
 mod canned;
 mod case_page;

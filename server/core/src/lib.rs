@@ -10,6 +10,7 @@ pub mod account_mail;
 pub mod account_sessions;
 pub mod accounts;
 pub mod address_change;
+pub mod agent_mails;
 pub mod articles;
 pub mod attachments;
 mod backend;

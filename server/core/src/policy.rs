@@ -44,6 +44,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("sign_in", Gate::Anyone),
     ("sign_out", Gate::Anyone),
     ("update_profile", Gate::SignedIn),
+    ("agent_mail_settings", Gate::Agent),
+    ("save_agent_mail_settings", Gate::Agent),
     ("change_password", Gate::SignedIn),
     ("request_password_reset", Gate::Anyone),
     ("password_link_address", Gate::Anyone),
@@ -266,6 +268,8 @@ pub enum Action {
     RateCase(CaseRef),
     /// Work cases: queues, internal notes, history, status, priority, assignment.
     WorkCases,
+    /// Choose which case mails one gets as an agent, and the categories one follows.
+    ChooseAgentMails,
     /// See the SLA targets and the business calendar (staff who work cases).
     ViewSlaPolicies,
     /// Change the SLA targets, opening hours, time zone and holidays.
@@ -328,7 +332,7 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
             role => works_cases(role),
         },
         Action::RateCase(case) => case.requester_id == actor.user_id,
-        Action::WorkCases => works_cases(actor.role),
+        Action::WorkCases | Action::ChooseAgentMails => works_cases(actor.role),
         Action::ViewSlaPolicies => works_cases(actor.role),
         Action::ManageSlaPolicies => actor.role == Role::Admin,
         Action::VoteOnArticle => true,
@@ -674,6 +678,7 @@ mod tests {
             rows.push((role, Action::RateCase(own_case_colleague), false));
             rows.push((role, Action::RateCase(other_case), false));
             rows.push((role, Action::WorkCases, staff_works));
+            rows.push((role, Action::ChooseAgentMails, staff_works));
             rows.push((role, Action::ViewSlaPolicies, staff_works));
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));
             rows.push((role, Action::WriteArticles, is(Trainer) || is(Admin)));

@@ -60,6 +60,9 @@ pub struct ThreadEntry {
     /// Changes: what changed, in words.
     pub change: String,
     pub at: String,
+    /// Messages and notes: the id of their element on the case page
+    /// (`m-<id>`), which mails link to.
+    pub anchor: String,
     pub files: Vec<AttachmentLink>,
 }
 

@@ -2,7 +2,7 @@
 //! SLA clock and the mails it sends.
 
 use super::*;
-use crate::site::SiteLinks;
+
 use crate::Reader;
 
 pub async fn options(reader: &Reader, pool: &PgPool) -> Result<CaseFormOptions, Error> {
@@ -63,7 +63,7 @@ impl NewCase {
 /// Open a case for the actor's organization; returns its number.
 pub async fn create(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     case: NewCase,
     attachments: Attachments,
@@ -129,20 +129,19 @@ pub async fn create(
         waited_seconds: 0,
     };
     db::set_sla(&mut *tx, case_id, clock).await?;
-    let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
-    let requester = Recipient {
-        name: &name,
-        email: &email,
+    let row = db::find(&mut *tx, number, CaseScope::All)
+        .await?
+        .ok_or_else(|| Error::internal("the new case was not found"))?;
+    let mut people = people_of(&mut tx, &row, None).await?;
+    people.category_followers = crate::db::case_mail::category_followers(&mut *tx, category_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let event = Event::Opened {
+        description: &description,
     };
-    case_mail::send(
-        site,
-        &mut tx,
-        &[requester],
-        CaseNumber(number),
-        &subject,
-        CaseNews::Opened,
-    )
-    .await?;
+    tell(site, &mut tx, &row, CaseStatus::New, event, &people).await?;
     // The trainers' report of searches that did not help counts this case.
     crate::db::search_log::link_case(&mut *tx, actor.user_id, case_id).await?;
     files.commit(tx).await?;

@@ -52,6 +52,11 @@ pub async fn detail(
                     String::new()
                 },
                 at: zone.date_time(item.at),
+                anchor: if kind == EntryKind::Change {
+                    String::new()
+                } else {
+                    format!("m-{}", item.seq)
+                },
                 files: links(&number, &item.file_ids, item.file_names, &item.file_sizes),
             }
         })

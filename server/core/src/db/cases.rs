@@ -148,6 +148,8 @@ pub struct ThreadItem {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub at: OffsetDateTime,
+    /// The message's id (messages and notes), or the event's.
+    pub seq: i64,
     /// The version of the case this entry came with (None for older entries).
     pub version: Option<i32>,
     /// The files of a message: ids, names and sizes in bytes.

@@ -8,6 +8,7 @@ pub mod articles;
 pub mod attachments;
 pub mod audit;
 pub mod canned;
+pub mod case_mail;
 pub mod case_sidebar;
 pub mod cases;
 pub mod email_links;

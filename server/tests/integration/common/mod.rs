@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod smtp_sink;
 
 use app::api::auth::{CurrentUser, SignIn};
 use app::web::AppState;
