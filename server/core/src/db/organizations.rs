@@ -141,8 +141,9 @@ pub async fn rename(
 /// Every table with an `organization_id`, in the order [`merge`] moves them
 /// (orders before their invoices and deliveries, which follow them). A test
 /// compares it with the database, so a new table cannot be forgotten.
-pub const TABLES_WITH_ORGANIZATION: [&str; 7] = [
+pub const TABLES_WITH_ORGANIZATION: [&str; 8] = [
     "users",
+    "organization_domains",
     "invitations",
     "cases",
     "articles",
@@ -180,6 +181,12 @@ pub async fn merge(
             .execute(&mut *db)
             .await?,
     );
+    // A domain names one organization; the merged one's domains are the target's now.
+    sqlx::query("UPDATE organization_domains SET organization_id = $2 WHERE organization_id = $1")
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
     sqlx::query(
         "UPDATE invitations s SET revoked_at = now(), revoked_by = $3
          WHERE s.organization_id = $1 AND s.accepted_at IS NULL AND s.revoked_at IS NULL
