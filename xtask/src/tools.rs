@@ -115,6 +115,18 @@ pub fn ensure_apt_program(program: &str, package: &str) -> Result {
     }
 }
 
+/// The IMAP tests start their own dovecot (see server/tests/integration/common/dovecot.rs);
+/// `dovecot-imapd` brings its IMAP server (and `dovecot-core` with it).
+pub fn ensure_dovecot() -> Result {
+    if install_with_apt("/usr/lib/dovecot/imap", "dovecot-imapd")? {
+        Ok(())
+    } else {
+        Err("the mail-in tests need an IMAP server: install it with \
+             `sudo apt-get install dovecot-imapd`"
+            .into())
+    }
+}
+
 /// Debian's Chromium and the Playwright test runner (which never downloads a browser).
 pub fn ensure_browser_tools(root: &Path) -> Result {
     if !install_with_apt(CHROMIUM, "chromium")? {

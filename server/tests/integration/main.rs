@@ -18,6 +18,7 @@ mod kb;
 mod limits;
 mod live;
 mod mail;
+mod mail_imap;
 mod navigation;
 mod order_import;
 mod orders;
