@@ -245,6 +245,7 @@ fn CaseBody(
                                 <dt>"Category"</dt><dd>{c.category.clone()}</dd>
                                 <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
                                 <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
+                                <dt>"Came by"</dt><dd>{c.channel.label()}</dd>
                                 <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
                                 <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
                                 {c.staff.as_ref().map(|s| view! {
@@ -294,6 +295,7 @@ fn CaseBody(
                         {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
                     }
                 })}
+                <super::case_followers::FollowersPanel number=agent_case.number.clone()/>
             </aside>
         </div>
     }

@@ -7,6 +7,7 @@ mod common;
 mod account;
 mod accounts_by_mail;
 mod admin;
+mod agent_cases;
 mod attachments;
 mod case_tools;
 mod cases;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod canned;
 pub mod case_sidebar;
 pub mod cases;
+pub mod contacts;
 pub mod email_links;
 pub mod inbound_mails;
 pub mod invitations;
