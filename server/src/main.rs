@@ -43,7 +43,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application (the default). Applies pending migrations first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations that have not been applied yet, then exit.
     Migrate,
     /// Create an account. The password is read from standard input when it is not
@@ -329,7 +329,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = server::connect(&database_url).await?;
     match cli.command {
         None => serve(pool, cli.serve).await,
-        Some(Command::Serve(args)) => serve(pool, args).await,
+        Some(Command::Serve(args)) => serve(pool, *args).await,
         Some(Command::Migrate) => {
             server::MIGRATOR
                 .run(&pool)

@@ -343,7 +343,7 @@ async fn followers_by_role_and_organization(pool: PgPool) {
     ];
 
     // reader, sees the list, may add (colleagues only), may remove.
-    let table: [(&Client, &str, Option<(bool, bool, bool)>); 6] = [
+    let table = [
         (agent, "agent", Some((true, false, true))),
         (nick, "the requester", Some((true, true, false))),
         (
