@@ -177,3 +177,32 @@ async fn handled_mail_is_moved_and_the_watcher_outlives_a_server_restart(pool: P
     assert_eq!(stored(&app.pool, "<imap-moved-").await, 2);
     delivering.logout().await.ok();
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn a_message_that_cannot_be_stored_stays_unread_until_it_is(pool: PgPool) {
+    let dovecot = Dovecot::start().await;
+    let app = spawn(pool.clone(), &dovecot, None).await;
+    let mut delivering = dovecot.client().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // The database cannot take the message: it stays unread in the mailbox.
+    sqlx::query("ALTER TABLE inbound_mails RENAME TO inbound_mails_away")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    delivering
+        .append("INBOX", None, None, message(1, "kept"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(search(&dovecot, "INBOX", "UNSEEN").await, 1);
+
+    // Once it can, the watcher (connected again by itself) takes it.
+    sqlx::query("ALTER TABLE inbound_mails_away RENAME TO inbound_mails")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    wait_stored(&app.pool, "<imap-kept-1@", Duration::from_secs(30)).await;
+    wait_search(&dovecot, "INBOX", "UNSEEN", 0).await;
+    delivering.logout().await.ok();
+}

@@ -181,13 +181,16 @@ pub fn spawn(backend: Backend, settings: ImapSettings) -> tokio::task::JoinHandl
 }
 
 /// Connect, take what is waiting, wait for more; again after any failure,
-/// with a growing pause (reset once a connection has worked).
+/// with a growing pause. The pause starts over after a connection that
+/// worked for a while, not after one that failed at once (a database that
+/// is down must not make us reconnect every second).
 pub async fn watch(backend: Backend, settings: ImapSettings) {
     let mut pause = FIRST_RETRY;
     loop {
         let mut connected = false;
+        let started = tokio::time::Instant::now();
         let result = watch_once(&backend, &settings, &mut connected).await;
-        if connected {
+        if connected && started.elapsed() >= LAST_RETRY {
             pause = FIRST_RETRY;
         }
         match result {
