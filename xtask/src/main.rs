@@ -286,6 +286,7 @@ fn test(args: &[String]) -> Result {
     tools::ensure_build_tools(&root)?;
     tools::ensure_nextest()?;
     tools::ensure_smtp_sink()?;
+    tools::ensure_dovecot()?;
     if browser {
         tools::ensure_browser_tools(&root)?;
     }

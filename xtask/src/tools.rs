@@ -124,6 +124,12 @@ pub fn ensure_smtp_sink() -> Result {
     ensure_apt_program(AIOSMTPD, "python3-aiosmtpd")
 }
 
+/// The IMAP server the mail-in tests start (server/tests/integration/common/dovecot.rs):
+/// `dovecot-imapd` brings it, and `dovecot-core` with it.
+pub fn ensure_dovecot() -> Result {
+    ensure_apt_program("/usr/lib/dovecot/imap", "dovecot-imapd")
+}
+
 /// Debian's Chromium and the Playwright test runner (which never downloads a browser).
 pub fn ensure_browser_tools(root: &Path) -> Result {
     if !install_with_apt(CHROMIUM, "chromium")? {

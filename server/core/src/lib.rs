@@ -18,6 +18,7 @@ pub mod canned;
 pub mod case_mail;
 pub mod cases;
 pub mod config;
+pub mod contacts;
 pub mod content_import;
 pub mod dashboard;
 pub mod db;

@@ -1,7 +1,7 @@
 use super::orders::LinkedItem;
 use super::orders::OrganizationBusiness;
 use crate::attachments::AttachmentLink;
-use crate::{CaseStatus, Priority, SafeHtml};
+use crate::{CaseChannel, CaseStatus, Priority, SafeHtml};
 use serde::{Deserialize, Serialize};
 
 pub const CASES_PER_PAGE: i64 = 25;
@@ -78,6 +78,8 @@ pub struct CaseView {
     pub requester: String,
     pub requester_email: String,
     pub organization: String,
+    /// Where the case came from (the portal, an e-mail, a phone call ...).
+    pub channel: CaseChannel,
     pub assignee_id: Option<i64>,
     pub assignee: Option<String>,
     pub version: i32,

@@ -4,6 +4,7 @@
 use super::*;
 
 use crate::Reader;
+use rapport_types::CaseChannel;
 
 pub async fn options(reader: &Reader, pool: &PgPool) -> Result<CaseFormOptions, Error> {
     let actor = reader.signed_in()?;
@@ -33,6 +34,9 @@ pub struct NewCase {
     priority: Priority,
     /// What the case is about (`invoice:INV-1`), if anything.
     about: Option<String>,
+    /// Filed by an agent for this customer, who reached us this way; None:
+    /// the actor's own case, from the portal.
+    for_customer: Option<(i64, CaseChannel)>,
 }
 
 impl NewCase {
@@ -56,11 +60,30 @@ impl NewCase {
             category_id: form.category_id,
             priority,
             about,
+            for_customer: None,
+        })
+    }
+
+    /// The same case, filed by an agent for the customer `requester_id`, who
+    /// reached them by `channel` (phone, e-mail or another way).
+    pub fn for_customer(self, requester_id: i64, channel: &str) -> Result<NewCase, Error> {
+        let channel = CaseChannel::parse(channel)
+            .filter(|c| *c != CaseChannel::Portal)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "channel",
+                    "Choose how the customer reached you: phone, e-mail or another way.",
+                )
+            })?;
+        Ok(NewCase {
+            for_customer: Some((requester_id, channel)),
+            ..self
         })
     }
 }
 
-/// Open a case for the actor's organization; returns its number.
+/// Open a case for the actor's organization, or, filed by an agent, for a
+/// customer (see [`NewCase::for_customer`]); returns its number.
 pub async fn create(
     reader: &Reader,
     site: &MailSite,
@@ -75,9 +98,24 @@ pub async fn create(
         category_id,
         priority,
         about,
+        for_customer,
     } = case;
-    policy::authorize(Some(actor), &Action::OpenCase)?;
-    let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
+    let (requester_id, organization_id, channel) = match for_customer {
+        None => {
+            policy::authorize(Some(actor), &Action::OpenCase)?;
+            let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
+            (actor.user_id, organization_id, CaseChannel::Portal)
+        }
+        Some((requester_id, channel)) => {
+            policy::authorize(Some(actor), &Action::OpenCaseForCustomer)?;
+            let customer = crate::db::contacts::customer(pool, requester_id)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid("requester_id", "That customer was not found: choose again.")
+                })?;
+            (customer.id, customer.organization_id, channel)
+        }
+    };
     let categories = db::categories(pool).await?;
     if !categories.iter().any(|(id, _)| *id == category_id) {
         return Err(Error::invalid(
@@ -112,8 +150,9 @@ pub async fn create(
             description: &description,
             category_id,
             priority: priority.as_str(),
-            requester_id: actor.user_id,
+            requester_id,
             organization_id,
+            channel: channel.as_str(),
         },
     )
     .await?;

@@ -25,6 +25,7 @@ use time::OffsetDateTime;
 
 mod bulk;
 mod create;
+mod followers;
 mod list;
 mod merge;
 mod queue;
@@ -34,6 +35,7 @@ mod view;
 
 pub use bulk::{bulk_update, MAX_BULK};
 pub use create::{create, options, NewCase, NewCaseForm};
+pub use followers::{add_follower, followers, remove_follower};
 pub use list::{customer_desk, customer_list};
 pub use merge::merge;
 pub use queue::{agent_desk, presence, queue, QueueQuery};

@@ -100,6 +100,8 @@ pub async fn detail(
         category_id: row.category_id,
         category: row.category_name,
         requester: row.requester_name,
+        channel: rapport_types::CaseChannel::parse(&row.channel)
+            .ok_or_else(|| Error::internal(format!("unknown case channel {:?}", row.channel)))?,
         requester_email: row.requester_email,
         organization: row.organization_name,
         assignee_id: row.assignee_id,

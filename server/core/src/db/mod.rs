@@ -11,6 +11,7 @@ pub mod canned;
 pub mod case_mail;
 pub mod case_sidebar;
 pub mod cases;
+pub mod contacts;
 pub mod email_links;
 pub mod inbound_mails;
 pub mod invitations;

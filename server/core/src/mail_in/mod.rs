@@ -4,6 +4,8 @@
 //! happens to it. Processing then turns it into a case or a reply, or records
 //! why it did not; a message that fails stays listed for admins.
 
+pub mod imap;
+
 use crate::db;
 use crate::Backend;
 use crate::Error;
