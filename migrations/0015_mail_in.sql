@@ -7,3 +7,8 @@ ALTER TABLE cases ADD COLUMN description_quoted text NOT NULL DEFAULT ''
 
 -- The admins' list of the latest refused and ignored messages reads them newest first.
 CREATE INDEX inbound_mails_state_idx ON inbound_mails (state, id DESC);
+
+-- One message (its Message-ID, from its sender) makes one case or reply,
+-- even when two copies of it (the mailbox and the pipe) are processed at once.
+CREATE UNIQUE INDEX inbound_mails_processed_once ON inbound_mails (message_id, from_address)
+    WHERE state = 'processed' AND message_id IS NOT NULL;

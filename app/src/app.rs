@@ -158,6 +158,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/cases/new") view=|| view! { <Guarded need=Capability::OpenCases><NewCasePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=|| view! { <Guarded need=Capability::WorkCases><AgentQueuePage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/queue/new-case") view=|| view! { <Guarded need=Capability::WorkCases><CustomerCasePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>
                 <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
                 <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async/>

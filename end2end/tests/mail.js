@@ -20,14 +20,33 @@ function decodeBody(headers, body) {
   return body;
 }
 
-/** Subject and text of one .eml file (a plain-text mail). */
-function readMail(file) {
-  const raw = fs.readFileSync(file, 'utf8');
+/** Headers (folded lines joined) and body of a message or of one part of it. */
+function splitPart(raw) {
   const split = raw.search(/\r?\n\r?\n/);
   const headers = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
   const body = raw.slice(split).replace(/^\s+/, '');
+  return { headers, body };
+}
+
+/** The plain text of a part: itself, or its first text/plain part when multipart. */
+function plainText(headers, body) {
+  const type = (headers.match(/^Content-Type:\s*(.*)$/im) || [])[1] || 'text/plain';
+  const boundary = (type.match(/boundary="?([^";]+)"?/i) || [])[1];
+  if (!/^multipart\//i.test(type) || !boundary) return decodeBody(headers, body);
+  for (const chunk of body.split(`--${boundary}`).slice(1)) {
+    if (chunk.startsWith('--')) break;
+    const part = splitPart(chunk.replace(/^\r?\n/, ''));
+    const partType = (part.headers.match(/^Content-Type:\s*(.*)$/im) || [])[1] || 'text/plain';
+    if (/^(text\/plain|multipart\/)/i.test(partType)) return plainText(part.headers, part.body);
+  }
+  return '';
+}
+
+/** Subject and text of one .eml file (its plain-text part when multipart). */
+function readMail(file) {
+  const { headers, body } = splitPart(fs.readFileSync(file, 'utf8'));
   const header = (name) => (headers.match(new RegExp(`^${name}:\\s*(.*)$`, 'im')) || [])[1] || '';
-  return { to: header('To'), subject: header('Subject'), text: decodeBody(headers, body) };
+  return { to: header('To'), subject: header('Subject'), text: plainText(headers, body) };
 }
 
 /**

@@ -135,6 +135,12 @@ pub async fn serve(
         rapport_core::search_sync::spawn_updater(state.pool.clone(), state.search.clone());
     // Case changes from this process or any other, for the pages open here.
     let case_listener = rapport_core::live::spawn_listener(state.pool.clone(), state.live.clone());
+    // Mail in from the IMAP mailbox, when one is configured.
+    let mailbox = state
+        .config
+        .imap
+        .clone()
+        .map(|settings| rapport_core::mail_in::imap::spawn(state.backend.clone(), settings));
     // Open event streams never end by themselves: end them when stopping,
     // or the graceful shutdown would wait for them for ever.
     let live = state.live.clone();
@@ -148,6 +154,9 @@ pub async fn serve(
     jobs.stop().await;
     index_updater.abort();
     case_listener.abort();
+    if let Some(mailbox) = mailbox {
+        mailbox.abort();
+    }
     served
 }
 

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use rapport_core::config::{self, MailTransport};
 use rapport_core::limits::Limits;
 use rapport_core::mail::Mailer;
+use rapport_core::mail_in::imap::{self, ImapSettings};
 use rapport_core::search_sync as sync;
 use rapport_core::{accounts, Backend, Config};
 use rapport_search::SearchIndex;
@@ -42,7 +43,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web application (the default). Applies pending migrations first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations that have not been applied yet, then exit.
     Migrate,
     /// Create an account. The password is read from standard input when it is not
@@ -260,6 +261,25 @@ struct ServeArgs {
     #[arg(long, env = "RAPPORT_LIMITS", default_value = "", value_name = "LIST",
           value_parser = parse_limits, hide_default_value = true)]
     limits: Limits,
+    /// Take mail in from this IMAP mailbox, watched with IDLE (polled when the server
+    /// lacks it): imaps://USER:PASSWORD@mail.example.com:993/INBOX. Plain imap:// only
+    /// to this machine. Special characters in the user or password must be
+    /// percent-encoded (@ as %40). Without it, no mailbox is read.
+    #[arg(
+        long,
+        env = "RAPPORT_IMAP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    imap_url: Option<String>,
+    /// Move handled mail into this IMAP folder (created when missing). Without it,
+    /// handled mail is marked as read and only unread mail is taken.
+    #[arg(long, env = "RAPPORT_IMAP_PROCESSED_FOLDER", value_name = "FOLDER")]
+    imap_processed_folder: Option<String>,
+    /// Seconds between looks at the mailbox when the server has no IDLE; with IDLE,
+    /// how often it is renewed (at most every 25 minutes). Default 60.
+    #[arg(long, env = "RAPPORT_IMAP_POLL_SECONDS", value_name = "SECONDS")]
+    imap_poll_seconds: Option<String>,
 }
 
 fn parse_limits(list: &str) -> Result<Limits, String> {
@@ -293,6 +313,25 @@ impl ServeArgs {
             (None, Some(dir)) => MailTransport::Folder(dir.clone()),
             (None, None) => MailTransport::Folder(PathBuf::from(config::DEFAULT_MAIL_DIR)),
         };
+        let imap = match &self.imap_url {
+            Some(url) => Some(
+                ImapSettings::parse(
+                    url,
+                    self.imap_processed_folder.as_deref(),
+                    self.imap_poll_seconds.as_deref(),
+                )
+                .map_err(|e| anyhow::anyhow!("{}: {e}", e.field().unwrap_or(imap::URL_VAR)))?,
+            ),
+            None if self.imap_processed_folder.is_some() || self.imap_poll_seconds.is_some() => {
+                anyhow::bail!(
+                    "{} or {} is set but {} is not: set the mailbox's address too",
+                    imap::PROCESSED_FOLDER_VAR,
+                    imap::POLL_SECONDS_VAR,
+                    imap::URL_VAR
+                )
+            }
+            None => None,
+        };
         Ok(Config {
             addr: self.addr,
             site_root: self.site_root.clone(),
@@ -308,6 +347,7 @@ impl ServeArgs {
             index_dir: self.index_dir.clone(),
             limits: self.limits.clone(),
             header_timeout: Duration::from_secs(self.header_timeout_seconds.max(1)),
+            imap,
             ..Config::default()
         })
     }
@@ -354,7 +394,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let pool = server::connect(&database_url).await?;
     match cli.command {
         None => serve(pool, cli.serve).await,
-        Some(Command::Serve(args)) => serve(pool, args).await,
+        Some(Command::Serve(args)) => serve(pool, *args).await,
         Some(Command::Migrate) => {
             server::MIGRATOR
                 .run(&pool)

@@ -285,6 +285,8 @@ fn test(args: &[String]) -> Result {
     let _ = catch_interrupts();
     tools::ensure_build_tools(&root)?;
     tools::ensure_nextest()?;
+    tools::ensure_smtp_sink()?;
+    tools::ensure_dovecot()?;
     if browser {
         tools::ensure_browser_tools(&root)?;
     }

@@ -115,6 +115,21 @@ pub fn ensure_apt_program(program: &str, package: &str) -> Result {
     }
 }
 
+/// Where Debian's `python3-aiosmtpd` puts the SMTP server the outgoing-mail
+/// tests start (`server/tests/integration/common/smtp_sink.rs`).
+const AIOSMTPD: &str = "/usr/lib/python3/dist-packages/aiosmtpd";
+
+/// The SMTP sink of the mail tests, installed with apt when possible.
+pub fn ensure_smtp_sink() -> Result {
+    ensure_apt_program(AIOSMTPD, "python3-aiosmtpd")
+}
+
+/// The IMAP server the mail-in tests start (server/tests/integration/common/dovecot.rs):
+/// `dovecot-imapd` brings it, and `dovecot-core` with it.
+pub fn ensure_dovecot() -> Result {
+    ensure_apt_program("/usr/lib/dovecot/imap", "dovecot-imapd")
+}
+
 /// Debian's Chromium and the Playwright test runner (which never downloads a browser).
 pub fn ensure_browser_tools(root: &Path) -> Result {
     if !install_with_apt(CHROMIUM, "chromium")? {

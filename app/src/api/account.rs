@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
-use rapport_types::views::account::TimeZoneChoices;
+use rapport_types::views::account::{AgentMailChoices, TimeZoneChoices};
 use rapport_types::views::two_factor::SessionView;
 
 /// Every IANA time zone, for the time zone fields' suggestions.
@@ -85,5 +85,40 @@ pub async fn sign_out_other_sessions() -> Result<(), AppError> {
     let ip = auth::client_ip(&state);
     account_sessions::revoke_others(&reader::current(), &state.pool, &current, &ip).await?;
     leptos_axum::redirect("/account?saved=other_sessions_ended#sessions");
+    Ok(())
+}
+
+/// The mails the signed-in agent chose to get, and the categories they follow.
+#[server(endpoint = "agent_mail_settings")]
+pub async fn agent_mail_settings() -> Result<AgentMailChoices, AppError> {
+    use crate::web::{reader, AppState};
+    use rapport_core::agent_mails;
+    let state = expect_context::<AppState>();
+    Ok(agent_mails::settings(&reader::current(), &state.pool).await?)
+}
+
+/// Save the agent's choices: a ticked checkbox is posted as "on", an
+/// unticked one not at all; `categories[]` holds the followed ones' ids.
+#[server(endpoint = "save_agent_mail_settings")]
+pub async fn save_agent_mail_settings(
+    new_case_followed: Option<String>,
+    assigned_to_me: Option<String>,
+    customer_replied: Option<String>,
+    mentioned: Option<String>,
+    categories: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    use crate::web::{reader, AppState};
+    use rapport_core::agent_mails::{self, SettingsForm};
+    let state = expect_context::<AppState>();
+    let ticked = |value: &Option<String>| value.as_deref().is_some_and(|v| v != "false");
+    let form = SettingsForm {
+        new_case_followed: ticked(&new_case_followed),
+        assigned_to_me: ticked(&assigned_to_me),
+        customer_replied: ticked(&customer_replied),
+        mentioned: ticked(&mentioned),
+        categories: &categories.unwrap_or_default(),
+    };
+    agent_mails::save(&reader::current(), &state.pool, form).await?;
+    leptos_axum::redirect("/account?saved=agent_mails#agent-mails");
     Ok(())
 }

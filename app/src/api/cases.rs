@@ -62,7 +62,14 @@ pub async fn create_case(data: MultipartData) -> Result<(), AppError> {
             priority: form.text("priority"),
             about: form.text("about"),
         })?;
-        Ok(cases::create(&reader, &state.links, &state.pool, case, attachments).await?)
+        Ok(cases::create(
+            &reader,
+            &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+            &state.pool,
+            case,
+            attachments,
+        )
+        .await?)
     }
     .await;
     match created {
@@ -143,7 +150,7 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
         })?;
         Ok(cases::reply(
             &reader,
-            &state.links,
+            &rapport_core::case_mail::MailSite::of(&state.backend).await?,
             &state.pool,
             &number,
             reply,
@@ -189,7 +196,15 @@ pub async fn update_case(
         assignee: &assignee_id,
         tags: tags.as_deref(),
     })?;
-    cases::update(&reader, &state.links, &state.pool, &number, version, change).await?;
+    cases::update(
+        &reader,
+        &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+        &state.pool,
+        &number,
+        version,
+        change,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/cases/{number}"));
     Ok(())
 }
@@ -202,7 +217,7 @@ pub async fn set_case_open(number: String, open: bool) -> Result<(), AppError> {
     let state = expect_context::<AppState>();
     cases::customer_open_or_close(
         &crate::web::reader::current(),
-        &state.links,
+        &rapport_core::case_mail::MailSite::of(&state.backend).await?,
         &state.pool,
         &number,
         open,
@@ -281,7 +296,15 @@ pub async fn merge_case(
             ));
         }
         let reader = crate::web::reader::current();
-        Ok(cases::merge(&reader, &state.links, &state.pool, &number, version, &into).await?)
+        Ok(cases::merge(
+            &reader,
+            &rapport_core::case_mail::MailSite::of(&state.backend).await?,
+            &state.pool,
+            &number,
+            version,
+            &into,
+        )
+        .await?)
     }
     .await;
     match merged {
@@ -314,7 +337,7 @@ pub async fn bulk_update_cases(
     let numbers = numbers.unwrap_or_default();
     let changed = cases::bulk_update(
         &crate::web::reader::current(),
-        &state.links,
+        &rapport_core::case_mail::MailSite::of(&state.backend).await?,
         &state.pool,
         &numbers,
         &assignee_id,

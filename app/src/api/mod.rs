@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod agent_cases;
 pub mod auth;
 pub mod canned;
 pub mod cases;

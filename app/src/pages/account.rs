@@ -109,6 +109,7 @@ pub fn AccountPage() -> impl IntoView {
         // they are awaited.
         <TwoFactorSection/>
         <SessionsSection/>
+        <super::agent_mails::AgentMailSection/>
     }
 }
 
@@ -131,6 +132,7 @@ fn saved_message(what: &str, user: &UserSummary) -> String {
         ("recovery_codes", _) => "You have new recovery codes (below); the old ones no longer work.".to_string(),
         ("session_ended", _) => "That session is signed out.".to_string(),
         ("other_sessions_ended", _) => "Every other session is signed out.".to_string(),
+        ("agent_mails", _) => "Saved your mail choices.".to_string(),
         _ => format!("Saved your name: {}.", user.display_name),
     }
 }

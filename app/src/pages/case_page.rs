@@ -1,4 +1,5 @@
 //! The case page: the thread and the customer's actions, and for agents their tools.
+use super::case_followers::FollowersPanel;
 use super::case_reply::{reply_action, ReplyForm};
 use crate::api::canned::canned_reply_text;
 use crate::api::cases::{case_detail, case_presence, MergeCase, RateCase, SetCaseOpen, UpdateCase};
@@ -185,7 +186,7 @@ fn CaseBody(
                                 kind => {
                                     let note = kind == EntryKind::InternalNote;
                                     view! {
-                                        <article class="message" class:message-staff=entry.from_staff class:message-note=note>
+                                        <article class="message" class:message-staff=entry.from_staff class:message-note=note id=entry.anchor.clone()>
                                             <p class="message-meta">
                                                 {note.then(|| view! { <span class="badge badge-warn">"Internal note"</span> " " })}
                                                 <strong>{entry.author}</strong>
@@ -247,6 +248,7 @@ fn CaseBody(
                                 <dt>"Category"</dt><dd>{c.category.clone()}</dd>
                                 <dt>"Requester"</dt><dd>{c.requester.clone()}</dd>
                                 <dt>"Organization"</dt><dd>{c.organization.clone()}</dd>
+                                <dt>"Came by"</dt><dd>{c.channel.label()}</dd>
                                 <dt>"Assignee"</dt><dd>{c.assignee.clone().unwrap_or_else(|| "Not assigned yet".into())}</dd>
                                 <dt>"Updated"</dt><dd>{c.updated.clone()}</dd>
                                 {c.staff.as_ref().map(|s| view! {
@@ -285,12 +287,15 @@ fn CaseBody(
                         }}
                     })}
                 </section>
+                // Customers see who follows right under the details; agents beside the requester.
+                {(!staff).then(|| view! { <FollowersPanel number=agent_case.number.clone()/> })}
                 {agent_case.staff.clone().map(|part| {
                     let (number, version) = (agent_case.number.clone(), agent_case.version);
                     view! {
                         <Presence number=number.clone() news/>
                         <AgentTools c=agent_case.clone() options=part.options update reply_box cursor_placed/>
                         <RequesterPanel c=agent_case.clone() other_cases=part.other_cases/>
+                        <FollowersPanel number=number.clone()/>
                         <BusinessPanel business=part.business organization=agent_case.organization.clone()/>
                         // Merging is rare: last.
                         {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}

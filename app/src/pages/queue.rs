@@ -213,7 +213,11 @@ pub fn AgentQueuePage() -> impl IntoView {
         <Title text="Queue"/>
         <div class="page-head">
             <h1>"Queue"</h1>
-            <a class="button button-secondary" href="/canned-replies">"Canned replies"</a>
+            <span class="page-actions">
+                <a class="button" href="/queue/new-case">"New case for a customer"</a>
+                " "
+                <a class="button button-secondary" href="/canned-replies">"Canned replies"</a>
+            </span>
         </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             // The address is read before waiting for the data: after the wait the

@@ -7,7 +7,7 @@
 //! registration's name is not confirmed yet, and must not dress up a mail to
 //! someone else.
 
-use super::mail::OutgoingMail;
+use super::mail::{AutoSubmitted, OutgoingMail};
 use crate::site::SiteLinks;
 
 const SIGNATURE: &str = "\n\n-- \nRapport support portal. This message was sent automatically.\n";
@@ -117,7 +117,9 @@ pub fn compose(links: &SiteLinks, to: &str, mail: &AccountMail<'_>) -> OutgoingM
         to: to.to_string(),
         subject,
         body: format!("{text}{SIGNATURE}"),
-        calendar: None,
+        // Automatic, as every mail of ours: no auto-responder answers it.
+        auto_submitted: AutoSubmitted::Generated,
+        ..OutgoingMail::default()
     }
 }
 

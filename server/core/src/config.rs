@@ -2,6 +2,7 @@
 //! (see the server's `--help`); nothing secret is compiled in.
 
 use crate::limits::Limits;
+use crate::mail_in::imap::ImapSettings;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,6 +57,8 @@ pub struct Config {
     /// from its opening or from the end of its previous response: slow senders
     /// and idle keep-alive connections are closed after it.
     pub header_timeout: Duration,
+    /// The IMAP mailbox watched for mail in (`RAPPORT_IMAP_URL`); none by default.
+    pub imap: Option<ImapSettings>,
 }
 
 /// Where outgoing e-mail goes.
@@ -109,6 +112,7 @@ impl Default for Config {
             auto_close_interval: Duration::from_secs(5 * 60),
             index_dir: PathBuf::from(DEFAULT_INDEX_DIR),
             header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECONDS),
+            imap: None,
         }
     }
 }

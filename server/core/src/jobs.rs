@@ -4,6 +4,8 @@
 
 use super::config::Config;
 use super::mail::{self, Mailer};
+use crate::case_mail::MailSite;
+use crate::reply_tokens::ReplyKeys;
 use crate::site::SiteLinks;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -45,14 +47,24 @@ impl Jobs {
         });
 
         let days = config.auto_close_days;
-        let site = SiteLinks::new(&config.public_url);
+        let links = SiteLinks::new(&config.public_url);
+        let mail_from = config.mail_from.clone();
         let close_interval = config.auto_close_interval;
         let mut close_stopped = stopped;
         let closer = tokio::spawn(async move {
             // Runs at once on start, so closing never depends on an uptime
             // longer than the interval.
             loop {
-                match close_solved_cases(&site, &pool, days).await {
+                // The reply keys come from the database: read again until it answers.
+                let site = match ReplyKeys::load(&pool).await {
+                    Ok(keys) => MailSite::new(links.clone(), keys, &mail_from),
+                    Err(err) => Err(err.into()),
+                };
+                let closed = match site {
+                    Ok(site) => close_solved_cases(&site, &pool, days).await,
+                    Err(err) => Err(err),
+                };
+                match closed {
                     Ok(0) => {}
                     Ok(closed) => tracing::info!(closed, days, "closed solved cases"),
                     Err(err) => tracing::error!(error = %err,
@@ -110,28 +122,14 @@ async fn pause(interval: Duration, stopped: &mut watch::Receiver<bool>) -> bool 
 ///
 /// The history shows Rapport, not a person, as the one who closed the case.
 pub async fn close_solved_cases(
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     older_than_days: i32,
-) -> sqlx::Result<u64> {
-    use super::case_mail::{self, CaseNews, Recipient};
-    use rapport_types::{CaseNumber, CaseStatus};
+) -> Result<u64, crate::Error> {
     let mut tx = pool.begin().await?;
     let closed = super::db::cases::close_solved(&mut *tx, older_than_days).await?;
     for case in &closed {
-        let to = Recipient {
-            name: &case.requester_name,
-            email: &case.requester_email,
-        };
-        case_mail::send(
-            site,
-            &mut tx,
-            &[to],
-            CaseNumber(case.number),
-            &case.subject,
-            CaseNews::Status(CaseStatus::Closed),
-        )
-        .await?;
+        crate::cases::tell_closed_by_rapport(site, &mut tx, case.number).await?;
     }
     tx.commit().await?;
     Ok(closed.len() as u64)

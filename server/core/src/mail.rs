@@ -11,36 +11,113 @@ use super::config::{Config, MailTransport};
 use super::db;
 use crate::Error;
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::{PgExecutor, PgPool};
 use std::path::Path;
 use std::time::Duration;
 
-/// A plain-text e-mail to one person, optionally with a calendar file.
+/// An e-mail to one person: plain text, optionally with an HTML version of the
+/// same text and a calendar file, and the headers that thread it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutgoingMail {
     /// An address, optionally with a name: `nick@example.com` or `Nick <nick@example.com>`.
     pub to: String,
     pub subject: String,
+    /// The text part (always there: it is what a reply quotes in most clients).
     pub body: String,
+    /// The HTML part, sanitised by its maker; sent beside the text as
+    /// multipart/alternative.
+    pub html: Option<String>,
     /// An iCalendar file (`.ics`) attached as `invite.ics`: calendar programs
     /// offer to add the event.
     pub calendar: Option<String>,
+    /// `<id@domain>`; None lets the sender make one.
+    pub message_id: Option<String>,
+    /// The Message-ID this mail answers, with angle brackets.
+    pub in_reply_to: Option<String>,
+    /// Earlier Message-IDs of the conversation, separated by spaces.
+    pub references: Option<String>,
+    /// Where replies go (`support+<token>@domain`), if not to the sender.
+    pub reply_to: Option<String>,
+    /// Every mail Rapport sends is automatic; see [`AutoSubmitted`].
+    pub auto_submitted: AutoSubmitted,
+    /// The case the mail is about, if any.
+    pub case_id: Option<i64>,
+}
+
+/// The `Auto-Submitted` header (RFC 3834) of a mail we send: auto-responders
+/// answer no mail that carries it, so two systems never answer each other for ever.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AutoSubmitted {
+    /// A notification: a case changed, an account link.
+    #[default]
+    Generated,
+    /// An automatic answer to a mail that came in.
+    Replied,
+}
+
+impl AutoSubmitted {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutoSubmitted::Generated => "auto-generated",
+            AutoSubmitted::Replied => "auto-replied",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<AutoSubmitted> {
+        match value {
+            "auto-generated" => Some(AutoSubmitted::Generated),
+            "auto-replied" => Some(AutoSubmitted::Replied),
+            _ => None,
+        }
+    }
 }
 
 /// Put a mail into the outbox. Call it with the transaction of the change the
 /// mail reports: it is sent only if that transaction commits.
 pub async fn queue(db: impl PgExecutor<'_>, mail: &OutgoingMail) -> sqlx::Result<()> {
-    db::mail::insert(
-        db,
-        &mail.to,
-        &mail.subject,
-        &mail.body,
-        mail.calendar.as_deref(),
-    )
-    .await
+    db::mail::insert(db, &mail.to_row()).await
+}
+
+impl OutgoingMail {
+    fn to_row(&self) -> db::mail::MailRow {
+        db::mail::MailRow {
+            to_address: self.to.clone(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            calendar: self.calendar.clone(),
+            html_body: self.html.clone(),
+            message_id: self.message_id.clone(),
+            in_reply_to: self.in_reply_to.clone(),
+            references: self.references.clone(),
+            reply_to: self.reply_to.clone(),
+            auto_submitted: Some(self.auto_submitted.as_str().to_string()),
+            case_id: self.case_id,
+        }
+    }
+
+    fn from_row(row: db::mail::MailRow) -> OutgoingMail {
+        OutgoingMail {
+            to: row.to_address,
+            subject: row.subject,
+            body: row.body,
+            html: row.html_body,
+            calendar: row.calendar,
+            message_id: row.message_id,
+            in_reply_to: row.in_reply_to,
+            references: row.references,
+            reply_to: row.reply_to,
+            // Rows queued before the column existed were automatic mails too.
+            auto_submitted: row
+                .auto_submitted
+                .as_deref()
+                .and_then(AutoSubmitted::parse)
+                .unwrap_or_default(),
+            case_id: row.case_id,
+        }
+    }
 }
 
 /// After this many failed attempts a mail is given up (and an error is logged).
@@ -180,24 +257,49 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| permanent(format!("the address {:?} is not valid: {e}", mail.to)))?;
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.as_str());
-        let message = match &mail.calendar {
-            None => builder
+            .subject(mail.subject.as_str())
+            .message_id(mail.message_id.clone())
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                mail.auto_submitted.as_str().to_string(),
+            ));
+        if let Some(reply_to) = &mail.reply_to {
+            let reply_to: Mailbox = reply_to.parse().map_err(|e| {
+                permanent(format!("the reply address {reply_to:?} is not valid: {e}"))
+            })?;
+            builder = builder.reply_to(reply_to);
+        }
+        if let Some(id) = &mail.in_reply_to {
+            builder = builder.in_reply_to(id.clone());
+        }
+        if let Some(ids) = &mail.references {
+            builder = builder.references(ids.clone());
+        }
+        let message = match (&mail.calendar, &mail.html) {
+            (None, None) => builder
                 .header(ContentType::TEXT_PLAIN)
                 .body(mail.body.clone()),
-            Some(calendar) => {
+            (None, Some(html)) => builder.multipart(MultiPart::alternative_plain_html(
+                mail.body.clone(),
+                html.clone(),
+            )),
+            (Some(calendar), html) => {
                 let ics = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
                     .unwrap_or(ContentType::TEXT_PLAIN);
-                builder.multipart(
-                    MultiPart::mixed()
-                        .singlepart(SinglePart::plain(mail.body.clone()))
-                        .singlepart(
-                            Attachment::new("invite.ics".to_string()).body(calendar.clone(), ics),
-                        ),
-                )
+                let attachment =
+                    Attachment::new("invite.ics".to_string()).body(calendar.clone(), ics);
+                // The text (and its HTML version) first, the calendar file beside it.
+                let mixed = match html {
+                    None => MultiPart::mixed().singlepart(SinglePart::plain(mail.body.clone())),
+                    Some(html) => MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
+                        mail.body.clone(),
+                        html.clone(),
+                    )),
+                };
+                builder.multipart(mixed.singlepart(attachment))
             }
         }
         .map_err(|e| permanent(format!("the message could not be built: {e}")))?;
@@ -254,12 +356,7 @@ pub async fn send_due_mails(pool: &PgPool, mailer: &Mailer) -> sqlx::Result<usiz
         let Some(due) = db::mail::lock_next_due(&mut *tx).await? else {
             break;
         };
-        let mail = OutgoingMail {
-            to: due.to_address,
-            subject: due.subject,
-            body: due.body,
-            calendar: due.calendar,
-        };
+        let mail = OutgoingMail::from_row(due.mail);
         match mailer.send(&mail).await {
             Ok(()) => {
                 db::mail::mark_sent(&mut *tx, due.id).await?;

@@ -234,7 +234,7 @@ fn invitation_mail(
         body: format!(
             "{body}\n-- \nRapport support portal. Answers to this e-mail are not read.\n"
         ),
-        calendar: None,
+        ..OutgoingMail::default()
     }
 }
 

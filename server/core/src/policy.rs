@@ -44,6 +44,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("sign_in", Gate::Anyone),
     ("sign_out", Gate::Anyone),
     ("update_profile", Gate::SignedIn),
+    ("agent_mail_settings", Gate::Agent),
+    ("save_agent_mail_settings", Gate::Agent),
     ("change_password", Gate::SignedIn),
     ("request_password_reset", Gate::Anyone),
     ("password_link_address", Gate::Anyone),
@@ -100,6 +102,14 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("reply_to_case", Gate::SignedIn),
     ("set_case_open", Gate::SignedIn),
     ("rate_case", Gate::SignedIn),
+    // Cases agents open for customers, and followers (api::agent_cases).
+    ("find_requesters", Gate::Agent),
+    ("new_case_for_customer", Gate::Agent),
+    ("create_contact", Gate::Agent),
+    ("open_case_for_customer", Gate::Agent),
+    ("case_followers", Gate::SignedIn),
+    ("add_case_follower", Gate::SignedIn),
+    ("remove_case_follower", Gate::Agent),
     ("update_case", Gate::Agent),
     ("case_queue", Gate::Agent),
     ("sla_settings", Gate::Agent),
@@ -275,8 +285,21 @@ pub enum Action {
     CloseOrReopenCase(CaseRef),
     /// Rate the answer (the requester only).
     RateCase(CaseRef),
+    /// Open a case for a customer (from a phone call, a forwarded mail): find
+    /// the requester, or make them a contact (staff who work cases).
+    OpenCaseForCustomer,
+    /// See who follows a case (gets its public replies by mail).
+    ViewCaseFollowers(CaseRef),
+    /// Add a follower to a case. `colleague`: the follower is a member of the
+    /// case's organization; anyone else (another organization, a new address)
+    /// only staff may add.
+    AddCaseFollower { case: CaseRef, colleague: bool },
+    /// Remove a follower from a case.
+    RemoveCaseFollower(CaseRef),
     /// Work cases: queues, internal notes, history, status, priority, assignment.
     WorkCases,
+    /// Choose which case mails one gets as an agent, and the categories one follows.
+    ChooseAgentMails,
     /// See the SLA targets and the business calendar (staff who work cases).
     ViewSlaPolicies,
     /// Change the SLA targets, opening hours, time zone and holidays.
@@ -340,7 +363,21 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
             role => works_cases(role),
         },
         Action::RateCase(case) => case.requester_id == actor.user_id,
-        Action::WorkCases => works_cases(actor.role),
+        Action::OpenCaseForCustomer => works_cases(actor.role),
+        // Followers are mail-only: following gives no access to the case. Its
+        // requester and the organization's customer admins see who follows.
+        Action::ViewCaseFollowers(case) => match actor.role {
+            Role::Customer => case.requester_id == actor.user_id,
+            Role::CustomerAdmin => own_organization(&case.organization_id),
+            role => works_cases(role),
+        },
+        Action::AddCaseFollower { case, colleague } => match actor.role {
+            Role::Customer => *colleague && case.requester_id == actor.user_id,
+            Role::CustomerAdmin => *colleague && own_organization(&case.organization_id),
+            role => works_cases(role),
+        },
+        Action::RemoveCaseFollower(_) => works_cases(actor.role),
+        Action::WorkCases | Action::ChooseAgentMails => works_cases(actor.role),
         Action::ViewSlaPolicies => works_cases(actor.role),
         Action::ManageSlaPolicies => actor.role == Role::Admin,
         Action::VoteOnArticle => true,
@@ -683,10 +720,31 @@ mod tests {
                 is(CustomerAdmin) || staff_works,
             ));
             rows.push((role, Action::CloseOrReopenCase(other_case), staff_works));
+            rows.push((role, Action::OpenCaseForCustomer, staff_works));
+            for case in [own_case_mine, own_case_colleague, other_case] {
+                let requester = case.requester_id == ACTOR_ID;
+                let own_org = case.organization_id == OWN_ORG;
+                let sees =
+                    staff_works || (is(Customer) && requester) || (is(CustomerAdmin) && own_org);
+                rows.push((role, Action::ViewCaseFollowers(case), sees));
+                let colleague = Action::AddCaseFollower {
+                    case,
+                    colleague: true,
+                };
+                rows.push((role, colleague, sees));
+                // Someone of another organization or a new address: staff only.
+                let outsider = Action::AddCaseFollower {
+                    case,
+                    colleague: false,
+                };
+                rows.push((role, outsider, staff_works));
+                rows.push((role, Action::RemoveCaseFollower(case), staff_works));
+            }
             rows.push((role, Action::RateCase(own_case_mine), signed_in));
             rows.push((role, Action::RateCase(own_case_colleague), false));
             rows.push((role, Action::RateCase(other_case), false));
             rows.push((role, Action::WorkCases, staff_works));
+            rows.push((role, Action::ChooseAgentMails, staff_works));
             rows.push((role, Action::ViewSlaPolicies, staff_works));
             rows.push((role, Action::ManageSlaPolicies, is(Admin)));
             rows.push((role, Action::WriteArticles, is(Trainer) || is(Admin)));

@@ -283,6 +283,7 @@ async fn seed_demo_cases(tx: &mut sqlx::PgConnection) -> Result<(), rapport_core
                 priority: &case.priority,
                 requester_id,
                 organization_id: organization_id.unwrap_or_default(),
+                channel: "portal",
             },
         )
         .await?;

@@ -3,8 +3,10 @@
 //! transport, and the closing of solved cases.
 
 use crate::common::TestApp;
+use rapport_core::case_mail::MailSite;
 use rapport_core::jobs::close_solved_cases;
 use rapport_core::mail::{self, Mailer, OutgoingMail, MAX_ATTEMPTS};
+use rapport_core::reply_tokens::ReplyKeys;
 use rapport_core::site::SiteLinks;
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
@@ -14,9 +16,11 @@ use tokio::net::{TcpListener, TcpStream};
 
 const FROM: &str = "Rapport <support@rapport.localhost>";
 
-/// Links as a server with the default settings writes them.
-fn site() -> SiteLinks {
-    SiteLinks::new(&rapport_core::Config::default().public_url)
+/// Links and reply addresses as a server with the default settings makes them.
+async fn site(pool: &PgPool) -> MailSite {
+    let config = rapport_core::Config::default();
+    let keys = ReplyKeys::load(pool).await.unwrap();
+    MailSite::new(SiteLinks::new(&config.public_url), keys, &config.mail_from).unwrap()
 }
 
 /// One message as the SMTP server received it.
@@ -122,7 +126,7 @@ fn mail(to: &str, subject: &str) -> OutgoingMail {
         to: to.to_string(),
         subject: subject.to_string(),
         body: format!("Hello,\n\nthere is news on your case: {subject}.\n\nRapport"),
-        calendar: None,
+        ..OutgoingMail::default()
     }
 }
 
@@ -447,7 +451,9 @@ async fn close_events(pool: &PgPool, id: i64) -> Vec<Option<i64>> {
 async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool) {
     rapport_demo::seed::seed_demo(&pool).await.unwrap();
     // The demo may have old solved cases of its own: settle them first.
-    close_solved_cases(&site(), &pool, 7).await.unwrap();
+    close_solved_cases(&site(&pool).await, &pool, 7)
+        .await
+        .unwrap();
     let agent = Some("agent@rapport.example");
     let assigned = solved_case(&pool, agent, 8).await;
     let unassigned = solved_case(&pool, None, 8).await;
@@ -455,7 +461,12 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
     let recent = solved_case(&pool, agent, 1).await;
     let before = case_state(&pool, assigned).await.version;
 
-    assert_eq!(close_solved_cases(&site(), &pool, 7).await.unwrap(), 2);
+    assert_eq!(
+        close_solved_cases(&site(&pool).await, &pool, 7)
+            .await
+            .unwrap(),
+        2
+    );
 
     let case = case_state(&pool, assigned).await;
     assert_eq!(case.status, "closed");
@@ -478,7 +489,7 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
     // ... and each requester is told, once.
     let told: Vec<String> = sqlx::query_scalar(
         "SELECT subject FROM outbound_mails WHERE to_address LIKE '%nick@northwind.example%'
-         AND subject LIKE '%Status: Closed: Auto-close test' ORDER BY id",
+         AND subject LIKE '%Auto-close test' AND body LIKE '%Status: Closed%' ORDER BY id",
     )
     .fetch_all(&pool)
     .await
@@ -491,7 +502,12 @@ async fn solved_cases_close_after_the_configured_days_with_an_event(pool: PgPool
     assert!(close_events(&pool, recent).await.is_empty());
 
     // Running again changes nothing and adds no events.
-    assert_eq!(close_solved_cases(&site(), &pool, 7).await.unwrap(), 0);
+    assert_eq!(
+        close_solved_cases(&site(&pool).await, &pool, 7)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(close_events(&pool, assigned).await.len(), 1);
 }
 

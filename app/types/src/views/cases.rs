@@ -1,7 +1,7 @@
 use super::orders::LinkedItem;
 use super::orders::OrganizationBusiness;
 use crate::attachments::AttachmentLink;
-use crate::{CaseStatus, Priority, SafeHtml};
+use crate::{CaseChannel, CaseStatus, Priority, SafeHtml};
 use serde::{Deserialize, Serialize};
 
 pub const CASES_PER_PAGE: i64 = 25;
@@ -60,6 +60,9 @@ pub struct ThreadEntry {
     /// Changes: what changed, in words.
     pub change: String,
     pub at: String,
+    /// Messages and notes: the id of their element on the case page
+    /// (`m-<id>`), which mails link to.
+    pub anchor: String,
     pub files: Vec<AttachmentLink>,
     /// A message that came by mail: the quoted history cut off it, as plain
     /// text (shown escaped behind "show quoted text"); empty otherwise.
@@ -78,6 +81,8 @@ pub struct CaseView {
     pub requester: String,
     pub requester_email: String,
     pub organization: String,
+    /// Where the case came from (the portal, an e-mail, a phone call ...).
+    pub channel: CaseChannel,
     pub assignee_id: Option<i64>,
     pub assignee: Option<String>,
     pub version: i32,

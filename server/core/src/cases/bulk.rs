@@ -1,7 +1,7 @@
 //! One change to many ticked cases at once, all or nothing.
 
 use super::*;
-use crate::site::SiteLinks;
+
 use crate::Reader;
 
 /// The most cases one bulk action changes.
@@ -12,7 +12,7 @@ pub const MAX_BULK: usize = 100;
 /// history entries; all or nothing.
 pub async fn bulk_update(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     numbers: &[String],
     assignee: &str,
@@ -87,6 +87,7 @@ pub async fn bulk_update(
         ));
     }
     let mut tx = pool.begin().await?;
+    let by = person(&mut tx, actor).await?;
     for row in &rows {
         let from = status_of(&row.status)?;
         let to = new_status.unwrap_or(from);
@@ -104,9 +105,17 @@ pub async fn bulk_update(
         apply(&mut tx, row, actor, row.version, change).await?;
         if to != from {
             record_status_change(&mut tx, row, actor, from, to).await?;
-            tell_status(site, &mut tx, row, actor, to).await?;
             update_sla(&mut tx, row, from, to, &row.priority).await?;
         }
+        let new_assignee = assignee.as_ref().map(|a| a.0);
+        let people = people_of(&mut tx, row, new_assignee).await?;
+        let event = Event::Changed {
+            actor: Some(&by),
+            by_customer: false,
+            status: StatusChange::between(from, to),
+            newly_assigned: new_assignee.is_some() && new_assignee != row.assignee_id,
+        };
+        tell(site, &mut tx, row, to, event, &people).await?;
         let new_name = assignee.map(|a| a.1);
         if new_name != row.assignee_name {
             db::record_event(

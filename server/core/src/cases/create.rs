@@ -2,9 +2,10 @@
 //! SLA clock and the mails it sends.
 
 use super::*;
+
 use crate::mail_origin::MailOrigin;
-use crate::site::SiteLinks;
 use crate::Reader;
+use rapport_types::CaseChannel;
 
 pub async fn options(reader: &Reader, pool: &PgPool) -> Result<CaseFormOptions, Error> {
     let actor = reader.signed_in()?;
@@ -34,6 +35,9 @@ pub struct NewCase {
     priority: Priority,
     /// What the case is about (`invoice:INV-1`), if anything.
     about: Option<String>,
+    /// Filed by an agent for this customer, who reached us this way; None:
+    /// the actor's own case, from the portal.
+    for_customer: Option<(i64, CaseChannel)>,
     /// The mail it came from, when it came by mail.
     mail: Option<MailOrigin>,
 }
@@ -59,7 +63,25 @@ impl NewCase {
             category_id: form.category_id,
             priority,
             about,
+            for_customer: None,
             mail: None,
+        })
+    }
+
+    /// The same case, filed by an agent for the customer `requester_id`, who
+    /// reached them by `channel` (phone, e-mail or another way).
+    pub fn for_customer(self, requester_id: i64, channel: &str) -> Result<NewCase, Error> {
+        let channel = CaseChannel::parse(channel)
+            .filter(|c| *c != CaseChannel::Portal)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "channel",
+                    "Choose how the customer reached you: phone, e-mail or another way.",
+                )
+            })?;
+        Ok(NewCase {
+            for_customer: Some((requester_id, channel)),
+            ..self
         })
     }
 
@@ -76,15 +98,17 @@ impl NewCase {
             category_id,
             priority: Priority::Normal,
             about: None,
+            for_customer: None,
             mail: Some(mail),
         }
     }
 }
 
-/// Open a case for the actor's organization; returns its number.
+/// Open a case for the actor's organization, or, filed by an agent, for a
+/// customer (see [`NewCase::for_customer`]); returns its number.
 pub async fn create(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     case: NewCase,
     attachments: Attachments,
@@ -96,10 +120,25 @@ pub async fn create(
         category_id,
         priority,
         about,
+        for_customer,
         mail,
     } = case;
-    policy::authorize(Some(actor), &Action::OpenCase)?;
-    let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
+    let (requester_id, organization_id, channel) = match for_customer {
+        None => {
+            policy::authorize(Some(actor), &Action::OpenCase)?;
+            let organization_id = actor.organization_id.ok_or(Error::Forbidden)?;
+            (actor.user_id, organization_id, CaseChannel::Portal)
+        }
+        Some((requester_id, channel)) => {
+            policy::authorize(Some(actor), &Action::OpenCaseForCustomer)?;
+            let customer = crate::db::contacts::customer(pool, requester_id)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid("requester_id", "That customer was not found: choose again.")
+                })?;
+            (customer.id, customer.organization_id, channel)
+        }
+    };
     let categories = db::categories(pool).await?;
     if !categories.iter().any(|(id, _)| *id == category_id) {
         return Err(Error::invalid(
@@ -134,8 +173,9 @@ pub async fn create(
             description: &description,
             category_id,
             priority: priority.as_str(),
-            requester_id: actor.user_id,
+            requester_id,
             organization_id,
+            channel: channel.as_str(),
         },
     )
     .await?;
@@ -154,20 +194,19 @@ pub async fn create(
         waited_seconds: 0,
     };
     db::set_sla(&mut *tx, case_id, clock).await?;
-    let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
-    let requester = Recipient {
-        name: &name,
-        email: &email,
+    let row = db::find(&mut *tx, number, CaseScope::All)
+        .await?
+        .ok_or_else(|| Error::internal("the new case was not found"))?;
+    let mut people = people_of(&mut tx, &row, None).await?;
+    people.category_followers = crate::db::case_mail::category_followers(&mut *tx, category_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let event = Event::Opened {
+        description: &description,
     };
-    case_mail::send(
-        site,
-        &mut tx,
-        &[requester],
-        CaseNumber(number),
-        &subject,
-        CaseNews::Opened,
-    )
-    .await?;
+    tell(site, &mut tx, &row, CaseStatus::New, event, &people).await?;
     // The trainers' report of searches that did not help counts this case.
     crate::db::search_log::link_case(&mut *tx, actor.user_id, case_id).await?;
     files.commit(tx).await?;

@@ -1,7 +1,7 @@
 //! Merging a duplicate into another case of the same requester.
 
 use super::*;
-use crate::site::SiteLinks;
+
 use crate::Reader;
 
 /// Merge a duplicate case into another: its thread and files move to the
@@ -10,7 +10,7 @@ use crate::Reader;
 /// loses sight of their own messages or sees someone else's.
 pub async fn merge(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     number: &str,
     version: i32,
@@ -100,15 +100,9 @@ pub async fn merge(
     .await?;
     let source_status = status_of(&source.status)?;
     record_status_change(&mut tx, &source, actor, source_status, CaseStatus::Closed).await?;
-    case_mail::send(
-        site,
-        &mut tx,
-        &[requester_of(&source)],
-        source_number,
-        &source.subject,
-        CaseNews::MergedInto(target_number),
-    )
-    .await?;
+    let people = people_of(&mut tx, &source, None).await?;
+    let event = Event::MergedInto(target_number);
+    tell(site, &mut tx, &source, CaseStatus::Closed, event, &people).await?;
     db::record_event(
         &mut *tx,
         source.id,

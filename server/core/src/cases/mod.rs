@@ -5,14 +5,13 @@
 
 use super::attachments::Attachments;
 use super::canned;
-use super::case_mail::{self, CaseNews, Recipient};
+use super::case_mail::{self, CaseFacts, Event, MailSite, People, Person, StatusChange};
 use super::db::case_sidebar::case_sidebar;
 use super::db::cases::{self as db, CaseChange, ListFilter, ListSort};
 use super::markdown;
 use super::policy::{self, case_scope, Action, Actor, CaseRef, CaseScope};
 use super::sla;
 use crate::input::required_text;
-use crate::site::SiteLinks;
 use crate::time_zones::ReaderZone;
 use crate::Error;
 use rapport_types::attachments::AttachmentLink;
@@ -26,6 +25,7 @@ use time::OffsetDateTime;
 
 mod bulk;
 mod create;
+mod followers;
 mod list;
 mod merge;
 mod queue;
@@ -35,6 +35,7 @@ mod view;
 
 pub use bulk::{bulk_update, MAX_BULK};
 pub use create::{create, options, NewCase, NewCaseForm};
+pub use followers::{add_follower, followers, remove_follower};
 pub use list::{customer_desk, customer_list};
 pub use merge::merge;
 pub use queue::{agent_desk, presence, queue, QueueQuery};
@@ -219,45 +220,85 @@ fn links(number: &str, ids: &[i64], names: Vec<String>, sizes: &[i64]) -> Vec<At
         .collect()
 }
 
-fn requester_of(row: &db::CaseRow) -> Recipient<'_> {
-    Recipient {
-        name: &row.requester_name,
-        email: &row.requester_email,
+fn requester_of(row: &db::CaseRow) -> Person {
+    Person {
+        user_id: row.requester_id,
+        name: row.requester_name.clone(),
+        email: row.requester_email.clone(),
     }
 }
 
-/// The assignee, unless it is the actor (nobody needs mail about their own change).
-fn assignee_of<'a>(row: &'a db::CaseRow, actor: &Actor) -> Option<Recipient<'a>> {
-    match (&row.assignee_id, &row.assignee_name, &row.assignee_email) {
-        (Some(id), Some(name), Some(email)) if *id != actor.user_id => {
-            Some(Recipient { name, email })
-        }
-        _ => None,
-    }
+/// The signed-in person who acts, as mail names them.
+async fn person(tx: &mut sqlx::PgConnection, actor: &Actor) -> Result<Person, Error> {
+    let (name, email) = db::contact(&mut *tx, actor.user_id).await?;
+    Ok(Person {
+        user_id: actor.user_id,
+        name,
+        email,
+    })
 }
 
-/// Mail the new status to the requester and the assignee, leaving out the actor.
-async fn tell_status(
-    site: &SiteLinks,
+/// Who may hear of an action on `row`: its requester and followers, and
+/// `assignee_id` (the assignee after the action) with the mails they want.
+async fn people_of(
     tx: &mut sqlx::PgConnection,
     row: &db::CaseRow,
-    actor: &Actor,
+    assignee_id: Option<i64>,
+) -> Result<People, Error> {
+    let followers = crate::db::case_mail::followers(&mut *tx, row.id).await?;
+    let assignee = match assignee_id {
+        Some(id) => crate::db::case_mail::agent(&mut *tx, id).await?,
+        None => None,
+    };
+    Ok(People {
+        requester: Some(requester_of(row)),
+        followers: followers.into_iter().map(Person::from).collect(),
+        assignee: assignee.map(Into::into),
+        ..People::default()
+    })
+}
+
+/// Mail `event` on `row` (whose status is now `status`) to whoever `plan` says.
+async fn tell(
+    site: &MailSite,
+    tx: &mut sqlx::PgConnection,
+    row: &db::CaseRow,
     status: CaseStatus,
+    event: Event<'_>,
+    people: &People,
 ) -> Result<(), Error> {
-    let mut to: Vec<Recipient<'_>> = assignee_of(row, actor).into_iter().collect();
-    if row.requester_id != actor.user_id {
-        to.push(requester_of(row));
-    }
-    case_mail::send(
-        site,
-        tx,
-        &to,
-        CaseNumber(row.number),
-        &row.subject,
-        CaseNews::Status(status),
-    )
-    .await?;
+    let mails = case_mail::plan(&event, people);
+    let facts = CaseFacts {
+        id: row.id,
+        number: CaseNumber(row.number),
+        subject: &row.subject,
+        status,
+        priority: Priority::parse(&row.priority).map_or("", Priority::label),
+        category: &row.category_name,
+        requester: &row.requester_name,
+        organization: &row.organization_name,
+    };
+    case_mail::send(site, tx, &facts, &mails).await?;
     Ok(())
+}
+
+/// Rapport closed `number` (a solved case nobody answered): tell its people.
+pub(crate) async fn tell_closed_by_rapport(
+    site: &MailSite,
+    tx: &mut sqlx::PgConnection,
+    number: i64,
+) -> Result<(), Error> {
+    let Some(row) = db::find(&mut *tx, number, CaseScope::All).await? else {
+        return Ok(());
+    };
+    let people = people_of(tx, &row, None).await?;
+    let event = Event::Changed {
+        actor: None,
+        by_customer: false,
+        status: StatusChange::between(CaseStatus::Solved, CaseStatus::Closed),
+        newly_assigned: false,
+    };
+    tell(site, tx, &row, CaseStatus::Closed, event, &people).await
 }
 
 /// Tags typed by an agent, comma-separated; the error names the bad one.

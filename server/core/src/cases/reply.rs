@@ -1,8 +1,8 @@
 //! A reply or an internal note, and what it does to the status.
 
 use super::*;
+
 use crate::mail_origin::MailOrigin;
-use crate::site::SiteLinks;
 use crate::Reader;
 
 /// The reply form, as typed.
@@ -58,7 +58,7 @@ impl Reply {
 
 pub async fn reply(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     number: &str,
     reply: Reply,
@@ -122,36 +122,26 @@ pub async fn reply(
         record_status_change(&mut tx, &row, actor, current, new_status).await?;
         update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
     }
-    if !reply.internal {
-        // The one who wrote it (any agent may answer, not only the assignee).
-        let author = if actor.user_id == row.requester_id {
-            row.requester_name.clone()
-        } else {
-            crate::db::users::display_name(&mut *tx, actor.user_id).await?
-        };
-        let news = CaseNews::Reply {
-            from_support: staff,
-            author: &author,
-            body: &body,
-        };
-        let to = if staff {
-            vec![requester_of(&row)]
-        } else {
-            assignee_of(&row, actor).into_iter().collect()
-        };
-        case_mail::send(
-            site,
-            &mut tx,
-            &to,
-            CaseNumber(row.number),
-            &row.subject,
-            news,
-        )
-        .await?;
+    // One mail per person for the reply and the status it set (see `case_mail::plan`).
+    let author = person(&mut tx, actor).await?;
+    let mut people = people_of(&mut tx, &row, row.assignee_id).await?;
+    if reply.internal && body.contains('@') {
+        let staff: Vec<case_mail::Agent> = crate::db::case_mail::agents(&mut *tx)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        people.mentioned = case_mail::mentioned_agents(&case_mail::mentions(&body), &staff);
     }
-    if new_status != current {
-        tell_status(site, &mut tx, &row, actor, new_status).await?;
-    }
+    let event = Event::Message {
+        author: &author,
+        by_staff: staff,
+        internal: reply.internal,
+        body: &body,
+        message_id,
+        status: StatusChange::between(current, new_status),
+    };
+    tell(site, &mut tx, &row, new_status, event, &people).await?;
     files.commit(tx).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! and the customer's own: closing, reopening and rating.
 
 use super::*;
-use crate::site::SiteLinks;
+
 use crate::Reader;
 
 /// The agent's form, as typed.
@@ -52,7 +52,7 @@ impl CaseUpdate {
 /// An agent changes status, priority, category or assignee, against the version they saw.
 pub async fn update(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     number: &str,
     version: i32,
@@ -145,9 +145,16 @@ pub async fn update(
             .await?;
         }
     }
-    if status.as_str() != row.status {
-        tell_status(site, &mut tx, &row, actor, status).await?;
-    }
+    let by = person(&mut tx, actor).await?;
+    let new_assignee = assignee.map(|a| a.0);
+    let people = people_of(&mut tx, &row, new_assignee).await?;
+    let event = Event::Changed {
+        actor: Some(&by),
+        by_customer: false,
+        status: StatusChange::between(status_of(&row.status)?, status),
+        newly_assigned: new_assignee.is_some() && new_assignee != row.assignee_id,
+    };
+    tell(site, &mut tx, &row, status, event, &people).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -155,7 +162,7 @@ pub async fn update(
 /// The customer closes their case, or reopens a solved one.
 pub async fn customer_open_or_close(
     reader: &Reader,
-    site: &SiteLinks,
+    site: &MailSite,
     pool: &PgPool,
     number: &str,
     open: bool,
@@ -178,7 +185,15 @@ pub async fn customer_open_or_close(
     let change = with_status(&row, new_status, None);
     apply(&mut tx, &row, actor, row.version, change).await?;
     record_status_change(&mut tx, &row, actor, current, new_status).await?;
-    tell_status(site, &mut tx, &row, actor, new_status).await?;
+    let by = person(&mut tx, actor).await?;
+    let people = people_of(&mut tx, &row, row.assignee_id).await?;
+    let event = Event::Changed {
+        actor: Some(&by),
+        by_customer: !policy::allows(Some(actor), &Action::WorkCases),
+        status: StatusChange::between(current, new_status),
+        newly_assigned: false,
+    };
+    tell(site, &mut tx, &row, new_status, event, &people).await?;
     tx.commit().await?;
     Ok(())
 }

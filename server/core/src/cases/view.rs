@@ -52,6 +52,11 @@ pub async fn detail(
                     String::new()
                 },
                 at: zone.date_time(item.at),
+                anchor: if kind == EntryKind::Change {
+                    String::new()
+                } else {
+                    format!("m-{}", item.seq)
+                },
                 files: links(&number, &item.file_ids, item.file_names, &item.file_sizes),
                 quoted: item.quoted,
             }
@@ -97,6 +102,8 @@ pub async fn detail(
         category_id: row.category_id,
         category: row.category_name,
         requester: row.requester_name,
+        channel: rapport_types::CaseChannel::parse(&row.channel)
+            .ok_or_else(|| Error::internal(format!("unknown case channel {:?}", row.channel)))?,
         requester_email: row.requester_email,
         organization: row.organization_name,
         assignee_id: row.assignee_id,

@@ -12,13 +12,15 @@ pub struct NewCase<'a> {
     pub priority: &'a str,
     pub requester_id: i64,
     pub organization_id: i64,
+    /// Where it came from (`rapport_types::CaseChannel`).
+    pub channel: &'a str,
 }
 
 /// Insert a case; returns its id and number.
 pub async fn create(db: impl PgExecutor<'_>, case: NewCase<'_>) -> sqlx::Result<(i64, i64)> {
     sqlx::query_as(
-        "INSERT INTO cases (subject, description, category_id, priority, requester_id, organization_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, number",
+        "INSERT INTO cases (subject, description, category_id, priority, requester_id, organization_id, channel)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, number",
     )
     .bind(case.subject)
     .bind(case.description)
@@ -26,6 +28,7 @@ pub async fn create(db: impl PgExecutor<'_>, case: NewCase<'_>) -> sqlx::Result<
     .bind(case.priority)
     .bind(case.requester_id)
     .bind(case.organization_id)
+    .bind(case.channel)
     .fetch_one(db)
     .await
 }
@@ -45,6 +48,8 @@ pub struct CaseRow {
     pub requester_email: String,
     pub organization_id: i64,
     pub organization_name: String,
+    /// Where it came from (`rapport_types::CaseChannel`).
+    pub channel: String,
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub assignee_email: Option<String>,
@@ -92,7 +97,7 @@ pub async fn find_many(
     sqlx::query_as::<_, CaseRow>(
         "SELECT c.id, c.number, c.subject, c.description, c.category_id, k.name AS category_name,
                 c.priority, c.status, c.requester_id, r.display_name AS requester_name,
-                r.email AS requester_email, c.organization_id, o.name AS organization_name,
+                r.email AS requester_email, c.organization_id, o.name AS organization_name, c.channel,
                 c.assignee_id, a.display_name AS assignee_name, a.email AS assignee_email, c.version, c.created_at, c.updated_at,
                 cr.score AS rating_score, cr.comment AS rating_comment,
                 array(SELECT t.tag FROM case_tags t WHERE t.case_id = c.id ORDER BY t.tag) AS tags,
@@ -148,6 +153,8 @@ pub struct ThreadItem {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub at: OffsetDateTime,
+    /// The message's id (messages and notes), or the event's.
+    pub seq: i64,
     /// The version of the case this entry came with (None for older entries).
     pub version: Option<i32>,
     /// The files of a message: ids, names and sizes in bytes.

@@ -2,6 +2,9 @@
 
 use sqlx::PgExecutor;
 
+/// The index that lets one message (Message-ID and sender) be processed once.
+pub const PROCESSED_ONCE: &str = "inbound_mails_processed_once";
+
 /// Store a message; the same SHA-256 again returns the existing row.
 /// Returns the row's id and whether it was inserted now.
 pub async fn insert(
@@ -91,16 +94,6 @@ pub async fn processed_copy(
     .bind(from_address)
     .fetch_optional(db)
     .await
-}
-
-/// Wait until no other transaction processes a message with this
-/// Message-ID; held until this transaction ends.
-pub async fn lock_message_id(db: impl PgExecutor<'_>, message_id: &str) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('rapport mail in'), hashtext($1))")
-        .bind(message_id)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// The state and outcome of a message.

@@ -7,20 +7,39 @@
 
 use sqlx::{FromRow, PgExecutor};
 
-pub async fn insert(
-    db: impl PgExecutor<'_>,
-    to_address: &str,
-    subject: &str,
-    body: &str,
-    calendar: Option<&str>,
-) -> sqlx::Result<()> {
+/// One mail as the outbox keeps it (see `mail::OutgoingMail` for the fields).
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct MailRow {
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub calendar: Option<String>,
+    pub html_body: Option<String>,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub reply_to: Option<String>,
+    pub auto_submitted: Option<String>,
+    pub case_id: Option<i64>,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, mail: &MailRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO outbound_mails (to_address, subject, body, calendar) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO outbound_mails (to_address, subject, body, calendar, html_body, message_id,
+                                     in_reply_to, \"references\", reply_to, auto_submitted, case_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(to_address)
-    .bind(subject)
-    .bind(body)
-    .bind(calendar)
+    .bind(&mail.to_address)
+    .bind(&mail.subject)
+    .bind(&mail.body)
+    .bind(&mail.calendar)
+    .bind(&mail.html_body)
+    .bind(&mail.message_id)
+    .bind(&mail.in_reply_to)
+    .bind(&mail.references)
+    .bind(&mail.reply_to)
+    .bind(&mail.auto_submitted)
+    .bind(mail.case_id)
     .execute(db)
     .await?;
     Ok(())
@@ -29,10 +48,8 @@ pub async fn insert(
 #[derive(Debug, Clone, FromRow)]
 pub struct DueMail {
     pub id: i64,
-    pub to_address: String,
-    pub subject: String,
-    pub body: String,
-    pub calendar: Option<String>,
+    #[sqlx(flatten)]
+    pub mail: MailRow,
     /// Attempts made before this one.
     pub attempts: i32,
 }
@@ -42,7 +59,8 @@ pub struct DueMail {
 /// none waits for a row another one is sending.
 pub async fn lock_next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DueMail>> {
     sqlx::query_as::<_, DueMail>(
-        "SELECT id, to_address, subject, body, calendar, attempts
+        "SELECT id, to_address, subject, body, calendar, html_body, message_id, in_reply_to,
+                \"references\", reply_to, auto_submitted, case_id, attempts
          FROM outbound_mails
          WHERE sent_at IS NULL AND next_attempt_at <= now()
          ORDER BY next_attempt_at, id
@@ -97,4 +115,64 @@ pub async fn give_up(db: impl PgExecutor<'_>, id: i64, error: &str) -> sqlx::Res
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Remember a Message-ID we sent about a case, so replies to it thread there.
+/// `clock_timestamp()`, not the transaction's `now()`: the mails of one action
+/// keep the order they were made in.
+pub async fn record_message_id(
+    db: impl PgExecutor<'_>,
+    message_id: &str,
+    case_id: i64,
+    case_message_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_message_ids (message_id, case_id, case_message_id, direction, at)
+         VALUES ($1, $2, $3, 'out', clock_timestamp())",
+    )
+    .bind(message_id)
+    .bind(case_id)
+    .bind(case_message_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One Message-ID of a case's conversation, with who wrote the message it
+/// stands for when it came in.
+#[derive(Debug, Clone, FromRow)]
+pub struct ThreadId {
+    pub message_id: String,
+    pub direction: String,
+    pub author_id: Option<i64>,
+}
+
+/// How many of the newest Message-IDs are searched for the last one a
+/// person got or sent.
+const RECENT_IDS: i64 = 200;
+
+/// The first Message-ID of a case's conversation, then the newest ones
+/// (newest first).
+pub async fn thread_ids(
+    db: &mut sqlx::PgConnection,
+    case_id: i64,
+) -> sqlx::Result<(Option<String>, Vec<ThreadId>)> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT message_id FROM mail_message_ids WHERE case_id = $1
+         ORDER BY at, message_id LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *db)
+    .await?;
+    let recent = sqlx::query_as::<_, ThreadId>(
+        "SELECT m.message_id, m.direction, cm.author_id
+         FROM mail_message_ids m LEFT JOIN case_messages cm ON cm.id = m.case_message_id
+         WHERE m.case_id = $1
+         ORDER BY m.at DESC, m.message_id DESC LIMIT $2",
+    )
+    .bind(case_id)
+    .bind(RECENT_IDS)
+    .fetch_all(&mut *db)
+    .await?;
+    Ok((first, recent))
 }

@@ -305,28 +305,6 @@ pub async fn is_bouncing(db: impl PgExecutor<'_>, address: &str) -> sqlx::Result
         .await
 }
 
-/// Queue an automatic answer, marked `Auto-Submitted: auto-replied` so the
-/// other side's robots do not answer it in turn.
-pub async fn queue_auto_reply(
-    db: impl PgExecutor<'_>,
-    to_address: &str,
-    subject: &str,
-    body: &str,
-    in_reply_to: Option<&str>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO outbound_mails (to_address, subject, body, auto_submitted, in_reply_to)
-         VALUES ($1, $2, $3, 'auto-replied', $4)",
-    )
-    .bind(to_address)
-    .bind(subject)
-    .bind(body)
-    .bind(in_reply_to)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 pub async fn organization_exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)")
         .bind(id)

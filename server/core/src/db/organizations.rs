@@ -181,6 +181,12 @@ pub async fn merge(
             .execute(&mut *db)
             .await?,
     );
+    // A domain names one organization; the merged one's domains are the target's now.
+    sqlx::query("UPDATE organization_domains SET organization_id = $2 WHERE organization_id = $1")
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
     sqlx::query(
         "UPDATE invitations s SET revoked_at = now(), revoked_by = $3
          WHERE s.organization_id = $1 AND s.accepted_at IS NULL AND s.revoked_at IS NULL
@@ -232,12 +238,6 @@ pub async fn merge(
             moved.orders = moved_here;
         }
     }
-    // Its e-mail domains: mail from there now joins the merged organization.
-    sqlx::query("UPDATE organization_domains SET organization_id = $2 WHERE organization_id = $1")
-        .bind(source)
-        .bind(target)
-        .execute(&mut *db)
-        .await?;
     sqlx::query("DELETE FROM organizations WHERE id = $1")
         .bind(source)
         .execute(&mut *db)

@@ -6,8 +6,8 @@
 
 use super::parse::Parsed;
 use super::threading::plain_subject;
-use crate::db::mail_in as db;
 use crate::limits::{self, Limit};
+use crate::mail::{self, AutoSubmitted, OutgoingMail};
 use crate::{Backend, Error};
 
 /// Answer a refused message if the rules allow; says what was done, for the
@@ -44,13 +44,15 @@ pub async fn answer_refusal(
         subject = plain_subject(&parsed.subject),
         url = backend.links.page("/cases/new"),
     );
-    db::queue_auto_reply(
-        &backend.pool,
-        &from.address,
-        &subject,
-        &body,
-        parsed.message_id.as_deref(),
-    )
-    .await?;
+    let mail = OutgoingMail {
+        to: from.address.clone(),
+        subject,
+        body,
+        in_reply_to: parsed.message_id.clone(),
+        references: parsed.message_id.clone(),
+        auto_submitted: AutoSubmitted::Replied,
+        ..OutgoingMail::default()
+    };
+    mail::queue(&backend.pool, &mail).await?;
     Ok("auto-reply sent")
 }

@@ -59,6 +59,7 @@ pub async fn deliver(
         actor.user_id,
     );
     let reader = Reader::new(Some(actor), ReaderZone::utc());
+    let site = crate::case_mail::MailSite::of(backend).await?;
     let mut text = body(parsed, !files.is_empty());
     if let Target::NewCase {
         answered: Some(old),
@@ -72,6 +73,7 @@ pub async fn deliver(
         let store = backend.attachments.clone();
         let origin = origin.clone().with_note(note);
         let reader = &reader;
+        let site = &site;
         let text = text.clone();
         let target = &target;
         async move {
@@ -84,14 +86,14 @@ pub async fn deliver(
                 Target::NewCase { .. } => {
                     let category_id = default_category(backend).await?;
                     let case = NewCase::from_mail(subject(parsed), text, category_id, origin);
-                    cases::create(reader, &backend.links, &backend.pool, case, attachments)
+                    cases::create(reader, site, &backend.pool, case, attachments)
                         .await
                         .map(|_| ())
                 }
                 Target::Reply(number) => {
                     cases::reply(
                         reader,
-                        &backend.links,
+                        site,
                         &backend.pool,
                         &number.to_string(),
                         Reply::from_mail(text, origin),

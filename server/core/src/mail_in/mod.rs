@@ -11,6 +11,8 @@
 //! rules apply in), `deliver` (the case or reply, through `cases`) and
 //! `auto_reply` (the one answer to a refused stranger).
 
+pub mod imap;
+
 use crate::db;
 use crate::Backend;
 use crate::Error;
@@ -107,24 +109,21 @@ pub async fn process(backend: &Backend, inbound_id: i64) -> Result<(), Error> {
         .await?
         .ok_or(Error::NotFound)?;
     let outcome = match read(backend, inbound_id, &raw).await {
-        Ok(parsed) => {
-            // Two copies of one message at once (from the mailbox and the
-            // pipe) go one after the other: the second sees the first's
-            // case or reply and is ignored. The lock ends with `held`.
-            let mut held = pool.begin().await?;
-            if let Some(id) = &parsed.message_id {
-                db::inbound_mails::lock_message_id(&mut *held, id).await?;
-            }
-            let done = rules::apply(backend, inbound_id, &parsed).await;
-            held.commit().await?;
-            done
-        }
+        Ok(parsed) => rules::apply(backend, inbound_id, &parsed).await,
         Err(reason) => Err(reason),
     };
     let (state, text, case_id) = match outcome {
         Ok(Done::Delivered) => return Ok(()),
         Ok(Done::Ignored(reason)) => ("ignored", reason, None),
         Ok(Done::Refused { reason, case_id }) => ("refused", reason, case_id),
+        // Two copies of one message at once (from the mailbox and the pipe):
+        // the first made its case or reply; the second's was undone.
+        Err(Error::Database(e))
+            if db::is_unique_violation(&e, db::inbound_mails::PROCESSED_ONCE) =>
+        {
+            let text = "the same message came at the same time, and was taken in once";
+            ("ignored", text.to_string(), None)
+        }
         Err(error) => {
             let reason = failure(&error);
             tracing::warn!(inbound_id, %reason, "an incoming mail could not be processed");

@@ -82,6 +82,7 @@ pub(super) async fn tell(
             "Hello {name},\n\n{text}\n\nThe workshop: {page}\n\n-- \nRapport support portal\n"
         ),
         calendar: calendar.map(|cancelled| calendar_file(row, &page, cancelled)),
+        ..OutgoingMail::default()
     };
     mail::queue(&mut *tx, &mail).await?;
     Ok(())

@@ -245,6 +245,7 @@ impl CaseBuilder {
                 priority: &self.priority,
                 requester_id,
                 organization_id,
+                channel: "portal",
             },
         )
         .await

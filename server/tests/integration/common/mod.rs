@@ -2,7 +2,9 @@
 //! talked to with an HTTP client as a browser or a script would.
 #![allow(dead_code)]
 
+pub mod dovecot;
 pub mod fixtures;
+pub mod smtp_sink;
 
 use app::api::auth::{CurrentUser, SignIn};
 use app::web::AppState;
