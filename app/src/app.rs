@@ -183,6 +183,7 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/admin/users") view=|| view! { <Guarded need=Capability::ManageUsers><AdminUsersPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sla") view=|| view! { <Guarded need=Capability::ManageServiceLevels><AdminSlaPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/organizations") view=|| view! { <Guarded need=Capability::ManageUsers><AdminOrganizationsPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/mail") view=|| view! { <Guarded need=Capability::ManageUsers><AdminIncomingMailPage/></Guarded> } ssr=SsrMode::Async/>
             </Routes>
         </main>
         <footer class="site-footer">

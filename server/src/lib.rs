@@ -61,6 +61,10 @@ pub fn router(state: AppState) -> Router {
             "/cases/{number}/attachments/{id}",
             axum::routing::get(uploads::download),
         )
+        .route(
+            "/admin/mail/{id}/raw",
+            axum::routing::get(app::web::mail_download::download_raw),
+        )
         .route("/events/cases", axum::routing::get(live::case_events))
         .nest_service("/pkg", static_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -64,6 +64,71 @@ enum Command {
     /// Compare the knowledge search index with PostgreSQL and report what is
     /// missing or out of date (the server repairs drift by itself on start).
     CheckIndex(IndexArgs),
+    /// Take in one e-mail from standard input, as a mail server's pipe delivers
+    /// it, and turn it into a case or a reply.
+    #[command(long_about = MAIL_IN_HELP)]
+    MailIn(MailInArgs),
+}
+
+const MAIL_IN_HELP: &str = "\
+Take in one e-mail (an RFC 5322 message) from standard input and turn it into
+a case or a reply, exactly as mail from the watched mailbox is.
+
+Use it as the delivery command of your support address in the mail server,
+for example in Postfix's /etc/aliases:
+
+    support: \"|/usr/local/bin/rapport mail-in\"
+
+(with DATABASE_URL, RAPPORT_MAIL_FROM and RAPPORT_ATTACHMENTS_DIR set for the
+mail server's user, the same as for `rapport serve`), or test it by hand:
+
+    rapport mail-in < message.eml
+
+Every message is stored first, whatever happens next. A reply to one of our
+mails joins its case; a known customer's new mail opens a case; mail from
+strangers is refused with one automatic answer a day (or kept in the
+\"Unsorted\" organization, if the admin settings say so); auto-replies, mailing
+lists and our own mail coming back are ignored; bounces mark the address as
+bouncing. Admins see the messages that were refused, ignored or could not be
+processed under Admin > Incoming mail, with the reason, and can try them again.
+
+The command exits with 0 once the message is stored, also when it was refused
+or ignored (the mail server must not send it back), and with 1, saying why,
+when the database or the attachments folder cannot be reached (the mail server
+then keeps the message and tries again later). The same message given twice
+makes one case or reply.";
+
+#[derive(Args)]
+struct MailInArgs {
+    /// Our support address, as a name and an address: mail from it coming back is
+    /// ignored, and replies to it are recognised by their signed reply addresses.
+    #[arg(
+        long,
+        env = "RAPPORT_MAIL_FROM",
+        default_value = config::DEFAULT_MAIL_FROM,
+        value_name = "ADDRESS"
+    )]
+    mail_from: String,
+    /// The address people open Rapport at; links in automatic answers start with it.
+    #[arg(
+        long,
+        env = "RAPPORT_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        value_name = "URL"
+    )]
+    public_url: String,
+    /// Folder where the files attached to cases are kept: the server's.
+    #[arg(
+        long,
+        env = "RAPPORT_ATTACHMENTS_DIR",
+        default_value = "attachments",
+        value_name = "FOLDER"
+    )]
+    attachments_dir: PathBuf,
+    /// Change abuse limits, as for `rapport serve` (e.g. "new_case=50/1h").
+    #[arg(long, env = "RAPPORT_LIMITS", default_value = "", value_name = "LIST",
+          value_parser = parse_limits, hide_default_value = true)]
+    limits: Limits,
 }
 
 #[derive(Args)]
@@ -353,7 +418,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ImportOrders(args)) => import_orders(&pool, args).await,
         Some(Command::Reindex(args)) => reindex(&pool, &args.index_dir).await,
         Some(Command::CheckIndex(args)) => check_index(&pool, &args.index_dir).await,
+        Some(Command::MailIn(args)) => mail_in(pool, args).await,
     }
+}
+
+/// `rapport mail-in`: one message from standard input into the pipeline.
+async fn mail_in(pool: sqlx::PgPool, args: MailInArgs) -> anyhow::Result<()> {
+    use rapport_core::mail_in::{self, Source, MAX_MESSAGE_BYTES};
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .take(MAX_MESSAGE_BYTES as u64 + 1)
+        .read_to_end(&mut raw)
+        .context("reading the message from standard input")?;
+    if raw.is_empty() {
+        anyhow::bail!(
+            "no message on standard input: pipe one in, e.g. rapport mail-in < message.eml"
+        );
+    }
+    let config = Config {
+        mail_from: args.mail_from,
+        public_url: public_url(&args.public_url)?,
+        attachments_dir: args.attachments_dir,
+        limits: args.limits,
+        ..Config::default()
+    };
+    // Mail in never searches the knowledge base: an index in memory leaves
+    // the server's own folder (one writer at a time) alone.
+    let search = SearchIndex::in_ram().context("making a search index in memory")?;
+    let backend = Backend::new(config, pool, search);
+    let receipt = mail_in::receive(&backend, Source::Pipe, &raw)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    let (state, outcome) = mail_in::outcome(&backend, receipt.inbound_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
+    let again = if receipt.new {
+        ""
+    } else {
+        " (it had come before)"
+    };
+    println!("Message #{} {state}{again}: {outcome}", receipt.inbound_id);
+    Ok(())
 }
 
 async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {

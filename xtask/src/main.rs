@@ -390,6 +390,9 @@ fn end_to_end(root: &Path, admin_url: &str, cluster: Option<&postgres::Cluster>)
                 // Where the server writes its mail (see `spawn_server`): the
                 // specs read the links of invitations from it.
                 .env("MAIL_DIR", test_mail_dir(root))
+                // The incoming-mail spec gives messages to `rapport mail-in`.
+                .env("RAPPORT_BIN", &binaries.server)
+                .env("DATABASE_URL", &database_url)
                 .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )
         .map_err(|_| "some end-to-end tests failed (see above)".to_string())

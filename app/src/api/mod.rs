@@ -12,6 +12,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod email_links;
 pub mod kb;
+pub mod mail_in;
 pub mod orders;
 pub mod organization;
 pub mod search;

@@ -36,6 +36,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             "/admin/organizations",
             "Organizations",
         ),
+        (can(Capability::ManageUsers), "/admin/mail", "Incoming mail"),
         (
             can(Capability::ManageServiceLevels),
             "/admin/sla",

@@ -406,6 +406,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                 <button type="submit" class="button">"Merge"</button>
                             </ActionForm>
                         </section>
+                        <super::admin_mail::OrganizationDomainsSection/>
                         }
                         .into_any()
                     }

@@ -174,6 +174,7 @@ fn CaseBody(
                             <div class="message">
                                 <p class="message-meta"><strong>{c.requester.clone()}</strong> " wrote on " {c.created.clone()}</p>
                                 <div class="prose" inner_html=c.description.as_str().to_string()></div>
+                                <QuotedText quoted=c.description_quoted.clone()/>
                                 <AttachmentList files=c.files.clone()/>
                             </div>
                         </section>
@@ -198,6 +199,7 @@ fn CaseBody(
                                                 " · " {entry.at}
                                             </p>
                                             <div class="prose" inner_html=entry.body.as_str().to_string()></div>
+                                            <QuotedText quoted=entry.quoted/>
                                             <AttachmentList files=entry.files/>
                                         </article>
                                     }.into_any()
@@ -380,13 +382,31 @@ fn MergeForm(number: String, version: i32) -> impl IntoView {
     }
 }
 
+/// The quoted history cut off a message that came by mail, folded away: plain
+/// text, escaped like any other text (never markup from the mail).
+#[component]
+fn QuotedText(quoted: String) -> impl IntoView {
+    (!quoted.is_empty()).then(|| {
+        view! {
+            <details class="quoted-text">
+                <summary>"Show quoted text"</summary>
+                <pre class="quoted">{quoted}</pre>
+            </details>
+        }
+    })
+}
+
 /// The requester and their other recent cases, beside the case for agents.
 #[component]
 fn RequesterPanel(c: CaseView, other_cases: Vec<CaseLink>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="requester-heading">
             <h2 id="requester-heading">"Requester"</h2>
-            <p><strong>{c.requester.clone()}</strong><br/>{c.requester_email.clone()}<br/>{c.organization.clone()}</p>
+            <p><strong>{c.requester.clone()}</strong><br/>{c.requester_email.clone()}
+                {c.staff.as_ref().is_some_and(|s| s.requester_bouncing).then(|| view! {
+                    " " <span class="badge badge-warn" title="Mail to this address bounces: a delivery report said it could not be delivered.">"bouncing"</span>
+                })}
+                <br/>{c.organization.clone()}</p>
             <h3>"Other recent cases"</h3>
             {if other_cases.is_empty() {
                 view! { <p class="muted">"None."</p> }.into_any()

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_mail;
 mod admin_sign_in;
 mod admin_sla;
 mod agent_mails;
@@ -35,6 +36,7 @@ mod writing_sessions;
 
 pub use account::AccountPage;
 pub use admin::{AdminOrganizationsPage, AdminUsersPage};
+pub use admin_mail::AdminIncomingMailPage;
 pub use admin_sla::AdminSlaPage;
 pub use auth::{RegisterPage, SignInPage};
 pub use canned::CannedRepliesPage;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod limits;
 pub mod live;
+pub mod mail_download;
 pub mod nul_bytes;
 pub mod reader;
 pub mod redirect_errors;

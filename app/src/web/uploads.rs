@@ -241,7 +241,7 @@ pub const DOWNLOAD_POLICY: &str =
 
 /// A small page for a download that cannot be served (the address is opened
 /// in the browser, so a page rather than JSON).
-fn error_page(err: &AppError, assets: &SiteAssets) -> Response {
+pub(crate) fn error_page(err: &AppError, assets: &SiteAssets) -> Response {
     let status =
         StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = format!(

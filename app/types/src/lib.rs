@@ -12,6 +12,7 @@ pub mod attachments;
 mod case;
 mod commerce;
 mod error;
+mod mail_domain;
 mod money;
 mod page;
 mod role;
@@ -27,6 +28,7 @@ pub use article::{ArticleKind, ArticleScope, ArticleState, Audience, Slug, TocEn
 pub use case::{CaseChannel, CaseNumber, CaseStatus, Priority, Tag};
 pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
 pub use error::FieldError;
+pub use mail_domain::MailDomain;
 pub use money::{
     format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts,
     LineInput, Tax, TaxRate, TaxSummary, RATE_SCALE,

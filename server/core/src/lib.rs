@@ -31,6 +31,7 @@ pub mod limits;
 pub mod live;
 pub mod mail;
 pub mod mail_in;
+pub mod mail_origin;
 pub mod markdown;
 pub mod order_import;
 pub mod orders;

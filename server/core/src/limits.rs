@@ -48,10 +48,14 @@ pub enum Limit {
     /// Searches written to the search log per person or visitor address
     /// (searching itself is never refused; only the logging stops).
     SearchLog,
+    /// Automatic answers to refused mail, per sender address (a day).
+    AutoReplySender,
+    /// Automatic answers to refused mail about one case (a day).
+    AutoReplyCase,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 14] = [
+    pub const ALL: [Limit; 16] = [
         Limit::SignInPair,
         Limit::SignInAccount,
         Limit::SignInAddress,
@@ -66,6 +70,8 @@ impl Limit {
         Limit::Invitation,
         Limit::Vote,
         Limit::SearchLog,
+        Limit::AutoReplySender,
+        Limit::AutoReplyCase,
     ];
 
     /// The name in `RAPPORT_LIMITS` and in the counters' keys.
@@ -85,6 +91,8 @@ impl Limit {
             Limit::Invitation => "invitation",
             Limit::Vote => "vote",
             Limit::SearchLog => "search_log",
+            Limit::AutoReplySender => "auto_reply_sender",
+            Limit::AutoReplyCase => "auto_reply_case",
         }
     }
 
@@ -108,6 +116,8 @@ impl Limit {
             Limit::Invitation => (20, HOUR),
             Limit::Vote => (30, HOUR),
             Limit::SearchLog => (60, HOUR),
+            // Two mail robots answering each other stop after one exchange a day.
+            Limit::AutoReplySender | Limit::AutoReplyCase => (1, 24 * HOUR),
         };
         Rule {
             max,

@@ -88,6 +88,12 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("list_organizations", Gate::Admin),
     ("rename_organization", Gate::Admin),
     ("merge_organizations", Gate::Admin),
+    ("incoming_mail", Gate::Admin),
+    ("retry_incoming_mail", Gate::Admin),
+    ("set_unknown_senders", Gate::Admin),
+    ("organization_domains", Gate::Admin),
+    ("add_organization_domain", Gate::Admin),
+    ("remove_organization_domain", Gate::Admin),
     ("case_options", Gate::SignedIn),
     ("preview_markdown", Gate::SignedIn),
     ("create_case", Gate::SignedIn),
@@ -244,8 +250,13 @@ pub enum Action {
     /// Remove a member of an organization, or make them a customer or a
     /// customer admin.
     ManageOrganizationMembers { organization_id: i64 },
-    /// Rename organizations and merge one into another (Rapport's admins).
+    /// Rename organizations and merge one into another, and edit their e-mail
+    /// domains (Rapport's admins).
     ManageOrganizations,
+    /// See the incoming mail that could not be processed (or was refused or
+    /// ignored), try it again, download it; choose what happens to mail from
+    /// unknown senders.
+    ManageIncomingMail,
     /// List and search every user; list organizations.
     ManageUsers,
     /// Create an agent, trainer or admin account.
@@ -329,6 +340,7 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::ManageUsers
         | Action::CreateStaffUser
         | Action::ManageOrganizations
+        | Action::ManageIncomingMail
         | Action::RequireStaffTwoFactor => actor.role == Role::Admin,
         // An admin cannot lock themselves out by demoting or disabling their own account.
         Action::ChangeUserAccess { target_user_id }
@@ -649,6 +661,7 @@ mod tests {
                 is(Admin),
             ));
             rows.push((role, Action::ManageOrganizations, is(Admin)));
+            rows.push((role, Action::ManageIncomingMail, is(Admin)));
             rows.push((role, Action::ManageUsers, is(Admin)));
             rows.push((role, Action::CreateStaffUser, is(Admin)));
             rows.push((role, Action::RequireStaffTwoFactor, is(Admin)));

@@ -20,6 +20,7 @@ mod limits;
 mod live;
 mod mail;
 mod mail_imap;
+mod mail_in;
 mod mail_out;
 mod navigation;
 mod order_import;

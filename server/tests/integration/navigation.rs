@@ -75,6 +75,7 @@ fn navigation_follows_the_policy() {
                 "Orders",
                 "Users",
                 "Organizations",
+                "Incoming mail",
                 "Service levels",
                 "Write",
                 "Insights",

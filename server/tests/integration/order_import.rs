@@ -471,7 +471,7 @@ async fn a_dry_run_reports_what_it_would_do_and_writes_nothing(pool: PgPool) {
 }
 
 /// DATABASE_URL with the test's own database in place of the one it names.
-async fn test_database_url(pool: &PgPool) -> String {
+pub(crate) async fn test_database_url(pool: &PgPool) -> String {
     let name: String = sqlx::query_scalar("SELECT current_database()")
         .fetch_one(pool)
         .await

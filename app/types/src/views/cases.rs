@@ -64,6 +64,9 @@ pub struct ThreadEntry {
     /// (`m-<id>`), which mails link to.
     pub anchor: String,
     pub files: Vec<AttachmentLink>,
+    /// A message that came by mail: the quoted history cut off it, as plain
+    /// text (shown escaped behind "show quoted text"); empty otherwise.
+    pub quoted: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +96,9 @@ pub struct CaseView {
     pub merged_into: Option<String>,
     /// The files that came with the description.
     pub files: Vec<AttachmentLink>,
+    /// A case opened by mail: the quoted history cut off its description
+    /// (plain text); empty otherwise.
+    pub description_quoted: String,
     /// The order, order line, invoice or delivery the case is about.
     pub linked: Option<LinkedItem>,
     /// What only the company's staff see: present when the reader works for
@@ -116,6 +122,8 @@ pub struct StaffCaseView {
     pub sla_breached: bool,
     /// The requester's other recent cases.
     pub other_cases: Vec<CaseLink>,
+    /// Mail to the requester's address bounces (a delivery report said so).
+    pub requester_bouncing: bool,
     /// A canned reply filled in for this case, to start the reply with.
     pub reply_draft: String,
     /// The choices of the agent's forms.

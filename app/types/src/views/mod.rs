@@ -10,6 +10,7 @@ pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod kb;
+pub mod mail_in;
 pub mod orders;
 pub mod organization;
 pub mod search;

@@ -3,6 +3,7 @@
 
 use super::*;
 
+use crate::mail_origin::MailOrigin;
 use crate::Reader;
 use rapport_types::CaseChannel;
 
@@ -37,6 +38,8 @@ pub struct NewCase {
     /// Filed by an agent for this customer, who reached us this way; None:
     /// the actor's own case, from the portal.
     for_customer: Option<(i64, CaseChannel)>,
+    /// The mail it came from, when it came by mail.
+    mail: Option<MailOrigin>,
 }
 
 impl NewCase {
@@ -61,6 +64,7 @@ impl NewCase {
             priority,
             about,
             for_customer: None,
+            mail: None,
         })
     }
 
@@ -79,6 +83,24 @@ impl NewCase {
             for_customer: Some((requester_id, channel)),
             ..self
         })
+    }
+
+    /// A case opened by a mail (`mail_in` made the text fit the limits).
+    pub fn from_mail(
+        subject: String,
+        description: String,
+        category_id: i64,
+        mail: MailOrigin,
+    ) -> NewCase {
+        NewCase {
+            subject,
+            description,
+            category_id,
+            priority: Priority::Normal,
+            about: None,
+            for_customer: None,
+            mail: Some(mail),
+        }
     }
 }
 
@@ -99,6 +121,7 @@ pub async fn create(
         priority,
         about,
         for_customer,
+        mail,
     } = case;
     let (requester_id, organization_id, channel) = match for_customer {
         None => {
@@ -157,6 +180,9 @@ pub async fn create(
     )
     .await?;
     files.record(&mut tx, case_id, actor.user_id).await?;
+    if let Some(mail) = &mail {
+        mail.record(&mut tx, case_id, None).await?;
+    }
     if let Some((item, row)) = &linked {
         crate::db::orders::link_case(&mut *tx, case_id, item.kind.as_str(), row).await?;
     }

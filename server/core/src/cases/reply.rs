@@ -2,6 +2,7 @@
 
 use super::*;
 
+use crate::mail_origin::MailOrigin;
 use crate::Reader;
 
 /// The reply form, as typed.
@@ -19,6 +20,8 @@ pub struct Reply {
     version: i32,
     internal: bool,
     status: Option<CaseStatus>,
+    /// The mail it came from, when it came by mail.
+    mail: Option<MailOrigin>,
 }
 
 impl Reply {
@@ -37,7 +40,19 @@ impl Reply {
             version: form.version,
             internal: form.internal,
             status,
+            mail: None,
         })
+    }
+
+    /// A public reply that came by mail (`mail_in` made the text fit the limits).
+    pub fn from_mail(body: String, mail: MailOrigin) -> Reply {
+        Reply {
+            body,
+            version: 0,
+            internal: false,
+            status: None,
+            mail: Some(mail),
+        }
     }
 }
 
@@ -50,7 +65,14 @@ pub async fn reply(
     attachments: Attachments,
 ) -> Result<(), Error> {
     let actor = reader.signed_in()?;
-    let seen = load(pool, actor, number, Action::ViewCase).await?;
+    // A mailed reply was let in by `mail_in`'s rules (a signed token, or a
+    // sender who takes part in the case, such as a follower): no portal view needed.
+    let by_mail = reply.mail.is_some();
+    let seen = if by_mail {
+        load_for_mail(pool, number).await?
+    } else {
+        load(pool, actor, number, Action::ViewCase).await?
+    };
     let staff = policy::allows(Some(actor), &Action::WorkCases);
     if (reply.internal || reply.status.is_some()) && !staff {
         return Err(Error::Forbidden);
@@ -64,7 +86,7 @@ pub async fn reply(
     if db::lock(&mut *tx, seen.id).await?.is_none() {
         return Err(Error::NotFound);
     }
-    let row = reload(&mut tx, actor, &seen).await?;
+    let row = reload(&mut tx, actor, &seen, by_mail).await?;
     let body = reply.body;
     let current = status_of(&row.status)?;
     let new_status = if staff {
@@ -93,6 +115,9 @@ pub async fn reply(
     files
         .record_for_message(&mut tx, row.id, message_id, actor.user_id)
         .await?;
+    if let Some(mail) = &reply.mail {
+        mail.record(&mut tx, row.id, Some(message_id)).await?;
+    }
     if new_status != current {
         record_status_change(&mut tx, &row, actor, current, new_status).await?;
         update_sla(&mut tx, &row, current, new_status, &row.priority).await?;
@@ -126,9 +151,22 @@ async fn reload(
     tx: &mut sqlx::PgConnection,
     actor: &crate::policy::Actor,
     seen: &db::CaseRow,
+    by_mail: bool,
 ) -> Result<db::CaseRow, Error> {
-    let scope = case_scope(actor).ok_or(Error::NotFound)?;
+    let scope = if by_mail {
+        CaseScope::All
+    } else {
+        case_scope(actor).ok_or(Error::NotFound)?
+    };
     db::find(&mut *tx, seen.number, scope)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The case a mailed reply is for, whoever may see it on the portal.
+async fn load_for_mail(pool: &PgPool, number: &str) -> Result<db::CaseRow, Error> {
+    let number = CaseNumber::parse(number).ok_or(Error::NotFound)?;
+    db::find(pool, number.0, CaseScope::All)
         .await?
         .ok_or(Error::NotFound)
 }

@@ -58,6 +58,7 @@ pub async fn detail(
                     format!("m-{}", item.seq)
                 },
                 files: links(&number, &item.file_ids, item.file_names, &item.file_sizes),
+                quoted: item.quoted,
             }
         })
         .collect();
@@ -83,14 +84,15 @@ pub async fn detail(
             side.deliveries.0,
         )?;
         let options = options_from(side.choices.0);
-        (
-            linked,
-            Some(staff_part(&row, status, reply_draft, options, business)?),
-        )
+        let mut part = staff_part(&row, status, reply_draft, options, business)?;
+        part.requester_bouncing =
+            crate::db::mail_in::is_bouncing(pool, &row.requester_email).await?;
+        (linked, Some(part))
     } else {
         (crate::orders::case_link(pool, actor, row.id).await?, None)
     };
     let files = links(&number, &row.file_ids, row.file_names, &row.file_sizes);
+    let description_quoted = crate::db::mail_in::description_quoted(pool, row.id).await?;
     Ok(CaseView {
         number,
         subject: row.subject,
@@ -115,6 +117,7 @@ pub async fn detail(
         tags: row.tags,
         merged_into: row.merged_into_number.map(|n| CaseNumber(n).to_string()),
         files,
+        description_quoted,
         linked,
         staff,
     })
@@ -167,6 +170,7 @@ fn staff_part(
         resolution_missed,
         sla_breached: first_response_missed || resolution_missed,
         other_cases,
+        requester_bouncing: false,
         reply_draft,
         options,
         business,

@@ -161,6 +161,8 @@ pub struct ThreadItem {
     pub file_ids: Vec<i64>,
     pub file_names: Vec<String>,
     pub file_sizes: Vec<i64>,
+    /// A message that came by mail: the quoted history cut off it.
+    pub quoted: String,
 }
 
 /// The thread in order: messages, and for staff also internal notes and the
@@ -178,13 +180,14 @@ pub async fn thread(
                    m.created_at AS at, m.id AS seq, m.version,
                    array(SELECT f.id FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_ids,
                    array(SELECT f.file_name FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_names,
-                   array(SELECT f.size_bytes FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_sizes
+                   array(SELECT f.size_bytes FROM case_attachments f WHERE f.message_id = m.id ORDER BY f.id) AS file_sizes,
+                   m.quoted
             FROM case_messages m JOIN users u ON u.id = m.author_id
             WHERE m.case_id = $1 AND (NOT m.internal OR $2)
             UNION ALL
             SELECT 'event', coalesce(u.display_name, 'Rapport'), coalesce(u.role, 'system'), '',
                    e.field, e.old_value, e.new_value, e.at, e.id, e.version,
-                   '{}'::bigint[], '{}'::text[], '{}'::bigint[]
+                   '{}'::bigint[], '{}'::text[], '{}'::bigint[], ''
             FROM case_events e LEFT JOIN users u ON u.id = e.actor_id
             WHERE e.case_id = $1 AND $2
          ) t ORDER BY at, seq",

@@ -17,6 +17,7 @@ pub mod inbound_mails;
 pub mod invitations;
 pub mod listen;
 pub mod mail;
+pub mod mail_in;
 pub mod order_records;
 pub mod orders;
 pub mod organizations;

@@ -135,7 +135,8 @@ pub async fn update_display_name(
     Ok(())
 }
 
-/// Store a new password hash and end every other session of the user.
+/// Store a new password hash and end every other session of the user. A
+/// contact (made from an e-mail) who sets a password has claimed the account.
 /// Returns the instant from which sessions are valid again.
 pub async fn update_password(
     db: impl PgExecutor<'_>,
@@ -143,7 +144,7 @@ pub async fn update_password(
     hash: &str,
 ) -> sqlx::Result<OffsetDateTime> {
     sqlx::query_scalar(
-        "UPDATE users SET password_hash = $2, sessions_valid_after = now()
+        "UPDATE users SET password_hash = $2, sessions_valid_after = now(), contact = false
          WHERE id = $1 RETURNING sessions_valid_after",
     )
     .bind(id)

@@ -329,7 +329,16 @@ async fn watch_once(
     let renew = settings.poll_interval.min(MAX_IDLE);
     loop {
         take_waiting(backend, settings, &mut session, can_move, &mut skipped).await?;
-        while session.unsolicited_responses.try_recv().is_ok() {}
+        // News that came while messages were taken (a new message's EXISTS)
+        // would not wake IDLE: look again first. A look that finds nothing
+        // marks nothing, so this ends after one more round.
+        let mut news = false;
+        while session.unsolicited_responses.try_recv().is_ok() {
+            news = true;
+        }
+        if news {
+            continue;
+        }
         if idle {
             let mut handle = session.idle();
             timed("starting IDLE", async {
