@@ -18,6 +18,7 @@ mod kb;
 mod limits;
 mod live;
 mod mail;
+mod mail_corpus;
 mod navigation;
 mod order_import;
 mod orders;
