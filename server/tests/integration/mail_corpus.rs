@@ -9,6 +9,7 @@
 
 use crate::common::fixtures::{self, Person};
 use mail_parser::MessageParser;
+use rapport_core::limits::{Limit, Limits, Rule};
 use rapport_core::mail_in::{self, Source};
 use rapport_core::reply_tokens::{self, ReplyClaims, ReplyKeys};
 use rapport_core::{Backend, Config};
@@ -245,6 +246,10 @@ const OUR_MAILS: [(&str, &str); 8] = [
 
 impl World {
     async fn build(pool: PgPool) -> World {
+        let generous = Rule {
+            max: 10_000,
+            per: std::time::Duration::from_secs(60),
+        };
         let folders: Vec<tempfile::TempDir> =
             (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
         let config = Config {
@@ -254,6 +259,11 @@ impl World {
             mail_transport: rapport_core::config::MailTransport::Folder(
                 folders[2].path().to_path_buf(),
             ),
+            // The corpus is days of mail in a second: the per-person budgets
+            // for cases and replies (as on the portal) are not what it tests.
+            limits: Limits::default()
+                .with(Limit::NewCase, generous)
+                .with(Limit::Reply, generous),
             ..Config::default()
         };
         let search = rapport_core::search_sync::open_and_refresh(&pool, &config.index_dir)
@@ -337,9 +347,9 @@ impl World {
                 .await
                 .unwrap();
             // The requester's own mail that opened the case.
-            let inbound = format!("CAJ{}x7Qm+{letter}kP0vZ@mail.gmail.com", case.id * 7919);
+            let inbound = format!("<CAJ{}x7Qm+{letter}kP0vZ@mail.gmail.com>", case.id * 7919);
             record_message_id(&pool, &inbound, case.id, None, "in").await;
-            values.insert(format!("inbound_id:{letter}"), format!("<{inbound}>"));
+            values.insert(format!("inbound_id:{letter}"), inbound);
             values.insert(format!("number:{letter}"), case.number.clone());
             cases.insert(letter.to_string(), (case.id, case.number));
         }
@@ -361,8 +371,7 @@ impl World {
             });
             let address = reply_tokens::reply_address(OUR_ADDRESS, &token).unwrap();
             let message_id = reply_tokens::message_id(&token, OUR_DOMAIN);
-            let bare = message_id.trim_start_matches('<').trim_end_matches('>');
-            record_message_id(&pool, bare, case_id, reported, "out").await;
+            record_message_id(&pool, &message_id, case_id, reported, "out").await;
             values.insert(format!("reply_to:{letter}:{who}"), address);
             values.insert(format!("message_id:{letter}:{who}"), message_id);
         }
@@ -397,7 +406,8 @@ impl World {
     }
 }
 
-/// Message-IDs are kept without their angle brackets, as parsers give them.
+/// Message-IDs are kept with their angle brackets, as `reply_tokens::message_id`
+/// makes them and as they go into `References`.
 async fn record_message_id(
     pool: &PgPool,
     id: &str,
