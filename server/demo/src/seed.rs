@@ -59,7 +59,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, rapport_core::Error> {
                 Some(
                     match db::organizations::find_by_name(&mut *tx, &name).await? {
                         Some(id) => id,
-                        None => db::organizations::create(&mut *tx, &name).await?,
+                        None => {
+                            let id = db::organizations::create(&mut *tx, &name).await?;
+                            // Colleagues not yet in Rapport who write from the
+                            // organization's domain get a case, as in a real team.
+                            if let Some((_, domain)) = account.email.rsplit_once('@') {
+                                db::mail_in::add_domain(&mut *tx, id, domain).await?;
+                            }
+                            id
+                        }
                     },
                 )
             }
