@@ -406,7 +406,6 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                 <button type="submit" class="button">"Merge"</button>
                             </ActionForm>
                         </section>
-                        <super::admin_mail::OrganizationDomainsSection/>
                         }
                         .into_any()
                     }
@@ -414,6 +413,7 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                 }
             })}}
         </Transition>
+        <super::admin_mail::OrganizationDomainsSection/>
     }
 }
 
