@@ -26,8 +26,9 @@ pub fn cut(body: &str) -> Cut {
         Some(at) => {
             let text = lines[..at].join("\n").trim_end().to_string();
             if text.trim().is_empty() {
-                // Nothing above the quote: the whole message is what they sent.
-                return whole(&body);
+                // Nothing above the quote: an answer below it (bottom-posting),
+                // or else the whole message is what they sent.
+                return bottom_posted(&lines, at).unwrap_or_else(|| whole(&body));
             }
             Cut {
                 text,
@@ -36,6 +37,19 @@ pub fn cut(body: &str) -> Cut {
         }
         None => whole(&body),
     }
+}
+
+/// A reply written below the quote it answers: the attribution and the `>`
+/// block from `at` are the quote, and what follows them is the text.
+fn bottom_posted(lines: &[&str], at: usize) -> Option<Cut> {
+    let first_quote = (at..lines.len()).find(|&i| is_quote(lines[i]))?;
+    let after =
+        (first_quote..lines.len()).find(|&i| !is_quote(lines[i]) && !lines[i].trim().is_empty())?;
+    let text = lines[after..].join("\n").trim().to_string();
+    Some(Cut {
+        text,
+        quoted: lines[at..after].join("\n").trim().to_string(),
+    })
 }
 
 fn whole(body: &str) -> Cut {
@@ -353,5 +367,13 @@ mod tests {
         let body = "> just a quote\n> nothing else";
         assert_eq!(cut(body).text, body);
         assert_eq!(cut("no quotes at all").quoted, "");
+    }
+
+    #[test]
+    fn an_answer_below_the_quote_is_the_text() {
+        let cut = cut("On 03/12/2026 10:12, Support wrote:\n> -- Reply above this line --\n>\n> Could you send a photo?\n\nHere it is: firmware 1.2.\n");
+        assert_eq!(cut.text, "Here it is: firmware 1.2.");
+        assert!(cut.quoted.contains("Could you send a photo?"));
+        assert!(cut.quoted.starts_with("On 03/12/2026"));
     }
 }
