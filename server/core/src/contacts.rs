@@ -10,13 +10,7 @@ use rapport_types::views::agent_cases::{CustomerCaseForm, RequesterChoice, Reque
 use rapport_types::{DisplayName, Email};
 use sqlx::PgPool;
 
-/// The password hash of a contact: not a hash at all, so no password matches
-/// it (`sign_in::verify_password` treats it as a wrong password).
-pub const CONTACT_PASSWORD_HASH: &str = "!contact";
-
-/// Where a person from outside every known organization goes when an agent
-/// adds them to a case: made on first need, for admins to sort out.
-pub const UNSORTED_ORGANIZATION: &str = "Unsorted";
+pub use crate::db::contacts::{CONTACT_PASSWORD_HASH, UNSORTED_ORGANIZATION};
 
 /// At most this many people answer a search.
 pub const SEARCH_LIMIT: usize = 20;
@@ -96,7 +90,7 @@ pub async fn create_contact(
             "Choose the customer's organization.",
         ));
     }
-    if db::by_email(pool, &email).await?.is_some() {
+    if db::by_email(pool, email.as_str()).await?.is_some() {
         return Err(already_known());
     }
     let id = match db::create(pool, &email, &name, organization_id, CONTACT_PASSWORD_HASH).await {
@@ -128,13 +122,17 @@ pub(crate) async fn person_for_address(
     tx: &mut sqlx::PgConnection,
     email: &Email,
 ) -> Result<(i64, i64), Error> {
-    match db::by_email(&mut *tx, email).await? {
-        Some((_, _, _, true)) => Err(Error::invalid(
+    match db::by_email(&mut *tx, email.as_str()).await? {
+        Some(person) if person.disabled => Err(Error::invalid(
             "email",
             "This person's account is disabled.",
         )),
-        Some((id, _, Some(organization_id), false)) => Ok((id, organization_id)),
-        Some((_, _, None, false)) => Err(Error::invalid(
+        Some(db::Sender {
+            id,
+            organization_id: Some(organization_id),
+            ..
+        }) => Ok((id, organization_id)),
+        Some(_) => Err(Error::invalid(
             "email",
             "This is a staff address: staff follow cases by being assigned.",
         )),

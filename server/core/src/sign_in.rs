@@ -61,15 +61,11 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// Check a password against a stored hash, off the async runtime.
 pub async fn verify_password(candidate: &str, hash: Option<&str>) -> Result<bool, Error> {
     let candidate = candidate.to_owned();
-    // A contact made from an e-mail has a hash no password matches
-    // (`db::mail_in::CONTACT_PASSWORD_HASH`): checked like an unknown address.
+    // A contact's hash (`db::contacts::CONTACT_PASSWORD_HASH`) is no hash: no
+    // password matches it, after as long a check as a real one (the dummy's).
     let hash = hash.filter(|h| PasswordHash::new(h).is_ok());
     let known = hash.is_some();
     let hash = hash.unwrap_or(DUMMY_HASH).to_owned();
-    // A contact's hash (`contacts::CONTACT_PASSWORD_HASH`) is no hash: no
-    // password matches it, after as long a check as a real one.
-    let usable = !hash.starts_with('!');
-    let hash = if usable { hash } else { DUMMY_HASH.to_owned() };
     let matches = tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
         Ok::<_, String>(
@@ -81,7 +77,7 @@ pub async fn verify_password(candidate: &str, hash: Option<&str>) -> Result<bool
     .await
     .map_err(Error::internal)?
     .map_err(Error::internal)?;
-    Ok(known && usable && matches)
+    Ok(known && matches)
 }
 
 /// The answer to every failed sign-in: it never says whether the e-mail exists.

@@ -809,9 +809,14 @@ async fn a_message_that_fails_is_kept_and_can_be_tried_again(pool: PgPool) {
 async fn a_contact_signs_in_like_anyone_with_a_wrong_password(pool: PgPool) {
     let app = crate::common::TestApp::spawn_empty(pool.clone()).await;
     let northwind = fixtures::organization(&pool, "Northwind Traders").await;
-    rapport_core::db::mail_in::contact(&pool, "nina@northwind.example", "Nina", northwind.id)
-        .await
-        .unwrap();
+    rapport_core::db::contacts::find_or_create(
+        &pool,
+        "nina@northwind.example",
+        "Nina",
+        northwind.id,
+    )
+    .await
+    .unwrap();
     let client = app.browser();
     let contact = app
         .sign_in(&client, "nina@northwind.example", "a password of hers")

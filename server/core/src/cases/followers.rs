@@ -57,12 +57,12 @@ pub async fn add_follower(
     let case = case_ref(&row);
     let email = Email::parse("email", email)?;
     let mut tx = pool.begin().await?;
-    let known = contacts_db::by_email(&mut *tx, &email).await?;
-    let colleague = matches!(
-        &known,
-        Some((_, role, Some(organization_id), false))
-            if *organization_id == row.organization_id && Role::parse(role).is_some_and(|r| r.is_customer())
-    );
+    let known = contacts_db::by_email(&mut *tx, email.as_str()).await?;
+    let colleague = known.as_ref().is_some_and(|person| {
+        !person.disabled
+            && person.organization_id == Some(row.organization_id)
+            && Role::parse(&person.role).is_some_and(|r| r.is_customer())
+    });
     let action = Action::AddCaseFollower { case, colleague };
     if !policy::allows(Some(actor), &action)
         && policy::allows(
@@ -86,7 +86,7 @@ pub async fn add_follower(
     let permit = policy::authorize(Some(actor), &action)?;
     permit.check(&action)?;
     let user_id = match known {
-        Some((id, _, _, _)) if colleague => id,
+        Some(person) if colleague => person.id,
         _ => {
             crate::contacts::person_for_address(&mut tx, &email)
                 .await?

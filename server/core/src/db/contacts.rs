@@ -46,21 +46,37 @@ pub async fn customer(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<C
         .await
 }
 
-/// Anyone with this address: (id, role, organization, disabled).
-pub async fn by_email(
-    db: impl PgExecutor<'_>,
-    email: &Email,
-) -> sqlx::Result<Option<(i64, String, Option<i64>, bool)>> {
+/// A person with an account, found by address.
+#[derive(Debug, Clone, FromRow)]
+pub struct Sender {
+    pub id: i64,
+    pub role: String,
+    pub organization_id: Option<i64>,
+    pub disabled: bool,
+}
+
+/// Anyone with this address (customers, contacts and staff).
+pub async fn by_email(db: impl PgExecutor<'_>, address: &str) -> sqlx::Result<Option<Sender>> {
     sqlx::query_as(
         "SELECT id, role, organization_id, disabled FROM users WHERE lower(email) = lower($1)",
     )
-    .bind(email.as_str())
+    .bind(address)
     .fetch_optional(db)
     .await
 }
 
+/// The password hash of a contact: not a hash at all, so no password matches
+/// it (`sign_in::verify_password` treats it as a wrong password), and only
+/// "Forgot your password?" (a link to their address) opens the account.
+pub const CONTACT_PASSWORD_HASH: &str = "!contact";
+
+/// Where people from outside every known organization go (a mail from a
+/// stranger the site keeps, a follower an agent adds): made on first need,
+/// for admins to sort out.
+pub const UNSORTED_ORGANIZATION: &str = "Unsorted";
+
 /// A new contact: a customer of `organization_id` whose password hash no
-/// password matches, so only "Forgot your password?" opens the account.
+/// password matches.
 pub async fn create(
     db: impl PgExecutor<'_>,
     email: &Email,
@@ -166,4 +182,32 @@ pub async fn remove_follower(
             .rows_affected()
             == 1,
     )
+}
+
+/// A contact for `address` made now, or the person who has that address
+/// already (two messages from a new sender may arrive at once).
+pub async fn find_or_create(
+    db: impl PgExecutor<'_>,
+    address: &str,
+    display_name: &str,
+    organization_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "WITH made AS (
+            INSERT INTO users (email, display_name, role, organization_id, password_hash, contact)
+            VALUES ($1, $2, 'customer', $3, $4, true)
+            ON CONFLICT ((lower(email))) DO NOTHING
+            RETURNING id
+         )
+         SELECT id FROM made
+         UNION ALL
+         SELECT id FROM users WHERE lower(email) = lower($1)
+         LIMIT 1",
+    )
+    .bind(address)
+    .bind(display_name)
+    .bind(organization_id)
+    .bind(CONTACT_PASSWORD_HASH)
+    .fetch_one(db)
+    .await
 }

@@ -2,36 +2,7 @@
 //! senders and contacts, organizations' e-mail domains, the cases a message
 //! may belong to, stored Message-IDs, followers, bouncing addresses.
 
-use sqlx::{FromRow, PgConnection, PgExecutor};
-
-/// A person with an account, found by address.
-#[derive(Debug, Clone, FromRow)]
-pub struct Sender {
-    pub id: i64,
-    pub role: String,
-    pub organization_id: Option<i64>,
-    pub disabled: bool,
-}
-
-pub async fn sender(db: impl PgExecutor<'_>, address: &str) -> sqlx::Result<Option<Sender>> {
-    sqlx::query_as(
-        "SELECT id, role, organization_id, disabled FROM users WHERE lower(email) = lower($1)",
-    )
-    .bind(address)
-    .fetch_optional(db)
-    .await
-}
-
-/// The organization that has `domain` among its e-mail domains.
-pub async fn organization_of_domain(
-    db: impl PgExecutor<'_>,
-    domain: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT organization_id FROM organization_domains WHERE domain = lower($1)")
-        .bind(domain)
-        .fetch_optional(db)
-        .await
-}
+use sqlx::{FromRow, PgExecutor};
 
 /// Whether `domain` is one of the organization's e-mail domains.
 pub async fn domain_of_organization(
@@ -65,63 +36,6 @@ pub async fn set_unknown_senders(db: impl PgExecutor<'_>, choice: &str) -> sqlx:
         .execute(db)
         .await?;
     Ok(())
-}
-
-/// The name of the organization that holds contacts for agents to file.
-pub const UNSORTED: &str = "Unsorted";
-
-/// The "Unsorted" organization, made the first time it is needed. The lock
-/// makes two messages arriving at once find or make the same one.
-pub async fn unsorted_organization(tx: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('rapport unsorted organization'))")
-        .execute(&mut *tx)
-        .await?;
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM organizations WHERE name = $1 ORDER BY id LIMIT 1")
-            .bind(UNSORTED)
-            .fetch_optional(&mut *tx)
-            .await?;
-    match found {
-        Some(id) => Ok(id),
-        None => {
-            sqlx::query_scalar("INSERT INTO organizations (name) VALUES ($1) RETURNING id")
-                .bind(UNSORTED)
-                .fetch_one(&mut *tx)
-                .await
-        }
-    }
-}
-
-/// The password hash of a contact: no password hashes to it, so nobody signs
-/// in until "Forgot your password?" gives the person one.
-pub const CONTACT_PASSWORD_HASH: &str = "!contact";
-
-/// A contact (a customer without a password) for `address`, or the person
-/// who has that address already.
-pub async fn contact(
-    db: impl PgExecutor<'_>,
-    address: &str,
-    display_name: &str,
-    organization_id: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "WITH made AS (
-            INSERT INTO users (email, display_name, role, organization_id, password_hash, contact)
-            VALUES ($1, $2, 'customer', $3, $4, true)
-            ON CONFLICT ((lower(email))) DO NOTHING
-            RETURNING id
-         )
-         SELECT id FROM made
-         UNION ALL
-         SELECT id FROM users WHERE lower(email) = lower($1)
-         LIMIT 1",
-    )
-    .bind(address)
-    .bind(display_name)
-    .bind(organization_id)
-    .bind(CONTACT_PASSWORD_HASH)
-    .fetch_one(db)
-    .await
 }
 
 /// A case as threading needs it.

@@ -4,6 +4,7 @@
 //! becomes a follower.
 
 use super::parse::{Parsed, Person};
+use crate::db::contacts;
 use crate::db::mail_in as db;
 use crate::policy::Actor;
 use crate::Error;
@@ -63,7 +64,7 @@ impl Known {
 
 /// The person with this address, if any.
 pub async fn known(pool: &PgPool, address: &str) -> Result<Option<Known>, Error> {
-    let Some(row) = db::sender(pool, address).await? else {
+    let Some(row) = contacts::by_email(pool, address).await? else {
         return Ok(None);
     };
     let role = Role::parse(&row.role)
@@ -100,12 +101,13 @@ fn domain_of(address: &str) -> &str {
 /// domain, else in "Unsorted" when the site keeps unknown senders. None when
 /// the site refuses them.
 pub async fn contact_for(pool: &PgPool, person: &Person) -> Result<Option<Actor>, Error> {
-    let organization_id = match db::organization_of_domain(pool, domain_of(&person.address)).await?
+    let organization_id = match contacts::organization_of_domain(pool, domain_of(&person.address))
+        .await?
     {
         Some(id) => id,
         None if db::unknown_senders(pool).await? == "unsorted" => {
             let mut tx = pool.begin().await?;
-            let id = db::unsorted_organization(&mut tx).await?;
+            let id = contacts::organization_named(&mut tx, contacts::UNSORTED_ORGANIZATION).await?;
             tx.commit().await?;
             id
         }
@@ -119,7 +121,7 @@ async fn make_contact(
     person: &Person,
     organization_id: i64,
 ) -> Result<Actor, Error> {
-    let id = db::contact(
+    let id = contacts::find_or_create(
         pool,
         &person.address,
         &contact_name(person),
