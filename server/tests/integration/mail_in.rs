@@ -1039,3 +1039,50 @@ async fn two_copies_at_once_make_one_case(pool: PgPool) {
     assert!(a.unwrap().new && b.unwrap().new);
     assert_eq!(w.case_count().await, before + 1);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn an_agents_answer_to_a_note_mail_stays_internal(pool: PgPool) {
+    let w = world(pool).await;
+    let note_id: i64 = sqlx::query_scalar(
+        "INSERT INTO case_messages (case_id, author_id, internal, body, author_role)
+         VALUES ($1, $2, true, 'Ask @agent about the roller', 'admin') RETURNING id",
+    )
+    .bind(w.a.id)
+    .bind(w.admin.id)
+    .fetch_one(w.pool())
+    .await
+    .unwrap();
+    let keys = w.backend.reply_keys().await.unwrap();
+    let token = keys.sign(ReplyClaims {
+        case_id: w.a.id,
+        user_id: w.agent.id,
+        message_id: note_id,
+    });
+    let to = reply_tokens::reply_address(OURS, &token).unwrap();
+    let mails_to_nick = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM outbound_mails WHERE to_address LIKE '%nick@northwind.example%'",
+        )
+        .fetch_one(w.pool())
+        .await
+        .unwrap()
+    };
+    let before = mails_to_nick().await;
+    let (state, outcome, _) = w
+        .receive(&mail(
+            &[("From", "agent@rapport.example"), ("To", &to)],
+            "The roller is on order; do not tell Nick the price yet.",
+        ))
+        .await;
+    assert_eq!(state, "processed", "{outcome}");
+    let (internal, body): (bool, String) = sqlx::query_as(
+        "SELECT internal, body FROM case_messages WHERE case_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(w.a.id)
+    .fetch_one(w.pool())
+    .await
+    .unwrap();
+    assert!(internal, "the answer to a note mail stays internal");
+    assert!(body.contains("roller is on order"), "{body}");
+    assert_eq!(mails_to_nick().await, before, "the customer hears nothing");
+}

@@ -45,11 +45,12 @@ impl Reply {
     }
 
     /// A public reply that came by mail (`mail_in` made the text fit the limits).
-    pub fn from_mail(body: String, mail: MailOrigin) -> Reply {
+    /// A reply that came by mail; `internal` only for staff (see `mail_in`).
+    pub fn from_mail(body: String, mail: MailOrigin, internal: bool) -> Reply {
         Reply {
             body,
             version: 0,
-            internal: false,
+            internal,
             status: None,
             mail: Some(mail),
         }

@@ -272,3 +272,19 @@ pub async fn remove_domain(
     .rows_affected()
         == 1)
 }
+
+/// Whether message `message_id` of case `case_id` is an internal note.
+pub async fn is_internal_message(
+    db: impl PgExecutor<'_>,
+    case_id: i64,
+    message_id: i64,
+) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT internal FROM case_messages WHERE id = $1 AND case_id = $2")
+            .bind(message_id)
+            .bind(case_id)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(false),
+    )
+}

@@ -22,10 +22,10 @@ const MAX_SUBJECT: usize = 200;
 /// Where the message goes.
 pub enum Target {
     /// A new case; `answered` is the closed case it was a reply to, if any.
-    NewCase {
-        answered: Option<CaseNumber>,
-    },
-    Reply(CaseNumber),
+    NewCase { answered: Option<CaseNumber> },
+    /// A reply; `internal` keeps it among staff (an agent answering the mail
+    /// about an internal note, such as an @mention).
+    Reply { number: CaseNumber, internal: bool },
 }
 
 /// Make the case or reply. The message's row is marked processed in the same
@@ -40,7 +40,7 @@ pub async fn deliver(
 ) -> Result<(), Error> {
     let limit = match target {
         Target::NewCase { .. } => Limit::NewCase,
-        Target::Reply(_) => Limit::Reply,
+        Target::Reply { .. } => Limit::Reply,
     };
     // The same budget as on the portal: one person, whichever way they write.
     limits::hit(
@@ -90,13 +90,13 @@ pub async fn deliver(
                         .await
                         .map(|_| ())
                 }
-                Target::Reply(number) => {
+                Target::Reply { number, internal } => {
                     cases::reply(
                         reader,
                         site,
                         &backend.pool,
                         &number.to_string(),
-                        Reply::from_mail(text, origin),
+                        Reply::from_mail(text, origin, *internal),
                         attachments,
                     )
                     .await

@@ -88,8 +88,20 @@ pub async fn apply(backend: &Backend, inbound_id: i64, parsed: &Parsed) -> Resul
                         case_id: Some(case.id),
                     });
                 }
+                // The mail they answer reported an internal note (an @mention):
+                // their answer stays internal too, never mailed to the customer.
+                let internal = db::is_internal_message(pool, case.id, claims.message_id).await?;
                 let actor = k.actor.clone();
-                reply(backend, inbound_id, parsed, actor, &case, Vec::new()).await
+                reply(
+                    backend,
+                    inbound_id,
+                    parsed,
+                    actor,
+                    &case,
+                    Vec::new(),
+                    internal,
+                )
+                .await
             }
             Some(k) if k.is_staff() => {
                 tracing::warn!(
@@ -205,6 +217,7 @@ async fn customer_reply(
         sender.actor.clone(),
         case,
         followers,
+        false,
     )
     .await
 }
@@ -216,8 +229,10 @@ async fn reply(
     actor: Actor,
     case: &CaseFacts,
     followers: Vec<i64>,
+    internal: bool,
 ) -> Result<Done, Error> {
-    let target = Target::Reply(CaseNumber(case.number));
+    let number = CaseNumber(case.number);
+    let target = Target::Reply { number, internal };
     delivered(deliver(backend, inbound_id, parsed, actor, target, followers).await)
 }
 
