@@ -231,9 +231,7 @@ fn invitation_mail(
     OutgoingMail {
         to: to.to_string(),
         subject: format!("{inviter} invites you to {organization} on Rapport"),
-        body: format!(
-            "{body}\n-- \nRapport support portal. Answers to this e-mail are not read.\n"
-        ),
+        body: format!("{body}\n-- \nRapport support portal\n"),
         ..OutgoingMail::default()
     }
 }
