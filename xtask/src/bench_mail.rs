@@ -18,14 +18,14 @@ pub fn bench() -> Result {
     tools::ensure_dovecot()?;
     let cluster = Cluster::start(&root.join("target/rapport/bench-mail"), true)?;
     step("Mail: corpus, loops, IDLE latency, ingest throughput");
-    // The same build as `cargo xtask test` (features, target, nextest config).
+    // The server crate as `cargo xtask test` builds it (features, target,
+    // nextest config).
     let outcome = run_command(
         build::cargo(&root, "nextest")
             .args([
                 "run",
-                "--workspace",
-                "--exclude",
-                "xtask",
+                "--package",
+                "server",
                 "--features",
                 "app/ssr",
                 "--config-file",

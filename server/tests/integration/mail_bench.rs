@@ -204,13 +204,12 @@ fn ended(answered: usize) -> String {
 
 /// A signed reply address on `case_id` for `user_id`, as our mails carry.
 async fn reply_address(keys: &ReplyKeys, pool: &PgPool, case_id: i64, user_id: i64) -> String {
-    let reported: Option<i64> = sqlx::query_scalar(
-        "SELECT max(id) FROM case_messages WHERE case_id = $1 AND NOT internal",
-    )
-    .bind(case_id)
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let reported: Option<i64> =
+        sqlx::query_scalar("SELECT max(id) FROM case_messages WHERE case_id = $1 AND NOT internal")
+            .bind(case_id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let token = keys.sign(ReplyClaims {
         case_id,
         user_id,
