@@ -63,7 +63,7 @@ USAGE:
         Mail in and out: the corpus (threaded right, spoofs accepted), loops
         with auto-responding mailboxes over 100 exchanges, IMAP IDLE latency
         from APPEND to the case page (p50/p95/max), and ingest throughput from
-        a dovecot mailbox of 10,000 messages. Figures only; never fails on a time.
+        a dovecot mailbox (2,000 messages). Figures only; never fails on a time.
 
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
