@@ -7,6 +7,7 @@
 
 mod assets;
 mod bench;
+mod bench_mail;
 mod bench_search;
 mod build;
 mod imports;
@@ -58,6 +59,12 @@ USAGE:
         full reindex time, index sizes, p50/p99 per query class (single word,
         two words, phrase, prefix, typo, no hit), and the memory with the index open.
 
+    cargo xtask bench mail
+        Mail in and out: the corpus (threaded right, spoofs accepted), loops
+        with auto-responding mailboxes over 100 exchanges, IMAP IDLE latency
+        from APPEND to the case page (p50/p95/max), and ingest throughput from
+        a dovecot mailbox (2,000 messages). Figures only; never fails on a time.
+
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
     RAPPORT_SMTP_URL    `run` sends e-mail through this SMTP server; without it
@@ -73,6 +80,7 @@ fn main() -> ExitCode {
         Some("bench") => match args.get(1).map(String::as_str) {
             None => bench::bench(),
             Some("search") => bench_search::bench(&args[2..]),
+            Some("mail") => bench_mail::bench(),
             Some(other) => Err(format!("unknown benchmark {other:?}\n\n{HELP}")),
         },
         Some("lint") => lint(),

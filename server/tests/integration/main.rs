@@ -19,6 +19,7 @@ mod kb;
 mod limits;
 mod live;
 mod mail;
+mod mail_bench;
 mod mail_corpus;
 mod mail_imap;
 mod mail_in;
