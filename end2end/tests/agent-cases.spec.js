@@ -53,8 +53,10 @@ test('an agent opens a case for a customer who called and adds a follower', asyn
   await expect(facts).toContainText('Phone');
   await expect(facts).toContainText('Nick Northwind');
   // Nick gets the usual mail.
-  const mail = await waitForMail('nick@northwind.example', /We received your case/);
-  expect(mail.text).toContain(subject);
+  // Every mail of a case has the subject "[C-1042] <subject>", so clients thread it.
+  const mail = await waitForMail('nick@northwind.example', /^\[C-\d+\] /);
+  expect(mail.subject).toContain(subject);
+  expect(mail.text).toContain('We received your case');
 
   // Followers: a colleague of Nick's, and an outside address.
   await page.locator('body[data-hydrated]').waitFor();
@@ -114,6 +116,7 @@ test('an agent makes a contact for a caller nobody knows, without JavaScript', a
   const facts = page.locator('dl.facts').first();
   await expect(facts).toContainText('E-mail');
   await expect(facts).toContainText('Pia Phone');
-  await waitForMail(email, /We received your case/);
+  const mail = await waitForMail(email, /^\[C-\d+\] /);
+  expect(mail.text).toContain('We received your case');
   await context.close();
 });

@@ -6,7 +6,7 @@ const roles = [
   { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Knowledge base', 'Account'] },
   { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Orders', 'Knowledge base', 'Account'] },
   { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Write', 'Insights', 'Knowledge base', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Orders', 'Users', 'Organizations', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Orders', 'Users', 'Organizations', 'Incoming mail', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },
 ];
 
 for (const role of roles) {
