@@ -788,7 +788,14 @@ pub async fn send(
         };
         mail::queue(&mut *tx, &mail).await?;
         let reported = Some(notice.message_id()).filter(|id| *id > 0);
-        db::mail::record_message_id(&mut *tx, &message_id, case.id, reported).await?;
+        db::mail::record_message_id(
+            &mut *tx,
+            &message_id,
+            case.id,
+            reported,
+            db::mail::Direction::Out,
+        )
+        .await?;
     }
     Ok(())
 }

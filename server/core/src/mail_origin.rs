@@ -4,6 +4,7 @@
 //! history cut off it, its Message-ID for threading, the followers from its
 //! Cc line, and the message's state. `mail_in` builds it; `cases` records it.
 
+use crate::db::mail::Direction;
 use crate::db::{inbound_mails, mail_in as db};
 use crate::Error;
 use sqlx::PgConnection;
@@ -60,10 +61,17 @@ impl MailOrigin {
             None => db::mark_case(&mut *tx, case_id, self.inbound_id, &self.quoted).await?,
         }
         if let Some(message_id) = &self.message_id {
-            db::record_message_id(&mut *tx, message_id, case_id, case_message_id).await?;
+            crate::db::mail::record_message_id(
+                &mut *tx,
+                message_id,
+                case_id,
+                case_message_id,
+                Direction::In,
+            )
+            .await?;
         }
         for follower in &self.followers {
-            db::add_follower(&mut *tx, case_id, *follower, self.sender_id).await?;
+            crate::db::contacts::add_follower(&mut *tx, case_id, *follower, self.sender_id).await?;
         }
         let number = db::case_number(&mut *tx, case_id).await?;
         let what = match case_message_id {

@@ -117,22 +117,35 @@ pub async fn give_up(db: impl PgExecutor<'_>, id: i64, error: &str) -> sqlx::Res
     Ok(())
 }
 
-/// Remember a Message-ID we sent about a case, so replies to it thread there.
-/// `clock_timestamp()`, not the transaction's `now()`: the mails of one action
-/// keep the order they were made in.
+/// Whether a Message-ID is of a mail we sent or one that came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Remember a Message-ID of a case (one we sent, or an incoming one), so
+/// replies to it thread there; a second copy of an incoming one changes
+/// nothing. `clock_timestamp()`, not the transaction's `now()`: the mails of
+/// one action keep the order they were made in.
 pub async fn record_message_id(
     db: impl PgExecutor<'_>,
     message_id: &str,
     case_id: i64,
     case_message_id: Option<i64>,
+    direction: Direction,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO mail_message_ids (message_id, case_id, case_message_id, direction, at)
-         VALUES ($1, $2, $3, 'out', clock_timestamp())",
+         VALUES ($1, $2, $3, $4, clock_timestamp()) ON CONFLICT (message_id) DO NOTHING",
     )
     .bind(message_id)
     .bind(case_id)
     .bind(case_message_id)
+    .bind(match direction {
+        Direction::In => "in",
+        Direction::Out => "out",
+    })
     .execute(db)
     .await?;
     Ok(())

@@ -115,25 +115,6 @@ pub async fn takes_part(db: impl PgExecutor<'_>, case_id: i64, user_id: i64) -> 
     .await
 }
 
-/// Keep the incoming Message-ID with its case (a second copy changes nothing).
-pub async fn record_message_id(
-    db: impl PgExecutor<'_>,
-    message_id: &str,
-    case_id: i64,
-    case_message_id: Option<i64>,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO mail_message_ids (message_id, case_id, case_message_id, direction)
-         VALUES ($1, $2, $3, 'in') ON CONFLICT (message_id) DO NOTHING",
-    )
-    .bind(message_id)
-    .bind(case_id)
-    .bind(case_message_id)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// A reply that came by mail: its message and the quoted history cut off it.
 pub async fn mark_message(
     db: impl PgExecutor<'_>,
@@ -164,24 +145,6 @@ pub async fn mark_case(
     .bind(case_id)
     .bind(inbound_id)
     .bind(quoted)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn add_follower(
-    db: impl PgExecutor<'_>,
-    case_id: i64,
-    user_id: i64,
-    added_by: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO case_followers (case_id, user_id, added_by) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(case_id)
-    .bind(user_id)
-    .bind(added_by)
     .execute(db)
     .await?;
     Ok(())
