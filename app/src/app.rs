@@ -153,10 +153,13 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/account/confirm-address") view=ConfirmAddressPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/api-tokens") view=|| view! { <Guarded need=Capability::UseApiTokens><ApiTokensPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/organization") view=|| view! { <Guarded need=Capability::ManageOrganization><OrganizationPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/cases") view=CasesPage ssr=SsrMode::Async/>
                 <Route path=path!("/cases/new") view=|| view! { <Guarded need=Capability::OpenCases><NewCasePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/reports") view=|| view! { <Guarded need=Capability::SeeTeamReports><TeamReportsPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/organization/report") view=|| view! { <Guarded need=Capability::SeeServiceReport><ServiceReportPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/queue") view=|| view! { <Guarded need=Capability::WorkCases><AgentQueuePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/queue/new-case") view=|| view! { <Guarded need=Capability::WorkCases><CustomerCasePage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>
@@ -180,9 +183,13 @@ fn Site() -> impl IntoView {
                 <Route path=path!("/write/:id/preview") view=|| view! { <Guarded need=Capability::WriteArticles><WritingPreviewPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/write/:id/history") view=|| view! { <Guarded need=Capability::WriteArticles><WritingHistoryPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/write/:id/sessions") view=|| view! { <Guarded need=Capability::WriteArticles><WorkshopSessionsAdminPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/reports/health") view=|| view! { <Guarded need=Capability::SeeAccountHealth><HealthPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/reports/health/:id") view=|| view! { <Guarded need=Capability::SeeAccountHealth><OrganizationHealthPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/reports/churn") view=|| view! { <Guarded need=Capability::SeeAccountHealth><ChurnPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=|| view! { <Guarded need=Capability::ManageUsers><AdminUsersPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/sla") view=|| view! { <Guarded need=Capability::ManageServiceLevels><AdminSlaPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/organizations") view=|| view! { <Guarded need=Capability::ManageUsers><AdminOrganizationsPage/></Guarded> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/webhooks") view=|| view! { <Guarded need=Capability::ManageWebhooks><AdminWebhooksPage/></Guarded> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin/mail") view=|| view! { <Guarded need=Capability::ManageUsers><AdminIncomingMailPage/></Guarded> } ssr=SsrMode::Async/>
             </Routes>
         </main>

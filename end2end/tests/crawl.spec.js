@@ -43,6 +43,10 @@ const DETAILS = [
   /^\/organization$/,
 ];
 
+// Server functions a page calls from the browser by design once it is
+// loaded: an agent's case page says the agent is looking at it.
+const ASKED_BY_DESIGN = ['/api/case_presence'];
+
 /** The same-site paths the page links to, in page order. */
 async function linksOn(page) {
   const hrefs = await page.locator('a[href^="/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
@@ -60,7 +64,17 @@ async function check(page, path) {
   // Requests in flight, but for the case event stream, which stays open
   // (so the page never becomes "network idle").
   const inFlight = new Set();
-  const started = (request) => { if (!new URL(request.url()).pathname.startsWith('/events/')) inFlight.add(request); };
+  // Server functions the page called while it loaded: a page rendered on the
+  // server sends its data along, so a hydrating page that asks again means
+  // the server built something twice or the browser missed what it sent.
+  const askedAgain = [];
+  const started = (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/events/')) return;
+    inFlight.add(request);
+    if (request.method() === 'POST' && pathname.startsWith('/api/') && !pathname.startsWith('/api/v1/')
+        && !ASKED_BY_DESIGN.includes(pathname)) askedAgain.push(pathname);
+  };
   const ended = (request) => inFlight.delete(request);
   page.on('request', started);
   page.on('requestfinished', ended);
@@ -78,6 +92,7 @@ async function check(page, path) {
   page.off('requestfinished', ended);
   page.off('requestfailed', ended);
   for (const failure of failed) problems.push(`${path} loaded ${failure}`);
+  if (askedAgain.length > 0) problems.push(`${path} asked the server again while loading: ${askedAgain.join(', ')}`);
   const axe = await new AxeBuilder({ page }).analyze();
   for (const violation of axe.violations) {
     // Serious and critical ones, and two search landmarks of the same name

@@ -34,7 +34,7 @@ test('a visitor registers, confirms the address by mail, and can sign out and ba
     password: 'tangerine kettle orbit',
   });
   await expect(page.getByRole('heading', { name: 'Your support portal' })).toBeVisible();
-  expect(await navLinks(page)).toEqual(['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Knowledge base', 'Account']);
+  expect(await navLinks(page)).toEqual(['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Service report', 'Knowledge base', 'Account']);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();

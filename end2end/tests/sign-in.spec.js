@@ -2,11 +2,11 @@ const { test, expect } = require('./fixtures');
 const { signIn, navLinks } = require('./helpers');
 
 const roles = [
-  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Knowledge base', 'Account'] },
+  { email: 'olivia@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Organization', 'Service report', 'Knowledge base', 'Account'] },
   { email: 'nick@northwind.example', heading: 'Your support portal', nav: ['Dashboard', 'Cases', 'Orders', 'Workshops', 'Knowledge base', 'Account'] },
-  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Orders', 'Knowledge base', 'Account'] },
+  { email: 'agent@rapport.example', heading: 'Agent desk', nav: ['Dashboard', 'Queue', 'Reports', 'Orders', 'Knowledge base', 'Account'] },
   { email: 'trainer@rapport.example', heading: 'Trainer desk', nav: ['Dashboard', 'Write', 'Insights', 'Knowledge base', 'Account'] },
-  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Orders', 'Users', 'Organizations', 'Incoming mail', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },
+  { email: 'admin@rapport.example', heading: 'Administration', nav: ['Dashboard', 'Queue', 'Reports', 'Orders', 'Users', 'Organizations', 'Incoming mail', 'Service levels', 'Write', 'Insights', 'Knowledge base', 'Account'] },
 ];
 
 for (const role of roles) {

@@ -23,6 +23,26 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 pub use rapport_core::db::MIGRATOR;
 
+/// Bring the database up to date: the SQL migrations, then what only Rust can
+/// compute from the data they leave (the report figures of cases from before
+/// migration 0016: their business hours need the support calendar's clock).
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    MIGRATOR.run(pool).await.context("migrating the database")?;
+    let measured = rapport_core::reports::metrics::fill_missing(pool)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "measuring the existing cases for the reports: {}",
+                e.chain()
+            )
+        })?;
+    if measured > 0 {
+        tracing::info!(measured, "measured the existing cases for the reports");
+    }
+    Ok(())
+}
+
 /// Connect to PostgreSQL, failing with a clear message if it cannot be reached.
 pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
     let options = PgConnectOptions::from_str(database_url)
@@ -35,8 +55,8 @@ pub async fn connect(database_url: &str) -> anyhow::Result<PgPool> {
         .map_err(|e| anyhow::anyhow!("could not connect to PostgreSQL at DATABASE_URL: {e}"))
 }
 
-/// The whole application: pages, server functions, static files, and the
-/// middleware that guards them.
+/// The whole application: pages, server functions, static files, the REST
+/// API, and the middleware that guards them.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let config = state.config.clone();
@@ -55,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip();
     let stylesheet = state.assets.stylesheet_href();
-    Router::new()
+    let site = Router::new()
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .route(
             "/cases/{number}/attachments/{id}",
@@ -65,7 +85,19 @@ pub fn router(state: AppState) -> Router {
             "/admin/mail/{id}/raw",
             axum::routing::get(app::web::mail_download::download_raw),
         )
+        .route(
+            "/reports/cases.csv",
+            axum::routing::get(app::web::report_csv::team_cases),
+        )
+        .route(
+            "/organization/report.csv",
+            axum::routing::get(app::web::report_csv::service_cases),
+        )
         .route("/events/cases", axum::routing::get(live::case_events))
+        .route(
+            "/developers/api",
+            axum::routing::get(rapport_rest::docs::reference_page),
+        )
         .nest_service("/pkg", static_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Inside the gate: only callers who may use the upload functions get this far.
@@ -76,12 +108,20 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(security::guard_server_functions))
         .layer(from_fn_with_state(state.clone(), security::resolve_user))
         .layer(sessions)
-        .layer(from_fn_with_state(state.clone(), nul_bytes::refuse_nul_bytes))
+        .layer(from_fn_with_state(
+            state.clone(),
+            nul_bytes::refuse_nul_bytes,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             redirect_errors::signed_redirect_errors,
         ))
-        .layer(from_fn(security::refuse_cross_site))
+        .layer(from_fn(security::refuse_cross_site));
+    // The REST API sits beside the site, outside its session, cross-site and
+    // server-function layers: a token says who calls (`rapport_rest::door`).
+    Router::new()
+        .nest(rapport_rest::BASE, rapport_rest::router(state.clone()))
+        .merge(site)
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             let id = req
                 .headers()

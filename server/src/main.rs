@@ -44,7 +44,8 @@ struct Cli {
 enum Command {
     /// Serve the web application (the default). Applies pending migrations first.
     Serve(Box<ServeArgs>),
-    /// Apply the database migrations that have not been applied yet, then exit.
+    /// Apply the database migrations that have not been applied yet, measure
+    /// the cases that have no report figures yet, then exit.
     Migrate,
     /// Create an account. The password is read from standard input when it is not
     /// a terminal; otherwise a strong one is generated and printed.
@@ -190,6 +191,10 @@ struct ServeArgs {
     /// Take the client address from X-Forwarded-For. Only behind a proxy you trust.
     #[arg(long, env = "RAPPORT_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// Let webhooks reach loopback and private-network addresses, for
+    /// receivers on your own network. Off: only public internet addresses.
+    #[arg(long, env = "RAPPORT_WEBHOOKS_TO_PRIVATE_NETWORKS")]
+    webhooks_to_private_networks: bool,
     /// Minutes without a request after which a session ends.
     #[arg(long, env = "RAPPORT_SESSION_IDLE_MINUTES", default_value_t = 480)]
     session_idle_minutes: u64,
@@ -337,6 +342,7 @@ impl ServeArgs {
             site_root: self.site_root.clone(),
             secure_cookies: self.secure_cookies,
             trust_forwarded_for: self.trust_forwarded_for,
+            webhooks_to_private_networks: self.webhooks_to_private_networks,
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max_age: Duration::from_secs(self.session_max_hours * 3600),
             attachments_dir: self.attachments_dir.clone(),
@@ -396,19 +402,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         None => serve(pool, cli.serve).await,
         Some(Command::Serve(args)) => serve(pool, *args).await,
         Some(Command::Migrate) => {
-            server::MIGRATOR
-                .run(&pool)
-                .await
-                .context("migrating the database")?;
+            server::migrate(&pool).await?;
             println!("The database is up to date.");
             Ok(())
         }
         Some(Command::CreateUser(args)) => create_user(&pool, args).await,
         Some(Command::ImportContent(args)) => {
-            server::MIGRATOR
-                .run(&pool)
-                .await
-                .context("migrating the database")?;
+            server::migrate(&pool).await?;
             let report = rapport_core::content_import::import_dir(&pool, &args.folder)
                 .await
                 .with_context(|| format!("importing {}", args.folder.display()))?;
@@ -479,10 +479,7 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     // Settings are checked before the database is touched: a typo changes nothing.
-    server::MIGRATOR
-        .run(&pool)
-        .await
-        .context("migrating the database")?;
+    server::migrate(&pool).await?;
     // A folder that cannot be created stops the start, rather than the first upload.
     std::fs::create_dir_all(&config.attachments_dir).with_context(|| {
         format!(
@@ -587,10 +584,7 @@ fn generate_password() -> String {
 /// `rapport import-orders`: one CSV or JSON file from the order system.
 async fn import_orders(pool: &sqlx::PgPool, args: ImportOrdersArgs) -> anyhow::Result<()> {
     use rapport_core::order_import;
-    server::MIGRATOR
-        .run(pool)
-        .await
-        .context("migrating the database")?;
+    server::migrate(pool).await?;
     let shown = args.file.display();
     let file = order_import::read_file(&args.file).with_context(|| format!("importing {shown}"))?;
     // A bar on a terminal only: in a CI log it would be a line per update.
@@ -620,10 +614,7 @@ async fn import_orders(pool: &sqlx::PgPool, args: ImportOrdersArgs) -> anyhow::R
 
 /// `rapport reindex`: every live article from PostgreSQL into the index.
 async fn reindex(pool: &sqlx::PgPool, dir: &std::path::Path) -> anyhow::Result<()> {
-    server::MIGRATOR
-        .run(pool)
-        .await
-        .context("migrating the database")?;
+    server::migrate(pool).await?;
     let folder = dir.to_path_buf();
     let (index, _) = tokio::task::spawn_blocking(move || SearchIndex::open_or_create(&folder))
         .await?

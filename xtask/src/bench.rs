@@ -8,8 +8,12 @@
 //! case workload (`bench_cases.rs`): 10k and 100k generated cases, and the
 //! queues and case lists measured at both sizes.
 
+#[path = "bench_api.rs"]
+pub mod api;
 #[path = "bench_cases.rs"]
 mod cases;
+#[path = "bench_reports.rs"]
+pub mod reports;
 
 use crate::postgres::Cluster;
 use crate::{build, repo_root, step, tools, Result};
@@ -70,8 +74,18 @@ fn statements_per_page(
     path: &str,
     cookie: &str,
 ) -> Result<Statements> {
-    let first = statements_of_one_request(cluster, base, path, cookie)?;
-    let second = statements_of_one_request(cluster, base, path, cookie)?;
+    statements_per_request(cluster, base, path, &format!("Cookie: {cookie}"))
+}
+
+/// `statements_per_page` for a request with `header` (a cookie, a token).
+fn statements_per_request(
+    cluster: &Cluster,
+    base: &str,
+    path: &str,
+    header: &str,
+) -> Result<Statements> {
+    let first = statements_of_one_request(cluster, base, path, header)?;
+    let second = statements_of_one_request(cluster, base, path, header)?;
     Ok(Statements {
         fewest: first.min(second),
         most: first.max(second),
@@ -104,7 +118,7 @@ fn statements_of_one_request(
     cluster: &Cluster,
     base: &str,
     path: &str,
-    cookie: &str,
+    header: &str,
 ) -> Result<i64> {
     let count = format!(
         "SELECT coalesce(sum(calls), 0) || ' ' || coalesce(sum(calls) FILTER (
@@ -118,7 +132,7 @@ fn statements_of_one_request(
         attempts += 1;
         cluster.psql_in(DATABASE, "SELECT pg_stat_statements_reset()")?;
         let status = curl()
-            .args(["-H", &format!("Cookie: {cookie}")])
+            .args(["-H", header])
             .arg(format!("{base}{path}"))
             .output()
             .map_err(|e| format!("curl: {e}"))?;
@@ -147,9 +161,20 @@ struct Load {
 
 /// `seconds` of load on one page from 16 connections.
 fn wrk(base: &str, path: &str, cookie: &str, seconds: u32) -> Result<Load> {
+    wrk_with(base, path, &format!("Cookie: {cookie}"), seconds, 16)
+}
+
+/// `seconds` of load on `path` with `header` from `connections` connections.
+fn wrk_with(base: &str, path: &str, header: &str, seconds: u32, connections: u32) -> Result<Load> {
     let out = Command::new("wrk")
-        .args(["-t2", "-c16", &format!("-d{seconds}s"), "--latency", "-H"])
-        .arg(format!("Cookie: {cookie}"))
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-H",
+        ])
+        .arg(header)
         .arg(format!("{base}{path}"))
         .output()
         .map_err(|e| format!("wrk: {e}"))?;

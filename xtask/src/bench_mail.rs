@@ -7,6 +7,7 @@
 
 use crate::postgres::Cluster;
 use crate::{build, repo_root, run_command, step, tools, Result};
+use std::path::Path;
 
 /// The benchmark tests and the corpus test, which prints the corpus figure.
 const FILTER: &str = "test(/^mail_bench::/) | test(every_corpus_message_does_what_it_states)";
@@ -18,10 +19,18 @@ pub fn bench() -> Result {
     tools::ensure_dovecot()?;
     let cluster = Cluster::start(&root.join("target/rapport/bench-mail"), true)?;
     step("Mail: corpus, loops, IDLE latency, ingest throughput");
-    // The server crate as `cargo xtask test` builds it (features, target,
-    // nextest config).
-    let outcome = run_command(
-        build::cargo(&root, "nextest")
+    let outcome = run_ignored_tests(&root, &cluster, FILTER);
+    cluster.stop();
+    outcome
+}
+
+/// Run the server crate's ignored tests that match `filter` (nextest's
+/// expression), as `cargo xtask test` builds the crate (features, target,
+/// nextest config), against `cluster`, their output shown: the benchmarks
+/// that are tests of the server crate.
+pub fn run_ignored_tests(root: &Path, cluster: &Cluster, filter: &str) -> Result {
+    run_command(
+        build::cargo(root, "nextest")
             .args([
                 "run",
                 "--package",
@@ -36,10 +45,8 @@ pub fn bench() -> Result {
                 "all",
                 "--no-capture",
                 "-E",
-                FILTER,
+                filter,
             ])
             .env("DATABASE_URL", cluster.url("postgres")),
-    );
-    cluster.stop();
-    outcome
+    )
 }

@@ -8,7 +8,9 @@
 mod assets;
 mod bench;
 mod bench_mail;
+mod bench_orders_api;
 mod bench_search;
+mod bench_webhooks;
 mod build;
 mod imports;
 mod postgres;
@@ -65,6 +67,30 @@ USAGE:
         from APPEND to the case page (p50/p95/max), and ingest throughput from
         a dovecot mailbox (2,000 messages). Figures only; never fails on a time.
 
+    cargo xtask bench orders-api
+        Order upserts over HTTP against the release server: records/s for
+        batches of 100 and 1000 records, new and sent again (unchanged).
+    cargo xtask bench webhooks
+        Webhook delivery to a receiver on 127.0.0.1: deliveries per second for
+        a burst of 2,000 changes, and the time from a change's commit to its
+        delivery (p50/p95). Figures only; never fails on a time.
+
+    cargo xtask bench reports [--million]
+        Reports (issue 16): generate 100,000 cases over two years across
+        10,000 organizations and 50 agents, with their metrics, ratings, the
+        daily backlog and invoices (timed per table), then measure /reports
+        (30 and 90 days), /reports/health and the /reports/cases.csv export
+        (time to first byte, rows/s, the server's memory). `--million` adds a
+        second round at 1,000,000 cases. `--seed-only <database-url>
+        [--cases N]` only generates the data into a migrated database
+        with at least one user (the demo's, say).
+
+    cargo xtask bench api
+        The REST API's case list at 100,000 cases (the reports' generator):
+        `GET /api/v1/cases?limit=50` with an agent's and a customer admin's
+        token from 4 connections (wrk): requests/s, p50/p99 and SQL statements
+        per call. `--seed-only <database-url> [--cases N]` as for reports.
+
 ENVIRONMENT:
     DATABASE_URL        use this PostgreSQL instead of a private one
     RAPPORT_SMTP_URL    `run` sends e-mail through this SMTP server; without it
@@ -81,6 +107,10 @@ fn main() -> ExitCode {
             None => bench::bench(),
             Some("search") => bench_search::bench(&args[2..]),
             Some("mail") => bench_mail::bench(),
+            Some("orders-api") => bench_orders_api::bench(),
+            Some("webhooks") => bench_webhooks::bench(),
+            Some("reports") => bench::reports::bench(&args[2..]),
+            Some("api") => bench::api::bench(&args[2..]),
             Some(other) => Err(format!("unknown benchmark {other:?}\n\n{HELP}")),
         },
         Some("lint") => lint(),
@@ -443,10 +473,18 @@ fn spawn_server(
     addr: &str,
     log: &str,
 ) -> Result<Child> {
+    test_server(root, binary, database_url, addr, log)
+        .spawn()
+        .map_err(|e| format!("could not start the server: {e}"))
+}
+
+/// The command of a test or benchmark server, not started yet.
+fn test_server(root: &Path, binary: &Path, database_url: &str, addr: &str, log: &str) -> Command {
     // A fresh search index for every test or benchmark database.
     let index_dir = root.join("target/rapport/test/index");
     let _ = std::fs::remove_dir_all(&index_dir);
-    server_command(root, binary, database_url, addr, log)
+    let mut command = server_command(root, binary, database_url, addr, log);
+    command
         // Test and benchmark servers never send real mail, nor leave a
         // mail-outbox/ folder where xtask was started.
         .env_remove("RAPPORT_SMTP_URL")
@@ -454,13 +492,14 @@ fn spawn_server(
         // The browser suite registers many organizations from one address
         // (the limit itself is tested over HTTP).
         .env("RAPPORT_LIMITS", "registration=1000/1h")
+        // The webhook tests' receivers listen on 127.0.0.1.
+        .env("RAPPORT_WEBHOOKS_TO_PRIVATE_NETWORKS", "true")
         .env(
             "RAPPORT_ATTACHMENTS_DIR",
             root.join("target/rapport/test/attachments"),
         )
-        .env("RAPPORT_INDEX_DIR", index_dir)
-        .spawn()
-        .map_err(|e| format!("could not start the server: {e}"))
+        .env("RAPPORT_INDEX_DIR", index_dir);
+    command
 }
 
 /// The `rapport serve` command with the site built into target/site.

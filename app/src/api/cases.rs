@@ -91,20 +91,22 @@ pub async fn my_cases(
     query: String,
     #[server(default)] sort: String,
     page: i64,
+    #[server(default)] priority: String,
+    #[server(default)] slice: rapport_types::views::reports::CaseSliceQuery,
 ) -> Result<CaseList, AppError> {
     use crate::web::AppState;
     use rapport_core::cases;
     let state = expect_context::<AppState>();
     let page = rapport_types::PageNumber::parse(page)?;
-    Ok(cases::customer_list(
-        &crate::web::reader::current(),
-        &state.pool,
-        &status,
-        &query,
-        &sort,
+    let q = cases::CustomerListQuery {
+        status: &status,
+        search: &query,
+        sort: &sort,
         page,
-    )
-    .await?)
+        priority: &priority,
+        slice: &slice,
+    };
+    Ok(cases::customer_list(&crate::web::reader::current(), &state.pool, q).await?)
 }
 
 /// A case; `canned` (staff) fills the reply form with that canned reply.
@@ -156,7 +158,8 @@ pub async fn reply_to_case(data: MultipartData) -> Result<(), AppError> {
             reply,
             attachments,
         )
-        .await?)
+        .await
+        .map(|_| ())?)
     }
     .await;
     match sent {
@@ -257,6 +260,7 @@ pub async fn case_queue(
     #[server(default)] assignee: String,
     #[server(default)] sort: String,
     page: i64,
+    #[server(default)] slice: rapport_types::views::reports::CaseSliceQuery,
 ) -> Result<QueuePage, AppError> {
     use crate::web::AppState;
     use rapport_core::cases;
@@ -271,6 +275,7 @@ pub async fn case_queue(
         assignee: &assignee,
         sort: &sort,
         page: rapport_types::PageNumber::parse(page)?,
+        slice: &slice,
     };
     Ok(cases::queue(&crate::web::reader::current(), &state.pool, q).await?)
 }

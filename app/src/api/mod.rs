@@ -6,18 +6,22 @@
 pub mod account;
 pub mod admin;
 pub mod agent_cases;
+pub mod api_tokens;
 pub mod auth;
 pub mod canned;
 pub mod cases;
 pub mod dashboard;
 pub mod email_links;
+pub mod health;
 pub mod kb;
 pub mod mail_in;
 pub mod orders;
 pub mod organization;
+pub mod reports;
 pub mod search;
 pub mod sla;
 pub mod two_factor;
+pub mod webhooks;
 pub mod workshops;
 pub mod writing;
 

@@ -2,6 +2,8 @@
 
 pub mod attachments;
 pub mod business;
+pub mod chart;
+pub mod chart_layout;
 pub mod commerce;
 pub mod deflection;
 pub mod form;

@@ -19,6 +19,7 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
         (true, "/dashboard", "Dashboard"),
         (can(Capability::OpenCases), "/cases", "Cases"),
         (can(Capability::WorkCases), "/queue", "Queue"),
+        (can(Capability::SeeTeamReports), "/reports", "Reports"),
         (can(Capability::SeeOrders), "/orders", "Orders"),
         (
             can(Capability::RegisterForWorkshops),
@@ -29,6 +30,11 @@ pub fn navigation_for(user: Option<&UserSummary>) -> Vec<(&'static str, &'static
             can(Capability::ManageOrganization),
             "/organization",
             "Organization",
+        ),
+        (
+            can(Capability::SeeServiceReport),
+            "/organization/report",
+            "Service report",
         ),
         (can(Capability::ManageUsers), "/admin/users", "Users"),
         (

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use rapport_types::views::auth::UserSummary;
+use rapport_types::views::auth::{Capability, UserSummary};
 use rapport_types::views::two_factor::{SessionView, TwoFactorView};
 use rapport_types::Password;
 
@@ -99,6 +99,13 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button">"Save time zone"</button>
                             </ActionForm>
                         </section>
+                        {user.can.has(Capability::UseApiTokens).then(|| view! {
+                            <section class="card" id="api-tokens" aria-labelledby="api-tokens-heading">
+                                <h2 id="api-tokens-heading">"API tokens"</h2>
+                                <p class="muted">"Let another system (an order system, a chat or CRM tool) use Rapport's REST API as you."</p>
+                                <a class="button button-secondary" href="/account/api-tokens">"Manage API tokens"</a>
+                            </section>
+                        })}
                     </div>
                 }
                 .into_any()

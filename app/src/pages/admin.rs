@@ -375,7 +375,10 @@ pub fn AdminOrganizationsPage() -> impl IntoView {
                                         let field_id = format!("rename-{}", o.id);
                                         view! {
                                         <tr>
-                                            <td><a href=format!("/admin/users?q={}", urlencode(&o.name))>{o.name.clone()}</a></td>
+                                            <td>
+                                                <a href=format!("/admin/users?q={}", urlencode(&o.name))>{o.name.clone()}</a>
+                                                " · " <a href=format!("/reports/health/{}", o.id) aria-label=format!("Health of {}", o.name)>"Health"</a>
+                                            </td>
                                             <td class="num">{o.members}</td>
                                             <td class="num">{o.admins}</td>
                                             <td>{o.created}</td>

@@ -3,27 +3,45 @@
 //! organization's customer admins see them and add colleagues.
 use crate::api::agent_cases::{case_followers, AddCaseFollower, RemoveCaseFollower};
 use crate::components::form::{action_error, field_error, success_count, Field, FormError};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use rapport_types::views::agent_cases::CaseFollowerList;
 
+/// The followers of the page's case and the actions that change them. The
+/// case page makes them once, not in the body it redraws: the body is drawn
+/// twice on the server, and again whenever the case changes, and the list
+/// would be loaded each time.
+#[derive(Clone, Copy)]
+pub struct CaseFollowers {
+    list: Resource<Result<CaseFollowerList, AppError>>,
+    add: ServerAction<AddCaseFollower>,
+    remove: ServerAction<RemoveCaseFollower>,
+}
+
+impl CaseFollowers {
+    pub fn new(number: impl Fn() -> String + Send + Sync + 'static) -> CaseFollowers {
+        let add = ServerAction::<AddCaseFollower>::new();
+        let remove = ServerAction::<RemoveCaseFollower>::new();
+        let (added, removed) = (success_count(add), success_count(remove));
+        let list = Resource::new(
+            move || (number(), added.get(), removed.get()),
+            |(number, _, _)| case_followers(number),
+        );
+        CaseFollowers { list, add, remove }
+    }
+}
+
 #[component]
-pub fn FollowersPanel(number: String) -> impl IntoView {
-    let add = ServerAction::<AddCaseFollower>::new();
-    let remove = ServerAction::<RemoveCaseFollower>::new();
-    let (added, removed) = (success_count(add), success_count(remove));
-    let key = number.clone();
-    let followers = Resource::new(
-        move || (key.clone(), added.get(), removed.get()),
-        |(number, _, _)| case_followers(number),
-    );
+pub fn FollowersPanel(number: String, followers: CaseFollowers) -> impl IntoView {
+    let CaseFollowers { list, add, remove } = followers;
     view! {
         <Transition fallback=|| ()>
             {move || {
                 let number = number.clone();
                 Suspend::new(async move {
                     // Those who may not see them get no panel at all.
-                    followers.await.ok().map(|f| view! { <Followers f number add remove/> })
+                    list.await.ok().map(|f| view! { <Followers f number add remove/> })
                 })
             }}
         </Transition>

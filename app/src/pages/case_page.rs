@@ -1,5 +1,5 @@
 //! The case page: the thread and the customer's actions, and for agents their tools.
-use super::case_followers::FollowersPanel;
+use super::case_followers::{CaseFollowers, FollowersPanel};
 use super::case_reply::{reply_action, ReplyForm};
 use crate::api::canned::canned_reply_text;
 use crate::api::cases::{case_detail, case_presence, MergeCase, RateCase, SetCaseOpen, UpdateCase};
@@ -50,13 +50,14 @@ pub fn CasePage() -> impl IntoView {
         },
         |(n, canned, _, _)| case_detail(n, canned),
     );
+    let followers = CaseFollowers::new(number);
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
                     Ok(c) => {
                         let (live, news) = follow(c.clone());
-                        view! { <CaseBody c live news reply update set_open rate/> }.into_any()
+                        view! { <CaseBody c live news reply update set_open rate followers/> }.into_any()
                     }
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
@@ -103,6 +104,7 @@ fn CaseBody(
     update: ServerAction<UpdateCase>,
     set_open: ServerAction<SetCaseOpen>,
     rate: ServerAction<RateCase>,
+    followers: CaseFollowers,
 ) -> impl IntoView {
     let set_open_error = action_error(set_open);
     let rate_error = action_error(rate);
@@ -288,14 +290,15 @@ fn CaseBody(
                     })}
                 </section>
                 // Customers see who follows right under the details; agents beside the requester.
-                {(!staff).then(|| view! { <FollowersPanel number=agent_case.number.clone()/> })}
+                {(!staff).then(|| view! { <FollowersPanel number=agent_case.number.clone() followers/> })}
                 {agent_case.staff.clone().map(|part| {
                     let (number, version) = (agent_case.number.clone(), agent_case.version);
                     view! {
                         <Presence number=number.clone() news/>
                         <AgentTools c=agent_case.clone() options=part.options update reply_box cursor_placed/>
                         <RequesterPanel c=agent_case.clone() other_cases=part.other_cases/>
-                        <FollowersPanel number=number.clone()/>
+                        <FollowersPanel number=number.clone() followers/>
+                        {part.health.map(|h| view! { <HealthBadgePanel health=h/> })}
                         <BusinessPanel business=part.business organization=agent_case.organization.clone()/>
                         // Merging is rare: last.
                         {agent_case.merged_into.is_none().then(|| view! { <MergeForm number version/> })}
@@ -627,5 +630,26 @@ mod tests {
         assert_eq!(value, format!("Ré 🙂 \n\n{text}\n\nBye"));
         let (value, _) = insert_paragraph("Start", 0, 0, text);
         assert_eq!(value, format!("{text}\n\nStart"));
+    }
+}
+
+/// The requester organization's health score, with a link to its breakdown.
+#[component]
+fn HealthBadgePanel(health: rapport_types::views::health::HealthBadge) -> impl IntoView {
+    let band = match health.score {
+        0..=49 => "score score-risk",
+        50..=74 => "score score-watch",
+        _ => "score score-good",
+    };
+    view! {
+        <section class="panel health-badge" aria-labelledby="health-heading">
+            <h2 id="health-heading">"Account health"</h2>
+            <p>
+                <a href=format!("/reports/health/{}", health.organization_id)>
+                    <span class=band data-testid="case-health-score">{health.score}</span>" of 100"
+                </a>
+            </p>
+            {health.top_driver.map(|d| view! { <p class="hint">{d}</p> })}
+        </section>
     }
 }

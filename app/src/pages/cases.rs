@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rapport_types::views::cases::{CaseList, CASES_PER_PAGE};
+use rapport_types::views::reports::CaseSliceQuery;
 use rapport_types::CaseStatus;
 use std::collections::BTreeSet;
 
@@ -21,6 +22,9 @@ pub fn CasesPage() -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     let sort = move || query.read().get("sort").unwrap_or_default();
     let page = move || page_number(&query);
+    // A list opened from the service report: narrowed to a figure's cases.
+    let slice = move || CaseSliceQuery::from_params(|name| query.read().get(name));
+    let priority = move || query.read().get("priority").unwrap_or_default();
     let cases = Resource::new(
         move || {
             (
@@ -28,10 +32,11 @@ pub fn CasesPage() -> impl IntoView {
                 search(),
                 sort(),
                 page(),
+                (priority(), slice()),
                 crate::context::browser_zone_changes(),
             )
         },
-        |(s, q, o, p, _)| my_cases(s, q, o, p),
+        |(s, q, o, p, (priority, slice), _)| my_cases(s, q, o, p, priority, slice),
     );
     let auth = use_auth();
     let is_admin = Signal::derive(move || {

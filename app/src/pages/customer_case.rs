@@ -8,10 +8,11 @@ use crate::api::agent_cases::{
 };
 use crate::components::form::{action_error, field_error, Field, FormError, Select, TextArea};
 use crate::components::panels::ErrorPanel;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use rapport_types::views::agent_cases::{CustomerCaseForm, RequesterChoice};
+use rapport_types::views::agent_cases::{CustomerCaseForm, RequesterChoice, RequesterSearch};
 use rapport_types::{CaseChannel, Priority};
 
 #[component]
@@ -25,6 +26,13 @@ pub fn CustomerCasePage() -> impl IntoView {
             .unwrap_or(0)
     };
     let form = Resource::new(requester, new_case_for_customer);
+    // Made here, not in `ChooseRequester`: a resource first made inside
+    // another's Suspend is not known to the browser in the order the server
+    // streamed it, and hydration then fails now and then.
+    let found = Resource::new(
+        move || query.read().get("q").unwrap_or_default(),
+        find_requesters,
+    );
     view! {
         <Title text="New case for a customer"/>
         <h1>"New case for a customer"</h1>
@@ -34,7 +42,7 @@ pub fn CustomerCasePage() -> impl IntoView {
                 match form.await {
                     Ok(form) => match form.requester.clone() {
                         Some(person) => view! { <CaseForm form person/> }.into_any(),
-                        None => view! { <ChooseRequester form/> }.into_any(),
+                        None => view! { <ChooseRequester form found/> }.into_any(),
                     },
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
@@ -45,14 +53,13 @@ pub fn CustomerCasePage() -> impl IntoView {
 
 /// Step one: find the customer, or make them a contact.
 #[component]
-fn ChooseRequester(form: CustomerCaseForm) -> impl IntoView {
+fn ChooseRequester(
+    form: CustomerCaseForm,
+    found: Resource<Result<RequesterSearch, AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
     let kept = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
     let searched = kept("q");
-    let found = Resource::new(
-        move || query.read().get("q").unwrap_or_default(),
-        find_requesters,
-    );
     let contact = ServerAction::<CreateContact>::new();
     let error = action_error(contact);
     let organizations: Vec<(String, String)> =

@@ -106,6 +106,9 @@ fn DashboardView(d: DashboardData) -> impl IntoView {
                         {can.has(Capability::ManageServiceLevels).then(|| view! {
                             <li><a href="/admin/sla">"Service levels and business hours"</a></li>
                         })}
+                        {can.has(Capability::ManageWebhooks).then(|| view! {
+                            <li><a href="/admin/webhooks">"Webhooks"</a></li>
+                        })}
                     </ul>
                 </section>
             })}

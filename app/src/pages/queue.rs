@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use rapport_types::views::cases::{NewsKind, QueuePage, QueueSizes};
+use rapport_types::views::reports::CaseSliceQuery;
 use rapport_types::{CaseStatus, Priority};
 use std::collections::BTreeSet;
 
@@ -127,6 +128,8 @@ pub fn AgentQueuePage() -> impl IntoView {
     };
     let filters = move || FILTERS.map(|name| query.read().get(name).unwrap_or_default());
     let page = move || page_number(&query);
+    // A list opened from a report: narrowed to the cases a figure counts.
+    let slice = move || CaseSliceQuery::from_params(|name| query.read().get(name));
     let bulk = ServerAction::<BulkUpdateCases>::new();
     let bulk_error = action_error(bulk);
     let bulk_done = success_count(bulk);
@@ -150,30 +153,32 @@ pub fn AgentQueuePage() -> impl IntoView {
             queue(),
             filters(),
             page(),
+            slice(),
             bulk_done.get(),
             crate::context::browser_zone_changes(),
         )
     };
-    let load =
-        |(queue, [q, priority, category, organization, tag, assignee, sort], page, _, _): (
-            String,
-            [String; 7],
-            i64,
-            usize,
-            u32,
-        )| {
-            case_queue(
-                queue,
-                q,
-                priority,
-                category,
-                organization,
-                tag,
-                assignee,
-                sort,
-                page,
-            )
-        };
+    let load = |(
+        queue,
+        [q, priority, category, organization, tag, assignee, sort],
+        page,
+        slice,
+        _,
+        _,
+    ): (String, [String; 7], i64, CaseSliceQuery, usize, u32)| {
+        case_queue(
+            queue,
+            q,
+            priority,
+            category,
+            organization,
+            tag,
+            assignee,
+            sort,
+            page,
+            slice,
+        )
+    };
     let data = Resource::new(shown_for, load);
     // When a case changes (here or on another server), the counts and rows
     // are fetched again and redrawn; the filters, the bulk choices and what
@@ -272,6 +277,11 @@ pub fn AgentQueuePage() -> impl IntoView {
                     </nav>
                     <form method="get" action="/queue" class="filters" role="search" aria-label="Filter the queue">
                         <input type="hidden" name="queue" value=current.clone()/>
+                        // Filtering again keeps the report's narrowing.
+                        {params.iter()
+                            .filter(|(k, _)| CaseSliceQuery::PARAMS.contains(&k.as_str()))
+                            .map(|(k, v)| view! { <input type="hidden" name=k.clone() value=v.clone()/> })
+                            .collect_view()}
                         <div class="field">
                             <label for="queue-search">"Search"</label>
                             <input id="queue-search" type="search" name="q" value=search_now/>

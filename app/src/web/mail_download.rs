@@ -3,7 +3,7 @@
 
 use super::auth::RequestUser;
 use super::error::REQUEST_ID_HEADER;
-use super::uploads::{error_page, DOWNLOAD_POLICY};
+use super::uploads::{download_headers, error_page};
 use super::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -45,29 +45,10 @@ pub async fn download_raw(
     match raw {
         Ok(bytes) => (
             StatusCode::OK,
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("message/rfc822"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!("attachment; filename=\"message-{id}.eml\""))
-                        .unwrap_or(HeaderValue::from_static("attachment")),
-                ),
-                (
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-store"),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(DOWNLOAD_POLICY),
-                ),
-            ],
+            download_headers(
+                HeaderValue::from_static("message/rfc822"),
+                &format!("attachment; filename=\"message-{id}.eml\""),
+            ),
             bytes,
         )
             .into_response(),

@@ -14,6 +14,7 @@ pub mod mail_download;
 pub mod nul_bytes;
 pub mod reader;
 pub mod redirect_errors;
+pub mod report_csv;
 pub mod security;
 pub mod state;
 pub mod uploads;

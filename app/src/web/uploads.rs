@@ -239,6 +239,36 @@ pub async fn limit_uploads(
 pub const DOWNLOAD_POLICY: &str =
     "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
 
+/// The headers of every file download (attachments, raw mail, CSV): its type,
+/// `disposition` (an attachment with its file name), and what keeps a file
+/// opened in the browser harmless: no type sniffing, no caching of private
+/// data, and the sandbox of [`DOWNLOAD_POLICY`] (an uploaded HTML or SVG file
+/// runs no script and reaches nothing of the site).
+pub fn download_headers(
+    content_type: HeaderValue,
+    disposition: &str,
+) -> [(http::HeaderName, HeaderValue); 5] {
+    [
+        (header::CONTENT_TYPE, content_type),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(disposition).unwrap_or(HeaderValue::from_static("attachment")),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOWNLOAD_POLICY),
+        ),
+    ]
+}
+
 /// A small page for a download that cannot be served (the address is opened
 /// in the browser, so a page rather than JSON).
 pub(crate) fn error_page(err: &AppError, assets: &SiteAssets) -> Response {
@@ -308,29 +338,9 @@ pub async fn download(
     };
     let content_type = HeaderValue::from_str(&file.content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&content_disposition(&file.file_name))
-        .unwrap_or(HeaderValue::from_static("attachment"));
     (
         StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            // Set for every response already; here it matters most, so it is said again.
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-            // A file someone uploaded, opened in the browser (an HTML or SVG
-            // file, a PDF), runs no script and reaches nothing of the site.
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(DOWNLOAD_POLICY),
-            ),
-        ],
+        download_headers(content_type, &content_disposition(&file.file_name)),
         Body::from_stream(stream),
     )
         .into_response()

@@ -7,11 +7,14 @@
 
 mod account;
 mod address;
+pub mod api;
+mod api_scope;
 mod article;
 pub mod attachments;
 mod case;
 mod commerce;
 mod error;
+mod health;
 mod mail_domain;
 mod money;
 mod page;
@@ -24,10 +27,14 @@ mod workshop;
 
 pub use account::{DisplayName, Email, OrganizationName, Password};
 pub use address::urlencode;
+pub use api_scope::{ApiScope, API_TOKEN_PREFIX};
 pub use article::{ArticleKind, ArticleScope, ArticleState, Audience, Slug, TocEntry};
 pub use case::{CaseChannel, CaseNumber, CaseStatus, Priority, Tag};
 pub use commerce::{tracking_url, DeliveryStatus, InvoiceStatus, ItemKind, ItemRef, OrderStatus};
 pub use error::FieldError;
+pub use health::{
+    HealthSignal, CHURN_MODEL_MINIMUM_LEFT, DEFAULT_HEALTH_WEIGHT, MAX_HEALTH_WEIGHT,
+};
 pub use mail_domain::MailDomain;
 pub use money::{
     format_money, invoice_totals, parse_amount, tax_on, Currency, InvoiceTotals, LineAmounts,

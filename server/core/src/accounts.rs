@@ -346,6 +346,7 @@ pub async fn change_role(
         },
     )
     .await?;
+    crate::api::directory::record_user(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(current)
 }
@@ -381,6 +382,7 @@ pub async fn set_disabled(
         },
     )
     .await?;
+    crate::api::directory::record_user(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(())
 }

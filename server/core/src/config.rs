@@ -30,6 +30,9 @@ pub struct Config {
     pub session_max_age: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Let webhooks reach loopback and private-network addresses (receivers
+    /// on the site's own network); off, they reach only the public internet.
+    pub webhooks_to_private_networks: bool,
     /// The abuse limits: sign-in attempts, mails, new cases ... (`RAPPORT_LIMITS`).
     pub limits: Limits,
     /// How long the two-factor step of a sign-in waits for its code after the
@@ -101,6 +104,7 @@ impl Default for Config {
             session_idle: Duration::from_secs(8 * 60 * 60),
             session_max_age: Duration::from_secs(7 * 24 * 60 * 60),
             trust_forwarded_for: false,
+            webhooks_to_private_networks: false,
             limits: Limits::default(),
             two_factor_step_timeout: Duration::from_secs(5 * 60),
             attachments_dir: PathBuf::from("attachments"),

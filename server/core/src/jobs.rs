@@ -1,6 +1,7 @@
-//! Background jobs of the server: the mail sender and the closing of solved
-//! cases. Both keep their state only in PostgreSQL, so a restart loses nothing,
-//! and both are safe to run in several server processes at once.
+//! Background jobs of the server: the mail sender, the closing of solved
+//! cases and the webhook workers (`webhooks::spawn`). All keep their state
+//! only in PostgreSQL, so a restart loses nothing, and all are safe to run in
+//! several server processes at once.
 
 use super::config::Config;
 use super::mail::{self, Mailer};
@@ -16,6 +17,9 @@ use tokio::task::JoinHandle;
 /// handed to the SMTP server) before it cancels it.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// How often the health job looks whether today's scores are written.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(15 * 60);
+
 /// The running jobs. They end when [`Jobs::stop`] is called, when this value is
 /// dropped, or with the tokio runtime (the process).
 pub struct Jobs {
@@ -30,6 +34,9 @@ impl Jobs {
         tracing::info!("outgoing e-mail goes to {}", mailer.describe());
 
         let mail_pool = pool.clone();
+        let health_pool = pool.clone();
+        let webhook_pool = pool.clone();
+        let webhook_stopped = stopped.clone();
         let mail_interval = config.mail_poll_interval;
         let mut mail_stopped = stopped.clone();
         let sender = tokio::spawn(async move {
@@ -50,7 +57,7 @@ impl Jobs {
         let links = SiteLinks::new(&config.public_url);
         let mail_from = config.mail_from.clone();
         let close_interval = config.auto_close_interval;
-        let mut close_stopped = stopped;
+        let mut close_stopped = stopped.clone();
         let closer = tokio::spawn(async move {
             // Runs at once on start, so closing never depends on an uptime
             // longer than the interval.
@@ -77,16 +84,65 @@ impl Jobs {
                 if let Err(err) = crate::db::email_links::forget_old(&pool).await {
                     tracing::warn!(error = %err, "forgetting expired e-mail links failed");
                 }
+                let keep = crate::webhooks::KEEP_FINISHED_DAYS;
+                if let Err(err) = crate::db::webhooks::forget_finished(&pool, keep).await {
+                    tracing::warn!(error = %err, "forgetting old webhook deliveries failed");
+                }
+                // The backlog of the days that ended since the last run.
+                match crate::reports::backlog::catch_up(&pool, time::OffsetDateTime::now_utc())
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(days) => tracing::info!(days, "wrote the backlog of past days"),
+                    Err(err) => tracing::warn!(error = %err,
+                        "writing the backlog of past days failed; it is tried again later"),
+                }
+                // Open invoices that passed their due date: "invoice.overdue", once each.
+                match crate::api::orders::record_overdue_invoices(&pool).await {
+                    Ok(0) => {}
+                    Ok(recorded) => tracing::info!(recorded, "recorded overdue invoices"),
+                    Err(err) => tracing::warn!(error = %err,
+                        "recording overdue invoices failed; it is tried again later"),
+                }
+                // Last week's summary for the admins who chose it, once.
+                match crate::reports::weekly::send_due(&pool, &links).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "queued the weekly summary"),
+                    Err(err) => tracing::warn!(error = %err,
+                        "queueing the weekly summary failed; it is tried again later"),
+                }
                 if !pause(close_interval, &mut close_stopped).await {
                     break;
                 }
             }
         });
 
-        Jobs {
-            stop,
-            tasks: vec![sender, closer],
+        // Account health: the day's scores (once a day, whichever server
+        // claims the day first) and the churn model trained again.
+        let mut health_stopped = stopped;
+        let health = tokio::spawn(async move {
+            loop {
+                let now = time::OffsetDateTime::now_utc();
+                if let Err(err) = crate::health::history::daily(&health_pool, now).await {
+                    tracing::error!(error = %err,
+                        "writing the day's health scores failed; it is tried again later");
+                }
+                if !pause(HEALTH_INTERVAL, &mut health_stopped).await {
+                    break;
+                }
+            }
+        });
+
+        let mut tasks = vec![sender, closer, health];
+        // Webhooks: the fan-out of the change sequence and the delivery workers.
+        let mut hooks = crate::webhooks::Settings::new(SiteLinks::new(&config.public_url));
+        hooks.private_networks = config.webhooks_to_private_networks;
+        match crate::webhooks::spawn(webhook_pool, hooks, webhook_stopped) {
+            Ok(hooks) => tasks.extend(hooks),
+            Err(err) => tracing::error!(error = %err, "the webhook workers could not start"),
         }
+
+        Jobs { stop, tasks }
     }
 
     /// Ask the jobs to stop and wait briefly for the work in hand. A mail cut
@@ -131,6 +187,9 @@ pub async fn close_solved_cases(
     for case in &closed {
         crate::cases::tell_closed_by_rapport(site, &mut tx, case.number).await?;
     }
+    let ids: Vec<i64> = closed.iter().map(|case| case.id).collect();
+    crate::reports::metrics::record_many(&mut tx, &ids).await?;
+    crate::changes::cases(&mut tx, crate::changes::event::CASE_UPDATED, &ids).await?;
     tx.commit().await?;
     Ok(closed.len() as u64)
 }

@@ -20,7 +20,7 @@ const CASE_SUGGESTIONS: u32 = 5;
 
 /// Run a search off the async runtime: the engine's work is CPU-bound and
 /// reads the memory-mapped index.
-async fn run(
+pub(crate) async fn run(
     index: &SearchIndex,
     request: SearchRequest,
     scope: policy::ArticleScope,

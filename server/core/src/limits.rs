@@ -52,10 +52,17 @@ pub enum Limit {
     AutoReplySender,
     /// Automatic answers to refused mail about one case (a day).
     AutoReplyCase,
+    /// API tokens made by one person.
+    NewApiToken,
+    /// Calls to the REST API with one token. Unlike the others this one is
+    /// counted in the process (`rapport-rest`'s door, by GCRA), not in
+    /// PostgreSQL: it guards the database, so it must not cost a statement.
+    /// With several server processes each allows this much.
+    ApiToken,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 16] = [
+    pub const ALL: [Limit; 18] = [
         Limit::SignInPair,
         Limit::SignInAccount,
         Limit::SignInAddress,
@@ -72,6 +79,8 @@ impl Limit {
         Limit::SearchLog,
         Limit::AutoReplySender,
         Limit::AutoReplyCase,
+        Limit::NewApiToken,
+        Limit::ApiToken,
     ];
 
     /// The name in `RAPPORT_LIMITS` and in the counters' keys.
@@ -93,6 +102,8 @@ impl Limit {
             Limit::SearchLog => "search_log",
             Limit::AutoReplySender => "auto_reply_sender",
             Limit::AutoReplyCase => "auto_reply_case",
+            Limit::NewApiToken => "new_api_token",
+            Limit::ApiToken => "api_token",
         }
     }
 
@@ -118,6 +129,8 @@ impl Limit {
             Limit::SearchLog => (60, HOUR),
             // Two mail robots answering each other stop after one exchange a day.
             Limit::AutoReplySender | Limit::AutoReplyCase => (1, 24 * HOUR),
+            Limit::NewApiToken => (20, HOUR),
+            Limit::ApiToken => (600, MINUTE),
         };
         Rule {
             max,

@@ -27,7 +27,7 @@ use crate::db::order_records::{
     OrderRecord, Outcome, ProductRecord, RecordProblem,
 };
 use sqlx::PgPool;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -280,6 +280,12 @@ pub async fn import_file(
     import_records(pool, &file, dry_run, progress).await
 }
 
+/// Read and check a JSON text in the import's format (`{"products": [...],
+/// "orders": [...], ...}`), as a .json file would be: the REST API's batches.
+pub fn read_json(text: &str) -> OrderFile {
+    json::read(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 /// Read a .csv or .json file and check every row. Mistakes in rows are kept
 /// in the result (and reported by `import_records`); an error here means the
 /// file cannot be read at all.
@@ -363,8 +369,10 @@ pub async fn import_records(
         ..ImportSummary::default()
     };
     let mut written: u64 = 0;
+    let mut changed = Written::default();
     for product in &file.products {
         let result = write_product(&mut tx, &product.record).await;
+        note(&mut changed.products, &product.record.sku, &result);
         tally(result, &mut summary.products, product, &mut problems)?;
         written += 1;
         progress(written);
@@ -374,6 +382,7 @@ pub async fn import_records(
     let mut failed_orders: HashSet<&str> = HashSet::new();
     for order in &file.orders {
         let result = write_order(&mut tx, &order.record).await;
+        note(&mut changed.orders, &order.record.number, &result);
         if !tally(result, &mut summary.orders, order, &mut problems)? {
             failed_orders.insert(&order.record.number);
         }
@@ -383,6 +392,7 @@ pub async fn import_records(
     for invoice in &file.invoices {
         if !failed_orders.contains(invoice.record.order.as_str()) {
             let result = write_invoice(&mut tx, &invoice.record).await;
+            note(&mut changed.invoices, &invoice.record.number, &result);
             tally(result, &mut summary.invoices, invoice, &mut problems)?;
         }
         written += 1;
@@ -391,6 +401,7 @@ pub async fn import_records(
     for delivery in &file.deliveries {
         if !failed_orders.contains(delivery.record.order.as_str()) {
             let result = write_delivery(&mut tx, &delivery.record).await;
+            note(&mut changed.deliveries, &delivery.record.number, &result);
             tally(result, &mut summary.deliveries, delivery, &mut problems)?;
         }
         written += 1;
@@ -398,6 +409,11 @@ pub async fn import_records(
     }
     if !problems.is_empty() {
         return Err(problems.into_error());
+    }
+    if !dry_run {
+        record_changes(&mut tx, &changed)
+            .await
+            .map_err(ImportError::database("to record the changes"))?;
     }
     if dry_run {
         tx.rollback()
@@ -409,6 +425,116 @@ pub async fn import_records(
             .map_err(ImportError::database("to save the import"))?;
     }
     Ok(summary)
+}
+
+/// Record in the change sequence each record this import created or changed
+/// (`order.upserted`, ...), for the incremental export and the webhooks; the
+/// last statement before the commit. An unchanged record records nothing.
+async fn record_changes(tx: &mut sqlx::PgConnection, written: &Written<'_>) -> sqlx::Result<()> {
+    use crate::changes::event;
+    use crate::db::changes::NewChange;
+    // (table, key column, event, entity, the records written)
+    let kinds: [ChangedKind<'_, '_>; 4] = [
+        (
+            "products",
+            "sku",
+            event::PRODUCT_UPSERTED,
+            "product",
+            &written.products,
+        ),
+        (
+            "orders",
+            "number",
+            event::ORDER_UPSERTED,
+            "order",
+            &written.orders,
+        ),
+        (
+            "invoices",
+            "number",
+            event::INVOICE_UPSERTED,
+            "invoice",
+            &written.invoices,
+        ),
+        (
+            "deliveries",
+            "number",
+            event::DELIVERY_UPSERTED,
+            "delivery",
+            &written.deliveries,
+        ),
+    ];
+    let mut changes = Vec::new();
+    for (table, key, event, entity, records) in kinds {
+        if records.is_empty() {
+            continue;
+        }
+        let keys: Vec<&str> = records.iter().map(|(k, _)| *k).collect();
+        // Products belong to no organization; the others to their customer's.
+        let organization = if table == "products" {
+            "NULL::bigint"
+        } else {
+            "organization_id"
+        };
+        let rows: Vec<(i64, Option<i64>, String)> = sqlx::query_as(&format!(
+            "SELECT id, {organization}, {key} FROM {table} WHERE {key} = ANY($1)"
+        ))
+        .bind(&keys)
+        .fetch_all(&mut *tx)
+        .await?;
+        let found: HashMap<&str, (i64, Option<i64>)> = rows
+            .iter()
+            .map(|(id, organization, key)| (key.as_str(), (*id, *organization)))
+            .collect();
+        // In the order of the file.
+        for (number, created) in records {
+            if let Some((id, organization_id)) = found.get(number) {
+                changes.push(NewChange {
+                    event,
+                    entity,
+                    entity_id: *id,
+                    deleted: false,
+                    organization_id: *organization_id,
+                    staff_only: false,
+                    case_id: None,
+                    data: serde_json::json!({ "number": number, "created": created }),
+                });
+            }
+        }
+    }
+    crate::db::changes::append(tx, &changes).await
+}
+
+/// One kind of record for `record_changes`: table, key column, event,
+/// entity, and the keys written.
+type ChangedKind<'w, 'f> = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'w [(&'f str, bool)],
+);
+
+/// The records an import created (true) or changed (false), by key.
+#[derive(Default)]
+struct Written<'f> {
+    products: Vec<(&'f str, bool)>,
+    orders: Vec<(&'f str, bool)>,
+    invoices: Vec<(&'f str, bool)>,
+    deliveries: Vec<(&'f str, bool)>,
+}
+
+/// Keep `key` when writing it created or changed it.
+fn note<'f>(
+    list: &mut Vec<(&'f str, bool)>,
+    key: &'f str,
+    result: &Result<Outcome, RecordProblem>,
+) {
+    match result {
+        Ok(Outcome::Created) => list.push((key, true)),
+        Ok(Outcome::Updated) => list.push((key, false)),
+        _ => {}
+    }
 }
 
 /// Count what writing a record did, or keep its problem. True when it was written.

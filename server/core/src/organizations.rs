@@ -597,6 +597,7 @@ pub async fn rename(
         },
     )
     .await?;
+    crate::api::directory::record_organization(&mut tx, organization_id, false).await?;
     tx.commit().await?;
     Ok(old)
 }
@@ -655,6 +656,7 @@ pub async fn merge(
         },
     )
     .await?;
+    crate::api::directory::record_organization(&mut tx, source, true).await?;
     tx.commit().await?;
     Ok(moved)
 }

@@ -4,6 +4,7 @@
 //! shipped `rapport` binary: `rapport-demo` runs them.
 
 pub mod bench_search;
+pub mod churn;
 mod data;
 pub mod seed;
 mod seed_orders;

@@ -27,6 +27,17 @@ enum Command {
     /// Knowledge search against PostgreSQL full-text search on generated
     /// articles; run by `cargo xtask bench search` on a private database.
     BenchSearch(rapport_demo::bench_search::BenchArgs),
+    /// Add customer organizations whose leaving depends on known signals
+    /// (overdue invoices, SLA breaches, low ratings), so the churn model on
+    /// /reports/churn can be checked. The same seed gives the same ones.
+    Churn {
+        /// How many organizations to add.
+        #[arg(long, default_value_t = 240)]
+        organizations: usize,
+        /// The random seed.
+        #[arg(long, default_value_t = 16)]
+        seed: u64,
+    },
 }
 
 #[tokio::main]
@@ -48,6 +59,24 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Seed => seed(&pool).await,
         Command::BenchSearch(args) => rapport_demo::bench_search::run(&pool, args).await,
+        Command::Churn {
+            organizations,
+            seed,
+        } => {
+            let made = rapport_demo::churn::generate(
+                &pool,
+                organizations,
+                seed,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("generating organizations failed: {}", e.chain()))?;
+            println!(
+                "Added {} organizations, {} of which left. Train the model on /reports/churn or wait for the daily job.",
+                made.organizations, made.left
+            );
+            Ok(())
+        }
     }
 }
 

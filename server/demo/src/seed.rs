@@ -89,6 +89,12 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, rapport_core::Error> {
     seed_orders(&mut tx).await?;
     seed_workshops(&mut tx).await?;
     seed_knowledge_activity(&mut tx).await?;
+    // The demo writes its cases' history directly (back in time): measure
+    // them from it for the reports, as `rapport migrate` does for old cases.
+    let cases: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases")
+        .fetch_all(&mut *tx)
+        .await?;
+    rapport_core::reports::metrics::record_many(&mut tx, &cases).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -153,6 +153,7 @@ async fn detail(
 /// (`CaseQueue { tag: "spf".into(), ..open_queue() }`).
 fn open_queue() -> CaseQueue {
     CaseQueue {
+        slice: Default::default(),
         queue: "open".into(),
         query: String::new(),
         priority: String::new(),
@@ -244,6 +245,7 @@ async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             tag: "spf".into(),
             ..open_queue()
         },
@@ -259,6 +261,7 @@ async fn agents_tag_cases_and_filter_the_queue_by_tag(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             tag: "no-such-tag".into(),
             ..open_queue()
         },
@@ -280,6 +283,7 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             organization: acme.to_string(),
             ..open_queue()
         },
@@ -294,6 +298,7 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             sort: "priority".into(),
             ..open_queue()
         },
@@ -313,6 +318,7 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             queue: "breaching".into(),
             ..open_queue()
         },
@@ -330,6 +336,7 @@ async fn the_queue_filters_sorts_and_counts_breaches(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             sort: "random".into(),
             ..open_queue()
         },
@@ -394,6 +401,7 @@ async fn the_queue_puts_breaching_cases_first_unless_another_order_is_picked(poo
     assert_eq!(page["list"]["cases"][0]["breached"], true);
     // The orders an agent picks still hold.
     let sorted = |sort: &str| CaseQueue {
+        slice: Default::default(),
         sort: sort.into(),
         ..open_queue()
     };
@@ -989,6 +997,8 @@ async fn case_lists_hold_only_what_the_reader_may_see(pool: PgPool) {
                 .invoke(
                     &client,
                     MyCases {
+                        priority: String::new(),
+                        slice: Default::default(),
                         status: String::new(),
                         query: query.to_string(),
                         sort: String::new(),
@@ -1067,6 +1077,8 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
         .invoke(
             &nick,
             MyCases {
+                priority: String::new(),
+                slice: Default::default(),
                 status: String::new(),
                 query: "generated".into(),
                 sort: String::new(),
@@ -1084,6 +1096,8 @@ async fn long_lists_count_up_to_a_limit_and_say_there_are_more(pool: PgPool) {
         .invoke(
             &nick,
             MyCases {
+                priority: String::new(),
+                slice: Default::default(),
                 status: String::new(),
                 query: "Generated 100".into(),
                 sort: String::new(),
@@ -1124,6 +1138,7 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             queue: "open".into(),
             ..open_queue()
         },
@@ -1138,6 +1153,8 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         .invoke(
             &carla,
             MyCases {
+                priority: String::new(),
+                slice: Default::default(),
                 status: String::new(),
                 query: String::new(),
                 sort: String::new(),
@@ -1157,6 +1174,8 @@ async fn sla_deadlines_are_for_staff_only(pool: PgPool) {
         .invoke(
             &carla,
             MyCases {
+                priority: String::new(),
+                slice: Default::default(),
                 status: String::new(),
                 query: String::new(),
                 sort: "due".into(),
@@ -1548,6 +1567,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
             "category",
             "Technical problem",
             CaseQueue {
+                slice: Default::default(),
                 category: technical,
                 ..open_queue()
             },
@@ -1559,6 +1579,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
             "organization",
             "Northwind Traders",
             CaseQueue {
+                slice: Default::default(),
                 organization: northwind,
                 ..open_queue()
             },
@@ -1570,6 +1591,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
             "assignee",
             "Sam Agent",
             CaseQueue {
+                slice: Default::default(),
                 assignee: sam.clone(),
                 ..open_queue()
             },
@@ -1597,6 +1619,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             assignee: ada.clone(),
             ..open_queue()
         },
@@ -1625,6 +1648,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             query: "firmware".into(),
             ..open_queue()
         },
@@ -1636,6 +1660,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             query: "40,000 rows".into(),
             ..open_queue()
         },
@@ -1650,6 +1675,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             query: "no-such-words-anywhere".into(),
             ..open_queue()
         },
@@ -1662,6 +1688,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             query: "40,000 rows".into(),
             category: other.clone(),
             ..open_queue()
@@ -1715,6 +1742,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
             &app,
             &agent,
             CaseQueue {
+                slice: Default::default(),
                 queue: name.to_string(),
                 ..open_queue()
             },
@@ -1729,6 +1757,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             queue: "open".into(),
             ..open_queue()
         },
@@ -1742,6 +1771,7 @@ async fn queue_filters_return_only_matching_cases_and_sizes_match_the_database(p
         &app,
         &agent,
         CaseQueue {
+            slice: Default::default(),
             category: "999999".into(),
             ..open_queue()
         },
@@ -2001,6 +2031,8 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
         .invoke(
             &trainer,
             MyCases {
+                priority: String::new(),
+                slice: Default::default(),
                 status: String::new(),
                 query: String::new(),
                 sort: String::new(),
@@ -2017,6 +2049,7 @@ async fn a_trainer_cannot_list_read_or_answer_cases(pool: PgPool) {
         &app,
         &trainer,
         CaseQueue {
+            slice: Default::default(),
             queue: "open".into(),
             ..open_queue()
         },

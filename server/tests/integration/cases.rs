@@ -53,6 +53,8 @@ async fn detail(app: &TestApp, client: &Client, number: &str) -> (u16, Value) {
 /// The customer's case list, searched for `query`, first page.
 fn my_cases(query: &str) -> MyCases {
     MyCases {
+        priority: String::new(),
+        slice: Default::default(),
         status: String::new(),
         query: query.to_string(),
         sort: String::new(),
@@ -63,6 +65,7 @@ fn my_cases(query: &str) -> MyCases {
 /// An agent queue without filters, first page.
 fn unfiltered_queue(name: &str) -> CaseQueue {
     CaseQueue {
+        slice: Default::default(),
         queue: name.to_string(),
         query: String::new(),
         priority: String::new(),

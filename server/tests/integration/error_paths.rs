@@ -22,6 +22,8 @@ use tokio::task::JoinHandle;
 
 fn my_cases(query: &str, page: i64) -> MyCases {
     MyCases {
+        priority: String::new(),
+        slice: Default::default(),
         status: String::new(),
         query: query.to_string(),
         sort: String::new(),
@@ -31,6 +33,7 @@ fn my_cases(query: &str, page: i64) -> MyCases {
 
 fn queue(query: &str, page: i64) -> CaseQueue {
     CaseQueue {
+        slice: Default::default(),
         queue: "unassigned".into(),
         query: query.to_string(),
         priority: String::new(),

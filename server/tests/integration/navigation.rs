@@ -49,13 +49,21 @@ fn navigation_follows_the_policy() {
                 "Orders",
                 "Workshops",
                 "Organization",
+                "Service report",
                 "Knowledge base",
                 "Account",
             ],
         ),
         (
             Role::Agent,
-            &["Dashboard", "Queue", "Orders", "Knowledge base", "Account"],
+            &[
+                "Dashboard",
+                "Queue",
+                "Reports",
+                "Orders",
+                "Knowledge base",
+                "Account",
+            ],
         ),
         (
             Role::Trainer,
@@ -72,6 +80,7 @@ fn navigation_follows_the_policy() {
             &[
                 "Dashboard",
                 "Queue",
+                "Reports",
                 "Orders",
                 "Users",
                 "Organizations",

@@ -44,6 +44,16 @@ pub enum Capability {
     ManageServiceLevels,
     /// Write and publish articles, training material and workshops.
     WriteArticles,
+    /// See the team reports.
+    SeeTeamReports,
+    /// See their own organization's service report (customer admins).
+    SeeServiceReport,
+    /// See account health and churn.
+    SeeAccountHealth,
+    /// Make API tokens for other systems.
+    UseApiTokens,
+    /// Subscribe other systems to events by webhook.
+    ManageWebhooks,
 }
 
 impl Capabilities {

@@ -131,6 +131,8 @@ pub struct StaffCaseView {
     /// The organization's recent orders, open invoices and deliveries on
     /// their way.
     pub business: OrganizationBusiness,
+    /// The requester organization's health score (staff only).
+    pub health: Option<super::health::HealthBadge>,
 }
 
 /// Choices for case forms and filters: (id, name) pairs.

@@ -129,6 +129,13 @@ pub async fn bulk_update(
             .await?;
         }
     }
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    crate::reports::metrics::record_many(&mut tx, &ids).await?;
+    let event = match new_status {
+        Some(CaseStatus::Solved) => crate::changes::event::CASE_SOLVED,
+        _ => crate::changes::event::CASE_UPDATED,
+    };
+    crate::changes::cases(&mut tx, event, &ids).await?;
     tx.commit().await?;
     Ok(rows.len())
 }

@@ -209,6 +209,8 @@ pub async fn create(
     tell(site, &mut tx, &row, CaseStatus::New, event, &people).await?;
     // The trainers' report of searches that did not help counts this case.
     crate::db::search_log::link_case(&mut *tx, actor.user_id, case_id).await?;
+    crate::reports::metrics::record(&mut tx, case_id).await?;
+    crate::changes::cases(&mut tx, crate::changes::event::CASE_CREATED, &[case_id]).await?;
     files.commit(tx).await?;
     Ok(CaseNumber(number))
 }

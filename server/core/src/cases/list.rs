@@ -4,34 +4,50 @@ use super::*;
 use crate::Reader;
 use rapport_types::views::dashboard::{LastReply, OpenCase};
 
+/// What a customer asks of their case list.
+#[derive(Debug, Clone)]
+pub struct CustomerListQuery<'a> {
+    pub status: &'a str,
+    pub search: &'a str,
+    pub sort: &'a str,
+    pub page: PageNumber,
+    /// "" is any.
+    pub priority: &'a str,
+    /// The narrowing of a list opened from the service report.
+    pub slice: &'a rapport_types::views::reports::CaseSliceQuery,
+}
+
 /// A customer's cases (a customer admin's: the organization's), filtered and paged.
 pub async fn customer_list(
     reader: &Reader,
     pool: &PgPool,
-    status: &str,
-    search: &str,
-    sort: &str,
-    page: PageNumber,
+    q: CustomerListQuery<'_>,
 ) -> Result<CaseList, Error> {
+    let CustomerListQuery {
+        status,
+        search,
+        sort,
+        page,
+        priority,
+        slice,
+    } = q;
     let (zone, actor) = (reader.zone(), reader.signed_in()?);
     policy::authorize(Some(actor), &Action::ListOwnCases)?;
     let scope = case_scope(actor).ok_or(Error::Forbidden)?;
-    let statuses: Vec<&str> = match status {
-        "" | "all" => vec![],
-        "active" => vec!["new", "open", "pending", "on_hold"],
-        other => vec![CaseStatus::parse(other)
-            .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?
-            .as_str()],
-    };
+    let statuses = customer_statuses(status)?;
     let search: String = search.chars().take(200).collect();
     // Deadlines are staff-only, so is the order they give.
     let sort = match sort_of(sort)? {
         ListSort::Due => return Err(Error::invalid("sort", "Choose one of the listed orders.")),
         sort => sort,
     };
+    let priority = customer_priority(priority)?;
+    let slice = super::queue::report_slice(pool, slice).await?;
     let filter = ListFilter {
         statuses: &statuses,
+        priority: priority.map(Priority::as_str),
         search: &search,
+        slice: slice.as_ref(),
         sort,
         ..ListFilter::default()
     };
@@ -45,6 +61,28 @@ pub async fn customer_list(
     .await?;
     // A customer admin's list is not a staff view, even though it spans people.
     page_of(zone, rows, page, false)
+}
+
+/// The statuses of a customer's `status` filter: "" or "all" (every status),
+/// "active", or one status.
+pub(crate) fn customer_statuses(status: &str) -> Result<Vec<&'static str>, Error> {
+    Ok(match status {
+        "" | "all" => vec![],
+        "active" => vec!["new", "open", "pending", "on_hold"],
+        other => vec![CaseStatus::parse(other)
+            .ok_or_else(|| Error::invalid("status", "Choose one of the listed statuses."))?
+            .as_str()],
+    })
+}
+
+/// A customer's `priority` filter: "" is any.
+pub(crate) fn customer_priority(priority: &str) -> Result<Option<Priority>, Error> {
+    match priority.trim() {
+        "" => Ok(None),
+        p => Priority::parse(p)
+            .map(Some)
+            .ok_or_else(|| Error::invalid("priority", "Choose one of the listed priorities.")),
+    }
 }
 
 /// How many active cases a customer's dashboard lists.

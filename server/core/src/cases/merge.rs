@@ -121,6 +121,14 @@ pub async fn merge(
         Some(&source_number.to_string()),
     )
     .await?;
+    // The target has the duplicate's thread now; the duplicate is closed.
+    crate::reports::metrics::record_many(&mut tx, &[source.id, target.id]).await?;
+    crate::changes::cases(
+        &mut tx,
+        crate::changes::event::CASE_UPDATED,
+        &[source.id, target.id],
+    )
+    .await?;
     tx.commit().await?;
     Ok(target_number)
 }

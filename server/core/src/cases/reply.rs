@@ -57,6 +57,7 @@ impl Reply {
     }
 }
 
+/// Add the reply; returns the new message's id.
 pub async fn reply(
     reader: &Reader,
     site: &MailSite,
@@ -64,7 +65,7 @@ pub async fn reply(
     number: &str,
     reply: Reply,
     attachments: Attachments,
-) -> Result<(), Error> {
+) -> Result<i64, Error> {
     let actor = reader.signed_in()?;
     // A mailed reply was let in by `mail_in`'s rules (a signed token, or a
     // sender who takes part in the case, such as a follower): no portal view needed.
@@ -143,8 +144,21 @@ pub async fn reply(
         status: StatusChange::between(current, new_status),
     };
     tell(site, &mut tx, &row, new_status, event, &people).await?;
+    crate::reports::metrics::record(&mut tx, row.id).await?;
+    crate::changes::message(
+        &mut tx,
+        row.id,
+        row.organization_id,
+        message_id,
+        reply.internal,
+    )
+    .await?;
+    if new_status != current {
+        let solved_now = new_status == CaseStatus::Solved;
+        crate::changes::case_updated(&mut tx, row.id, solved_now).await?;
+    }
     files.commit(tx).await?;
-    Ok(())
+    Ok(message_id)
 }
 
 /// The case again, inside the transaction that locked it.

@@ -155,6 +155,9 @@ pub async fn update(
         newly_assigned: new_assignee.is_some() && new_assignee != row.assignee_id,
     };
     tell(site, &mut tx, &row, status, event, &people).await?;
+    crate::reports::metrics::record(&mut tx, row.id).await?;
+    let solved_now = status == CaseStatus::Solved && status_of(&row.status)? != CaseStatus::Solved;
+    crate::changes::case_updated(&mut tx, row.id, solved_now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -194,6 +197,8 @@ pub async fn customer_open_or_close(
         newly_assigned: false,
     };
     tell(site, &mut tx, &row, new_status, event, &people).await?;
+    crate::reports::metrics::record(&mut tx, row.id).await?;
+    crate::changes::case_updated(&mut tx, row.id, false).await?;
     tx.commit().await?;
     Ok(())
 }

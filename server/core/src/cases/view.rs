@@ -85,6 +85,9 @@ pub async fn detail(
         )?;
         let options = options_from(side.choices.0);
         let mut part = staff_part(&row, status, reply_draft, options, business)?;
+        part.health = side
+            .health_signals
+            .map(|signals| crate::health::badge(&signals.0, &side.health_weights.0));
         part.requester_bouncing =
             crate::db::mail_in::is_bouncing(pool, &row.requester_email).await?;
         (linked, Some(part))
@@ -174,5 +177,6 @@ fn staff_part(
         reply_draft,
         options,
         business,
+        health: None,
     })
 }

@@ -182,7 +182,7 @@ pub struct LiveArticle {
 
 /// The SQL condition "the reader in $1 (audiences), $2 (organization),
 /// $3 (staff) may read the article `a` at revision `r`".
-pub(super) const READABLE: &str = "a.state <> 'archived'
+pub(crate) const READABLE: &str = "a.state <> 'archived'
     AND r.audience = ANY($1)
     AND ($3 OR a.organization_id IS NULL OR a.organization_id = $2)";
 
@@ -195,7 +195,7 @@ fn audiences(scope: &ArticleScope) -> Vec<String> {
 }
 
 /// `sql` (which uses READABLE) with the reader's scope bound to $1..$3.
-pub(super) fn scoped<'q, O>(
+pub(crate) fn scoped<'q, O>(
     sql: &'q str,
     scope: &ArticleScope,
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>

@@ -267,6 +267,8 @@ pub struct ListFilter<'a> {
     pub tag: Option<&'a str>,
     /// Only active cases past an SLA deadline.
     pub breaching: bool,
+    /// The cases a report's figure counts (`db::reports::CaseSlice`).
+    pub slice: Option<&'a super::reports::CaseSlice>,
     pub sort: ListSort,
 }
 
@@ -289,7 +291,11 @@ const DUE_AT: &str = "CASE WHEN c.status IN ('new', 'open', 'on_hold') THEN
 /// use become SQL, so each combination gets a plan of its own that uses the
 /// indexes (a generic "$1 IS NULL OR …" statement is planned for every
 /// combination at once, and at 100k cases that plan scans the table).
-fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, scope: CaseScope, filter: &ListFilter<'_>) {
+pub(crate) fn push_filter(
+    sql: &mut QueryBuilder<'_, Postgres>,
+    scope: CaseScope,
+    filter: &ListFilter<'_>,
+) {
     sql.push(" WHERE true");
     if let Some(requester) = scope.requester() {
         sql.push(" AND c.requester_id = ").push_bind(requester);
@@ -347,6 +353,9 @@ fn push_filter(sql: &mut QueryBuilder<'_, Postgres>, scope: CaseScope, filter: &
     }
     if filter.breaching {
         sql.push(" AND ").push(BREACHING);
+    }
+    if let Some(slice) = filter.slice {
+        super::reports::push_slice_on_cases(sql, slice);
     }
 }
 
@@ -613,6 +622,7 @@ pub async fn update(
 /// A case the close job closed, with what its requester's mail needs.
 #[derive(Debug, FromRow)]
 pub struct ClosedCase {
+    pub id: i64,
     pub number: i64,
     pub subject: String,
     pub requester_name: String,
@@ -636,7 +646,7 @@ pub async fn close_solved(
             INSERT INTO case_events (case_id, actor_id, field, old_value, new_value, version)
             SELECT id, NULL, 'status', 'solved', 'closed', version FROM closed
          )
-         SELECT c.number, c.subject, u.display_name AS requester_name, u.email AS requester_email
+         SELECT c.id, c.number, c.subject, u.display_name AS requester_name, u.email AS requester_email
          FROM closed c JOIN users u ON u.id = c.requester_id
          ORDER BY c.number",
     )
@@ -689,6 +699,28 @@ pub async fn form_choices(
 ) -> sqlx::Result<Vec<(String, i64, String)>> {
     sqlx::query_as(&form_choices_sql("$1"))
         .bind(staff)
+        .fetch_all(db)
+        .await
+}
+
+/// The staff's form choices with these ids only (a category, an
+/// organization, an agent): each a lookup by primary key.
+pub async fn named_form_choices(
+    db: impl PgExecutor<'_>,
+    category: Option<i64>,
+    organization: Option<i64>,
+    agent: Option<i64>,
+) -> sqlx::Result<Vec<(String, i64, String)>> {
+    let sql = format!(
+        "SELECT kind, id, name FROM ({}) named
+         WHERE (kind = 'category' AND id = $1) OR (kind = 'organization' AND id = $2)
+            OR (kind = 'agent' AND id = $3)",
+        form_choices_sql("true")
+    );
+    sqlx::query_as(&sql)
+        .bind(category)
+        .bind(organization)
+        .bind(agent)
         .fetch_all(db)
         .await
 }

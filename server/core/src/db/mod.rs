@@ -3,16 +3,21 @@
 //! Organization scoping is always part of the SQL.
 
 pub mod account_sessions;
+pub mod api_tokens;
 pub mod article_admin;
 pub mod articles;
 pub mod attachments;
 pub mod audit;
+pub mod backlog;
 pub mod canned;
 pub mod case_mail;
+pub mod case_metrics;
 pub mod case_sidebar;
 pub mod cases;
+pub mod changes;
 pub mod contacts;
 pub mod email_links;
+pub mod health;
 pub mod inbound_mails;
 pub mod invitations;
 pub mod listen;
@@ -22,6 +27,7 @@ pub mod order_records;
 pub mod orders;
 pub mod organizations;
 pub mod rate_limits;
+pub mod reports;
 pub mod search_docs;
 pub mod search_log;
 pub mod search_reports;
@@ -29,6 +35,7 @@ pub mod site_keys;
 pub mod sla;
 pub mod two_factor;
 pub mod users;
+pub mod webhooks;
 pub mod workshops;
 
 /// The migrations in `migrations/`, compiled in: the server runs them at

@@ -141,7 +141,11 @@ pub async fn rename(
 /// Every table with an `organization_id`, in the order [`merge`] moves them
 /// (orders before their invoices and deliveries, which follow them). A test
 /// compares it with the database, so a new table cannot be forgotten.
-pub const TABLES_WITH_ORGANIZATION: [&str; 8] = [
+///
+/// `health_scores` is the one not moved: a merged-away organization's daily
+/// score history is its own and goes with it (ON DELETE CASCADE); the
+/// target keeps its history.
+pub const TABLES_WITH_ORGANIZATION: [&str; 13] = [
     "users",
     "organization_domains",
     "invitations",
@@ -150,6 +154,11 @@ pub const TABLES_WITH_ORGANIZATION: [&str; 8] = [
     "orders",
     "invoices",
     "deliveries",
+    "backlog_snapshots",
+    "churn_events",
+    "health_scores",
+    "api_tokens",
+    "changes",
 ];
 
 /// What a merge moved.
@@ -181,6 +190,8 @@ pub async fn merge(
             .execute(&mut *db)
             .await?,
     );
+    // The backlog of past days counts the merged organization's cases as the target's.
+    super::backlog::move_organization(&mut *db, source, target).await?;
     // A domain names one organization; the merged one's domains are the target's now.
     sqlx::query("UPDATE organization_domains SET organization_id = $2 WHERE organization_id = $1")
         .bind(source)
@@ -237,6 +248,25 @@ pub async fn merge(
         if table == "orders" {
             moved.orders = moved_here;
         }
+    }
+    // Whether a customer left or came back is the merged organization's now
+    // (its health history goes with the organization: ON DELETE CASCADE).
+    sqlx::query("UPDATE churn_events SET organization_id = $2 WHERE organization_id = $1")
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
+    // A customer admin's tokens follow them into the target; the changes
+    // recorded about the merged organization's cases are the target's to
+    // export now, as the cases are.
+    for table in ["api_tokens", "changes"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET organization_id = $2 WHERE organization_id = $1"
+        ))
+        .bind(source)
+        .bind(target)
+        .execute(&mut *db)
+        .await?;
     }
     sqlx::query("DELETE FROM organizations WHERE id = $1")
         .bind(source)

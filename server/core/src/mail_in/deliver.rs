@@ -90,17 +90,16 @@ pub async fn deliver(
                         .await
                         .map(|_| ())
                 }
-                Target::Reply { number, internal } => {
-                    cases::reply(
-                        reader,
-                        site,
-                        &backend.pool,
-                        &number.to_string(),
-                        Reply::from_mail(text, origin, *internal),
-                        attachments,
-                    )
-                    .await
-                }
+                Target::Reply { number, internal } => cases::reply(
+                    reader,
+                    site,
+                    &backend.pool,
+                    &number.to_string(),
+                    Reply::from_mail(text, origin, *internal),
+                    attachments,
+                )
+                .await
+                .map(|_| ()),
             }
         }
     };

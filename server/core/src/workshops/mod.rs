@@ -134,6 +134,56 @@ async fn places_of(
     Ok(places)
 }
 
+/// Record "registration.changed" in the change sequence for the latest
+/// registration in `session_id` of each of `user_ids` (`None`: of everyone
+/// registered, for attendance), as the last statement of the transaction.
+/// Each change belongs to the registrant's organization.
+async fn record_registrations(
+    tx: &mut PgConnection,
+    session_id: i64,
+    user_ids: Option<&[i64]>,
+) -> Result<(), Error> {
+    use crate::changes::{self, event};
+    if user_ids.is_some_and(|ids| ids.is_empty()) {
+        return Ok(());
+    }
+    // (registration, user, status, attended, the user's organization)
+    type Row = (i64, i64, String, Option<bool>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT DISTINCT ON (g.user_id) g.id, g.user_id, g.status, g.attended, u.organization_id
+         FROM workshop_registrations g JOIN users u ON u.id = g.user_id
+         WHERE g.session_id = $1
+           AND CASE WHEN $2::bigint[] IS NULL THEN g.status = 'registered'
+                    ELSE g.user_id = ANY($2) END
+         ORDER BY g.user_id, g.id DESC",
+    )
+    .bind(session_id)
+    .bind(user_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let recorded: Vec<_> = rows
+        .into_iter()
+        .map(
+            |(id, user_id, status, attended, organization_id)| crate::db::changes::NewChange {
+                event: event::REGISTRATION_CHANGED,
+                entity: "registration",
+                entity_id: id,
+                deleted: status == RegistrationStatus::Cancelled.as_str(),
+                organization_id,
+                staff_only: false,
+                case_id: None,
+                data: serde_json::json!({
+                    "session_id": session_id,
+                    "user_id": user_id,
+                    "status": status,
+                    "attended": attended,
+                }),
+            },
+        )
+        .collect();
+    changes::record(tx, &recorded).await
+}
+
 fn is_staff(actor: Option<&Actor>) -> bool {
     policy::allows(actor, &Action::ManageWorkshops)
 }

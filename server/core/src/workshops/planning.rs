@@ -230,7 +230,8 @@ pub async fn save_session(
                 .await?;
             }
         }
-        fill_free_places(site, &mut tx, &updated, capacity).await?;
+        let promoted = fill_free_places(site, &mut tx, &updated, capacity).await?;
+        record_registrations(&mut tx, session_id, Some(&promoted)).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -315,6 +316,7 @@ pub async fn mark_attendance(
         )
         .await?;
     }
+    record_registrations(&mut tx, session_id, None).await?;
     tx.commit().await?;
     Ok(row.article_id)
 }

@@ -63,6 +63,7 @@ pub async fn register(
         _ => News::Waitlisted,
     };
     tell(site, &mut tx, actor.user_id, &row, news).await?;
+    record_registrations(&mut tx, session_id, Some(&[actor.user_id])).await?;
     tx.commit().await?;
     Ok(status)
 }
@@ -96,25 +97,29 @@ pub async fn cancel_registration(
     }
     db::workshops::cancel_registration(&mut tx, registration_id).await?;
     tell(site, &mut tx, actor.user_id, &row, News::CancelledByYou).await?;
-    fill_free_places(site, &mut tx, &row, capacity).await?;
+    let mut changed = vec![actor.user_id];
+    changed.extend(fill_free_places(site, &mut tx, &row, capacity).await?);
+    record_registrations(&mut tx, session_id, Some(&changed)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Move people up from the waitlist while there are places, and tell them.
-/// Call with the session locked.
+/// Call with the session locked. Returns who moved up.
 pub(super) async fn fill_free_places(
     site: &SiteLinks,
     tx: &mut PgConnection,
     row: &SessionRow,
     capacity: i32,
-) -> Result<(), Error> {
+) -> Result<Vec<i64>, Error> {
     let taken = db::workshops::registered_count(tx, row.id).await?;
     let free = capacity as i64 - taken;
-    if free > 0 {
-        for user_id in db::workshops::promote(tx, row.id, free).await? {
-            tell(site, tx, user_id, row, News::MovedUp).await?;
-        }
+    if free <= 0 {
+        return Ok(Vec::new());
     }
-    Ok(())
+    let promoted = db::workshops::promote(tx, row.id, free).await?;
+    for user_id in &promoted {
+        tell(site, tx, *user_id, row, News::MovedUp).await?;
+    }
+    Ok(promoted)
 }

@@ -61,6 +61,46 @@ fn stored<T>(parsed: Option<T>, what: &str, value: &str) -> Result<T, Error> {
         .ok_or_else(|| Error::internal(format!("unknown article {what} {value:?} in the database")))
 }
 
+/// Record what an action did to article `id` in the change sequence, as the
+/// last statement of its transaction: publishing is "article.published",
+/// archiving "article.deleted" (readers no longer see it), any other change
+/// "article.updated". The change belongs to the article's organization when
+/// it is meant for one; an internal article's changes are for staff only.
+async fn record_change(conn: &mut PgConnection, id: i64, done: Done) -> Result<(), Error> {
+    use crate::changes::{self, event};
+    let (event, deleted) = match done {
+        Done::Unchanged => return Ok(()),
+        Done::Published => (event::ARTICLE_PUBLISHED, false),
+        Done::Archived => (event::ARTICLE_DELETED, true),
+        Done::Created | Done::Saved | Done::Submitted | Done::Unarchived | Done::Restored => {
+            (event::ARTICLE_UPDATED, false)
+        }
+    };
+    let (organization_id, slug, state, audience): (Option<i64>, String, String, String) =
+        sqlx::query_as(
+            "SELECT a.organization_id, a.slug, a.state, r.audience
+             FROM articles a JOIN article_revisions r ON r.id = a.latest_revision_id
+             WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    changes::record(
+        conn,
+        &[crate::db::changes::NewChange {
+            event,
+            entity: "article",
+            entity_id: id,
+            deleted,
+            organization_id,
+            staff_only: audience == Audience::Internal.as_str(),
+            case_id: None,
+            data: serde_json::json!({ "slug": slug, "state": state }),
+        }],
+    )
+    .await
+}
+
 /// Where the page goes after an action: the editor, saying what was done.
 pub fn after(outcome: &WritingOutcome) -> String {
     format!("/write/{}?done={}", outcome.id, outcome.done.as_str())

@@ -131,6 +131,7 @@ pub async fn save(
             update(reader, &mut tx, id, based_on, &command).await?
         }
     };
+    record_change(&mut tx, outcome.id, outcome.done).await?;
     tx.commit().await?;
     Ok(outcome)
 }

@@ -46,6 +46,7 @@ pub async fn change_state(
         }
         _ => Done::Unchanged,
     };
+    record_change(&mut tx, id, done).await?;
     tx.commit().await?;
     Ok(WritingOutcome {
         id,
@@ -92,6 +93,7 @@ pub async fn restore(
         db_articles::add_revision(&mut tx, id, Some(actor.user_id), &content, &note).await?;
         Done::Restored
     };
+    record_change(&mut tx, id, done).await?;
     tx.commit().await?;
     Ok(WritingOutcome {
         id,

@@ -301,6 +301,10 @@ impl CaseBuilder {
             waited_seconds: 0,
         };
         case_db::set_sla(&mut *tx, id, clock).await.unwrap();
+        // Measured for the reports, as every change to a case is.
+        rapport_core::reports::metrics::record(&mut tx, id)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         Case {
             id,

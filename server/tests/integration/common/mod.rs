@@ -2,6 +2,7 @@
 //! talked to with an HTTP client as a browser or a script would.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod dovecot;
 pub mod fixtures;
 pub mod smtp_sink;

@@ -8,11 +8,17 @@
 //!   registered functions.
 //! - `authorize` answers for one concrete action on one resource (an organization,
 //!   a user); every server function calls it with what it is about to do.
+//! - `api::API_ENDPOINTS` is the REST API's table (`/api/v1`): for each endpoint,
+//!   the token scope it needs and the same gate. After that door the endpoint
+//!   calls the same services, which call `authorize` as for a server function:
+//!   one rule, two transports.
 
 use crate::Error;
 use rapport_types::views::auth::{Capabilities, Capability};
 pub use rapport_types::ArticleScope;
 use rapport_types::{Audience, Role};
+
+pub mod api;
 
 /// The signed-in person making a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +170,31 @@ pub const SERVER_FUNCTIONS: &[(&str, Gate)] = &[
     ("save_session", Gate::Writer),
     ("cancel_session", Gate::Writer),
     ("mark_attendance", Gate::Writer),
+    // Account health and churn (api::health).
+    ("health_list", Gate::Agent),
+    ("organization_health", Gate::Agent),
+    ("save_health_weights", Gate::Admin),
+    ("record_churn", Gate::Admin),
+    ("churn_report", Gate::Agent),
+    ("train_churn_model", Gate::Admin),
+    // Team reports, the service report and the weekly summary (api::reports).
+    ("team_report", Gate::Agent),
+    ("service_report", Gate::CustomerAdmin),
+    ("set_weekly_summary", Gate::Admin),
+    // API tokens (api::api_tokens): staff and customer admins, each within
+    // what their role may grant (`api::grantable_scopes`).
+    ("api_tokens", Gate::SignedIn),
+    ("create_api_token", Gate::SignedIn),
+    ("revoke_api_token", Gate::SignedIn),
+    // Webhook subscriptions (api::webhooks).
+    ("webhooks_view", Gate::Admin),
+    ("create_webhook", Gate::Admin),
+    ("update_webhook", Gate::Admin),
+    ("rotate_webhook_secret", Gate::Admin),
+    ("set_webhook_state", Gate::Admin),
+    ("delete_webhook", Gate::Admin),
+    ("replay_webhook_delivery", Gate::Admin),
+    ("send_webhook_test", Gate::Admin),
 ];
 
 /// The gate of a server function, looked up by its URL path (`/api/<name>`).
@@ -321,6 +352,30 @@ pub enum Action {
     RegisterForWorkshop,
     /// Plan, change and cancel workshop sessions, see who registered, mark attendance.
     ManageWorkshops,
+    /// See the team reports (every organization's cases, agents, self-service)
+    /// and download them as CSV (staff who work cases).
+    ViewTeamReports,
+    /// Choose who gets the weekly summary of the team reports by mail.
+    ManageWeeklySummary,
+    /// See one organization's service report and download it: its cases,
+    /// response and resolution times, satisfaction (its customer admins).
+    ViewServiceReport { organization_id: i64 },
+    /// See the health scores of customer organizations, their drivers, the
+    /// churn figures and the churn model (staff who work cases).
+    ViewAccountHealth,
+    /// Edit the weights of the health score; record that a customer left or
+    /// came back.
+    ManageAccountHealth,
+    /// Make, list and revoke one's own API tokens (staff, and customer admins
+    /// for their organization); each scope only as `api::grantable_scopes`.
+    ManageOwnApiTokens,
+    /// See every API token and revoke any (Rapport's admins).
+    ManageAllApiTokens,
+    /// Subscribe other systems to events by webhook; see the deliveries,
+    /// replay one, send a test event.
+    ManageWebhooks,
+    /// Send the order system's products, orders, invoices and deliveries.
+    UpsertOrders,
 }
 
 /// May `actor` do `action`? `None` is a visitor who is not signed in.
@@ -399,6 +454,17 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
         Action::LookUpOrders => works_cases(actor.role),
         Action::RegisterForWorkshop => actor.role.is_customer(),
         Action::ManageWorkshops => writes_articles(actor.role),
+        Action::ViewTeamReports | Action::ViewAccountHealth => works_cases(actor.role),
+        Action::ManageWeeklySummary | Action::ManageAccountHealth => actor.role == Role::Admin,
+        // Only the organization's own customer admins: staff read the same
+        // figures in the team reports, filtered by organization.
+        Action::ViewServiceReport { organization_id } => {
+            actor.role == Role::CustomerAdmin && own_organization(organization_id)
+        }
+        Action::ManageOwnApiTokens => !api::grantable_scopes(actor.role).is_empty(),
+        Action::ManageAllApiTokens | Action::ManageWebhooks | Action::UpsertOrders => {
+            actor.role == Role::Admin
+        }
     }
 }
 
@@ -406,6 +472,9 @@ pub fn allows(actor: Option<&Actor>, action: &Action) -> bool {
 /// `allows` of the action it leads to.
 pub fn capabilities(actor: &Actor) -> Capabilities {
     let may = |action: &Action| allows(Some(actor), action);
+    let service_report = actor
+        .organization_id
+        .is_some_and(|organization_id| may(&Action::ViewServiceReport { organization_id }));
     let manage_organization = actor
         .organization_id
         .is_some_and(|organization_id| may(&Action::ViewOrganizationMembers { organization_id }));
@@ -424,6 +493,14 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
             may(&Action::ManageSlaPolicies),
         )
         .with(Capability::WriteArticles, may(&Action::WriteArticles))
+        .with(Capability::SeeTeamReports, may(&Action::ViewTeamReports))
+        .with(Capability::SeeServiceReport, service_report)
+        .with(
+            Capability::SeeAccountHealth,
+            may(&Action::ViewAccountHealth),
+        )
+        .with(Capability::UseApiTokens, may(&Action::ManageOwnApiTokens))
+        .with(Capability::ManageWebhooks, may(&Action::ManageWebhooks))
 }
 
 /// `allows`, as a result: a visitor is asked to sign in, anyone else is
