@@ -79,6 +79,73 @@ test('a case from opening to rating: customer with a file, agent, internal note,
   await expect(customer.getByText('5 out of 5')).toBeVisible();
 });
 
+/**
+ * Opens `url` with the browser code held back, as on a slow line: the page
+ * shows the server's HTML and takes input, but is not interactive yet. Returns
+ * the function that lets the code load; it waits until the page is hydrated.
+ */
+async function openStillLoading(page, url) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return async () => {
+    release();
+    await page.locator('body[data-hydrated]').waitFor();
+    await page.unroute('**/*.wasm');
+  };
+}
+
+test('what is chosen, typed and ticked while a page still loads is kept and sent', async ({ browser }) => {
+  const stamp = Date.now();
+  const customer = await personPage(browser, 'nick@northwind.example');
+  const caseUrls = [];
+  for (const subject of [`Label printer offline ${stamp}`, `Label printer jams ${stamp}`]) {
+    await customer.goto('/cases/new');
+    await customer.locator('body[data-hydrated]').waitFor();
+    await customer.getByLabel('Subject').fill(subject);
+    await customer.getByLabel('Category').selectOption({ label: 'Technical problem' });
+    await customer.getByLabel('Description').fill('It started after the update.');
+    await customer.getByRole('button', { name: 'Open case' }).click();
+    await expect(customer).toHaveURL(/\/cases\/C-\d+$/);
+    caseUrls.push(customer.url());
+  }
+  const [first, second] = caseUrls.map((url) => url.split('/').pop());
+
+  // The customer's case list: the search typed before the page is ready stays.
+  let ready = await openStillLoading(customer, '/cases');
+  await customer.getByLabel('Search subject and messages').fill('Label printer');
+  await customer.getByLabel('Status').selectOption('active');
+  await ready();
+  await expect(customer.getByLabel('Search subject and messages')).toHaveValue('Label printer');
+  await expect(customer.getByLabel('Status')).toHaveValue('active');
+
+  // The agent ticks one case before the queue is ready and one after: both change.
+  const agent = await personPage(browser, 'agent@rapport.example');
+  ready = await openStillLoading(agent, `/queue?queue=unassigned&q=${stamp}`);
+  await agent.getByLabel(`Select ${first}`).check();
+  await ready();
+  await agent.getByLabel(`Select ${second}`).check();
+  await expect(agent.getByLabel(`Select ${first}`)).toBeChecked();
+  await agent.getByLabel('Assign ticked cases to').selectOption('me');
+  await agent.getByRole('button', { name: 'Apply to ticked cases' }).click();
+  await expect(agent.getByRole('status').filter({ hasText: 'Changed' }))
+    .toHaveText(new RegExp(`^Changed (${first} and ${second}|${second} and ${first}): assigned them to you\\.$`));
+
+  // The agent answers and solves before the case page is ready: it is solved.
+  ready = await openStillLoading(agent, caseUrls[0]);
+  await agent.getByLabel('Message').fill('The 2.1 driver fixes this. Closing it as solved.');
+  await agent.getByLabel('Status after sending').selectOption('solved');
+  await ready();
+  await expect(agent.getByLabel('Status after sending')).toHaveValue('solved');
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.locator('.status-banner')).toContainText('Solved');
+  await expect(agent.getByText('The 2.1 driver fixes this.')).toBeVisible();
+});
+
 test('a status change on a stale view shows the conflict and keeps the text typed', async ({ browser, consoleErrors }) => {
   // The second save is refused: the server answers 409 Conflict.
   consoleErrors.expect(/status of 409 \(Conflict\)/);

@@ -14,6 +14,59 @@ where
     Signal::derive(move || action.value().get().and_then(|result| result.err()))
 }
 
+/// A property value (`prop:value`, `prop:checked`) that hydration leaves as
+/// the page has it; drawn or redrawn in the browser, it is set as usual.
+///
+/// Hydration sets properties (they are not in the server's HTML), so a plain
+/// `prop:value=move || signal.get()` puts the signal's value back over what
+/// the reader chose or typed while the page was still loading: a status
+/// picked then was silently sent as "Keep as it is". The HTML attribute
+/// gives such a field its first value; later changes of the signal (Back,
+/// Forward, a redraw) still set it:
+/// `prop:value=move || NotSetAtHydration(selected.get())`.
+#[derive(Debug, Clone)]
+pub struct NotSetAtHydration<T>(pub T);
+
+impl<T> leptos::tachys::html::property::IntoProperty for NotSetAtHydration<T>
+where
+    T: leptos::tachys::html::property::IntoProperty<
+            State = (
+                leptos::tachys::renderer::types::Element,
+                wasm_bindgen::JsValue,
+            ),
+        > + Into<wasm_bindgen::JsValue>
+        + Clone
+        + 'static,
+{
+    type State = T::State;
+    type Cloneable = Self;
+    type CloneableOwned = Self;
+
+    fn hydrate<const FROM_SERVER: bool>(
+        self,
+        el: &leptos::tachys::renderer::types::Element,
+        _key: &str,
+    ) -> Self::State {
+        (el.clone(), self.0.into())
+    }
+
+    fn build(self, el: &leptos::tachys::renderer::types::Element, key: &str) -> Self::State {
+        self.0.build(el, key)
+    }
+
+    fn rebuild(self, state: &mut Self::State, key: &str) {
+        self.0.rebuild(state, key);
+    }
+
+    fn into_cloneable(self) -> Self {
+        self
+    }
+
+    fn into_cloneable_owned(self) -> Self {
+        self
+    }
+}
+
 /// The message for one field from an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.message_for(field)))
@@ -235,8 +288,12 @@ pub fn Select(
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=name on:change=move |_| edited.set(true)
-                prop:value=move || selected.get()
+            // No browser restoring an old choice on Back: the box shows the
+            // address or the saved value, and what differs from that when
+            // the page becomes interactive was chosen by the reader (see
+            // `NotSetAtHydration`).
+            <select id=id name=name autocomplete="off" on:change=move |_| edited.set(true)
+                prop:value=move || NotSetAtHydration(selected.get())
                 aria-invalid=move || error.get().is_some().then_some("true")>
                 {options
                     .into_iter()

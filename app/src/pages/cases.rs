@@ -1,6 +1,6 @@
 //! The customer's case list, and the case table the agent queue shares.
 use crate::api::cases::my_cases;
-use crate::components::form::Select;
+use crate::components::form::{NotSetAtHydration, Select};
 use crate::components::pager::{current_params, page_address, page_number, Pager};
 use crate::components::panels::{ErrorPanel, TableScroll};
 use crate::context::use_auth;
@@ -67,7 +67,7 @@ pub fn CasesPage() -> impl IntoView {
             <Select label="Status" name="status" options=status_options selected=Signal::derive(status) error=Signal::derive(|| None::<String>)/>
             <div class="field">
                 <label for="case-search">"Search subject and messages"</label>
-                <input id="case-search" type="search" name="q" value=search prop:value=search/>
+                <input id="case-search" type="search" name="q" autocomplete="off" value=search prop:value=move || NotSetAtHydration(search())/>
             </div>
             <Select label="Order" name="sort" selected=Signal::derive(sort)
                 options=vec![("updated".into(), "Latest activity first".into()), ("oldest".into(), "Oldest first".into())]
@@ -156,7 +156,7 @@ pub fn CaseTable(
                                 {staff.then(|| view! {
                                     <td>
                                         <input type="checkbox" form="bulk-form" name="numbers[]" value=c.number.clone() id=select_id.clone()
-                                            prop:checked=is_ticked on:change=on_tick/>
+                                            prop:checked=move || NotSetAtHydration(is_ticked()) on:change=on_tick/>
                                         <label for=select_id class="visually-hidden">{format!("Select {}", c.number)}</label>
                                     </td>
                                 })}

@@ -186,9 +186,23 @@ pub fn AgentQueuePage() -> impl IntoView {
     let news = case_news(|news| news.kind != NewsKind::Presence);
     let refreshed = RwSignal::new(None::<(String, QueuePage)>);
     // Another address (or a bulk change) is a new fetch: forget the old refresh.
+    // (Only when one is held: a set redraws the rows, even to the same None.)
     Effect::new(move |_| {
         shown_for();
-        refreshed.set(None);
+        if refreshed.with_untracked(Option::is_some) {
+            refreshed.set(None);
+        }
+    });
+    // Boxes ticked while the page was still loading are ticks too: the set
+    // learns them from the page (the boxes belong to the bulk form), or the
+    // next redraw would untick them and the change miss those cases.
+    Effect::new(move |_| {
+        if let Some(form) = bulk_form.get() {
+            let on_page = ticked_boxes(&form);
+            if !on_page.is_empty() {
+                ticked.update(|set| set.extend(on_page));
+            }
+        }
     });
     Effect::new(move |_| {
         if news.get() == 0 {
@@ -344,6 +358,18 @@ pub fn AgentQueuePage() -> impl IntoView {
             })}}
         </Transition>
     }
+}
+
+/// The case numbers whose boxes are ticked in the bulk form (the boxes sit in
+/// the table and join the form by its id).
+fn ticked_boxes(form: &web_sys::HtmlFormElement) -> Vec<String> {
+    use wasm_bindgen::JsCast;
+    let boxes = form.elements();
+    (0..boxes.length())
+        .filter_map(|i| boxes.item(i)?.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .filter(|input| input.name() == "numbers[]" && input.checked())
+        .map(|input| input.value())
+        .collect()
 }
 
 #[cfg(test)]
