@@ -6,7 +6,7 @@
 //! portal, and every change records its entry in the change feed.
 
 use crate::cursor;
-use crate::extract::{Caller, Json, Query};
+use crate::extract::{path_id_or_not_found, Caller, Json, Query};
 use crate::problem::{ApiError, ApiResult};
 use app::web::uploads::download_headers;
 use app::web::AppState;
@@ -22,7 +22,8 @@ use rapport_core::cases;
 use rapport_core::limits::{self, Limit};
 use rapport_core::Reader;
 use rapport_types::api::cases::{
-    Case, CaseList, CaseMessage, CaseMessageList, CasePatch, NewAttachment, NewCase, NewMessage,
+    Case, CaseFollower, CaseFollowerList, CaseList, CaseMessage, CaseMessageList, CasePatch,
+    NewAttachment, NewCase, NewFollower, NewMessage,
 };
 use rapport_types::api::Problem;
 use rapport_types::attachments::{
@@ -47,6 +48,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(with_files)
         .routes(routes!(get_case, update_case))
         .routes(routes!(download))
+        .routes(routes!(list_followers, add_follower))
+        .routes(routes!(remove_follower))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -441,4 +444,91 @@ async fn download(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// Who follows the case, as the case page's followers panel shows it.
+async fn followers_of(
+    state: &AppState,
+    reader: &Reader,
+    number: &str,
+) -> ApiResult<CaseFollowerList> {
+    let list = cases::followers(reader, &state.pool, number).await?;
+    Ok(CaseFollowerList {
+        items: list
+            .followers
+            .into_iter()
+            .map(|f| CaseFollower {
+                user_id: f.user_id,
+                name: f.name,
+                email: f.email,
+                organization: f.organization,
+            })
+            .collect(),
+    })
+}
+
+/// Who follows a case: the people, besides its requester, who get its public
+/// replies by mail. Staff, the requester and the organization's customer
+/// admins may read it.
+#[utoipa::path(get, path = "/cases/{number}/followers", tag = "Cases",
+    params(("number" = String, Path, description = "The case number, C-1001")),
+    responses((status = 200, body = CaseFollowerList), (status = 401, body = Problem),
+              (status = 404, body = Problem)),
+    security(("token" = [])))]
+async fn list_followers(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> ApiResult<axum::Json<CaseFollowerList>> {
+    Ok(axum::Json(
+        followers_of(&state, &caller.reader, &number).await?,
+    ))
+}
+
+/// Add a follower by e-mail address, as on the case page: staff add anyone
+/// (an address nobody has becomes a contact); the requester and the
+/// organization's customer admins add colleagues who have an account. 201
+/// with the followers when added, 200 when they followed already.
+#[utoipa::path(post, path = "/cases/{number}/followers", tag = "Cases", request_body = NewFollower,
+    params(("number" = String, Path, description = "The case number, C-1001")),
+    responses((status = 201, body = CaseFollowerList), (status = 200, body = CaseFollowerList),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+async fn add_follower(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    Json(new): Json<NewFollower>,
+) -> ApiResult<Response> {
+    let reader = &caller.reader;
+    let added = cases::add_follower(reader, &state.pool, &number, &new.email).await?;
+    let list = followers_of(&state, reader, &number).await?;
+    if added {
+        let location = format!("{}/cases/{}/followers", crate::BASE, number.trim());
+        Ok(created(location, list))
+    } else {
+        Ok(axum::Json(list).into_response())
+    }
+}
+
+/// Stop someone following a case (staff). 404 when they did not follow it.
+#[utoipa::path(delete, path = "/cases/{number}/followers/{user_id}", tag = "Cases",
+    params(("number" = String, Path, description = "The case number, C-1001"),
+           ("user_id" = i64, Path, description = "The follower's user id")),
+    responses((status = 204, description = "They no longer follow it"),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)),
+    security(("token" = [])))]
+async fn remove_follower(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((number, user_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let user_id = path_id_or_not_found(&user_id)?;
+    if cases::remove_follower(&caller.reader, &state.pool, &number, user_id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found())
+    }
 }

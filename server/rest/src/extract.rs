@@ -55,3 +55,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         Ok(Query(value))
     }
 }
+
+/// The id of something in the path. One that is not a whole number names
+/// nothing that exists: not found, as for an id nobody has.
+pub fn path_id_or_not_found(value: &str) -> Result<i64, ApiError> {
+    value.trim().parse().map_err(|_| ApiError::not_found())
+}

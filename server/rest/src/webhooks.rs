@@ -2,8 +2,8 @@
 //! `webhooks`). The same services as the admin page (`core::api::webhooks`).
 
 use crate::cursor;
-use crate::extract::{Caller, Json, Query};
-use crate::problem::{ApiError, ApiResult};
+use crate::extract::{path_id_or_not_found as id, Caller, Json, Query};
+use crate::problem::ApiResult;
 use app::web::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -35,10 +35,6 @@ struct Page {
 }
 
 /// A number in the path; anything else is no such thing.
-fn id(value: &str) -> Result<i64, ApiError> {
-    value.trim().parse().map_err(|_| ApiError::not_found())
-}
-
 /// Every webhook subscription, the oldest first.
 #[utoipa::path(get, path = "/webhooks", tag = "Webhooks", params(Page),
     responses((status = 200, body = WebhookList), (status = 401, body = Problem),

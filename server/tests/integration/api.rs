@@ -19,6 +19,7 @@ fn concrete(path: &str) -> String {
         .replace("{slug}", "no-such-article")
         .replace("{delivery}", "1")
         .replace("{id}", "1")
+        .replace("{user_id}", "1")
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

@@ -843,3 +843,83 @@ async fn replies_notes_and_their_files_reach_only_those_who_may_see_them(pool: P
         .any(|c| c["event"] == "message.created" && c["entity_id"] == answer["id"]));
     assert!(feed(&carla).await.is_empty());
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn followers_are_listed_added_and_removed_as_on_the_case_page(pool: PgPool) {
+    let app = app_with_people(pool).await;
+    let case = fixtures::case("nick@northwind.example", "Invoices go to the wrong person")
+        .insert(&app.pool)
+        .await;
+    let write = ["cases:read", "cases:write"];
+    let agent = api(&app, "agent@rapport.example", &write).await;
+    let olivia = api(&app, "olivia@northwind.example", &write).await;
+    let olivia_reads = api(&app, "olivia@northwind.example", &["cases:read"]).await;
+    let carla = api(&app, "carla@acme.example", &write).await;
+    let followers = format!("/cases/{}/followers", case.number);
+
+    assert_eq!(olivia.json(&followers).await["items"], json!([]));
+    // Staff add anyone: an address nobody has becomes a contact.
+    let stranger = json!({ "email": "accounts@partner.example" });
+    let added = agent.post(&followers, &stranger).await;
+    let location = added.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(location, format!("/api/v1{followers}"));
+    let list = body(added, 201).await;
+    assert_eq!(list["items"][0]["email"], "accounts@partner.example");
+    let contact = list["items"][0]["user_id"].as_i64().unwrap();
+    // The same address again changes nothing.
+    let again = body(agent.post(&followers, &stranger).await, 200).await;
+    assert_eq!(again, list);
+
+    // The organization's customer admin adds a colleague who has an account,
+    // and no one else; the requester gets every reply already.
+    let list = body(
+        olivia
+            .post(&followers, &json!({ "email": "olivia@northwind.example" }))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    for (email, says) in [
+        ("someone@elsewhere.example", "Only colleagues at"),
+        ("nick@northwind.example", "This is the requester"),
+        ("not an address", ""),
+    ] {
+        let (status, problem) =
+            problem(olivia.post(&followers, &json!({ "email": email })).await).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("email")),
+            "{email}: {problem}"
+        );
+        assert!(problem.to_string().contains(says), "{email}: {problem}");
+    }
+    // Without cases:write a token adds nobody; another organization's token
+    // finds no such case, to read or to add to.
+    let (status, _) = problem(olivia_reads.post(&followers, &stranger).await).await;
+    assert_eq!(status, 403);
+    let (status, _) = problem(carla.get(&followers).await).await;
+    assert_eq!(status, 404);
+    let carla_herself = json!({ "email": "carla@acme.example" });
+    let (status, _) = problem(carla.post(&followers, &carla_herself).await).await;
+    assert_eq!(status, 404);
+
+    // Taking someone off is for staff; someone who does not follow is not found.
+    let (status, _) = problem(olivia.delete(&format!("{followers}/{contact}")).await).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        agent
+            .delete(&format!("{followers}/{contact}"))
+            .await
+            .status(),
+        204
+    );
+    for gone in [contact.to_string(), "someone".to_string()] {
+        let (status, _) = problem(agent.delete(&format!("{followers}/{gone}")).await).await;
+        assert_eq!(status, 404, "{gone}");
+    }
+    let left = olivia.json(&followers).await;
+    assert_eq!(left["items"].as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(left["items"][0]["email"], "olivia@northwind.example");
+    assert_eq!(count(&app, "SELECT count(*) FROM case_followers").await, 1);
+}

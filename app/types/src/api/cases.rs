@@ -214,6 +214,34 @@ pub struct NewMessage {
     pub attachments: Vec<NewAttachment>,
 }
 
+/// Someone who gets a case's public replies by mail. Following is mail
+/// only: it opens nothing of the case on the portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseFollower {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    /// The follower's organization.
+    pub organization: String,
+}
+
+/// Who follows a case (the requester gets every reply anyway and is not listed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseFollowerList {
+    pub items: Vec<CaseFollower>,
+}
+
+/// A follower to add, by e-mail address. Staff add anyone (an address nobody
+/// has becomes a contact); the requester and the organization's customer
+/// admins add colleagues who have an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewFollower {
+    pub email: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,15 @@ pub const API_ENDPOINTS: &[ApiEndpoint] = &[
         CR,
         Gate::SignedIn,
     ),
+    // Who gets a case's replies by mail besides its requester.
+    endpoint("GET", "/cases/{number}/followers", CR, Gate::SignedIn),
+    endpoint("POST", "/cases/{number}/followers", CW, Gate::SignedIn),
+    endpoint(
+        "DELETE",
+        "/cases/{number}/followers/{user_id}",
+        CW,
+        Gate::Agent,
+    ),
     // Search, as the token's owner would search in the portal.
     endpoint("GET", "/search", KR, Gate::SignedIn),
     // Articles, workshops, their sessions and registrations.
