@@ -1,5 +1,5 @@
 const { test, expect } = require('./fixtures');
-const { signIn } = require('./helpers');
+const { openCase, signIn } = require('./helpers');
 const { waitForMail, linkTo } = require('./mail');
 
 /** A signed-in page in a browser context of its own. */
@@ -35,14 +35,9 @@ test('an agent chooses their mails and hears of a new case in a category they fo
   // A customer opens a case in that category: the agent gets a mail written for agents.
   const subject = `Cannot reach the login page ${Date.now()}`;
   const customer = await personPage(browser, 'nick@northwind.example');
-  await customer.goto('/cases/new');
-  await customer.locator('body[data-hydrated]').waitFor();
-  await customer.getByLabel('Subject').fill(subject);
-  await customer.getByLabel('Category').selectOption({ label: 'Account and access' });
-  await customer.getByLabel('Description').fill('The page stays **blank**.');
-  await customer.getByRole('button', { name: 'Open case' }).click();
-  await expect(customer).toHaveURL(/\/cases\/C-\d+$/);
-  const number = customer.url().match(/C-\d+$/)[0];
+  const number = await openCase(customer, {
+    subject, category: 'Account and access', description: 'The page stays **blank**.',
+  });
   const mail = await waitForMail('agent@rapport.example', new RegExp(`^\\[${number}\\] ${subject}$`));
   expect(mail.text).toContain('-- Reply above this line --');
   expect(mail.text).toContain('New case in Account and access');

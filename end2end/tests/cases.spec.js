@@ -1,5 +1,5 @@
 const { test, expect } = require('./fixtures');
-const { signIn } = require('./helpers');
+const { openCase, signIn } = require('./helpers');
 
 /** A signed-in page in a browser context of its own. */
 async function personPage(browser, email) {
@@ -102,18 +102,9 @@ async function openStillLoading(page, url) {
 test('what is chosen, typed and ticked while a page still loads is kept and sent', async ({ browser }) => {
   const stamp = Date.now();
   const customer = await personPage(browser, 'nick@northwind.example');
-  const caseUrls = [];
-  for (const subject of [`Label printer offline ${stamp}`, `Label printer jams ${stamp}`]) {
-    await customer.goto('/cases/new');
-    await customer.locator('body[data-hydrated]').waitFor();
-    await customer.getByLabel('Subject').fill(subject);
-    await customer.getByLabel('Category').selectOption({ label: 'Technical problem' });
-    await customer.getByLabel('Description').fill('It started after the update.');
-    await customer.getByRole('button', { name: 'Open case' }).click();
-    await expect(customer).toHaveURL(/\/cases\/C-\d+$/);
-    caseUrls.push(customer.url());
-  }
-  const [first, second] = caseUrls.map((url) => url.split('/').pop());
+  const opened = { category: 'Technical problem', description: 'It started after the update.' };
+  const first = await openCase(customer, { ...opened, subject: `Label printer offline ${stamp}` });
+  const second = await openCase(customer, { ...opened, subject: `Label printer jams ${stamp}` });
 
   // The customer's case list: the search typed before the page is ready stays.
   let ready = await openStillLoading(customer, '/cases');
@@ -136,7 +127,7 @@ test('what is chosen, typed and ticked while a page still loads is kept and sent
     .toHaveText(new RegExp(`^Changed (${first} and ${second}|${second} and ${first}): assigned them to you\\.$`));
 
   // The agent answers and solves before the case page is ready: it is solved.
-  ready = await openStillLoading(agent, caseUrls[0]);
+  ready = await openStillLoading(agent, `/cases/${first}`);
   await agent.getByLabel('Message').fill('The 2.1 driver fixes this. Closing it as solved.');
   await agent.getByLabel('Status after sending').selectOption('solved');
   await ready();

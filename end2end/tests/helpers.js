@@ -32,9 +32,24 @@ async function registerAndConfirm(page, { organization, name, email, password })
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/**
+ * A signed-in customer opens a case through the form (once the page is
+ * interactive) and arrives on it. Returns the case number, `C-1234`.
+ */
+async function openCase(page, { subject, category, description }) {
+  await page.goto('/cases/new');
+  await page.locator('body[data-hydrated]').waitFor();
+  await page.getByLabel('Subject').fill(subject);
+  await page.getByLabel('Category').selectOption({ label: category });
+  await page.getByLabel('Description').fill(description);
+  await page.getByRole('button', { name: 'Open case' }).click();
+  await expect(page).toHaveURL(/\/cases\/C-\d+$/);
+  return page.url().match(/C-\d+$/)[0];
+}
+
 /** The link texts of the main navigation. */
 async function navLinks(page) {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
 }
 
-module.exports = { DEMO_PASSWORD, signIn, navLinks, registerAndConfirm };
+module.exports = { DEMO_PASSWORD, signIn, navLinks, openCase, registerAndConfirm };
