@@ -62,32 +62,38 @@ pub fn signals_sql(targets: &str) -> String {
          -- The earliest moment asked for: a bound the planner can use on
          -- indexed times, so the windows below read only their days.
          b AS (SELECT min(as_of) AS low FROM t),
-         vol AS (
+         -- Cases opened in the 90 days before: their volume in two 30-day
+         -- windows, SLA misses and reopenings, in one read of those cases.
+         recent AS (
              SELECT t.organization_id,
                     count(*) FILTER (WHERE c.created_at >= t.as_of - interval '30 days') AS recent,
-                    count(*) FILTER (WHERE c.created_at < t.as_of - interval '30 days') AS before
-             FROM t JOIN cases c ON c.organization_id = t.organization_id
-                  AND c.created_at >= t.as_of - interval '60 days' AND c.created_at < t.as_of
-                  AND c.created_at >= (SELECT low FROM b) - interval '60 days'
-             GROUP BY t.organization_id
-         ),
-         open_cases AS (
-             SELECT t.organization_id, count(*) AS open_cases,
-                    floor(extract(epoch FROM max(t.as_of - c.created_at)) / 86400)::int AS oldest_days
-             FROM t JOIN cases c ON c.organization_id = t.organization_id AND c.created_at < t.as_of
-                  AND (c.status IN ('new', 'open', 'pending', 'on_hold')
-                       OR coalesce(c.solved_at, c.closed_at) > t.as_of)
-             GROUP BY t.organization_id
-         ),
-         sla AS (
-             SELECT t.organization_id,
+                    count(*) FILTER (WHERE c.created_at < t.as_of - interval '30 days'
+                                       AND c.created_at >= t.as_of - interval '60 days') AS before,
                     count(*) FILTER (WHERE m.first_response_met = false
                                         OR m.resolution_met = false) AS breaches,
                     coalesce(sum(m.reopens), 0)::int8 AS reopens
              FROM t JOIN cases c ON c.organization_id = t.organization_id
                   AND c.created_at >= t.as_of - interval '90 days' AND c.created_at < t.as_of
                   AND c.created_at >= (SELECT low FROM b) - interval '90 days'
-             JOIN case_metrics m ON m.case_id = c.id
+             LEFT JOIN case_metrics m ON m.case_id = c.id
+             GROUP BY t.organization_id
+         ),
+         -- Open at `as_of`: still active, or solved or closed after it. Only
+         -- those two kinds are read (the second by `cases_ended_idx`), not
+         -- every finished case.
+         open_cases AS (
+             SELECT t.organization_id, count(*) AS open_cases,
+                    floor(extract(epoch FROM max(t.as_of - c.created_at)) / 86400)::int AS oldest_days
+             FROM t JOIN (
+                     SELECT organization_id, created_at, status, solved_at, closed_at FROM cases
+                     WHERE status IN ('new', 'open', 'pending', 'on_hold')
+                     UNION ALL
+                     SELECT organization_id, created_at, status, solved_at, closed_at FROM cases
+                     WHERE status IN ('solved', 'closed')
+                       AND coalesce(solved_at, closed_at) > (SELECT low FROM b)
+                  ) c ON c.organization_id = t.organization_id AND c.created_at < t.as_of
+                  AND (c.status IN ('new', 'open', 'pending', 'on_hold')
+                       OR coalesce(c.solved_at, c.closed_at) > t.as_of)
              GROUP BY t.organization_id
          ),
          rated AS (
@@ -148,10 +154,10 @@ pub fn signals_sql(targets: &str) -> String {
              GROUP BY t.organization_id
          )
          SELECT t.organization_id, t.name AS organization,
-                coalesce(vol.recent, 0) AS cases_recent, coalesce(vol.before, 0) AS cases_before,
+                coalesce(recent.recent, 0) AS cases_recent, coalesce(recent.before, 0) AS cases_before,
                 coalesce(open_cases.open_cases, 0) AS open_cases,
                 open_cases.oldest_days AS oldest_open_days,
-                coalesce(sla.breaches, 0) AS sla_breaches, coalesce(sla.reopens, 0) AS reopens,
+                coalesce(recent.breaches, 0) AS sla_breaches, coalesce(recent.reopens, 0) AS reopens,
                 coalesce(rated.ratings, 0) AS ratings, rated.average AS rating_average,
                 coalesce(overdue.invoices, 0) AS overdue_invoices, overdue.days AS overdue_days,
                 ordered.days_since AS days_since_order,
@@ -163,9 +169,8 @@ pub fn signals_sql(targets: &str) -> String {
                 coalesce(searched.searches, 0) AS searches,
                 contact.days AS days_since_contact
          FROM t
-         LEFT JOIN vol USING (organization_id)
+         LEFT JOIN recent USING (organization_id)
          LEFT JOIN open_cases USING (organization_id)
-         LEFT JOIN sla USING (organization_id)
          LEFT JOIN rated USING (organization_id)
          LEFT JOIN overdue USING (organization_id)
          LEFT JOIN ordered USING (organization_id)
