@@ -607,39 +607,31 @@ async fn articles_are_read_and_written_with_the_portals_rules(pool: PgPool) {
     .await;
     assert_eq!(status, 404);
 
+    // The gripper article put in one state, as the API answers it.
+    let gripper_in = |state: &'static str| {
+        let trainer = &trainer;
+        async move {
+            let put = trainer
+                .put(
+                    "/articles/resetting-the-gripper",
+                    &article(
+                        "Resetting the gripper",
+                        "Hold **reset** for five seconds. Quokka.",
+                        "customers",
+                        state,
+                    ),
+                )
+                .await;
+            put.json::<Value>().await.unwrap()
+        }
+    };
     // Archived: gone for readers, recorded as deleted.
-    let archived: Value = trainer
-        .put(
-            "/articles/resetting-the-gripper",
-            &article(
-                "Resetting the gripper",
-                "Hold **reset** for five seconds. Quokka.",
-                "customers",
-                "archived",
-            ),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let archived = gripper_in("archived").await;
     assert_eq!(archived["state"], "archived");
     let (status, _) = problem(carla.get("/articles/resetting-the-gripper").await).await;
     assert_eq!(status, 404);
     // Published again: out of the archive, and readable again.
-    let back: Value = trainer
-        .put(
-            "/articles/resetting-the-gripper",
-            &article(
-                "Resetting the gripper",
-                "Hold **reset** for five seconds. Quokka.",
-                "customers",
-                "published",
-            ),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let back = gripper_in("published").await;
     assert_eq!(back["state"], "published");
     assert_eq!(
         carla.get("/articles/resetting-the-gripper").await.status(),
